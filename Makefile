@@ -1,0 +1,48 @@
+# The portal's two commands: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CELERY := $(VENV)/bin/celery
+ADDRESS := 127.0.0.1:8000
+
+.PHONY: run test setup lint frontend clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/dist/council.css: node_modules/.installed static/scss/council.scss static/build.mjs
+	npm run --silent build
+
+frontend: static/dist/council.css
+
+setup: $(VENV)/.installed frontend
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+
+# The web server, a Celery worker and Celery beat, stopped together by Ctrl+C.
+run: setup
+	@echo ""
+	@echo "The ICT Strategy Portal is starting at http://$(ADDRESS)/"
+	@echo "Sign in with a demo account listed above. Press Ctrl+C to stop."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(CELERY) -A ictstrategy worker --loglevel=INFO --concurrency=2 & \
+	$(CELERY) -A ictstrategy beat --loglevel=INFO --pidfile= & \
+	$(PY) manage.py runserver $(ADDRESS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.installed frontend lint
+	DJANGO_SETTINGS_MODULE=ictstrategy.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=ictstrategy.settings.test $(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles var

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CommonConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "common"
+    verbose_name = "Common"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .roles import ensure_role_groups
+
+        # After every migrate, and after each flush between transactional tests, the
+        # role groups exist, as content types and permissions do.
+        post_migrate.connect(ensure_role_groups, sender=self)

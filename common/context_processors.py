@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from .roles import Role, roles_of
+
+
+def portal(request):
+    """The council's name and the signed-in user's roles, for every template."""
+    user_roles = roles_of(request.user) if hasattr(request, "user") else frozenset()
+    return {
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
+        "user_roles": user_roles,
+        "is_head_of_ict": Role.HEAD_OF_ICT in user_roles,
+        "is_administrator": Role.ADMINISTRATOR in user_roles,
+    }

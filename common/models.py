@@ -1,0 +1,40 @@
+from django.db import models
+
+from .choices import EmailStatus
+
+
+class OutboundEmail(models.Model):
+    """An e-mail the portal has promised to send.
+
+    It is written in the same transaction as the change that causes it and sent by a
+    Celery task queued after commit, so a broker or worker outage delays mail but never
+    loses it: the periodic sweep sends whatever is still pending.
+    """
+
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=16, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "outbound e-mail"
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outboundemail_status_created")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=EmailStatus.SENT) | models.Q(sent_at__isnull=False),
+                name="outboundemail_sent_has_sent_at",
+                violation_error_message="A sent e-mail must record when it was sent.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {self.recipient}"

@@ -1,0 +1,36 @@
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(*labels_and_urls):
+    """{% breadcrumbs "Strategy" url "Theme 1" "" %}: Home comes first; an empty url
+    marks the current page."""
+    pairs = list(zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True))
+    return {"crumbs": [("Home", reverse("home")), *pairs]}
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def trail(obj, *below):
+    """Breadcrumbs from Home down to `obj`, following each object's `breadcrumb_parent`
+    (so down the golden thread: strategy, theme, objective, action). `below` is an
+    optional label for a page under the object, such as "History" or "Edit"."""
+    crumbs = []
+    node = obj
+    while node is not None:
+        crumbs.append((node.breadcrumb_label, node.get_absolute_url()))
+        node = node.breadcrumb_parent
+    crumbs.append(("Home", reverse("home")))
+    crumbs.reverse()
+    if below:
+        crumbs.append((below[0], ""))
+    else:
+        crumbs[-1] = (crumbs[-1][0], "")
+    return {"crumbs": crumbs}
+
+
+@register.inclusion_tag("includes/rag.html")
+def rag(value, label):
+    return {"rag": value, "label": label}

@@ -1,0 +1,52 @@
+"""The role-by-view access pattern every app's tests reuse.
+
+Each app lists an AccessCase per URL in its tests/test_access.py (ACCESS_CASES); the
+shared test runs every case for anonymous, a user with no role and each role, and a
+project-wide test fails if any URL has no case.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.shortcuts import resolve_url
+
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class AccessCase:
+    url_name: str
+    url: Callable[[SimpleNamespace], str]
+    allowed: frozenset[Role]
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    ok_status: int = 200
+    public: bool = False  # open to anonymous users too
+
+    def __str__(self):
+        return f"{self.method.upper()} {self.url_name}"
+
+
+def assert_access(case: AccessCase, *, role: Role | None, client, objects, anonymous: bool):
+    """Anonymous: sent to sign in. Allowed role: ok_status. Any other: 403."""
+    url = case.url(objects)
+    response = getattr(client, case.method)(url, case.data)
+    if case.public:
+        expected = case.ok_status
+    elif anonymous:
+        assert response.status_code == 302, f"{case} as anonymous: {response.status_code}"
+        assert urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
+        return
+    elif role in case.allowed:
+        expected = case.ok_status
+    else:
+        expected = 403
+    assert response.status_code == expected, (
+        f"{case} as {role or 'no role'}: expected {expected}, got {response.status_code}"
+    )
+
+
+SIGNED_IN_KINDS = [*Role, None]  # None: signed in, but with no role

@@ -1,0 +1,46 @@
+import pytest
+from django.urls import reverse
+
+from common.roles import ALL_ROLES, Role
+from common.testing import SIGNED_IN_KINDS, AccessCase, assert_access
+
+ACCESS_CASES = [
+    AccessCase("home", lambda o: reverse("home"), ALL_ROLES | {None}),
+    AccessCase("accessibility", lambda o: reverse("accessibility"), ALL_ROLES, public=True),
+    AccessCase(
+        "background-tasks", lambda o: reverse("background-tasks"), frozenset({Role.ADMINISTRATOR})
+    ),
+    AccessCase(
+        "send-test-email",
+        lambda o: reverse("send-test-email"),
+        frozenset({Role.ADMINISTRATOR}),
+        method="post",
+        ok_status=302,
+    ),
+    AccessCase("password_change", lambda o: reverse("password_change"), ALL_ROLES | {None}),
+    AccessCase(
+        "password_change_done", lambda o: reverse("password_change_done"), ALL_ROLES | {None}
+    ),
+    AccessCase("login", lambda o: reverse("login"), ALL_ROLES, public=True),
+    AccessCase(
+        "logout", lambda o: reverse("logout"), ALL_ROLES, method="post", ok_status=302, public=True
+    ),
+]
+
+
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_anonymous_is_sent_to_sign_in(case, client, db):
+    assert_access(case, role=None, client=client, objects=None, anonymous=True)
+
+
+@pytest.mark.parametrize("role", SIGNED_IN_KINDS, ids=lambda r: r or "no role")
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_signed_in_access_by_role(case, role, users_by_role, client_for):
+    client = client_for(users_by_role[role])
+    if case.url_name == "login":
+        # A signed-in user visiting sign-in is sent on to their home page.
+        response = client.get(case.url(None))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("home")
+        return
+    assert_access(case, role=role, client=client, objects=None, anonymous=False)

@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+from django_celery_results.models import TaskResult
+
+from .emails import email_queue
+from .history import history_entries
+from .home import panels_for
+from .models import OutboundEmail
+from .permissions import RoleRequiredMixin
+from .roles import Role, roles_of
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """What is waiting for the signed-in user, a panel per concern of their roles."""
+
+    template_name = "common/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            panels=panels_for(self.request.user),
+            has_role=bool(roles_of(self.request.user)),
+            **kwargs,
+        )
+
+
+class AccessibilityStatementView(TemplateView):
+    template_name = "common/accessibility.html"
+
+
+class BackgroundTasksView(RoleRequiredMixin, TemplateView):
+    """Recent Celery task results and e-mails, so an administrator can see the worker
+    is alive and mail is flowing."""
+
+    allowed_roles = frozenset({Role.ADMINISTRATOR})
+    template_name = "common/background_tasks.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            task_results=TaskResult.objects.order_by("-date_created")[:25],
+            emails=OutboundEmail.objects.all()[:25],
+            **kwargs,
+        )
+
+
+class SendTestEmailView(RoleRequiredMixin, View):
+    """Queues a test e-mail to the administrator, through the outbox and Celery."""
+
+    allowed_roles = frozenset({Role.ADMINISTRATOR})
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not request.user.email:
+            messages.error(request, "Add an e-mail address to your account first.")
+        else:
+            email_queue(
+                to=request.user.email,
+                subject="Test e-mail from the ICT Strategy Portal",
+                body=(
+                    "This is a test e-mail from the ICT Strategy Portal. If you can read it, "
+                    "the portal's background worker and mail settings are working."
+                ),
+            )
+            messages.success(
+                request,
+                f"A test e-mail to {request.user.email} has been queued. "
+                "Refresh this page to see it sent.",
+            )
+        return redirect("background-tasks")
+
+
+class ObjectHistoryView(RoleRequiredMixin, DetailView):
+    """Who changed what and when, with old and new values, for one object.
+
+    Subclasses set `queryset` to what the user may see, and `back_url_name`."""
+
+    template_name = "common/object_history.html"
+    context_object_name = "object"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entries=history_entries(self.object), **kwargs)

@@ -1,0 +1,81 @@
+"""Fixtures shared by every app's tests: one named example user per role (as Zulip's
+tests have), the strategy catalogue, and a signed-in client per user."""
+
+import pytest
+from django.test import Client
+
+from common.roles import Role
+from governance.catalogue import catalogue_load
+from governance.tests.factories import BusinessUnitFactory, UserFactory
+
+
+@pytest.fixture
+def housing(db):
+    return BusinessUnitFactory(name="Housing Services", code="housing")
+
+
+@pytest.fixture
+def finance(db):
+    return BusinessUnitFactory(name="Finance", code="finance")
+
+
+@pytest.fixture
+def officer(housing):
+    return UserFactory(username="olivia", business_unit=housing, roles=[Role.OFFICER])
+
+
+@pytest.fixture
+def member(finance):
+    return UserFactory(username="mo", business_unit=finance, roles=[Role.MEMBER])
+
+
+@pytest.fixture
+def chair(finance):
+    return UserFactory(username="charlotte", business_unit=finance, roles=[Role.CHAIR])
+
+
+@pytest.fixture
+def head_of_ict(db):
+    return UserFactory(
+        username="hannah", first_name="Hannah", last_name="Ives", roles=[Role.HEAD_OF_ICT]
+    )
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="adam", is_staff=True, roles=[Role.ADMINISTRATOR])
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="nora")
+
+
+@pytest.fixture
+def users_by_role(officer, member, chair, head_of_ict, administrator, no_role_user):
+    """Every kind of signed-in user, keyed by the role they hold (None: no role)."""
+    return {
+        Role.OFFICER: officer,
+        Role.MEMBER: member,
+        Role.CHAIR: chair,
+        Role.HEAD_OF_ICT: head_of_ict,
+        Role.ADMINISTRATOR: administrator,
+        None: no_role_user,
+    }
+
+
+@pytest.fixture
+def strategy(db):
+    """The current strategy from the catalogue (which migrate loads in every install)."""
+    return catalogue_load()
+
+
+@pytest.fixture
+def client_for():
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "governance"
+    verbose_name = "Strategy and governance"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import home_panels
+        from .setup import after_migrate
+
+        home_panels.register()
+        # The strategy catalogue is reference data, not demo data: every install gets
+        # it on migrate, and it is never overwritten once there.
+        post_migrate.connect(after_migrate, sender=self)

@@ -1,0 +1,211 @@
+"""Demo data: business units, one account per role, and an action plan.
+
+Clearly labelled (is_demo, and "Demo" tags in the portal) and loaded only by `make run`
+or `manage.py load_demo_data`, never by migrate. Loading twice changes nothing.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from common.roles import Role
+
+from .catalogue import catalogue_load
+from .choices import RAG, ActionStatus
+from .models import ActionPlanItem, BusinessUnit, CorporateObjective, Objective, User
+
+BUSINESS_UNITS = [
+    ("Housing Services", "housing"),
+    ("Revenues and Benefits", "revenues"),
+    ("Planning and Regulatory", "planning"),
+    ("Environmental Development", "environment"),
+    ("Customer Services", "customer"),
+    ("Finance", "finance"),
+    ("City ICT", "ict"),
+    ("Law and Governance", "law"),
+]
+
+# username, first name, last name, job title, role, business unit code
+DEMO_ACCOUNTS = [
+    ("officer", "Priya", "Shah", "Housing systems officer", Role.OFFICER, "housing"),
+    ("member", "Tom", "Hughes", "Head of Customer Services", Role.MEMBER, "customer"),
+    ("chair", "Margaret", "Ellis", "Executive Director, Corporate", Role.CHAIR, "finance"),
+    ("headofict", "David", "Okafor", "Head of ICT", Role.HEAD_OF_ICT, "ict"),
+    ("admin", "Sam", "Patel", "Systems administrator", Role.ADMINISTRATOR, "ict"),
+]
+
+CORPORATE_OBJECTIVES = [
+    "A vibrant and sustainable economy",
+    "Meeting housing needs",
+    "Strong and active communities",
+    "Cleaner greener city",
+]
+
+# theme number: (objective, [(action, owner, unit code, days from today, status, rag, %)])
+ACTION_PLAN = {
+    1: (
+        "Bring the council's ICT staff together as one City ICT service",
+        [
+            (
+                "Publish the City ICT service catalogue",
+                "headofict",
+                "ict",
+                -400,
+                ActionStatus.COMPLETED,
+                RAG.GREEN,
+                100,
+            ),
+            (
+                "Run the service desk to ITIL service management practice",
+                "headofict",
+                "ict",
+                60,
+                ActionStatus.IN_PROGRESS,
+                RAG.AMBER,
+                55,
+            ),
+        ],
+    ),
+    2: (
+        "Move high-volume customer transactions online",
+        [
+            (
+                "Take council tax payments online",
+                "member",
+                "revenues",
+                -20,
+                ActionStatus.IN_PROGRESS,
+                RAG.RED,
+                70,
+            ),
+            (
+                "Let tenants report housing repairs online",
+                "officer",
+                "housing",
+                5,
+                ActionStatus.IN_PROGRESS,
+                RAG.GREEN,
+                40,
+            ),
+        ],
+    ),
+    3: (
+        "Equip staff for flexible and mobile working",
+        [
+            (
+                "Give 400 staff laptops and secure remote access",
+                "headofict",
+                "ict",
+                120,
+                ActionStatus.NOT_STARTED,
+                RAG.GREEN,
+                0,
+            ),
+            (
+                "Pilot shared desks for housing officers",
+                "officer",
+                "housing",
+                -3,
+                ActionStatus.ON_HOLD,
+                RAG.AMBER,
+                20,
+            ),
+        ],
+    ),
+    4: (
+        "Make our systems ready for cloud services",
+        [
+            (
+                "Assess each line-of-business system for cloud readiness",
+                None,
+                "ict",
+                200,
+                ActionStatus.NOT_STARTED,
+                RAG.GREEN,
+                0,
+            ),
+        ],
+    ),
+    5: (
+        "Manage records and information as council assets",
+        [
+            (
+                "Keep an information asset register with named owners",
+                "headofict",
+                "law",
+                30,
+                ActionStatus.IN_PROGRESS,
+                RAG.GREEN,
+                35,
+            ),
+            (
+                "Agree a records retention schedule with every service",
+                "officer",
+                "housing",
+                90,
+                ActionStatus.NOT_STARTED,
+                RAG.AMBER,
+                0,
+            ),
+        ],
+    ),
+}
+
+
+@transaction.atomic
+def demo_data_load(*, password: str) -> list[User]:
+    """Load the demo data; returns the demo accounts. Existing rows are left alone,
+    except that demo accounts get `password` so the printed sign-in details work."""
+    strategy = catalogue_load()
+    units = {
+        code: BusinessUnit.objects.get_or_create(
+            code=code, defaults={"name": name, "is_demo": True}
+        )[0]
+        for name, code in BUSINESS_UNITS
+    }
+    for title in CORPORATE_OBJECTIVES:
+        CorporateObjective.objects.get_or_create(title=title, defaults={"is_demo": True})
+
+    accounts = {}
+    for username, first, last, job, role, unit_code in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "job_title": job,
+                "email": f"{username}@example.org",
+                "business_unit": units[unit_code],
+                "is_staff": role == Role.ADMINISTRATOR,
+            },
+        )
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=role.value))
+        accounts[username] = user
+
+    today = timezone.localdate()
+    themes = {theme.number: theme for theme in strategy.themes.all()}
+    for theme_number, (objective_title, actions) in ACTION_PLAN.items():
+        objective, _ = Objective.objects.get_or_create(
+            theme=themes[theme_number],
+            title=objective_title,
+            defaults={"is_demo": True, "owner": accounts["headofict"]},
+        )
+        for title, owner, unit_code, days, status, rag, progress in actions:
+            ActionPlanItem.objects.get_or_create(
+                objective=objective,
+                title=title,
+                defaults={
+                    "is_demo": True,
+                    "owner": accounts.get(owner),
+                    "lead_unit": units[unit_code],
+                    "due_date": today + timedelta(days=days),
+                    "status": status,
+                    "rag": rag,
+                    "progress": progress,
+                },
+            )
+    return list(accounts.values())

@@ -1,0 +1,85 @@
+"""Governance's panels on the home page: what is waiting for each role."""
+
+from common.home import HomePanel, register_panel
+from common.roles import ALL_ROLES, Role
+
+from . import selectors
+
+PANEL_LIMIT = 10
+
+
+def _my_action_items(*, user):
+    items = selectors.action_items_owned_by(user)
+    return {"items": items[:PANEL_LIMIT], "total": items.count()}
+
+
+def _unit_action_items(*, user):
+    unit = user.business_unit
+    if unit is None:
+        return {"unit": None, "items": [], "total": 0}
+    items = selectors.action_items_led_by_unit(unit)
+    return {"unit": unit, "items": items[:PANEL_LIMIT], "total": items.count()}
+
+
+def _strategy_gaps(*, user):
+    strategy = selectors.strategy_current()
+    if strategy is None:
+        return {"strategy": None}
+    overdue = selectors.action_items_overdue().filter(objective__theme__strategy=strategy)
+    return {
+        "strategy": strategy,
+        "themes_without_objectives": list(selectors.themes_without_objectives(strategy)),
+        "objectives_without_actions": list(
+            selectors.objectives_without_open_actions(strategy)[:PANEL_LIMIT]
+        ),
+        "items_without_owner": list(selectors.action_items_without_owner(strategy)[:PANEL_LIMIT]),
+        "overdue": list(overdue[:PANEL_LIMIT]),
+        "overdue_total": overdue.count(),
+    }
+
+
+def _accounts(*, user):
+    attention = selectors.users_needing_attention()
+    return {
+        "without_role": list(attention["without_role"][:PANEL_LIMIT]),
+        "officers_without_unit": list(attention["officers_without_unit"][:PANEL_LIMIT]),
+    }
+
+
+def register() -> None:
+    register_panel(
+        HomePanel(
+            title="Gaps and overdue work in the strategy",
+            template="governance/panels/strategy_gaps.html",
+            roles=frozenset({Role.HEAD_OF_ICT}),
+            context=_strategy_gaps,
+            order=10,
+        )
+    )
+    register_panel(
+        HomePanel(
+            title="Your business unit's action-plan items",
+            template="governance/panels/unit_action_items.html",
+            roles=frozenset({Role.OFFICER}),
+            context=_unit_action_items,
+            order=20,
+        )
+    )
+    register_panel(
+        HomePanel(
+            title="Action-plan items you own",
+            template="governance/panels/my_action_items.html",
+            roles=ALL_ROLES - {Role.ADMINISTRATOR},
+            context=_my_action_items,
+            order=30,
+        )
+    )
+    register_panel(
+        HomePanel(
+            title="Accounts needing attention",
+            template="governance/panels/accounts.html",
+            roles=frozenset({Role.ADMINISTRATOR}),
+            context=_accounts,
+            order=10,
+        )
+    )

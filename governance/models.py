@@ -1,0 +1,326 @@
+"""The strategy catalogue: strategies, their themes, principles, objectives and action
+plan; corporate objectives; business units; and the people who use the portal."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .choices import CLOSED_ACTION_STATUSES, RAG, ActionStatus, StrategyStatus
+
+
+def _next_number(siblings) -> int:
+    """The number after the highest among siblings. Callers creating concurrently lock
+    the parent row first (the services do), so two never take the same number."""
+    return (siblings.aggregate(n=models.Max("number"))["n"] or 0) + 1
+
+
+class BusinessUnit(models.Model):
+    """A service area of the council that proposes and delivers ICT projects."""
+
+    name = models.CharField(max_length=120, unique=True)
+    code = models.SlugField(max_length=20, unique=True)
+    is_active = models.BooleanField(default=True)
+    is_demo = models.BooleanField("demo data", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """Someone who signs in. Roles are groups; officers belong to a business unit."""
+
+    business_unit = models.ForeignKey(
+        BusinessUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="Officers propose for this unit; members may not score its proposals.",
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class CorporateObjective(models.Model):
+    """A council-wide objective of the corporate plan that ICT work should serve."""
+
+    title = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    is_demo = models.BooleanField("demo data", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Strategy(models.Model):
+    """An ICT strategy for a period of years, as approved by a council body."""
+
+    title = models.CharField(max_length=200, unique=True)
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField()
+    approving_body = models.CharField(max_length=200, blank=True)
+    approval_date = models.DateField(null=True, blank=True)
+    policy_framework = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=16, choices=StrategyStatus.choices, default=StrategyStatus.DRAFT
+    )
+    summary = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gt=models.F("start_year")),
+                name="strategy_ends_after_it_starts",
+                violation_error_message="A strategy must end in a later year than it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("governance:strategy-detail", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return None
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return self.title
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year} to {self.end_year}"
+
+
+class Theme(models.Model):
+    """One of a strategy's core themes for the delivery of ICT."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="themes")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "number"],
+                name="theme_number_unique_in_strategy",
+                violation_error_message="This strategy already has a theme with that number.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Theme {self.number}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("governance:theme-detail", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return self.strategy
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return f"Theme {self.number}"
+
+
+class Principle(models.Model):
+    """One of a strategy's underpinning principles."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="principles")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "number"],
+                name="principle_number_unique_in_strategy",
+                violation_error_message="This strategy already has a principle with that number.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("governance:principle-detail", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return self.strategy
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return f"Principle {self.number}"
+
+
+class Objective(models.Model):
+    """What a theme sets out to achieve; its action plan says how."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="objectives")
+    number = models.PositiveSmallIntegerField(editable=False)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="objectives"
+    )
+    corporate_objectives = models.ManyToManyField(
+        CorporateObjective, blank=True, related_name="objectives"
+    )
+    is_demo = models.BooleanField("demo data", default=False)
+    history = HistoricalRecords(m2m_fields=[corporate_objectives])
+
+    class Meta:
+        ordering = ["theme", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "number"],
+                name="objective_number_unique_in_theme",
+                violation_error_message="This theme already has an objective with that number.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.number is None:
+            self.number = _next_number(Objective.objects.filter(theme_id=self.theme_id))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("governance:objective-detail", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return self.theme
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return f"Objective {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.theme.number}.{self.number}"
+
+
+class ActionPlanItem(models.Model):
+    """A dated piece of work in an objective's action plan, with an owner and a RAG."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="action_items")
+    number = models.PositiveSmallIntegerField(editable=False)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items"
+    )
+    lead_unit = models.ForeignKey(
+        BusinessUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name="lead business unit",
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    rag = models.CharField("RAG status", max_length=8, choices=RAG.choices, default=RAG.GREEN)
+    progress = models.PositiveSmallIntegerField(
+        "progress (%)",
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    is_demo = models.BooleanField("demo data", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "number"]
+        verbose_name = "action-plan item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objective", "number"],
+                name="action_item_number_unique_in_objective",
+                violation_error_message="This objective already has an item with that number.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="action_item_progress_at_most_100",
+                violation_error_message="Progress cannot be more than 100%.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ActionStatus.COMPLETED) | models.Q(progress=100),
+                name="action_item_completed_is_100_percent",
+                violation_error_message="A completed item must be at 100% progress.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="action_item_status_due")]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.number is None:
+            self.number = _next_number(
+                ActionPlanItem.objects.filter(objective_id=self.objective_id)
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("governance:action-item-detail", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return self.objective
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return f"Action {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.objective.reference}.{self.number}"
+
+    def clean(self):
+        # Said here, at the field, so the form shows it beside "progress"; Django then
+        # skips the matching database constraint rather than repeating it.
+        if self.status == ActionStatus.COMPLETED and self.progress != 100:
+            raise ValidationError({"progress": "A completed item must be at 100% progress."})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_ACTION_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.is_open and self.due_date and self.due_date < timezone.localdate())

@@ -1,0 +1,92 @@
+"""Reads of the strategy catalogue, returned as ready querysets."""
+
+from django.contrib.auth.models import Group
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from common.roles import Role
+
+from .choices import CLOSED_ACTION_STATUSES, StrategyStatus
+from .models import ActionPlanItem, Objective, Strategy, Theme, User
+
+
+def strategy_current() -> Strategy | None:
+    """The approved strategy covering this year, else the most recent one."""
+    year = timezone.localdate().year
+    strategies = Strategy.objects.order_by("-start_year")
+    return (
+        strategies.filter(
+            status=StrategyStatus.APPROVED, start_year__lte=year, end_year__gte=year
+        ).first()
+        or strategies.filter(status=StrategyStatus.APPROVED).first()
+        or strategies.first()
+    )
+
+
+def action_items_with_context() -> QuerySet[ActionPlanItem]:
+    """Action-plan items with everything a list of them shows, in one query."""
+    return ActionPlanItem.objects.select_related("objective__theme__strategy", "owner", "lead_unit")
+
+
+def themes_with_action_plan(strategy: Strategy) -> QuerySet[Theme]:
+    """A strategy's themes with their objectives and action plan, in three queries."""
+    return strategy.themes.prefetch_related(
+        Prefetch(
+            "objectives",
+            queryset=Objective.objects.select_related("owner", "theme"),
+        ),
+        Prefetch(
+            "objectives__action_items",
+            queryset=ActionPlanItem.objects.select_related(
+                "owner", "lead_unit", "objective__theme"
+            ),
+        ),
+    )
+
+
+def action_items_open() -> QuerySet[ActionPlanItem]:
+    return action_items_with_context().exclude(status__in=CLOSED_ACTION_STATUSES)
+
+
+def action_items_owned_by(user: User) -> QuerySet[ActionPlanItem]:
+    return action_items_open().filter(owner=user).order_by("due_date", "pk")
+
+
+def action_items_led_by_unit(unit) -> QuerySet[ActionPlanItem]:
+    return action_items_open().filter(lead_unit=unit).order_by("due_date", "pk")
+
+
+def action_items_overdue() -> QuerySet[ActionPlanItem]:
+    return action_items_open().filter(due_date__lt=timezone.localdate()).order_by("due_date")
+
+
+def themes_without_objectives(strategy: Strategy) -> QuerySet[Theme]:
+    return strategy.themes.annotate(n=Count("objectives")).filter(n=0)
+
+
+def objectives_without_open_actions(strategy: Strategy) -> QuerySet[Objective]:
+    open_items = ActionPlanItem.objects.filter(objective=OuterRef("pk")).exclude(
+        status__in=CLOSED_ACTION_STATUSES
+    )
+    return (
+        Objective.objects.filter(theme__strategy=strategy)
+        .select_related("theme")
+        .filter(~Exists(open_items))
+    )
+
+
+def action_items_without_owner(strategy: Strategy) -> QuerySet[ActionPlanItem]:
+    return action_items_open().filter(objective__theme__strategy=strategy, owner__isnull=True)
+
+
+def users_needing_attention() -> dict[str, QuerySet[User]]:
+    """Active accounts an administrator should sort out: no role, or an officer
+    without a business unit."""
+    role_groups = Group.objects.filter(name__in=[r.value for r in Role])
+    active = User.objects.filter(is_active=True)
+    return {
+        "without_role": active.exclude(groups__in=role_groups).order_by("username"),
+        "officers_without_unit": active.filter(
+            Q(groups__name=Role.OFFICER) & Q(business_unit__isnull=True)
+        ).order_by("username"),
+    }

@@ -1,0 +1,120 @@
+"""Changes to the strategy catalogue. Each checks who may make it, runs in one
+transaction, leaves a history record naming the user, and notifies after commit."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from common.emails import email_queue
+from common.permissions import require_role
+from common.roles import Role
+
+from .models import ActionPlanItem, CorporateObjective, Objective, Theme, User
+
+OBJECTIVE_FIELDS = frozenset({"title", "description", "owner"})
+ACTION_ITEM_FIELDS = frozenset(
+    {"title", "description", "owner", "lead_unit", "due_date", "status", "rag", "progress"}
+)
+
+
+def _save(obj, *, user: User) -> None:
+    # The number is given on save, under the lock the caller holds on the parent.
+    obj.full_clean(exclude={"number"})
+    obj._history_user = user
+    obj.save()
+
+
+def _notify_new_owner(obj, *, previous_owner: User | None, kind: str) -> None:
+    owner = obj.owner
+    if owner is None or owner == previous_owner or not owner.email:
+        return
+    email_queue(
+        to=owner.email,
+        subject=f"You now own {kind} {obj.reference}",
+        body=(
+            f"You have been made the owner of {kind} {obj}.\n\n"
+            "You can see it in the ICT Strategy Portal, under the strategy's action plan."
+        ),
+    )
+
+
+@transaction.atomic
+def objective_create(
+    *,
+    user: User,
+    theme: Theme,
+    title: str,
+    description: str = "",
+    owner: User | None = None,
+    corporate_objectives: Iterable[CorporateObjective] = (),
+) -> Objective:
+    require_role(user, Role.HEAD_OF_ICT)
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)  # serialises numbering
+    objective = Objective(
+        theme=theme,
+        title=title,
+        description=description,
+        owner=owner,
+    )
+    _save(objective, user=user)
+    objective.corporate_objectives.set(corporate_objectives)
+    _notify_new_owner(objective, previous_owner=None, kind="objective")
+    return objective
+
+
+@transaction.atomic
+def objective_update(
+    *,
+    user: User,
+    objective: Objective,
+    changes: Mapping[str, Any],
+    corporate_objectives: Iterable[CorporateObjective] | None = None,
+) -> Objective:
+    require_role(user, Role.HEAD_OF_ICT)
+    objective = Objective.objects.select_for_update().select_related("theme").get(pk=objective.pk)
+    previous_owner = objective.owner
+    for field, value in changes.items():
+        if field not in OBJECTIVE_FIELDS:
+            raise ValueError(f"{field} cannot be changed here")
+        setattr(objective, field, value)
+    _save(objective, user=user)
+    if corporate_objectives is not None:
+        objective.corporate_objectives.set(corporate_objectives)
+    _notify_new_owner(objective, previous_owner=previous_owner, kind="objective")
+    return objective
+
+
+@transaction.atomic
+def action_item_create(
+    *, user: User, objective: Objective, fields: Mapping[str, Any]
+) -> ActionPlanItem:
+    require_role(user, Role.HEAD_OF_ICT)
+    objective = Objective.objects.select_for_update().select_related("theme").get(pk=objective.pk)
+    unknown = set(fields) - ACTION_ITEM_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown action-plan item fields: {sorted(unknown)}")
+    item = ActionPlanItem(objective=objective, **fields)
+    _save(item, user=user)
+    _notify_new_owner(item, previous_owner=None, kind="action-plan item")
+    return item
+
+
+@transaction.atomic
+def action_item_update(
+    *, user: User, item: ActionPlanItem, changes: Mapping[str, Any]
+) -> ActionPlanItem:
+    require_role(user, Role.HEAD_OF_ICT)
+    item = (
+        ActionPlanItem.objects.select_for_update()
+        .select_related("objective__theme")
+        .get(pk=item.pk)
+    )
+    previous_owner = item.owner
+    for field, value in changes.items():
+        if field not in ACTION_ITEM_FIELDS:
+            raise ValueError(f"{field} cannot be changed here")
+        setattr(item, field, value)
+    _save(item, user=user)
+    _notify_new_owner(item, previous_owner=previous_owner, kind="action-plan item")
+    return item

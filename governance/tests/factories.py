@@ -1,0 +1,102 @@
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+
+from governance.choices import RAG, ActionStatus, StrategyStatus
+from governance.models import (
+    ActionPlanItem,
+    BusinessUnit,
+    CorporateObjective,
+    Objective,
+    Principle,
+    Strategy,
+    Theme,
+    User,
+)
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class BusinessUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessUnit
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Business unit {n}")
+    code = factory.Sequence(lambda n: f"unit-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, roles):
+        """UserFactory(roles=[Role.HEAD_OF_ICT]) puts the user in those role groups."""
+        for role in roles or ():
+            self.groups.add(Group.objects.get_or_create(name=role.value)[0])
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strategy
+
+    title = factory.Sequence(lambda n: f"Test strategy {n}")
+    start_year = 2030
+    end_year = 2035
+    approving_body = "City Executive Board"
+    approval_date = datetime.date(2029, 12, 1)
+    status = StrategyStatus.DRAFT
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Theme title {n}")
+
+
+class PrincipleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Principle
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Principle {n}")
+
+
+class CorporateObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CorporateObjective
+
+    title = factory.Sequence(lambda n: f"Corporate objective {n}")
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    theme = factory.SubFactory(ThemeFactory)
+    title = factory.Sequence(lambda n: f"Objective {n}")
+
+
+class ActionPlanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionPlanItem
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    status = ActionStatus.IN_PROGRESS
+    rag = RAG.GREEN
+    progress = 25

@@ -1,0 +1,112 @@
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from common.roles import ALL_ROLES, Role
+from common.testing import SIGNED_IN_KINDS, AccessCase, assert_access
+from governance.tests.factories import ActionPlanItemFactory
+
+HEAD = frozenset({Role.HEAD_OF_ICT})
+
+
+def _url(name, attr=None):
+    return lambda o: reverse(f"governance:{name}", args=[getattr(o, attr).pk] if attr else [])
+
+
+ACCESS_CASES = [
+    AccessCase("governance:strategy-current", _url("strategy-current"), ALL_ROLES, ok_status=302),
+    AccessCase("governance:strategy-list", _url("strategy-list"), ALL_ROLES),
+    AccessCase("governance:strategy-detail", _url("strategy-detail", "strategy"), ALL_ROLES),
+    AccessCase("governance:strategy-history", _url("strategy-history", "strategy"), ALL_ROLES),
+    AccessCase("governance:theme-detail", _url("theme-detail", "theme"), ALL_ROLES),
+    AccessCase("governance:theme-history", _url("theme-history", "theme"), ALL_ROLES),
+    AccessCase("governance:principle-detail", _url("principle-detail", "principle"), ALL_ROLES),
+    AccessCase("governance:principle-history", _url("principle-history", "principle"), ALL_ROLES),
+    AccessCase("governance:objective-detail", _url("objective-detail", "objective"), ALL_ROLES),
+    AccessCase("governance:objective-history", _url("objective-history", "objective"), ALL_ROLES),
+    AccessCase("governance:action-item-detail", _url("action-item-detail", "item"), ALL_ROLES),
+    AccessCase("governance:action-item-history", _url("action-item-history", "item"), ALL_ROLES),
+    AccessCase("governance:objective-create", _url("objective-create", "theme"), HEAD),
+    AccessCase(
+        "governance:objective-create",
+        _url("objective-create", "theme"),
+        HEAD,
+        method="post",
+        data={"title": "Objective by POST"},
+        ok_status=302,
+    ),
+    AccessCase("governance:objective-update", _url("objective-update", "objective"), HEAD),
+    AccessCase(
+        "governance:objective-update",
+        _url("objective-update", "objective"),
+        HEAD,
+        method="post",
+        data={"title": "Renamed by POST"},
+        ok_status=302,
+    ),
+    AccessCase("governance:action-item-create", _url("action-item-create", "objective"), HEAD),
+    AccessCase(
+        "governance:action-item-create",
+        _url("action-item-create", "objective"),
+        HEAD,
+        method="post",
+        data={"title": "Item by POST", "status": "not_started", "rag": "green", "progress": 0},
+        ok_status=302,
+    ),
+    AccessCase("governance:action-item-update", _url("action-item-update", "item"), HEAD),
+    AccessCase(
+        "governance:action-item-update",
+        _url("action-item-update", "item"),
+        HEAD,
+        method="post",
+        data={"title": "Edited by POST", "status": "in_progress", "rag": "amber", "progress": 5},
+        ok_status=302,
+    ),
+]
+
+
+@pytest.fixture
+def objects(strategy):
+    item = ActionPlanItemFactory(objective__theme=strategy.themes.get(number=1))
+    return SimpleNamespace(
+        strategy=strategy,
+        theme=item.objective.theme,
+        principle=strategy.principles.first(),
+        objective=item.objective,
+        item=item,
+    )
+
+
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_anonymous_is_sent_to_sign_in(case, client, objects):
+    assert_access(case, role=None, client=client, objects=objects, anonymous=True)
+
+
+@pytest.mark.parametrize("role", SIGNED_IN_KINDS, ids=lambda r: r or "no role")
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_signed_in_access_by_role(case, role, users_by_role, client_for, objects):
+    assert_access(
+        case, role=role, client=client_for(users_by_role[role]), objects=objects, anonymous=False
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "theme-detail",
+        "objective-detail",
+        "action-item-detail",
+        "action-item-update",
+        "objective-update",
+        "action-item-history",
+    ],
+)
+def test_missing_objects_are_404_for_the_head_of_ict(name, head_of_ict, client_for, db):
+    response = client_for(head_of_ict).get(reverse(f"governance:{name}", args=[999999]))
+    assert response.status_code == 404
+
+
+def test_wrong_role_gets_403_even_for_an_object_that_does_not_exist(officer, client_for):
+    response = client_for(officer).get(reverse("governance:action-item-update", args=[999999]))
+    assert response.status_code == 403

@@ -1,0 +1,60 @@
+from django.urls import path
+
+from . import views
+
+app_name = "governance"
+
+urlpatterns = [
+    path("strategy/", views.CurrentStrategyView.as_view(), name="strategy-current"),
+    path("strategies/", views.StrategyListView.as_view(), name="strategy-list"),
+    path("strategies/<int:pk>/", views.StrategyDetailView.as_view(), name="strategy-detail"),
+    path(
+        "strategies/<int:pk>/history/",
+        views.StrategyHistoryView.as_view(),
+        name="strategy-history",
+    ),
+    path("themes/<int:pk>/", views.ThemeDetailView.as_view(), name="theme-detail"),
+    path("themes/<int:pk>/history/", views.ThemeHistoryView.as_view(), name="theme-history"),
+    path(
+        "themes/<int:pk>/objectives/add/",
+        views.ObjectiveCreateView.as_view(),
+        name="objective-create",
+    ),
+    path("principles/<int:pk>/", views.PrincipleDetailView.as_view(), name="principle-detail"),
+    path(
+        "principles/<int:pk>/history/",
+        views.PrincipleHistoryView.as_view(),
+        name="principle-history",
+    ),
+    path("objectives/<int:pk>/", views.ObjectiveDetailView.as_view(), name="objective-detail"),
+    path(
+        "objectives/<int:pk>/edit/",
+        views.ObjectiveUpdateView.as_view(),
+        name="objective-update",
+    ),
+    path(
+        "objectives/<int:pk>/history/",
+        views.ObjectiveHistoryView.as_view(),
+        name="objective-history",
+    ),
+    path(
+        "objectives/<int:pk>/action-items/add/",
+        views.ActionPlanItemCreateView.as_view(),
+        name="action-item-create",
+    ),
+    path(
+        "action-items/<int:pk>/",
+        views.ActionPlanItemDetailView.as_view(),
+        name="action-item-detail",
+    ),
+    path(
+        "action-items/<int:pk>/edit/",
+        views.ActionPlanItemUpdateView.as_view(),
+        name="action-item-update",
+    ),
+    path(
+        "action-items/<int:pk>/history/",
+        views.ActionPlanItemHistoryView.as_view(),
+        name="action-item-history",
+    ),
+]
