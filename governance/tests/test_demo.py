@@ -1,0 +1,33 @@
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from common.roles import Role, roles_of
+from governance.models import ActionPlanItem, BusinessUnit, User
+
+
+def test_demo_data_gives_one_account_per_role_that_can_sign_in(db):
+    call_command("load_demo_data", password="a-demo-password-1")
+    roles = {}
+    for user in User.objects.all():
+        assert authenticate(username=user.username, password="a-demo-password-1") == user
+        roles[user.username] = roles_of(user)
+    assert sorted(r for held in roles.values() for r in held) == sorted(Role)
+    assert User.objects.get(username="officer").business_unit is not None
+
+
+def test_loading_demo_data_twice_adds_nothing(db):
+    call_command("load_demo_data", password="a-demo-password-1")
+    counts = (User.objects.count(), BusinessUnit.objects.count(), ActionPlanItem.objects.count())
+    call_command("load_demo_data", password="a-demo-password-1")
+    assert (
+        User.objects.count(),
+        BusinessUnit.objects.count(),
+        ActionPlanItem.objects.count(),
+    ) == counts
+
+
+def test_demo_action_plan_is_labelled_as_demo(db):
+    call_command("load_demo_data", password="a-demo-password-1")
+    assert ActionPlanItem.objects.exists()
+    assert not ActionPlanItem.objects.filter(is_demo=False).exists()
+    assert not BusinessUnit.objects.filter(is_demo=False).exists()
