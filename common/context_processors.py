@@ -6,7 +6,9 @@ from .roles import Role, roles_of
 def portal(request):
     """The council's name and the signed-in user's roles, for every template."""
     user_roles = roles_of(request.user) if hasattr(request, "user") else frozenset()
+    match = getattr(request, "resolver_match", None)
     return {
+        "nav_section": match.namespace if match else "",
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
         "user_roles": user_roles,

@@ -1,6 +1,8 @@
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
-from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
@@ -16,8 +18,22 @@ class GDSFormMixin:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
-class GDSDateInput(forms.DateInput):
-    input_type = "date"
+class GDSDateField(DateInputField):
+    """The GOV.UK date pattern (day, month and year boxes) with plain-English errors."""
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            value = datetime.date(day=int(day), month=int(month), year=int(year))
+        except ValueError as error:
+            raise ValidationError(
+                "Enter a real date, for example 31 3 2027", code="invalid"
+            ) from error
+        if not 2000 <= value.year <= 2100:
+            raise ValidationError("Enter a year between 2000 and 2100", code="invalid")
+        return value
 
 
 def add_service_errors(form, error: ValidationError) -> None:

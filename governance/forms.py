@@ -1,6 +1,6 @@
 from django import forms
 
-from common.forms import GDSDateInput, GDSFormMixin
+from common.forms import GDSDateField, GDSFormMixin
 from common.roles import Role
 
 from .models import ActionPlanItem, BusinessUnit, CorporateObjective, Objective, User
@@ -32,6 +32,9 @@ class ObjectiveForm(GDSFormMixin, forms.ModelForm):
 
 class ActionPlanItemForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Save action-plan item"
+    due_date = GDSDateField(
+        required=False, require_all_fields=False, help_text="For example, 31 3 2027"
+    )
 
     class Meta:
         model = ActionPlanItem
@@ -53,7 +56,6 @@ class ActionPlanItemForm(GDSFormMixin, forms.ModelForm):
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
-            "due_date": GDSDateInput(),
         }
 
     def __init__(self, *args, **kwargs):

@@ -26,7 +26,9 @@ def _edit_data(**overrides):
         "description": "",
         "owner": "",
         "lead_unit": "",
-        "due_date": "2031-03-31",
+        "due_date_0": "31",
+        "due_date_1": "3",
+        "due_date_2": "2031",
         "status": "in_progress",
         "rag": "amber",
         "progress": "45",
@@ -57,7 +59,8 @@ def test_editing_an_action_item_in_the_portal_leaves_history_with_the_editors_na
         ({"progress": "101"}, "progress", "less than or equal to 100"),
         ({"progress": "-1"}, "progress", "greater than or equal to 0"),
         ({"progress": "lots"}, "progress", "Enter a whole number"),
-        ({"due_date": "31/02/2031"}, "due_date", "Enter a valid date"),
+        ({"due_date_0": "31", "due_date_1": "2"}, "due_date", "Enter a real date"),
+        ({"due_date_1": "March"}, "due_date", "Enter a valid month"),
         ({"status": "finished"}, "status", "Select a valid choice"),
         ({"status": "completed", "progress": "80"}, "progress", "completed item must be at 100%"),
         ({"title": "x" * 301}, "title", "at most 300 characters"),
@@ -75,7 +78,7 @@ def test_bad_input_is_reported_at_the_field_and_nothing_is_saved(
     assert message in " ".join(form.errors[field])
     page = response.content.decode()
     assert "There is a problem" in page  # the error summary
-    assert f'href="#id_{field}"' in page
+    assert f'href="#id_{field}' in page
     assert response.context["form"].errors
     item.refresh_from_db()
     assert item.progress == 10
@@ -127,6 +130,7 @@ def test_home_page_shows_each_role_what_is_waiting(
     assert "Theme 1</a> has no objectives" in head_home
     assert f"Action {overdue.reference}</a> has no owner" not in head_home
     assert overdue.title in head_home
+    assert "Overdue action-plan items</caption>" in head_home
 
     admin_home = client_for(administrator).get(reverse("home")).content.decode()
     assert "Accounts needing attention" in admin_home
@@ -170,3 +174,16 @@ def test_home_page_query_count_does_not_grow_with_the_action_plan(
     )
     ActionPlanItemFactory.create_batch(5, objective=objective, status=ActionStatus.NOT_STARTED)
     assert _queries(client, reverse("home")) == small
+
+
+def test_edit_form_shows_the_due_date_in_day_month_and_year_boxes(item, head_of_ict, client_for):
+    item.due_date = datetime.date(2031, 3, 7)
+    item.save()
+    page = (
+        client_for(head_of_ict)
+        .get(reverse("governance:action-item-update", args=[item.pk]))
+        .content.decode()
+    )
+    for name, value in [("due_date_0", "7"), ("due_date_1", "3"), ("due_date_2", "2031")]:
+        assert f'name="{name}"' in page
+        assert f'value="{value}"' in page
