@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .roles import Role, roles_of
+from .roles import GOVERNANCE_GROUP, Role, roles_of
 
 
 def portal(request):
@@ -14,4 +14,7 @@ def portal(request):
         "user_roles": user_roles,
         "is_head_of_ict": Role.HEAD_OF_ICT in user_roles,
         "is_administrator": Role.ADMINISTRATOR in user_roles,
+        "is_officer": Role.OFFICER in user_roles,
+        "is_group_member": bool(user_roles & GOVERNANCE_GROUP),
+        "is_chair": Role.CHAIR in user_roles,
     }

@@ -1,16 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 from django_celery_results.models import TaskResult
 
 from .emails import email_queue
+from .errors import WorkflowError
+from .forms import add_service_errors
 from .history import history_entries
-from .home import panels_for
 from .models import OutboundEmail
 from .permissions import RoleRequiredMixin
 from .roles import Role, roles_of
+from .slots import Slot, sections_for
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -20,7 +23,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            panels=panels_for(self.request.user),
+            panels=sections_for(Slot.HOME, user=self.request.user),
             has_role=bool(roles_of(self.request.user)),
             **kwargs,
         )
@@ -69,6 +72,35 @@ class SendTestEmailView(RoleRequiredMixin, View):
                 "Refresh this page to see it sent.",
             )
         return redirect("background-tasks")
+
+
+class ServiceFormView(RoleRequiredMixin, FormView):
+    """A form whose valid data goes to a service (`perform`). The service's validation
+    errors come back onto the form; a workflow conflict comes back as a message on the
+    object's page. Nothing is saved unless the service succeeds."""
+
+    success_message = "Saved."
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except WorkflowError as error:
+            messages.error(self.request, str(error))
+            return redirect(self.get_conflict_url())
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url(result))
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def get_success_url(self, result):
+        return result.get_absolute_url()
+
+    def get_conflict_url(self):
+        return self.get_success_url(None)
 
 
 class ObjectHistoryView(RoleRequiredMixin, DetailView):

@@ -9,10 +9,14 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from common.demo import register_demo_loader
+
         from . import home_panels
+        from .demo import demo_data_load
         from .setup import after_migrate
 
         home_panels.register()
+        register_demo_loader(10, demo_data_load)
         # The strategy catalogue is reference data, not demo data: every install gets
         # it on migrate, and it is never overwritten once there.
         post_migrate.connect(after_migrate, sender=self)

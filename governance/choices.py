@@ -24,3 +24,9 @@ class RAG(models.TextChoices):
     RED = "red", "Red"
     AMBER = "amber", "Amber"
     GREEN = "green", "Green"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"

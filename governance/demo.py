@@ -31,6 +31,7 @@ BUSINESS_UNITS = [
 DEMO_ACCOUNTS = [
     ("officer", "Priya", "Shah", "Housing systems officer", Role.OFFICER, "housing"),
     ("member", "Tom", "Hughes", "Head of Customer Services", Role.MEMBER, "customer"),
+    ("member2", "Aisha", "Rahman", "Head of Planning", Role.MEMBER, "planning"),
     ("chair", "Margaret", "Ellis", "Executive Director, Corporate", Role.CHAIR, "finance"),
     ("headofict", "David", "Okafor", "Head of ICT", Role.HEAD_OF_ICT, "ict"),
     ("admin", "Sam", "Patel", "Systems administrator", Role.ADMINISTRATOR, "ict"),

@@ -1,9 +1,12 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from common.forms import GDSDateField, GDSFormMixin
 from common.roles import Role
 
-from .models import ActionPlanItem, BusinessUnit, CorporateObjective, Objective, User
+from .models import ActionPlanItem, BusinessUnit, CorporateObjective, Meeting, Objective, User
 
 
 def _portal_users():
@@ -63,3 +66,59 @@ class ActionPlanItemForm(GDSFormMixin, forms.ModelForm):
         self.fields["owner"].queryset = _portal_users()
         self.fields["lead_unit"].queryset = BusinessUnit.objects.filter(is_active=True)
         self.fields["lead_unit"].required = False
+
+
+class MeetingForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save meeting"
+    date = GDSDateField(label="Date", help_text="For example, 14 1 2027")
+    time = forms.TimeField(
+        label="Start time",
+        help_text="24-hour clock, for example 14:00",
+        input_formats=["%H:%M", "%H.%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["title", "location", "quorum", "chair", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = User.objects.filter(
+            is_active=True, groups__name=Role.CHAIR.value
+        ).distinct()
+        if self.instance.pk:
+            local = timezone.localtime(self.instance.starts_at)
+            self.initial.update(date=local.date(), time=local.time())
+        self.order_fields(["title", "date", "time", "location", "quorum", "chair", "notes"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            data["starts_at"] = timezone.make_aware(
+                datetime.datetime.combine(data["date"], data["time"])
+            )
+        return data
+
+    def meeting_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "starts_at": data["starts_at"],
+            **{field: data[field] for field in self.Meta.fields},
+        }
+
+
+class AttendanceForm(GDSFormMixin, forms.Form):
+    submit_label = "Save attendance"
+    present = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who attended?",
+        help_text="Governance Group members not ticked are recorded as absent.",
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = members

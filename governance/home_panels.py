@@ -1,7 +1,8 @@
 """Governance's panels on the home page: what is waiting for each role."""
 
-from common.home import HomePanel, register_panel
+from common import slots
 from common.roles import ALL_ROLES, Role
+from common.slots import Section, Slot
 
 from . import selectors
 
@@ -47,39 +48,43 @@ def _accounts(*, user):
 
 
 def register() -> None:
-    register_panel(
-        HomePanel(
+    slots.register(
+        Slot.HOME,
+        Section(
             title="Gaps and overdue work in the strategy",
             template="governance/panels/strategy_gaps.html",
             roles=frozenset({Role.HEAD_OF_ICT}),
             context=_strategy_gaps,
             order=10,
-        )
+        ),
     )
-    register_panel(
-        HomePanel(
+    slots.register(
+        Slot.HOME,
+        Section(
             title="Your business unit's action-plan items",
             template="governance/panels/unit_action_items.html",
             roles=frozenset({Role.OFFICER}),
             context=_unit_action_items,
             order=20,
-        )
+        ),
     )
-    register_panel(
-        HomePanel(
+    slots.register(
+        Slot.HOME,
+        Section(
             title="Action-plan items you own",
             template="governance/panels/my_action_items.html",
             roles=ALL_ROLES - {Role.ADMINISTRATOR},
             context=_my_action_items,
             order=30,
-        )
+        ),
     )
-    register_panel(
-        HomePanel(
+    slots.register(
+        Slot.HOME,
+        Section(
             title="Accounts needing attention",
             template="governance/panels/accounts.html",
             roles=frozenset({Role.ADMINISTRATOR}),
             context=_accounts,
             order=10,
-        )
+        ),
     )

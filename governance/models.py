@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .choices import CLOSED_ACTION_STATUSES, RAG, ActionStatus, StrategyStatus
+from .choices import CLOSED_ACTION_STATUSES, RAG, ActionStatus, MeetingStatus, StrategyStatus
 
 
 def _next_number(siblings) -> int:
@@ -324,3 +324,71 @@ class ActionPlanItem(models.Model):
     @property
     def is_overdue(self) -> bool:
         return bool(self.is_open and self.due_date and self.due_date < timezone.localdate())
+
+
+class Meeting(models.Model):
+    """A meeting of the ICT Governance Group, where the chair records decisions."""
+
+    title = models.CharField(max_length=200, default="ICT Governance Group")
+    starts_at = models.DateTimeField("date and time")
+    location = models.CharField(max_length=200, blank=True)
+    chair = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="meetings_chaired", null=True, blank=True
+    )
+    quorum = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="How many Governance Group members must attend for decisions to be made.",
+    )
+    status = models.CharField(
+        max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    notes = models.TextField("notes for the minutes", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["status", "starts_at"], name="meeting_status_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quorum__gte=1),
+                name="meeting_quorum_at_least_one",
+                violation_error_message="The quorum must be at least 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {timezone.localtime(self.starts_at):%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("governance:meeting-detail", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return None
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return str(self)
+
+
+class MeetingAttendance(models.Model):
+    """Whether a Governance Group member attended a meeting or sent apologies."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="attendance")
+    attended = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "person__last_name", "person__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="attendance_once_per_person",
+                violation_error_message="This person's attendance is already recorded.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} at {self.meeting}"

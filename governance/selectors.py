@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from common.roles import Role
 
-from .choices import CLOSED_ACTION_STATUSES, StrategyStatus
-from .models import ActionPlanItem, Objective, Strategy, Theme, User
+from .choices import CLOSED_ACTION_STATUSES, MeetingStatus, StrategyStatus
+from .models import ActionPlanItem, Meeting, Objective, Strategy, Theme, User
 
 
 def strategy_current() -> Strategy | None:
@@ -90,3 +90,21 @@ def users_needing_attention() -> dict[str, QuerySet[User]]:
             Q(groups__name=Role.OFFICER) & Q(business_unit__isnull=True)
         ).order_by("username"),
     }
+
+
+def people_with_role(*roles: Role) -> QuerySet[User]:
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[r.value for r in roles])
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def unit_officers(unit) -> QuerySet[User]:
+    return people_with_role(Role.OFFICER).filter(business_unit=unit)
+
+
+def meetings_upcoming() -> QuerySet:
+    return Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED, starts_at__gte=timezone.now()
+    ).order_by("starts_at")

@@ -8,9 +8,18 @@ from django.db import transaction
 
 from common.emails import email_queue
 from common.permissions import require_role
-from common.roles import Role
+from common.roles import GOVERNANCE_GROUP, Role
 
-from .models import ActionPlanItem, CorporateObjective, Objective, Theme, User
+from .models import (
+    ActionPlanItem,
+    CorporateObjective,
+    Meeting,
+    MeetingAttendance,
+    Objective,
+    Theme,
+    User,
+)
+from .selectors import people_with_role
 
 OBJECTIVE_FIELDS = frozenset({"title", "description", "owner"})
 ACTION_ITEM_FIELDS = frozenset(
@@ -118,3 +127,35 @@ def action_item_update(
     _save(item, user=user)
     _notify_new_owner(item, previous_owner=previous_owner, kind="action-plan item")
     return item
+
+
+@transaction.atomic
+def meeting_save(
+    *, user: User, fields: Mapping[str, Any], meeting: Meeting | None = None
+) -> Meeting:
+    """Schedule a Governance Group meeting, or change one."""
+    require_role(user, Role.CHAIR, Role.HEAD_OF_ICT)
+    meeting = (
+        Meeting() if meeting is None else Meeting.objects.select_for_update().get(pk=meeting.pk)
+    )
+    for field, value in fields.items():
+        setattr(meeting, field, value)
+    _save(meeting, user=user)
+    return meeting
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, user: User, present: Iterable[User]) -> None:
+    """Record who attended: each Governance Group member is present or absent."""
+    require_role(user, Role.CHAIR)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    present_ids = {person.pk for person in present}
+    existing = {a.person_id: a for a in meeting.attendance.all()}
+    for person in people_with_role(*GOVERNANCE_GROUP):
+        record = existing.get(person.pk) or MeetingAttendance(meeting=meeting, person=person)
+        attended = person.pk in present_ids
+        if record.pk is None or record.attended != attended:
+            record.attended = attended
+            record.full_clean(exclude={"meeting", "person"})
+            record._history_user = user
+            record.save()

@@ -58,3 +58,15 @@ urlpatterns = [
         name="action-item-history",
     ),
 ]
+
+urlpatterns += [
+    path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
+    path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting-create"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="meeting-update"),
+    path(
+        "meetings/<int:pk>/attendance/", views.AttendanceView.as_view(), name="meeting-attendance"
+    ),
+    path("meetings/<int:pk>/minutes/", views.MeetingMinutesView.as_view(), name="meeting-minutes"),
+    path("meetings/<int:pk>/history/", views.MeetingHistoryView.as_view(), name="meeting-history"),
+]

@@ -1,17 +1,16 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, FormView, ListView, RedirectView
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from common.forms import add_service_errors
 from common.permissions import RoleRequiredMixin
-from common.roles import Role
-from common.views import ObjectHistoryView
+from common.roles import GOVERNANCE_GROUP, Role, roles_of
+from common.slots import Slot, sections_for
+from common.views import ObjectHistoryView, ServiceFormView
 
 from . import selectors, services
-from .forms import ActionPlanItemForm, ObjectiveForm
-from .models import Objective, Principle, Strategy, Theme
+from .forms import ActionPlanItemForm, AttendanceForm, MeetingForm, ObjectiveForm
+from .models import Meeting, Objective, Principle, Strategy, Theme
 
 HEAD_OF_ICT = frozenset({Role.HEAD_OF_ICT})
 
@@ -49,7 +48,11 @@ class ThemeDetailView(RoleRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         themes = selectors.themes_with_action_plan(self.object.strategy).filter(pk=self.object.pk)
-        return super().get_context_data(theme_with_plan=themes.get(), **kwargs)
+        return super().get_context_data(
+            theme_with_plan=themes.get(),
+            sections=sections_for(Slot.THEME, user=self.request.user, theme=self.object),
+            **kwargs,
+        )
 
 
 class PrincipleDetailView(RoleRequiredMixin, DetailView):
@@ -74,25 +77,6 @@ class ActionPlanItemDetailView(RoleRequiredMixin, DetailView):
     queryset = selectors.action_items_with_context()
     template_name = "governance/actionplanitem_detail.html"
     context_object_name = "item"
-
-
-class ServiceFormView(RoleRequiredMixin, FormView):
-    """A form whose valid data is handed to a service; the service's validation errors
-    come back onto the form and nothing is saved."""
-
-    success_message = "Saved."
-
-    def form_valid(self, form):
-        try:
-            self.saved = self.perform(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.saved.get_absolute_url())
-
-    def perform(self, form):
-        raise NotImplementedError
 
 
 class ObjectiveCreateView(ServiceFormView):
@@ -199,3 +183,105 @@ class ObjectiveHistoryView(ObjectHistoryView):
 
 class ActionPlanItemHistoryView(ObjectHistoryView):
     queryset = selectors.action_items_with_context()
+
+
+MEETING_VIEWERS = GOVERNANCE_GROUP | HEAD_OF_ICT
+MEETING_ORGANISERS = frozenset({Role.CHAIR, Role.HEAD_OF_ICT})
+
+
+class MeetingListView(RoleRequiredMixin, TemplateView):
+    allowed_roles = MEETING_VIEWERS
+    template_name = "governance/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        meetings = Meeting.objects.select_related("chair")
+        return super().get_context_data(
+            upcoming=meetings.filter(starts_at__gte=now).order_by("starts_at"),
+            past=meetings.filter(starts_at__lt=now).order_by("-starts_at")[:50],
+            can_schedule=bool(roles_of(self.request.user) & MEETING_ORGANISERS),
+            **kwargs,
+        )
+
+
+class MeetingCreateView(ServiceFormView):
+    allowed_roles = MEETING_ORGANISERS
+    form_class = MeetingForm
+    template_name = "governance/meeting_form.html"
+    success_message = "Meeting scheduled."
+
+    def perform(self, form):
+        return services.meeting_save(user=self.request.user, fields=form.meeting_fields())
+
+
+class MeetingUpdateView(ServiceFormView):
+    allowed_roles = MEETING_ORGANISERS
+    form_class = MeetingForm
+    template_name = "governance/meeting_form.html"
+    success_message = "Meeting updated."
+
+    def load_objects(self):
+        self.meeting = get_object_or_404(Meeting, pk=self.kwargs["pk"])
+        self.extra_context = {"meeting": self.meeting}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.meeting}
+
+    def perform(self, form):
+        return services.meeting_save(
+            user=self.request.user, meeting=self.meeting, fields=form.meeting_fields()
+        )
+
+
+class MeetingDetailView(RoleRequiredMixin, DetailView):
+    """The meeting with its agenda (each app's section) and attendance."""
+
+    allowed_roles = MEETING_VIEWERS
+    queryset = Meeting.objects.select_related("chair")
+    template_name = "governance/meeting_detail.html"
+    print_view = False
+
+    def get_context_data(self, **kwargs):
+        attendance = list(self.object.attendance.select_related("person"))
+        present = sum(1 for a in attendance if a.attended)
+        return super().get_context_data(
+            sections=sections_for(Slot.MEETING_AGENDA, user=self.request.user, meeting=self.object),
+            attendance=attendance,
+            present=present,
+            quorate=present >= self.object.quorum,
+            is_chair=Role.CHAIR in roles_of(self.request.user),
+            can_edit=bool(roles_of(self.request.user) & MEETING_ORGANISERS),
+            **kwargs,
+        )
+
+
+class MeetingMinutesView(MeetingDetailView):
+    template_name = "governance/meeting_minutes.html"
+
+
+class AttendanceView(ServiceFormView):
+    allowed_roles = frozenset({Role.CHAIR})
+    template_name = "governance/attendance_form.html"
+    success_message = "Attendance saved."
+
+    def load_objects(self):
+        self.meeting = get_object_or_404(Meeting, pk=self.kwargs["pk"])
+        self.extra_context = {"meeting": self.meeting}
+
+    def get_form(self, form_class=None):
+        members = selectors.people_with_role(*GOVERNANCE_GROUP)
+        return AttendanceForm(**self.get_form_kwargs(), members=members)
+
+    def get_initial(self):
+        return {"present": [a.person_id for a in self.meeting.attendance.all() if a.attended]}
+
+    def perform(self, form):
+        services.attendance_record(
+            meeting=self.meeting, user=self.request.user, present=form.cleaned_data["present"]
+        )
+        return self.meeting
+
+
+class MeetingHistoryView(ObjectHistoryView):
+    allowed_roles = MEETING_VIEWERS
+    model = Meeting

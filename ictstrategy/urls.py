@@ -29,4 +29,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("common.urls")),
     path("", include("governance.urls")),
+    path("", include("projects.urls")),
 ]

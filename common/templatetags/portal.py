@@ -1,6 +1,8 @@
 from django import template
 from django.urls import reverse
 
+from common.fy import financial_year_label
+
 register = template.Library()
 
 
@@ -34,3 +36,9 @@ def trail(obj, *below):
 @register.inclusion_tag("includes/rag.html")
 def rag(value, label):
     return {"rag": value, "label": label}
+
+
+@register.filter
+def fy(start_year):
+    """2026 -> "2026/27"."""
+    return financial_year_label(int(start_year)) if start_year not in (None, "") else ""

@@ -78,13 +78,16 @@ def objects(strategy):
     )
 
 
-@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+CATALOGUE_CASES = list(ACCESS_CASES)
+
+
+@pytest.mark.parametrize("case", CATALOGUE_CASES, ids=str)
 def test_anonymous_is_sent_to_sign_in(case, client, objects):
     assert_access(case, role=None, client=client, objects=objects, anonymous=True)
 
 
 @pytest.mark.parametrize("role", SIGNED_IN_KINDS, ids=lambda r: r or "no role")
-@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+@pytest.mark.parametrize("case", CATALOGUE_CASES, ids=str)
 def test_signed_in_access_by_role(case, role, users_by_role, client_for, objects):
     assert_access(
         case, role=role, client=client_for(users_by_role[role]), objects=objects, anonymous=False
@@ -110,3 +113,42 @@ def test_missing_objects_are_404_for_the_head_of_ict(name, head_of_ict, client_f
 def test_wrong_role_gets_403_even_for_an_object_that_does_not_exist(officer, client_for):
     response = client_for(officer).get(reverse("governance:action-item-update", args=[999999]))
     assert response.status_code == 403
+
+
+MEETING_VIEWERS = frozenset({Role.MEMBER, Role.CHAIR, Role.HEAD_OF_ICT})
+ORGANISERS = frozenset({Role.CHAIR, Role.HEAD_OF_ICT})
+
+MEETING_CASES = [
+    AccessCase("governance:meeting-list", _url("meeting-list"), MEETING_VIEWERS),
+    AccessCase("governance:meeting-create", _url("meeting-create"), ORGANISERS),
+    AccessCase("governance:meeting-detail", _url("meeting-detail", "meeting"), MEETING_VIEWERS),
+    AccessCase("governance:meeting-update", _url("meeting-update", "meeting"), ORGANISERS),
+    AccessCase(
+        "governance:meeting-attendance",
+        _url("meeting-attendance", "meeting"),
+        frozenset({Role.CHAIR}),
+    ),
+    AccessCase("governance:meeting-minutes", _url("meeting-minutes", "meeting"), MEETING_VIEWERS),
+    AccessCase("governance:meeting-history", _url("meeting-history", "meeting"), MEETING_VIEWERS),
+]
+ACCESS_CASES += MEETING_CASES
+
+
+@pytest.fixture
+def meeting_objects(objects, chair):
+    from projects.tests.factories import MeetingFactory
+
+    objects.meeting = MeetingFactory(chair=chair)
+    return objects
+
+
+@pytest.mark.parametrize("case", MEETING_CASES, ids=str)
+def test_meeting_pages_anonymous(case, client, meeting_objects):
+    assert_access(case, role=None, client=client, objects=meeting_objects, anonymous=True)
+
+
+@pytest.mark.parametrize("role", SIGNED_IN_KINDS, ids=lambda r: r or "no role")
+@pytest.mark.parametrize("case", MEETING_CASES, ids=str)
+def test_meeting_pages_by_role(case, role, users_by_role, client_for, meeting_objects):
+    client = client_for(users_by_role[role])
+    assert_access(case, role=role, client=client, objects=meeting_objects, anonymous=False)

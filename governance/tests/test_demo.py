@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from common.roles import Role, roles_of
 from governance.models import ActionPlanItem, BusinessUnit, User
+from projects.models import Project, Proposal
 
 
 def test_demo_data_gives_one_account_per_role_that_can_sign_in(db):
@@ -11,19 +12,17 @@ def test_demo_data_gives_one_account_per_role_that_can_sign_in(db):
     for user in User.objects.all():
         assert authenticate(username=user.username, password="a-demo-password-1") == user
         roles[user.username] = roles_of(user)
-    assert sorted(r for held in roles.values() for r in held) == sorted(Role)
+    assert {r for held in roles.values() for r in held} == set(Role)
     assert User.objects.get(username="officer").business_unit is not None
 
 
 def test_loading_demo_data_twice_adds_nothing(db):
     call_command("load_demo_data", password="a-demo-password-1")
-    counts = (User.objects.count(), BusinessUnit.objects.count(), ActionPlanItem.objects.count())
+    models = [User, BusinessUnit, ActionPlanItem, Proposal, Project]
+    counts = [model.objects.count() for model in models]
     call_command("load_demo_data", password="a-demo-password-1")
-    assert (
-        User.objects.count(),
-        BusinessUnit.objects.count(),
-        ActionPlanItem.objects.count(),
-    ) == counts
+    assert [model.objects.count() for model in models] == counts
+    assert Proposal.objects.exists() and Project.objects.exists()
 
 
 def test_demo_action_plan_is_labelled_as_demo(db):

@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 COUNCIL_NAME = env("COUNCIL_NAME", default="Oxford City Council")
 SERVICE_NAME = "ICT Strategy Portal"
+# Links in e-mails point here.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,15 +1,18 @@
 import os
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from common.demo import demo_loaders
 from common.roles import roles_of
-from governance.demo import demo_data_load
 
 DEFAULT_DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo accounts only
+DEMO_USERNAMES = ["officer", "member", "member2", "chair", "headofict", "admin"]
 
 
 class Command(BaseCommand):
-    help = "Load demo business units, one account per role and an action plan."
+    help = "Load clearly labelled demo data: units, one account per role, and a pipeline."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -19,8 +22,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        accounts = demo_data_load(password=options["password"])
+        with transaction.atomic():
+            for loader in demo_loaders():
+                loader(password=options["password"])
         self.stdout.write(f"Demo accounts (password: {options['password']}):")
-        for user in accounts:
+        users = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
+        for user in sorted(users, key=lambda u: DEMO_USERNAMES.index(u.username)):
             roles = ", ".join(sorted(roles_of(user)))
             self.stdout.write(f"  {user.username:<10} {roles}")

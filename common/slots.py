@@ -1,0 +1,50 @@
+"""Sections that apps contribute to pages owned by other apps.
+
+Dependencies run one way (common, governance, projects, risks, reports), yet some pages
+show things from apps to their right: the home page shows everything waiting for a
+user; a Governance Group meeting's agenda holds proposals and risks; a theme's page
+lists the proposals that serve it. The owning page names a slot; apps register
+sections for it in their AppConfig.ready(); the page asks the slot for its sections.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .roles import ALL_ROLES, Role, roles_of
+
+
+class Slot(StrEnum):
+    HOME = "home"
+    MEETING_AGENDA = "meeting agenda"
+    THEME = "theme"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    template: str
+    context: Callable[..., dict]  # called with user= and the page's objects
+    roles: frozenset[Role] = ALL_ROLES
+    order: int = 100
+
+
+_registry: dict[Slot, list[Section]] = defaultdict(list)
+
+
+def register(slot: Slot, section: Section) -> None:
+    sections = _registry[slot]
+    if section not in sections:
+        sections.append(section)
+        sections.sort(key=lambda s: s.order)
+
+
+def sections_for(slot: Slot, *, user, **objects) -> list[dict]:
+    """The sections of `slot` this user may see, each with its template's context."""
+    roles = roles_of(user)
+    return [
+        {"title": s.title, "template": s.template, **s.context(user=user, **objects)}
+        for s in _registry[slot]
+        if s.roles & roles
+    ]

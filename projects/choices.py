@@ -1,0 +1,57 @@
+from django.db import models
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_TRIAGE = "in_triage", "In triage"
+    RETURNED = "returned", "Returned for more information"
+    IN_ASSESSMENT = "in_assessment", "In assessment"
+    APPROVED = "approved", "Approved"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions", "Approved with conditions"
+    DEFERRED = "deferred", "Deferred"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The unit may change its proposal only while it holds the pen.
+EDITABLE_STATUSES = frozenset({ProposalStatus.DRAFT, ProposalStatus.RETURNED})
+AWAITING_DECISION = frozenset(
+    {ProposalStatus.SUBMITTED, ProposalStatus.IN_TRIAGE, ProposalStatus.IN_ASSESSMENT}
+)
+APPROVED_STATUSES = frozenset({ProposalStatus.APPROVED, ProposalStatus.APPROVED_WITH_CONDITIONS})
+
+
+class Outcome(models.TextChoices):
+    """What the chair can record at a meeting."""
+
+    APPROVED = "approved", "Approve"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions", "Approve with conditions"
+    DEFERRED = "deferred", "Defer"
+    REJECTED = "rejected", "Reject"
+
+
+class ProcurementRoute(models.TextChoices):
+    EXISTING_CONTRACT = "existing_contract", "Existing contract or licence"
+    FRAMEWORK = "framework", "Call-off from a public sector framework (for example G-Cloud)"
+    OPEN_TENDER = "open_tender", "Open or competitive tender"
+    QUOTATIONS = "quotations", "Quotations (below tender threshold)"
+    SHARED_SERVICE = "shared_service", "Shared service with another public body"
+    IN_HOUSE = "in_house", "Built or delivered in house"
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
+class SecurityImpact(models.TextChoices):
+    NONE = "none", "None"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class ProjectStatus(models.TextChoices):
+    IN_DELIVERY = "in_delivery", "In delivery"
+    CLOSED = "closed", "Closed"

@@ -1,0 +1,143 @@
+"""Demo proposals, scores, budgets, a meeting and a project in delivery, so `make run`
+shows a living pipeline. Loaded with the governance demo data; never by migrate."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from common.fy import financial_year_of
+from governance.catalogue import catalogue_load
+from governance.models import BusinessUnit, Meeting, User
+
+from .choices import ProcurementRoute, ProposalStatus, SecurityImpact, YesNo
+from .models import (
+    Assessment,
+    Budget,
+    Criterion,
+    CriterionScore,
+    ProgressUpdate,
+    Project,
+    Proposal,
+    ProposalTheme,
+    ProposalYear,
+)
+from .scoring import weighted_score
+
+# title, unit code, status, theme numbers, capital per year, savings per year, statutory,
+# {assessor username: ratings for the five default criteria}
+PROPOSALS = [
+    ("Council tax self-service portal", "revenues", ProposalStatus.IN_ASSESSMENT, [2],
+     [180000, 20000], [0, 90000], False, {"member": [5, 4, 4, 3, 4], "chair": [4, 4, 5, 3, 3]}),
+    ("Planning document management to meet statutory retention", "planning",
+     ProposalStatus.IN_ASSESSMENT, [5], [120000, 10000], [0, 0], True, {"member": [3, 3, 1, 4, 4]}),
+    ("Mobile working for environmental health officers", "environment",
+     ProposalStatus.SUBMITTED, [3], [60000, 15000], [0, 25000], False, {}),
+    ("Hosted e-mail and office suite", "ict", ProposalStatus.APPROVED, [4, 1],
+     [250000, 40000], [30000, 120000], False, {}),
+]  # fmt: skip
+ANNUAL_BUDGET = Decimal(600000)
+
+
+@transaction.atomic
+def demo_projects_load(**kwargs) -> None:
+    strategy = catalogue_load()
+    this_year = financial_year_of(timezone.localdate())
+    for offset in range(5):
+        Budget.objects.get_or_create(
+            financial_year=this_year + offset, defaults={"amount": ANNUAL_BUDGET}
+        )
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["member", "chair", "headofict", "officer"])
+    }
+    chair = users["chair"]
+    if not Meeting.objects.exists():
+        Meeting.objects.create(
+            starts_at=timezone.now().replace(hour=14, minute=0, second=0, microsecond=0)
+            + datetime.timedelta(days=7),
+            location="Town Hall, Committee Room 2",
+            chair=chair,
+            quorum=3,
+        )
+    criteria = list(Criterion.objects.filter(is_active=True))
+    themes = {t.number: t for t in strategy.themes.all()}
+    for title, unit_code, status, theme_numbers, capital, savings, statutory, scores in PROPOSALS:
+        unit = BusinessUnit.objects.get(code=unit_code)
+        proposal, created = Proposal.objects.get_or_create(
+            title=title,
+            defaults={
+                "business_unit": unit,
+                "strategy": strategy,
+                "created_by": users["headofict"],
+                "status": status,
+                "case_for_change": "Demo data: the current process is manual and costly.",
+                "is_statutory": statutory,
+                "statutory_basis": "Demo data: statutory record-keeping duty." if statutory else "",
+                "options_considered": "Do nothing; extend the current system; buy a service.",
+                "preferred_option": "Buy a hosted service through a framework.",
+                "non_cashable_benefits": "Better service for residents.",
+                "first_financial_year": this_year,
+                "procurement_route": ProcurementRoute.FRAMEWORK,
+                "funding_source": "ICT capital programme",
+                "sponsor": f"Head of {unit.name}",
+                "project_manager": users["headofict"],
+                "start_date": timezone.localdate() - datetime.timedelta(days=90),
+                "end_date": timezone.localdate() + datetime.timedelta(days=300),
+                "milestones": "Contract; pilot; go-live.",
+                "key_risks": "Supplier capacity; data migration.",
+                "personal_data": YesNo.YES,
+                "security_impact": SecurityImpact.MEDIUM,
+                "submitted_at": timezone.now() - datetime.timedelta(days=30),
+            },
+        )
+        if not created:
+            continue
+        for number in theme_numbers:
+            ProposalTheme.objects.create(
+                proposal=proposal, theme=themes[number], how="Demo data: see the case for change."
+            )
+        for index, (cost, saving) in enumerate(zip(capital, savings, strict=True)):
+            ProposalYear.objects.create(
+                proposal=proposal,
+                financial_year=this_year + index,
+                capital_cost=Decimal(cost),
+                cashable_savings=Decimal(saving),
+            )
+        for username, ratings in scores.items():
+            assessment = Assessment.objects.create(
+                proposal=proposal,
+                assessor=users[username],
+                weighted_score=weighted_score(
+                    (r, c.weight) for r, c in zip(ratings, criteria, strict=True)
+                ),
+            )
+            for rating, criterion in zip(ratings, criteria, strict=True):
+                CriterionScore.objects.create(
+                    assessment=assessment,
+                    criterion=criterion,
+                    criterion_name=criterion.name,
+                    weight=criterion.weight,
+                    score=rating,
+                )
+        if status == ProposalStatus.APPROVED:
+            last_update = timezone.localdate() - datetime.timedelta(days=45)
+            project = Project.objects.create(
+                proposal=proposal,
+                project_manager=users["headofict"],
+                started_on=proposal.start_date,
+                last_update_on=last_update,
+            )
+            ProgressUpdate.objects.create(
+                project=project,
+                author=users["headofict"],
+                reported_on=last_update,
+                rag_overall="amber",
+                rag_time="amber",
+                rag_cost="green",
+                rag_scope="green",
+                percent_complete=40,
+                narrative="Demo data: mailbox migration running two weeks late.",
+                actual_spend_to_date=Decimal(110000),
+            )

@@ -1,0 +1,454 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from django import forms
+from django.utils import timezone
+
+from common.forms import GDSDateField, GDSFormMixin
+from common.fy import financial_year_choices, financial_year_label, financial_year_of
+from common.roles import Role
+from common.uploads import DocumentField
+from governance.models import CorporateObjective, Principle, User
+
+from .choices import Outcome, ProposalStatus
+from .models import MAX_YEARS, Criterion, ProgressUpdate, Proposal
+
+MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": 0, "required": False}
+YEAR_AMOUNTS = (
+    ("capital", "capital_cost", "Capital cost (£)"),
+    ("revenue", "revenue_cost", "Revenue cost (£)"),
+    ("savings", "cashable_savings", "Cashable savings (£)"),
+)
+
+
+def _money(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, widget=forms.NumberInput(attrs={"step": "0.01"}), **MONEY_FIELD
+    )
+
+
+def _people():
+    return User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role]).distinct()
+
+
+class ProposalStartForm(GDSFormMixin, forms.Form):
+    submit_label = "Start the proposal"
+    title = forms.CharField(max_length=200, label="What is the proposal called?")
+
+
+class ProposalForm(forms.ModelForm):
+    """The whole five-case business case on one page. Every part may be left blank in
+    a draft; submitting checks the whole case (projects.completeness)."""
+
+    start_date = GDSDateField(required=False, require_all_fields=False)
+    end_date = GDSDateField(required=False, require_all_fields=False)
+    themes = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which strategy themes does it serve?",
+    )
+    corporate_objectives = forms.ModelMultipleChoiceField(
+        queryset=CorporateObjective.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which corporate objectives does it serve?",
+    )
+    principles = forms.ModelMultipleChoiceField(
+        queryset=Principle.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which underpinning principles does it touch?",
+        help_text="For example security, sustainability, suppliers, partnership with other "
+        "public bodies, training.",
+    )
+    first_financial_year = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="First financial year of the figures"
+    )
+    answer = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Your answer to the request for more information",
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "title", "case_for_change", "is_statutory", "statutory_basis",
+            "options_considered", "preferred_option", "non_cashable_benefits",
+            "first_financial_year", "procurement_route", "suppliers", "funding_source",
+            "sponsor", "project_manager", "start_date", "end_date", "milestones",
+            "key_risks", "dependencies", "personal_data", "security_impact", "security_notes",
+        ]  # fmt: skip
+        labels = {
+            "is_statutory": "This is statutory or mandatory work",
+            "personal_data": "Does it involve personal data?",
+            "security_notes": "Security notes (optional)",
+            "dependencies": "Dependencies (optional)",
+            "suppliers": "Suppliers (optional)",
+        }
+        help_texts = {
+            "personal_data": "If yes, a data protection impact assessment (DPIA) is needed.",
+            "statutory_basis": "The law, regulation or mandate that requires it.",
+            "preferred_option": "Say why it gives the best value for money.",
+            "sponsor": "The senior officer accountable for the benefits.",
+        }
+        widgets = {
+            field: forms.Textarea(attrs={"rows": 4})
+            for field in [
+                "case_for_change", "statutory_basis", "options_considered", "preferred_option",
+                "non_cashable_benefits", "suppliers", "milestones", "key_risks",
+                "dependencies", "security_notes",
+            ]
+        } | {
+            "personal_data": forms.RadioSelect,
+            "security_impact": forms.RadioSelect,
+        }  # fmt: skip
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, instance=proposal, **kwargs)
+        self.proposal = proposal
+        theme_list = list(proposal.strategy.themes.all())
+        links = {link.theme_id: link.how for link in proposal.theme_links.all()}
+        self.fields["themes"].choices = [(t.pk, f"Theme {t.number}: {t.title}") for t in theme_list]
+        self.initial["themes"] = list(links)
+        self.fields["principles"].queryset = proposal.strategy.principles.all()
+        self.fields["project_manager"].queryset = _people()
+        self.fields["personal_data"].choices = self.fields["personal_data"].choices[1:]
+        self.fields["security_impact"].choices = self.fields["security_impact"].choices[1:]
+        this_year = financial_year_of(timezone.localdate())
+        self.fields["first_financial_year"].choices = [
+            ("", "Select a year"),
+            *financial_year_choices(around=proposal.first_financial_year or this_year),
+        ]
+
+        self.how_fields = []
+        for theme in theme_list:
+            name = f"how_{theme.pk}"
+            self.fields[name] = forms.CharField(
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                label=f"How does it serve theme {theme.number}?",
+                help_text="Only needed for the themes you selected.",
+            )
+            self.initial[name] = links.get(theme.pk, "")
+            self.how_fields.append(name)
+
+        years = {row.financial_year: row for row in proposal.years.all()}
+        first = proposal.first_financial_year
+        self.year_fields = []
+        for index in range(MAX_YEARS):
+            names = []
+            row = years.get(first + index) if first else None
+            for prefix, attribute, label in YEAR_AMOUNTS:
+                name = f"{prefix}_{index}"
+                self.fields[name] = _money(label)
+                if row:
+                    self.initial[name] = getattr(row, attribute)
+                names.append(name)
+            self.year_fields.append(names)
+
+        if proposal.status != ProposalStatus.RETURNED:
+            del self.fields["answer"]
+        self.helper = self._helper()
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        year_sets = [
+            Fieldset(
+                *(Field.text(name, field_width=10) for name in names),
+                legend=f"Year {index + 1}"
+                + (
+                    f" ({financial_year_label(self.proposal.first_financial_year + index)})"
+                    if self.proposal.first_financial_year
+                    else ""
+                ),
+                legend_size=Size.SMALL,
+            )
+            for index, names in enumerate(self.year_fields)
+        ]
+        answer = ["answer"] if "answer" in self.fields else []
+        helper.layout = Layout(
+            *answer,
+            Field.text("title"),
+            Fieldset(
+                "case_for_change",
+                Field.checkboxes("themes"),
+                *self.how_fields,
+                Field.checkboxes("corporate_objectives"),
+                Field.checkboxes("principles"),
+                "is_statutory",
+                "statutory_basis",
+                legend="Strategic case",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+            Fieldset(
+                "options_considered",
+                "preferred_option",
+                "non_cashable_benefits",
+                legend="Economic case",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+            Fieldset(
+                Field.select("procurement_route"),
+                "suppliers",
+                legend="Commercial case",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+            Fieldset(
+                Field.text("funding_source"),
+                Field.select("first_financial_year"),
+                HTML(
+                    '<p class="govuk-body">Costs and cashable savings for up to five '
+                    "financial years (April to March), in pounds.</p>"
+                ),
+                *year_sets,
+                legend="Financial case",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+            Fieldset(
+                Field.text("sponsor"),
+                Field.select("project_manager"),
+                "start_date",
+                "end_date",
+                "milestones",
+                "key_risks",
+                "dependencies",
+                Field.radios("personal_data", inline=True),
+                Field.radios("security_impact", inline=True),
+                "security_notes",
+                legend="Management case",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+        )
+        helper.add_input(Submit("save_draft", "Save as draft", css_class="govuk-button--secondary"))
+        helper.add_input(Submit("submit_case", "Submit to the Head of ICT"))
+        return helper
+
+    def service_arguments(self) -> dict:
+        """The cleaned data in the shape proposal_save_draft takes."""
+        data = dict(self.cleaned_data)
+        first = data.get("first_financial_year")
+        years = {}
+        for index, names in enumerate(self.year_fields):
+            amounts = {
+                attribute: data.pop(name)
+                for name, (_, attribute, _) in zip(names, YEAR_AMOUNTS, strict=True)
+            }
+            if first and any(amount for amount in amounts.values()):
+                years[first + index] = amounts
+        chosen = data.pop("themes")
+        themes = {theme_id: data.get(f"how_{theme_id}", "") for theme_id in chosen}
+        for name in self.how_fields:
+            data.pop(name)
+        answer = data.pop("answer", "")
+        return {
+            "fields": {k: v for k, v in data.items() if k in self.Meta.fields},
+            "corporate_objectives": data["corporate_objectives"],
+            "principles": data["principles"],
+            "themes": themes,
+            "years": years,
+            "answer": answer,
+        }
+
+
+class CommentForm(GDSFormMixin, forms.Form):
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+
+    def __init__(self, *args, label: str, required: bool, submit_label: str, **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].label = label
+        self.fields["comment"].required = required
+        self.fields["comment"].error_messages["required"] = f"Enter {label[0].lower()}{label[1:]}"
+
+
+class AttachmentForm(GDSFormMixin, forms.Form):
+    submit_label = "Upload"
+    file = DocumentField(
+        label="Upload a document",
+        help_text="PDF, Word, Excel or OpenDocument, up to 10 MB.",
+    )
+
+
+class ScoreForm(GDSFormMixin, forms.Form):
+    submit_label = "Submit my scores"
+
+    def __init__(self, *args, criteria: list[Criterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                coerce=int,
+                choices=[(n, str(n)) for n in range(6)],
+                widget=forms.RadioSelect,
+                label=f"{criterion.name} (weight {criterion.weight})",
+                help_text=(criterion.description + " " if criterion.description else "")
+                + "0 is none, 5 is excellent.",
+                error_messages={"required": f"Select a score for {criterion.name.lower()}"},
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label=f"Comment on {criterion.name.lower()} (optional)",
+            )
+        self.helper.layout = Layout(
+            *(
+                item
+                for c in criteria
+                for item in (Field.radios(f"score_{c.pk}", inline=True), f"comment_{c.pk}")
+            )
+        )
+
+    def ratings(self) -> dict[int, tuple[int, str]]:
+        return {
+            c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"])
+            for c in self.criteria
+        }
+
+
+class ConflictForm(GDSFormMixin, forms.Form):
+    submit_label = "Declare the conflict"
+    note = forms.CharField(
+        label="Describe your conflict of interest",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+
+class CriterionForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save criterion"
+
+    class Meta:
+        model = Criterion
+        fields = ["name", "description", "weight", "position", "is_active"]
+        labels = {"position": "Order on the scoring form"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class BudgetForm(GDSFormMixin, forms.Form):
+    submit_label = "Save budget"
+    financial_year = forms.TypedChoiceField(coerce=int, label="Financial year")
+    amount = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, label="ICT budget (£)"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = financial_year_of(timezone.localdate())
+        self.fields["financial_year"].choices = financial_year_choices(around=this_year)
+
+
+class AgendaAddForm(GDSFormMixin, forms.Form):
+    submit_label = "Add to the agenda"
+    proposal = forms.ModelChoiceField(queryset=Proposal.objects.none(), label="Proposal")
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].queryset = proposals
+
+
+class DecisionForm(GDSFormMixin, forms.Form):
+    submit_label = "Record the decision"
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect, label="Decision")
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Reason for the decision"
+    )
+    conditions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        label="Conditions",
+        help_text="Needed when approving with conditions.",
+    )
+    revisit_date = GDSDateField(
+        required=False,
+        require_all_fields=False,
+        label="Date to revisit",
+        help_text="Needed when deferring. For example, 31 3 2027",
+    )
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == Outcome.APPROVED_WITH_CONDITIONS and not data.get("conditions", "").strip():
+            self.add_error("conditions", "Say what the conditions are")
+        if outcome == Outcome.DEFERRED and not data.get("revisit_date"):
+            self.add_error("revisit_date", "Give the date to revisit a deferred proposal")
+        return data
+
+
+class ProgressUpdateForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Post the update"
+    reported_on = GDSDateField(label="Reporting date", help_text="For example, 30 4 2027")
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "reported_on", "rag_overall", "rag_time", "rag_cost", "rag_scope",
+            "percent_complete", "actual_spend_to_date", "milestones_met", "narrative",
+        ]  # fmt: skip
+        labels = {
+            "actual_spend_to_date": "Actual spend to date (£)",
+            "milestones_met": "Milestones met since the last update (optional)",
+            "narrative": "Progress and issues",
+        }
+        widgets = {
+            "narrative": forms.Textarea(attrs={"rows": 5}),
+            "milestones_met": forms.Textarea(attrs={"rows": 3}),
+            "rag_overall": forms.RadioSelect,
+            "rag_time": forms.RadioSelect,
+            "rag_cost": forms.RadioSelect,
+            "rag_scope": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("rag_overall", "rag_time", "rag_cost", "rag_scope"):
+            self.fields[name].choices = self.fields[name].choices[1:]
+        self.helper.layout = Layout(
+            "reported_on",
+            *(
+                Field.radios(n, inline=True)
+                for n in ("rag_overall", "rag_time", "rag_cost", "rag_scope")
+            ),
+            Field.text("percent_complete", field_width=3),
+            Field.text("actual_spend_to_date", field_width=10),
+            "milestones_met",
+            "narrative",
+        )
+
+
+class ClosureForm(GDSFormMixin, forms.Form):
+    submit_label = "Close the project"
+    summary = forms.CharField(
+        label="Benefits review",
+        help_text="What the project delivered against its business case.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+    )
+    non_cashable_realised = forms.CharField(
+        required=False,
+        label="Non-cashable benefits realised (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+    )
+
+    def __init__(self, *args, planned: dict[int, object], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = sorted(planned)
+        for year in self.years:
+            self.fields[f"realised_{year}"] = forms.DecimalField(
+                label=f"Cashable savings realised in {financial_year_label(year)} (£)",
+                help_text=f"Planned: £{planned[year]:,.2f}",
+                **{**MONEY_FIELD, "required": True},
+            )
+
+    def realised(self) -> dict[int, object]:
+        return {year: self.cleaned_data[f"realised_{year}"] for year in self.years}

@@ -1,0 +1,546 @@
+"""Proposals, their business cases and scoring; decisions; projects in delivery."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from common.fy import financial_year_label
+from governance.choices import RAG
+from governance.models import BusinessUnit, CorporateObjective, Meeting, Principle, Strategy, Theme
+
+from .choices import (
+    Outcome,
+    ProcurementRoute,
+    ProjectStatus,
+    ProposalStatus,
+    SecurityImpact,
+    YesNo,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+MAX_YEARS = 5
+
+
+class Proposal(models.Model):
+    """A business unit's ICT project proposal, shaped as the Green Book's five-case
+    business case. Drafts may be half-filled; submission checks the whole case."""
+
+    title = models.CharField(max_length=200)
+    business_unit = models.ForeignKey(
+        BusinessUnit, on_delete=models.PROTECT, related_name="proposals"
+    )
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="proposals")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals_created"
+    )
+    status = models.CharField(
+        max_length=32, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
+    )
+
+    # Strategic case
+    case_for_change = models.TextField(blank=True)
+    corporate_objectives = models.ManyToManyField(
+        CorporateObjective, blank=True, related_name="proposals"
+    )
+    principles = models.ManyToManyField(Principle, blank=True, related_name="proposals")
+    is_statutory = models.BooleanField("statutory or mandatory", default=False)
+    statutory_basis = models.TextField(blank=True)
+
+    # Economic case
+    options_considered = models.TextField(blank=True)
+    preferred_option = models.TextField(blank=True)
+    non_cashable_benefits = models.TextField(blank=True)
+    first_financial_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    # Commercial case
+    procurement_route = models.CharField(
+        max_length=32, choices=ProcurementRoute.choices, blank=True
+    )
+    suppliers = models.TextField(blank=True)
+
+    # Financial case
+    funding_source = models.CharField(max_length=200, blank=True)
+
+    # Management case
+    sponsor = models.CharField(max_length=200, blank=True)
+    project_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals_managed",
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    milestones = models.TextField(blank=True)
+    key_risks = models.TextField(blank=True)
+    dependencies = models.TextField(blank=True)
+    personal_data = models.CharField(
+        "personal data involved", max_length=3, choices=YesNo.choices, blank=True
+    )
+    security_impact = models.CharField(max_length=8, choices=SecurityImpact.choices, blank=True)
+    security_notes = models.TextField(blank=True)
+
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    revisit_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[corporate_objectives, principles])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "business_unit"], name="proposal_status_unit"),
+            models.Index(fields=["business_unit", "-created_at"], name="proposal_unit_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="proposal_ends_after_it_starts",
+                violation_error_message="The end date must be on or after the start date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("projects:proposal-detail", args=[self.pk])
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date must be on or after the start date."})
+
+    @property
+    def reference(self) -> str:
+        return f"P-{self.pk:04d}" if self.pk else "New proposal"
+
+    @property
+    def breadcrumb_parent(self):
+        return None
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return self.reference
+
+    @property
+    def dpia_needed(self) -> bool:
+        return self.personal_data == YesNo.YES
+
+
+class ProposalTheme(models.Model):
+    """A strategy theme a proposal serves, and how it serves it."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="theme_links")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="proposal_links")
+    how = models.TextField("how it serves the theme", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "theme__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "theme"],
+                name="proposal_theme_once",
+                violation_error_message="This theme is already linked to the proposal.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.reference} serves theme {self.theme.number}"
+
+
+class ProposalYear(models.Model):
+    """A proposal's money in one financial year: costs and cashable savings planned."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="years")
+    financial_year = models.PositiveSmallIntegerField()
+    capital_cost = models.DecimalField(**MONEY, default=Decimal(0))
+    revenue_cost = models.DecimalField(**MONEY, default=Decimal(0))
+    cashable_savings = models.DecimalField(**MONEY, default=Decimal(0))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "financial_year"],
+                name="proposal_year_once",
+                violation_error_message="This financial year is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capital_cost__gte=0)
+                & models.Q(revenue_cost__gte=0)
+                & models.Q(cashable_savings__gte=0),
+                name="proposal_year_amounts_not_negative",
+                violation_error_message="Costs and savings cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.reference} {self.label}"
+
+    @property
+    def label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+    @property
+    def total_cost(self) -> Decimal:
+        return self.capital_cost + self.revenue_cost
+
+
+class ProposalEvent(models.Model):
+    """One step in a proposal's workflow: who moved it, from what to what, and why."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=32, choices=ProposalStatus.choices)
+    to_status = models.CharField(max_length=32, choices=ProposalStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposal_events"
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.proposal.reference}: {self.action} by {self.actor}"
+
+
+def _attachment_path(instance, filename):
+    # `filename` is already the server-chosen name (see common.uploads.storage_name).
+    return f"proposals/{instance.proposal_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A document supporting a proposal: content-checked on upload, always downloaded."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=255)
+    original_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attachments"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Criterion(models.Model):
+    """A strategic driver proposals are scored against, with its weight."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    weight = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A whole number from 1 to 100. Weights are relative to each other.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField("in use", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1) & models.Q(weight__lte=100),
+                name="criterion_weight_1_to_100",
+                violation_error_message="The weight must be from 1 to 100.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Assessment(models.Model):
+    """One Governance Group member's scoring of one proposal, or their declared
+    conflict of interest. The criteria and weights in force are copied onto each score,
+    so a later change of weights never rewrites a past assessment."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assessments")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments"
+    )
+    conflict_declared = models.BooleanField(default=False)
+    conflict_note = models.TextField(blank=True)
+    weighted_score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "assessor"],
+                name="assessment_once_per_member",
+                violation_error_message="You have already assessed this proposal.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(conflict_declared=True, weighted_score__isnull=True)
+                | models.Q(
+                    conflict_declared=False,
+                    weighted_score__gte=0,
+                    weighted_score__lte=100,
+                ),
+                name="assessment_scored_or_conflicted",
+                violation_error_message="An assessment is either a score from 0 to 100 or a "
+                "declared conflict.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessor} on {self.proposal.reference}"
+
+
+class CriterionScore(models.Model):
+    """A member's 0 to 5 score against one criterion, with the weight then in force."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    criterion_name = models.CharField(max_length=120)
+    weight = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(5)])
+    comment = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "criterion__position", "criterion__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"],
+                name="criterion_scored_once",
+                violation_error_message="This criterion is already scored.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__lte=5),
+                name="criterion_score_0_to_5",
+                violation_error_message="Scores run from 0 to 5.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_name}: {self.score}"
+
+
+class Budget(models.Model):
+    """The ICT budget for one financial year, set by the Head of ICT."""
+
+    financial_year = models.PositiveSmallIntegerField(unique=True)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["financial_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="budget_not_negative",
+                violation_error_message="A budget cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"ICT budget {self.label}"
+
+    @property
+    def label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+
+class AgendaItem(models.Model):
+    """A proposal on a Governance Group meeting's agenda, in the chair's order."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="proposal_items")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "proposal"],
+                name="agenda_proposal_once_per_meeting",
+                violation_error_message="This proposal is already on the agenda.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.reference} at {self.meeting}"
+
+
+class Decision(models.Model):
+    """The chair's decision on a proposal at a meeting."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=32, choices=Outcome.choices)
+    rationale = models.TextField()
+    conditions = models.TextField(blank=True)
+    revisit_date = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(outcome=Outcome.APPROVED_WITH_CONDITIONS)
+                | ~models.Q(conditions=""),
+                name="decision_conditions_recorded",
+                violation_error_message="Say what the conditions are.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome=Outcome.DEFERRED)
+                | models.Q(revisit_date__isnull=False),
+                name="decision_deferral_has_revisit_date",
+                violation_error_message="Give the date to revisit a deferred proposal.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rationale=""),
+                name="decision_has_rationale",
+                violation_error_message="Give the reason for the decision.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.reference}: {self.get_outcome_display()}"
+
+    def clean(self):
+        errors = {}
+        if not self.rationale.strip():
+            errors["rationale"] = "Give the reason for the decision."
+        if self.outcome == Outcome.APPROVED_WITH_CONDITIONS and not self.conditions.strip():
+            errors["conditions"] = "Say what the conditions are."
+        if self.outcome == Outcome.DEFERRED and self.revisit_date is None:
+            errors["revisit_date"] = "Give the date to revisit a deferred proposal."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Project(models.Model):
+    """An approved proposal in delivery, until it is closed with a benefits review."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="project")
+    project_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="projects_managed"
+    )
+    status = models.CharField(
+        max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.IN_DELIVERY
+    )
+    started_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    closure_summary = models.TextField("benefits review", blank=True)
+    non_cashable_realised = models.TextField("non-cashable benefits realised", blank=True)
+    last_update_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        indexes = [models.Index(fields=["status", "last_update_on"], name="project_status_update")]
+
+    def __str__(self):
+        return f"{self.proposal.reference} {self.proposal.title}"
+
+    def get_absolute_url(self):
+        return reverse("projects:project-detail", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return self.proposal
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return "Project"
+
+
+class ProgressUpdate(models.Model):
+    """A project manager's monthly report on delivery."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    reported_on = models.DateField()
+    rag_overall = models.CharField("overall RAG", max_length=8, choices=RAG.choices)
+    rag_time = models.CharField("time RAG", max_length=8, choices=RAG.choices)
+    rag_cost = models.CharField("cost RAG", max_length=8, choices=RAG.choices)
+    rag_scope = models.CharField("scope RAG", max_length=8, choices=RAG.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    narrative = models.TextField()
+    actual_spend_to_date = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+    milestones_met = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "-reported_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100),
+                name="update_percent_at_most_100",
+                violation_error_message="Percent complete cannot be more than 100.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actual_spend_to_date__gte=0),
+                name="update_spend_not_negative",
+                violation_error_message="Spend cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} update {self.reported_on}"
+
+
+class BenefitRealised(models.Model):
+    """Cashable savings a closed project actually delivered in one financial year."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="benefits")
+    financial_year = models.PositiveSmallIntegerField()
+    cashable_savings = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "financial_year"]
+        verbose_name_plural = "benefits realised"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "financial_year"],
+                name="benefit_once_per_year",
+                violation_error_message="This year's realised benefit is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cashable_savings__gte=0),
+                name="benefit_not_negative",
+                violation_error_message="Savings cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {financial_year_label(self.financial_year)}"

@@ -1,0 +1,150 @@
+"""Projects' contributions to pages owned by other apps: home-page panels, and the
+proposals section of a Governance Group meeting's agenda."""
+
+from common import slots
+from common.roles import GOVERNANCE_GROUP, Role, roles_of
+from common.slots import Section, Slot
+
+from . import selectors
+from .models import AgendaItem
+
+LIMIT = 10
+
+
+def _unit_proposals(*, user):
+    if user.business_unit is None:
+        return {"proposals": [], "unit": None}
+    return {
+        "unit": user.business_unit,
+        "proposals": list(selectors.unit_proposals_needing_action(user.business_unit)[:LIMIT]),
+        "recent": list(
+            selectors.proposal_list(user).exclude(status__in=["draft", "returned"])[:LIMIT]
+        ),
+    }
+
+
+def _triage(*, user):
+    return {"proposals": list(selectors.proposals_awaiting_triage()[:LIMIT])}
+
+
+def _to_score(*, user):
+    return {"proposals": list(selectors.proposals_to_score(user)[:LIMIT])}
+
+
+def _ready_for_decision(*, user):
+    return {"proposals": list(selectors.proposals_ready_for_decision()[:LIMIT])}
+
+
+def _updates_due(*, user):
+    oversight = roles_of(user) & (GOVERNANCE_GROUP | {Role.HEAD_OF_ICT})
+    manager = None if oversight else user
+    return {"projects": list(selectors.projects_needing_update(manager=manager)[:LIMIT])}
+
+
+def _managed_updates_due(*, user):
+    return {"projects": list(selectors.projects_needing_update(manager=user)[:LIMIT])}
+
+
+def _agenda(*, meeting, user):
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("proposal__business_unit")
+        .order_by("position", "pk")
+    )
+    decisions = {
+        d.proposal_id: d for d in meeting.decisions.select_related("decided_by").order_by("pk")
+    }
+    for item in items:
+        item.decision = decisions.get(item.proposal_id)
+    return {"items": items, "can_manage": Role.CHAIR in roles_of(user)}
+
+
+def _theme_work(*, user, theme):
+    proposals = (
+        selectors.with_scores(selectors.proposals_visible_to(user).filter(theme_links__theme=theme))
+        .select_related("business_unit")
+        .prefetch_related("project")
+        .order_by("status", "-updated_at")
+    )
+    return {"proposals": list(proposals[:50])}
+
+
+def register() -> None:
+    slots.register(
+        Slot.HOME,
+        Section(
+            title="Your unit's proposals",
+            template="projects/panels/unit_proposals.html",
+            roles=frozenset({Role.OFFICER}),
+            context=_unit_proposals,
+            order=5,
+        ),
+    )
+    slots.register(
+        Slot.HOME,
+        Section(
+            title="Proposals waiting for triage",
+            template="projects/panels/triage.html",
+            roles=frozenset({Role.HEAD_OF_ICT}),
+            context=_triage,
+            order=5,
+        ),
+    )
+    slots.register(
+        Slot.HOME,
+        Section(
+            title="Proposals waiting for your score",
+            template="projects/panels/to_score.html",
+            roles=GOVERNANCE_GROUP,
+            context=_to_score,
+            order=5,
+        ),
+    )
+    slots.register(
+        Slot.HOME,
+        Section(
+            title="Proposals ready for a decision",
+            template="projects/panels/ready.html",
+            roles=frozenset({Role.CHAIR}),
+            context=_ready_for_decision,
+            order=6,
+        ),
+    )
+    slots.register(
+        Slot.HOME,
+        Section(
+            title="Projects with no update for over a month",
+            template="projects/panels/updates_due.html",
+            roles=frozenset({Role.HEAD_OF_ICT, *GOVERNANCE_GROUP}),
+            context=_updates_due,
+            order=7,
+        ),
+    )
+    slots.register(
+        Slot.HOME,
+        Section(
+            title="Your projects due a progress update",
+            template="projects/panels/updates_due.html",
+            roles=frozenset({Role.OFFICER}),
+            context=_managed_updates_due,
+            order=6,
+        ),
+    )
+    slots.register(
+        Slot.THEME,
+        Section(
+            title="Proposals and projects serving this theme",
+            template="projects/theme_section.html",
+            context=_theme_work,
+            order=10,
+        ),
+    )
+    slots.register(
+        Slot.MEETING_AGENDA,
+        Section(
+            title="Proposals for decision",
+            template="projects/agenda_section.html",
+            context=_agenda,
+            order=10,
+        ),
+    )

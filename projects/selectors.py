@@ -1,0 +1,187 @@
+"""Reads of proposals and projects, narrowed to what each user may see."""
+
+import datetime
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from common.roles import GOVERNANCE_GROUP, Role, roles_of
+
+from .choices import (
+    APPROVED_STATUSES,
+    AWAITING_DECISION,
+    EDITABLE_STATUSES,
+    ProjectStatus,
+    ProposalStatus,
+)
+from .models import Assessment, Project, Proposal, ProposalYear
+
+UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
+OVERSIGHT_ROLES = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
+
+
+def proposals_visible_to(user) -> QuerySet[Proposal]:
+    """Officers see their own unit's proposals, drafts included; the Governance Group
+    and the Head of ICT see every proposal once submitted; project managers see the
+    proposals they manage once submitted. Anything else is a 404."""
+    roles = roles_of(user)
+    visible = Q(pk__in=[])
+    if Role.OFFICER in roles and user.business_unit_id:
+        visible |= Q(business_unit_id=user.business_unit_id)
+    submitted = ~Q(status=ProposalStatus.DRAFT)
+    if roles & OVERSIGHT_ROLES:
+        visible |= submitted
+    elif roles:
+        visible |= submitted & Q(project_manager=user)
+    return Proposal.objects.filter(visible)
+
+
+def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Annotate each proposal's mean weighted score, spread and number of scores, and
+    its total cost and savings, without multiplying rows (costs come by subquery)."""
+    scored = Q(assessments__conflict_declared=False)
+    money = DecimalField(max_digits=14, decimal_places=2)
+
+    def year_total(expression):
+        totals = (
+            ProposalYear.objects.filter(proposal=OuterRef("pk"))
+            .values("proposal")
+            .annotate(total=Sum(expression))
+            .values("total")
+        )
+        return Coalesce(Subquery(totals, output_field=money), Value(0), output_field=money)
+
+    return proposals.annotate(
+        score=Avg("assessments__weighted_score", filter=scored),
+        score_low=Min("assessments__weighted_score", filter=scored),
+        score_high=Max("assessments__weighted_score", filter=scored),
+        score_count=Count("assessments", filter=scored),
+        total_cost=year_total(F("capital_cost") + F("revenue_cost")),
+        total_savings=year_total(F("cashable_savings")),
+    )
+
+
+def proposal_list(user, *, status: str | None = None) -> QuerySet[Proposal]:
+    proposals = proposals_visible_to(user).select_related("business_unit", "created_by")
+    if status:
+        proposals = proposals.filter(status=status)
+    return with_scores(proposals).order_by("-updated_at", "-pk")
+
+
+def proposal_for_detail(user, pk: int) -> Proposal:
+    return get_object_or_404(
+        proposals_visible_to(user).select_related(
+            "business_unit", "strategy", "created_by", "project_manager"
+        ),
+        pk=pk,
+    )
+
+
+def portfolio(
+    *,
+    theme: int | None = None,
+    unit: int | None = None,
+    status: str | None = None,
+    year: int | None = None,
+) -> QuerySet[Proposal]:
+    """Proposals awaiting decision and approved ones, best score first."""
+    proposals = Proposal.objects.filter(status__in=AWAITING_DECISION | APPROVED_STATUSES)
+    if theme:
+        proposals = proposals.filter(theme_links__theme_id=theme)
+    if unit:
+        proposals = proposals.filter(business_unit_id=unit)
+    if status:
+        proposals = proposals.filter(status=status)
+    if year:
+        proposals = proposals.filter(
+            Exists(ProposalYear.objects.filter(proposal=OuterRef("pk"), financial_year=year))
+        )
+    return (
+        with_scores(proposals.select_related("business_unit"))
+        .prefetch_related("years", "theme_links__theme")
+        .order_by(F("score").desc(nulls_last=True), "pk")
+    )
+
+
+def proposals_awaiting_triage() -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(status__in=[ProposalStatus.SUBMITTED, ProposalStatus.IN_TRIAGE])
+        .select_related("business_unit")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def proposals_to_score(user) -> QuerySet[Proposal]:
+    """In assessment, not from the member's unit, and not yet scored or conflicted."""
+    proposals = Proposal.objects.filter(status=ProposalStatus.IN_ASSESSMENT).exclude(
+        Exists(Assessment.objects.filter(proposal=OuterRef("pk"), assessor=user))
+    )
+    if user.business_unit_id:
+        proposals = proposals.exclude(business_unit_id=user.business_unit_id)
+    return proposals.select_related("business_unit").order_by("submitted_at", "pk")
+
+
+def proposals_ready_for_decision() -> QuerySet[Proposal]:
+    return with_scores(
+        Proposal.objects.filter(status=ProposalStatus.IN_ASSESSMENT).select_related("business_unit")
+    ).order_by(F("score").desc(nulls_last=True), "pk")
+
+
+def unit_proposals_needing_action(unit) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(business_unit=unit, status__in=EDITABLE_STATUSES).order_by(
+        "-updated_at"
+    )
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    roles = roles_of(user)
+    projects = Project.objects.select_related("proposal__business_unit", "project_manager")
+    if roles & OVERSIGHT_ROLES:
+        return projects
+    visible = Q(project_manager=user)
+    if Role.OFFICER in roles and user.business_unit_id:
+        visible |= Q(proposal__business_unit_id=user.business_unit_id)
+    return projects.filter(visible) if roles else projects.none()
+
+
+def is_project_lead(user, project: Project) -> bool:
+    return project.project_manager_id == user.pk or Role.HEAD_OF_ICT in roles_of(user)
+
+
+def projects_needing_update(*, manager=None) -> QuerySet[Project]:
+    """Projects in delivery with no progress update for over a month."""
+    cutoff = timezone.localdate() - UPDATE_OVERDUE_AFTER
+    projects = Project.objects.filter(status=ProjectStatus.IN_DELIVERY).filter(
+        Q(last_update_on__lt=cutoff) | Q(last_update_on__isnull=True, started_on__lt=cutoff)
+    )
+    if manager is not None:
+        projects = projects.filter(project_manager=manager)
+    return projects.select_related("proposal__business_unit", "project_manager").order_by(
+        F("last_update_on").asc(nulls_first=True), "pk"
+    )
+
+
+def approved_costs_by_year() -> dict[int, object]:
+    """What approved proposals already commit, per financial year."""
+    rows = (
+        ProposalYear.objects.filter(proposal__status__in=APPROVED_STATUSES)
+        .values("financial_year")
+        .annotate(total=Sum(F("capital_cost") + F("revenue_cost")))
+    )
+    return {row["financial_year"]: row["total"] for row in rows}

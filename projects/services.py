@@ -1,0 +1,633 @@
+"""Every change to proposals, scores, decisions and projects.
+
+Each service takes keyword-only arguments, checks who may act (by role and by scope),
+runs in one transaction, locks the row it changes and re-checks its state (so two
+people acting at once get one result and a clear message), leaves history naming the
+user, and queues e-mail for after commit.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from common.emails import email_queue
+from common.errors import WorkflowError
+from common.permissions import require_role
+from common.roles import GOVERNANCE_GROUP, Role, roles_of
+from common.uploads import safe_display_name, storage_name
+from governance import selectors as governance_selectors
+from governance.models import CorporateObjective, Meeting, Principle, User
+
+from . import completeness, selectors
+from .choices import (
+    APPROVED_STATUSES,
+    EDITABLE_STATUSES,
+    Outcome,
+    ProjectStatus,
+    ProposalStatus,
+)
+from .models import (
+    MAX_YEARS,
+    AgendaItem,
+    Assessment,
+    Attachment,
+    BenefitRealised,
+    Budget,
+    Criterion,
+    CriterionScore,
+    Decision,
+    ProgressUpdate,
+    Project,
+    Proposal,
+    ProposalEvent,
+    ProposalTheme,
+    ProposalYear,
+)
+from .scoring import weighted_score
+from .workflow import TRANSITIONS
+
+PROPOSAL_FIELDS = frozenset(
+    {
+        "title", "case_for_change", "is_statutory", "statutory_basis", "options_considered",
+        "preferred_option", "non_cashable_benefits", "first_financial_year",
+        "procurement_route", "suppliers", "funding_source", "sponsor", "project_manager",
+        "start_date", "end_date", "milestones", "key_risks", "dependencies", "personal_data",
+        "security_impact", "security_notes",
+    }
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _save(obj, *, user: User, exclude: Iterable[str] = ()) -> None:
+    obj.full_clean(exclude=set(exclude))
+    obj._history_user = user
+    obj.save()
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+def _require_unit(user: User, proposal: Proposal) -> None:
+    if user.business_unit_id is None or user.business_unit_id != proposal.business_unit_id:
+        raise PermissionDenied("Only officers of the proposing business unit can do this.")
+
+
+def _link(obj) -> str:
+    return f"{settings.PORTAL_BASE_URL}{obj.get_absolute_url()}"
+
+
+def _notify(people: Iterable[User], *, subject: str, body: str, exclude: User | None = None):
+    seen = set()
+    for person in people:
+        if person.email and person != exclude and person.email not in seen:
+            seen.add(person.email)
+            email_queue(to=person.email, subject=subject, body=body)
+
+
+def _unit_people(proposal: Proposal) -> list[User]:
+    people = list(governance_selectors.unit_officers(proposal.business_unit))
+    return [proposal.created_by, *people]
+
+
+def _moved_on_message(proposal: Proposal, action_label: str) -> str:
+    last = proposal.events.select_related("actor").order_by("-created_at", "-pk").first()
+    who = ""
+    if last:
+        who = f" by {last.actor} at {timezone.localtime(last.created_at):%H:%M on %-d %B}"
+    return (
+        f"You cannot {action_label.lower()} this proposal: it is now "
+        f"{proposal.get_status_display().lower()}{who}. Nothing was changed."
+    )
+
+
+def _transition(
+    *, proposal: Proposal, user: User, action: str, target=None, comment: str = ""
+) -> Proposal:
+    """Move a locked proposal along the state machine, with its event and history."""
+    transition = TRANSITIONS[action]
+    require_role(user, transition.role)
+    if transition.role == Role.OFFICER:
+        _require_unit(user, proposal)
+    if proposal.status not in transition.sources:
+        raise WorkflowError(_moved_on_message(proposal, transition.label))
+    if transition.comment_required and not comment.strip():
+        raise ValidationError({"comment": "Say what more information is needed."})
+    previous = proposal.status
+    proposal.status = target or transition.target
+    _save(proposal, user=user)
+    event = ProposalEvent(
+        proposal=proposal,
+        action=action,
+        from_status=previous,
+        to_status=proposal.status,
+        actor=user,
+        comment=comment.strip(),
+    )
+    _save(event, user=user)
+    return proposal
+
+
+# -------------------------------------------------------------------------- proposals
+
+
+@transaction.atomic
+def proposal_create(*, user: User, title: str) -> Proposal:
+    require_role(user, Role.OFFICER)
+    if user.business_unit is None:
+        raise PermissionDenied("Your account is not linked to a business unit.")
+    strategy = governance_selectors.strategy_current()
+    proposal = Proposal(
+        title=title, business_unit=user.business_unit, strategy=strategy, created_by=user
+    )
+    _save(proposal, user=user)
+    return proposal
+
+
+@transaction.atomic
+def proposal_save_draft(
+    *,
+    proposal: Proposal,
+    user: User,
+    fields: Mapping[str, Any],
+    corporate_objectives: Iterable[CorporateObjective] | None = None,
+    principles: Iterable[Principle] | None = None,
+    themes: Mapping[int, str] | None = None,
+    years: Mapping[int, Mapping[str, Decimal]] | None = None,
+) -> Proposal:
+    """Save whatever the unit has filled in so far; nothing is required yet.
+
+    `themes` maps each chosen theme's id to how the proposal serves it; `years` maps a
+    financial year to its capital_cost, revenue_cost and cashable_savings."""
+    require_role(user, Role.OFFICER)
+    proposal = _locked(proposal)
+    _require_unit(user, proposal)
+    if proposal.status not in EDITABLE_STATUSES:
+        raise WorkflowError(
+            f"This proposal is {proposal.get_status_display().lower()}, so it can no longer "
+            "be edited. Nothing was changed."
+        )
+    unknown = set(fields) - PROPOSAL_FIELDS
+    if unknown:
+        raise ValueError(f"Not proposal fields: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(proposal, field, value)
+    _save(proposal, user=user)
+    if corporate_objectives is not None:
+        proposal.corporate_objectives.set(corporate_objectives)
+    if principles is not None:
+        proposal.principles.set(principles)
+    if themes is not None:
+        _replace_themes(proposal, themes, user=user)
+    if years is not None:
+        _replace_years(proposal, years, user=user)
+    return proposal
+
+
+def _replace_themes(proposal: Proposal, themes: Mapping[int, str], *, user: User) -> None:
+    valid = set(proposal.strategy.themes.values_list("pk", flat=True))
+    if set(themes) - valid:
+        raise ValidationError({"themes": "Choose themes of the proposal's strategy."})
+    for link in proposal.theme_links.exclude(theme_id__in=themes):
+        link._history_user = user
+        link.delete()
+    existing = {link.theme_id: link for link in proposal.theme_links.all()}
+    for theme_id, how in themes.items():
+        link = existing.get(theme_id) or ProposalTheme(proposal=proposal, theme_id=theme_id)
+        if link.pk is None or link.how != how:
+            link.how = how
+            _save(link, user=user)
+
+
+def _replace_years(proposal: Proposal, years: Mapping[int, Mapping], *, user: User) -> None:
+    if len(years) > MAX_YEARS:
+        raise ValidationError({"years": f"Give figures for at most {MAX_YEARS} years."})
+    for row in proposal.years.exclude(financial_year__in=years):
+        row._history_user = user
+        row.delete()
+    existing = {row.financial_year: row for row in proposal.years.all()}
+    for year, amounts in years.items():
+        row = existing.get(year) or ProposalYear(proposal=proposal, financial_year=year)
+        changed = row.pk is None
+        for field in ("capital_cost", "revenue_cost", "cashable_savings"):
+            value = amounts.get(field) or Decimal(0)
+            if getattr(row, field) != value:
+                setattr(row, field, value)
+                changed = True
+        if changed:
+            _save(row, user=user)
+
+
+@transaction.atomic
+def proposal_submit(*, proposal: Proposal, user: User, answer: str = "") -> Proposal:
+    """Send the proposal to the Head of ICT. The whole case must be complete; a
+    proposal returned for information needs the unit's answer."""
+    proposal = _locked(proposal)
+    missing = completeness.missing(proposal)
+    if proposal.status == ProposalStatus.RETURNED and not answer.strip():
+        missing["answer"] = "Answer the request for more information."
+    if missing and proposal.status in TRANSITIONS["submit"].sources:
+        require_role(user, Role.OFFICER)
+        _require_unit(user, proposal)
+        raise ValidationError(missing)
+    resubmitted = proposal.status == ProposalStatus.RETURNED
+    _transition(proposal=proposal, user=user, action="submit", comment=answer)
+    proposal.submitted_at = timezone.now()
+    _save(proposal, user=user)
+    verb = "resubmitted with more information" if resubmitted else "submitted"
+    _notify(
+        governance_selectors.people_with_role(Role.HEAD_OF_ICT),
+        subject=f"Proposal {proposal.reference} {verb} for triage",
+        body=(
+            f"{proposal.business_unit} has {verb} the ICT proposal “{proposal.title}”.\n\n"
+            f"Triage it: {_link(proposal)}"
+        ),
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_start_triage(*, proposal: Proposal, user: User) -> Proposal:
+    return _transition(proposal=_locked(proposal), user=user, action="start_triage")
+
+
+@transaction.atomic
+def proposal_return(*, proposal: Proposal, user: User, comment: str) -> Proposal:
+    proposal = _transition(proposal=_locked(proposal), user=user, action="return", comment=comment)
+    _notify(
+        _unit_people(proposal),
+        subject=f"More information needed on proposal {proposal.reference}",
+        body=(
+            f"The Head of ICT has returned “{proposal.title}” for more information:\n\n"
+            f"{comment.strip()}\n\nAnswer and resubmit it here: {_link(proposal)}"
+        ),
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_accept(*, proposal: Proposal, user: User) -> Proposal:
+    proposal = _transition(proposal=_locked(proposal), user=user, action="accept")
+    _notify(
+        governance_selectors.people_with_role(*GOVERNANCE_GROUP),
+        subject=f"Proposal {proposal.reference} is ready for your score",
+        body=(
+            f"“{proposal.title}” from {proposal.business_unit} is ready for the ICT "
+            f"Governance Group to score.\n\nScore it here: {_link(proposal)}"
+        ),
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal: Proposal, user: User, comment: str = "") -> Proposal:
+    proposal = _transition(
+        proposal=_locked(proposal), user=user, action="withdraw", comment=comment
+    )
+    _notify(
+        governance_selectors.people_with_role(Role.HEAD_OF_ICT),
+        subject=f"Proposal {proposal.reference} withdrawn",
+        body=f"{proposal.business_unit} has withdrawn “{proposal.title}”.\n\n{_link(proposal)}",
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_reopen(*, proposal: Proposal, user: User) -> Proposal:
+    proposal = _transition(proposal=_locked(proposal), user=user, action="reopen")
+    proposal.revisit_date = None
+    _save(proposal, user=user)
+    return proposal
+
+
+@transaction.atomic
+def proposal_decide(
+    *,
+    proposal: Proposal,
+    user: User,
+    meeting: Meeting,
+    outcome: Outcome,
+    rationale: str,
+    conditions: str = "",
+    revisit_date: datetime.date | None = None,
+) -> Decision:
+    """The chair records the Governance Group's decision at a quorate meeting.
+
+    The proposal row is locked and its state re-checked, so when two chairs decide at
+    once exactly one decision is recorded and the other is told who decided first."""
+    require_role(user, Role.CHAIR)
+    proposal = _locked(proposal)
+    if proposal.status not in TRANSITIONS["decide"].sources:
+        raise WorkflowError(_moved_on_message(proposal, "record a decision on"))
+    if not AgendaItem.objects.filter(meeting=meeting, proposal=proposal).exists():
+        raise WorkflowError("Put the proposal on this meeting's agenda before deciding it.")
+    present = meeting.attendance.filter(attended=True).count()
+    if present < meeting.quorum:
+        raise WorkflowError(
+            f"The meeting is not quorate: {present} of the {meeting.quorum} members needed "
+            "are recorded as present. Record attendance first."
+        )
+    decision = Decision(
+        proposal=proposal,
+        meeting=meeting,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        conditions=conditions.strip(),
+        revisit_date=revisit_date if outcome == Outcome.DEFERRED else None,
+        decided_by=user,
+    )
+    _save(decision, user=user, exclude={"proposal", "meeting", "decided_by"})
+    _transition(proposal=proposal, user=user, action="decide", target=ProposalStatus(outcome))
+    proposal.decided_at = timezone.now()
+    proposal.revisit_date = decision.revisit_date
+    _save(proposal, user=user)
+    project = None
+    if proposal.status in APPROVED_STATUSES:
+        project = Project(
+            proposal=proposal,
+            project_manager=proposal.project_manager or proposal.created_by,
+            started_on=proposal.start_date or timezone.localdate(),
+        )
+        _save(project, user=user)
+
+    body = [
+        f"The ICT Governance Group decided on “{proposal.title}” at {meeting}:",
+        f"Decision: {decision.get_outcome_display()}.",
+        f"Reason: {decision.rationale}",
+    ]
+    if decision.conditions:
+        body.append(f"Conditions: {decision.conditions}")
+    if decision.revisit_date:
+        body.append(f"It will be revisited on {decision.revisit_date:%-d %B %Y}.")
+    body.append(f"See it here: {_link(proposal)}")
+    people = _unit_people(proposal)
+    if project:
+        people.append(project.project_manager)
+    _notify(
+        [*people, *governance_selectors.people_with_role(Role.HEAD_OF_ICT)],
+        subject=f"Decision on proposal {proposal.reference}: {decision.get_outcome_display()}",
+        body="\n\n".join(body),
+    )
+    return decision
+
+
+# ------------------------------------------------------------------------ attachments
+
+
+@transaction.atomic
+def attachment_add(*, proposal: Proposal, user: User, upload) -> Attachment:
+    """Store a document checked by common.uploads.DocumentField (its `checked` result)
+    under a name the server chooses."""
+    require_role(user, Role.OFFICER)
+    proposal = _locked(proposal)
+    _require_unit(user, proposal)
+    if proposal.status not in EDITABLE_STATUSES:
+        raise WorkflowError("Documents can be added only while the unit is editing the proposal.")
+    checked = upload.checked
+    attachment = Attachment(
+        proposal=proposal,
+        original_name=safe_display_name(upload.name),
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(storage_name(checked), upload, save=False)
+    try:
+        _save(attachment, user=user, exclude={"proposal", "uploaded_by"})
+    except Exception:
+        # The file went to disk before the row; do not leave it behind on failure.
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, user: User) -> None:
+    require_role(user, Role.OFFICER)
+    proposal = _locked(attachment.proposal)
+    _require_unit(user, proposal)
+    if proposal.status not in EDITABLE_STATUSES:
+        raise WorkflowError("Documents can be removed only while the unit is editing the proposal.")
+    name, storage = attachment.file.name, attachment.file.storage
+    attachment._history_user = user
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# ---------------------------------------------------------------------------- scoring
+
+
+def scoring_refusal(*, proposal: Proposal, user: User) -> str | None:
+    """Why this user may not score this proposal now, or None if they may."""
+    if not roles_of(user) & GOVERNANCE_GROUP:
+        return "Only ICT Governance Group members score proposals."
+    if proposal.status != ProposalStatus.IN_ASSESSMENT:
+        return "Proposals are scored only while in assessment."
+    if user.business_unit_id and user.business_unit_id == proposal.business_unit_id:
+        return "You cannot score a proposal from your own business unit."
+    existing = proposal.assessments.filter(assessor=user).first()
+    if existing and existing.conflict_declared:
+        return "You declared a conflict of interest, so you cannot score this proposal."
+    if existing:
+        return "You have already scored this proposal."
+    return None
+
+
+@transaction.atomic
+def assessment_submit(
+    *, proposal: Proposal, user: User, ratings: Mapping[int, tuple[int, str]]
+) -> Assessment:
+    """Record a member's scores: a 0 to 5 rating and comment per criterion in use."""
+    if not roles_of(user) & GOVERNANCE_GROUP:
+        raise PermissionDenied("Only ICT Governance Group members score proposals.")
+    proposal = _locked(proposal)
+    refusal = scoring_refusal(proposal=proposal, user=user)
+    if refusal:
+        raise WorkflowError(refusal)
+    criteria = list(Criterion.objects.filter(is_active=True))
+    if not criteria:
+        raise WorkflowError("No scoring criteria are in use. Ask the Head of ICT to set them.")
+    missing = [c.name for c in criteria if c.pk not in ratings]
+    if missing:
+        raise ValidationError(f"Score every criterion. Missing: {', '.join(missing)}.")
+    assessment = Assessment(
+        proposal=proposal,
+        assessor=user,
+        weighted_score=weighted_score((ratings[c.pk][0], c.weight) for c in criteria),
+    )
+    _save(assessment, user=user, exclude={"proposal", "assessor"})
+    for criterion in criteria:
+        rating, comment = ratings[criterion.pk]
+        score = CriterionScore(
+            assessment=assessment,
+            criterion=criterion,
+            criterion_name=criterion.name,
+            weight=criterion.weight,
+            score=rating,
+            comment=comment.strip(),
+        )
+        _save(score, user=user, exclude={"assessment", "criterion"})
+    return assessment
+
+
+@transaction.atomic
+def conflict_declare(*, proposal: Proposal, user: User, note: str) -> Assessment:
+    proposal = _locked(proposal)
+    if not roles_of(user) & GOVERNANCE_GROUP:
+        raise PermissionDenied("Only ICT Governance Group members declare conflicts here.")
+    if proposal.assessments.filter(assessor=user).exists():
+        raise WorkflowError("You have already scored or declared a conflict on this proposal.")
+    if not note.strip():
+        raise ValidationError({"note": "Describe the conflict of interest."})
+    assessment = Assessment(
+        proposal=proposal, assessor=user, conflict_declared=True, conflict_note=note.strip()
+    )
+    _save(assessment, user=user, exclude={"proposal", "assessor"})
+    return assessment
+
+
+@transaction.atomic
+def criterion_save(
+    *, user: User, fields: Mapping[str, Any], criterion: Criterion | None = None
+) -> Criterion:
+    """Add or change a criterion. Past assessments keep the weights they were scored
+    under, so this changes only scores given from now on."""
+    require_role(user, Role.HEAD_OF_ICT)
+    if criterion is None:
+        criterion = Criterion()
+    else:
+        criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
+    for field, value in fields.items():
+        setattr(criterion, field, value)
+    _save(criterion, user=user)
+    return criterion
+
+
+@transaction.atomic
+def budget_set(*, user: User, financial_year: int, amount: Decimal) -> Budget:
+    require_role(user, Role.HEAD_OF_ICT)
+    budget = Budget.objects.select_for_update().filter(
+        financial_year=financial_year
+    ).first() or Budget(financial_year=financial_year)
+    budget.amount = amount
+    _save(budget, user=user)
+    return budget
+
+
+# ---------------------------------------------------------------------------- agenda
+
+
+def _require_chair(user: User) -> None:
+    require_role(user, Role.CHAIR)
+
+
+@transaction.atomic
+def agenda_add(*, meeting: Meeting, proposal: Proposal, user: User) -> AgendaItem:
+    _require_chair(user)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if proposal.status != ProposalStatus.IN_ASSESSMENT:
+        raise WorkflowError("Only proposals in assessment can go on an agenda.")
+    if meeting.proposal_items.filter(proposal=proposal).exists():
+        raise WorkflowError("This proposal is already on the agenda.")
+    position = (meeting.proposal_items.aggregate(p=Max("position"))["p"] or 0) + 1
+    item = AgendaItem(meeting=meeting, proposal=proposal, position=position)
+    _save(item, user=user, exclude={"meeting", "proposal"})
+    return item
+
+
+@transaction.atomic
+def agenda_move(*, item: AgendaItem, user: User, up: bool) -> None:
+    _require_chair(user)
+    items = list(
+        AgendaItem.objects.select_for_update()
+        .filter(meeting_id=item.meeting_id)
+        .order_by("position", "pk")
+    )
+    index = next(i for i, it in enumerate(items) if it.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(items):
+        return
+    items[index], items[other] = items[other], items[index]
+    for position, agenda_item in enumerate(items, start=1):
+        if agenda_item.position != position:
+            agenda_item.position = position
+            _save(agenda_item, user=user, exclude={"meeting", "proposal"})
+
+
+@transaction.atomic
+def agenda_remove(*, item: AgendaItem, user: User) -> None:
+    _require_chair(user)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.proposal.decisions.filter(meeting_id=item.meeting_id).exists():
+        raise WorkflowError("A proposal decided at this meeting stays on its agenda.")
+    item._history_user = user
+    item.delete()
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+def _require_project_lead(user: User, project: Project) -> None:
+    if not selectors.is_project_lead(user, project):
+        raise PermissionDenied("Only the project manager or the Head of ICT can do this.")
+
+
+@transaction.atomic
+def progress_update_add(
+    *, project: Project, user: User, fields: Mapping[str, Any]
+) -> ProgressUpdate:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _require_project_lead(user, project)
+    if project.status != ProjectStatus.IN_DELIVERY:
+        raise WorkflowError("This project is closed, so it takes no more updates.")
+    update = ProgressUpdate(project=project, author=user, **fields)
+    _save(update, user=user, exclude={"project", "author"})
+    if project.last_update_on is None or update.reported_on > project.last_update_on:
+        project.last_update_on = update.reported_on
+        _save(project, user=user)
+    return update
+
+
+@transaction.atomic
+def project_close(
+    *,
+    project: Project,
+    user: User,
+    summary: str,
+    non_cashable_realised: str,
+    realised: Mapping[int, Decimal],
+) -> Project:
+    """Close a project with its benefits review: savings realised per financial year
+    against those planned."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _require_project_lead(user, project)
+    if project.status == ProjectStatus.CLOSED:
+        raise WorkflowError("This project is already closed.")
+    if not summary.strip():
+        raise ValidationError({"summary": "Summarise the benefits review."})
+    project.status = ProjectStatus.CLOSED
+    project.closed_on = timezone.localdate()
+    project.closure_summary = summary.strip()
+    project.non_cashable_realised = non_cashable_realised.strip()
+    _save(project, user=user)
+    for year, amount in realised.items():
+        benefit = BenefitRealised(project=project, financial_year=year, cashable_savings=amount)
+        _save(benefit, user=user, exclude={"project"})
+    _notify(
+        governance_selectors.people_with_role(Role.HEAD_OF_ICT),
+        subject=f"Project {project.proposal.reference} closed",
+        body=f"“{project.proposal.title}” has been closed with its benefits review.\n\n"
+        f"{_link(project)}",
+        exclude=user,
+    )
+    return project

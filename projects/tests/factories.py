@@ -1,0 +1,93 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from governance.catalogue import catalogue_load
+from governance.models import Meeting
+from governance.tests.factories import BusinessUnitFactory, UserFactory
+from projects.choices import ProcurementRoute, ProposalStatus, SecurityImpact, YesNo
+from projects.models import Budget, Project, Proposal, ProposalTheme, ProposalYear
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A draft proposal. ProposalFactory(complete=True) fills the whole business case,
+    so it can be submitted; `status` puts it straight into a workflow state."""
+
+    class Meta:
+        model = Proposal
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Proposal {n}")
+    business_unit = factory.SubFactory(BusinessUnitFactory)
+    strategy = factory.LazyFunction(catalogue_load)
+    created_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        complete = factory.Trait(
+            case_for_change="Paper forms cost us £2 a transaction.",
+            options_considered="Do nothing; buy a product; build one.",
+            preferred_option="Buy a hosted product through G-Cloud.",
+            non_cashable_benefits="Quicker service for residents.",
+            first_financial_year=2026,
+            procurement_route=ProcurementRoute.FRAMEWORK,
+            funding_source="ICT capital programme",
+            sponsor="Director of Housing",
+            project_manager=factory.SelfAttribute("created_by"),
+            start_date=datetime.date(2026, 6, 1),
+            end_date=datetime.date(2027, 3, 31),
+            milestones="Contract June; live December.",
+            key_risks="Supplier capacity.",
+            personal_data=YesNo.YES,
+            security_impact=SecurityImpact.MEDIUM,
+        )
+
+    @factory.post_generation
+    def themes(self, create, themes):
+        """Links theme 1 (with how) for a complete proposal, or the themes given."""
+        if themes is None and self.case_for_change:
+            themes = [self.strategy.themes.get(number=1)]
+        for theme in themes or ():
+            ProposalTheme.objects.create(proposal=self, theme=theme, how="It moves work online.")
+
+    @factory.post_generation
+    def costs(self, create, costs):
+        """costs={2026: 50000, 2027: 10000}; a complete proposal costs £50,000 in 2026/27."""
+        if costs is None and self.case_for_change:
+            costs = {2026: 50000}
+        for year, amount in (costs or {}).items():
+            ProposalYear.objects.create(
+                proposal=self,
+                financial_year=year,
+                capital_cost=Decimal(amount),
+                cashable_savings=Decimal(10000),
+            )
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Budget
+        django_get_or_create = ("financial_year",)
+
+    financial_year = 2026
+    amount = Decimal(100000)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7)
+    )
+    location = "Town Hall, Committee Room 2"
+    quorum = 2
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    proposal = factory.SubFactory(ProposalFactory, complete=True, status=ProposalStatus.APPROVED)
+    project_manager = factory.SelfAttribute("proposal.project_manager")
+    started_on = factory.LazyFunction(lambda: datetime.date.today())

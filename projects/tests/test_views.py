@@ -1,0 +1,386 @@
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.choices import ProposalStatus
+from projects.models import Attachment, Budget, ProgressUpdate, Proposal
+from projects.tests.factories import BudgetFactory, ProjectFactory, ProposalFactory
+
+
+def _form_data(proposal, **overrides):
+    """What the business-case form posts for a complete case."""
+    theme = proposal.strategy.themes.get(number=2)
+    data = {
+        "title": "Online repairs reporting",
+        "case_for_change": "Phone reports cost £8 each.",
+        "themes": [str(theme.pk)],
+        f"how_{theme.pk}": "Residents report repairs online, any time.",
+        "options_considered": "Do nothing; extend the CRM; buy a portal.",
+        "preferred_option": "Buy a portal.",
+        "non_cashable_benefits": "Fewer missed appointments.",
+        "first_financial_year": "2026",
+        "capital_0": "40000",
+        "revenue_0": "5000",
+        "savings_0": "",
+        "capital_1": "",
+        "revenue_1": "5000",
+        "savings_1": "20000",
+        "procurement_route": "framework",
+        "suppliers": "",
+        "funding_source": "Housing Revenue Account",
+        "sponsor": "Director of Housing",
+        "project_manager": str(proposal.created_by.pk),
+        "start_date_0": "1",
+        "start_date_1": "6",
+        "start_date_2": "2026",
+        "end_date_0": "31",
+        "end_date_1": "3",
+        "end_date_2": "2027",
+        "milestones": "Contract in July.",
+        "key_risks": "Integration with the housing system.",
+        "dependencies": "",
+        "personal_data": "yes",
+        "security_impact": "medium",
+        "security_notes": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def draft(officer):
+    return ProposalFactory(business_unit=officer.business_unit, created_by=officer, title="Draft")
+
+
+def test_officer_starts_a_proposal_and_saves_it_half_filled(officer, client_for, strategy):
+    client = client_for(officer)
+    response = client.post(reverse("projects:proposal-start"), {"title": "Online repairs"})
+    proposal = Proposal.objects.get(title="Online repairs")
+    assert response["Location"] == reverse("projects:proposal-edit", args=[proposal.pk])
+    assert proposal.business_unit == officer.business_unit
+    assert proposal.strategy == strategy
+
+    response = client.post(
+        reverse("projects:proposal-edit", args=[proposal.pk]),
+        {
+            "title": "Online repairs",
+            "case_for_change": "Phone calls are costly.",
+            "save_draft": "1",
+        },
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.case_for_change == "Phone calls are costly."
+    assert proposal.status == ProposalStatus.DRAFT
+
+
+def test_submitting_a_half_filled_case_saves_the_draft_and_shows_each_gap_at_its_field(
+    draft, officer, client_for
+):
+    response = client_for(officer).post(
+        reverse("projects:proposal-edit", args=[draft.pk]),
+        {"title": "Draft", "case_for_change": "Because.", "submit_case": "1"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["themes"] == ["Select at least one strategy theme the proposal serves"]
+    assert errors["capital_0"] == ["Enter the capital or revenue cost for at least one year"]
+    assert "start_date" in errors and "procurement_route" in errors
+    page = response.content.decode()
+    assert "There is a problem" in page and 'href="#id_themes' in page
+    assert "Your changes are saved as a draft" in page
+    draft.refresh_from_db()
+    assert (draft.status, draft.case_for_change) == (ProposalStatus.DRAFT, "Because.")
+
+
+def test_a_complete_case_is_submitted_with_its_themes_and_money(draft, officer, client_for):
+    response = client_for(officer).post(
+        reverse("projects:proposal-edit", args=[draft.pk]),
+        {**_form_data(draft), "submit_case": "1"},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.status == ProposalStatus.SUBMITTED
+    assert draft.theme_links.get().theme.number == 2
+    years = {
+        y.financial_year: (y.capital_cost, y.revenue_cost, y.cashable_savings)
+        for y in draft.years.all()
+    }
+    assert years == {
+        2026: (Decimal(40000), Decimal(5000), Decimal(0)),
+        2027: (Decimal(0), Decimal(5000), Decimal(20000)),
+    }
+    assert draft.start_date == datetime.date(2026, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"title": ""}, "title", "This field is required"),
+        ({"title": "x" * 201}, "title", "at most 200 characters"),
+        ({"capital_0": "-5"}, "capital_0", "greater than or equal to 0"),
+        ({"capital_0": "1e30"}, "capital_0", "no more than 12 digits"),
+        ({"revenue_0": "lots"}, "revenue_0", "Enter a number"),
+        ({"first_financial_year": "1066"}, "first_financial_year", "Select a valid choice"),
+        ({"procurement_route": "bribe"}, "procurement_route", "Select a valid choice"),
+        ({"project_manager": "999999"}, "project_manager", "Select a valid choice"),
+        ({"themes": ["999999"]}, "themes", "Select a valid choice"),
+        ({"start_date_1": "13"}, "start_date", "Enter a real date"),
+        ({"end_date_2": "2025"}, "end_date", "on or after the start date"),
+        ({"personal_data": "maybe"}, "personal_data", "Select a valid choice"),
+    ],
+)
+def test_bad_business_case_input_is_refused_at_the_field_and_nothing_saved(
+    draft, officer, client_for, overrides, field, message
+):
+    before = draft.history.count()
+    response = client_for(officer).post(
+        reverse("projects:proposal-edit", args=[draft.pk]),
+        {**_form_data(draft, **overrides), "save_draft": "1"},
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    draft.refresh_from_db()
+    assert draft.title == "Draft" and draft.history.count() == before
+    assert not draft.years.exists()
+
+
+def test_markup_in_the_business_case_is_shown_as_text(draft, officer, client_for, head_of_ict):
+    client_for(officer).post(
+        reverse("projects:proposal-edit", args=[draft.pk]),
+        {**_form_data(draft, case_for_change="<script>alert(1)</script>"), "submit_case": "1"},
+    )
+    page = client_for(head_of_ict).get(draft.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_head_of_ict_returns_it_and_the_officer_answers_through_the_pages(
+    officer, head_of_ict, client_for
+):
+    proposal = ProposalFactory(
+        business_unit=officer.business_unit,
+        created_by=officer,
+        complete=True,
+        status=ProposalStatus.SUBMITTED,
+    )
+    head = client_for(head_of_ict)
+    response = head.post(reverse("projects:proposal-return", args=[proposal.pk]), {"comment": ""})
+    assert response.status_code == 200
+    assert "Enter the more information needed" in " ".join(
+        response.context["form"].errors["comment"]
+    )
+    head.post(
+        reverse("projects:proposal-return", args=[proposal.pk]), {"comment": "Itemise costs."}
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.RETURNED
+
+    officer_client = client_for(officer)
+    edit = officer_client.get(
+        reverse("projects:proposal-edit", args=[proposal.pk])
+    ).content.decode()
+    assert "Itemise costs." in edit
+    response = officer_client.post(
+        reverse("projects:proposal-edit", args=[proposal.pk]),
+        {**_form_data(proposal, answer="Costs itemised in year 1."), "submit_case": "1"},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.SUBMITTED
+    assert proposal.events.last().comment == "Costs itemised in year 1."
+
+
+def test_acting_on_a_proposal_someone_else_moved_on_says_so_and_changes_nothing(
+    officer, head_of_ict, client_for
+):
+    proposal = ProposalFactory(
+        business_unit=officer.business_unit, complete=True, status=ProposalStatus.IN_ASSESSMENT
+    )
+    response = client_for(head_of_ict).post(
+        reverse("projects:proposal-accept", args=[proposal.pk]), follow=True
+    )
+    assert "You cannot send for assessment this proposal: it is now in assessment" in (
+        response.content.decode()
+    )
+
+
+def _docx_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types></Types>')
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def test_documents_are_content_checked_stored_under_server_names_and_downloaded(
+    draft, officer, head_of_ict, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(officer)
+    url = reverse("projects:attachment-add", args=[draft.pk])
+    fake = SimpleUploadedFile("evil.pdf", b"<html><script>x</script></html>", "application/pdf")
+    response = client.post(url, {"file": fake})
+    assert response.status_code == 200
+    assert "must be a PDF, Word, Excel or OpenDocument file" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+    good = SimpleUploadedFile("../../Business case.docx", _docx_bytes(), "text/html")
+    assert client.post(url, {"file": good}).status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "Business case.docx"
+    assert "Business" not in attachment.file.name and attachment.file.name.endswith(".docx")
+
+    download = client.get(reverse("projects:attachment-download", args=[attachment.pk]))
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert "Business case.docx" in download["Content-Disposition"]
+    assert download["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == _docx_bytes()
+
+
+def test_project_manager_posts_an_update_and_the_overdue_flag_clears(officer, client_for):
+    project = ProjectFactory(
+        proposal__business_unit=officer.business_unit,
+        proposal__created_by=officer,
+        started_on=datetime.date.today() - datetime.timedelta(days=60),
+    )
+    client = client_for(officer)
+    home = client.get(reverse("home")).content.decode()
+    assert "Your projects due a progress update" in home and "Update overdue" in home
+
+    response = client.post(
+        reverse("projects:progress-update-create", args=[project.pk]),
+        {
+            "reported_on_0": str(datetime.date.today().day),
+            "reported_on_1": str(datetime.date.today().month),
+            "reported_on_2": str(datetime.date.today().year),
+            "rag_overall": "amber",
+            "rag_time": "amber",
+            "rag_cost": "green",
+            "rag_scope": "green",
+            "percent_complete": "30",
+            "actual_spend_to_date": "12000",
+            "milestones_met": "Contract signed",
+            "narrative": "Supplier started two weeks late.",
+        },
+    )
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get()
+    assert (update.author, update.percent_complete) == (officer, 30)
+    assert "Update overdue" not in client.get(reverse("home")).content.decode()
+
+
+def test_progress_update_refuses_bad_values(officer, client_for):
+    project = ProjectFactory(
+        proposal__business_unit=officer.business_unit, proposal__created_by=officer
+    )
+    response = client_for(officer).post(
+        reverse("projects:progress-update-create", args=[project.pk]),
+        {"percent_complete": "150", "actual_spend_to_date": "-1", "rag_overall": "purple"},
+    )
+    errors = response.context["form"].errors
+    assert {"percent_complete", "actual_spend_to_date", "rag_overall", "narrative"} <= set(errors)
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_closing_records_savings_realised_against_planned(officer, client_for):
+    project = ProjectFactory(
+        proposal__business_unit=officer.business_unit, proposal__created_by=officer
+    )
+    response = client_for(officer).post(
+        reverse("projects:project-close", args=[project.pk]),
+        {"summary": "Delivered on time.", "non_cashable_realised": "", "realised_2026": "7500"},
+    )
+    assert response.status_code == 302
+    page = client_for(officer).get(project.get_absolute_url()).content.decode()
+    assert "£10,000.00" in page and "£7,500.00" in page
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_proposal_list_and_portfolio_query_counts_do_not_grow_with_proposals(
+    head_of_ict, client_for, housing, finance, member, chair
+):
+    BudgetFactory(financial_year=2026, amount=Decimal(120000))
+    client = client_for(head_of_ict)
+
+    def add(n):
+        for i in range(n):
+            ProposalFactory(
+                business_unit=housing if i % 2 else finance,
+                complete=True,
+                status=[
+                    ProposalStatus.SUBMITTED,
+                    ProposalStatus.IN_ASSESSMENT,
+                    ProposalStatus.APPROVED,
+                ][i % 3],
+            )
+
+    add(3)
+    small = (
+        _count(client, reverse("projects:proposal-list")),
+        _count(client, reverse("projects:portfolio")),
+        _count(client, reverse("projects:portfolio") + "?year=2026"),
+    )
+    add(15)
+    large = (
+        _count(client, reverse("projects:proposal-list")),
+        _count(client, reverse("projects:portfolio")),
+        _count(client, reverse("projects:portfolio") + "?year=2026"),
+    )
+    assert large == small
+
+
+def test_portfolio_recommends_within_budget_and_explains(head_of_ict, member, client_for, housing):
+    from projects import services
+
+    Budget.objects.create(financial_year=2026, amount=Decimal(100000))
+    big = ProposalFactory(
+        business_unit=housing,
+        complete=True,
+        status="in_assessment",
+        costs={2026: 100000},
+        title="Big",
+    )
+    small_a = ProposalFactory(
+        business_unit=housing,
+        complete=True,
+        status="in_assessment",
+        costs={2026: 50000},
+        title="Small A",
+    )
+    small_b = ProposalFactory(
+        business_unit=housing,
+        complete=True,
+        status="in_assessment",
+        costs={2026: 50000},
+        title="Small B",
+    )
+    from projects.models import Criterion
+
+    criteria = list(Criterion.objects.all())
+    for proposal, rating in ((big, 4), (small_a, 3), (small_b, 3)):
+        services.assessment_submit(
+            proposal=proposal, user=member, ratings={c.pk: (rating, "") for c in criteria}
+        )
+    page = client_for(head_of_ict).get(reverse("projects:portfolio")).content.decode()
+    # Greedy by score would take Big (80) alone; the best set is Small A + Small B (120).
+    assert page.index("Big") < page.index("Small A")
+    rows = page.split("<tr")
+    big_row = next(r for r in rows if "Big</a>" in r)
+    assert ">Out<" in big_row
+    assert all(">In<" in next(r for r in rows if f"{t}</a>" in r) for t in ("Small A", "Small B"))

@@ -1,0 +1,693 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from common.errors import WorkflowError
+from common.forms import add_service_errors
+from common.permissions import RoleRequiredMixin
+from common.roles import GOVERNANCE_GROUP, Role, roles_of
+from common.views import ObjectHistoryView, ServiceFormView
+from governance.models import BusinessUnit, Meeting, Theme
+
+from . import prioritisation, selectors, services
+from .choices import (
+    APPROVED_STATUSES,
+    AWAITING_DECISION,
+    EDITABLE_STATUSES,
+    ProjectStatus,
+    ProposalStatus,
+)
+from .forms import (
+    AgendaAddForm,
+    AttachmentForm,
+    BudgetForm,
+    ClosureForm,
+    CommentForm,
+    ConflictForm,
+    CriterionForm,
+    DecisionForm,
+    ProgressUpdateForm,
+    ProposalForm,
+    ProposalStartForm,
+    ScoreForm,
+)
+from .models import AgendaItem, Attachment, Budget, Criterion
+from .workflow import TRANSITIONS
+
+OVERSIGHT = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
+PROPOSAL_VIEWERS = OVERSIGHT | {Role.OFFICER}
+HEAD = frozenset({Role.HEAD_OF_ICT})
+CHAIR = frozenset({Role.CHAIR})
+PAGE_SIZE = 25
+
+
+class ProposalMixin:
+    """Loads the proposal from the URL, narrowed to what the user may see (else 404)."""
+
+    def load_objects(self):
+        self.proposal = selectors.proposal_for_detail(self.request.user, self.kwargs["pk"])
+        self.extra_context = {"proposal": self.proposal}
+
+    def get_success_url(self, result=None):
+        return self.proposal.get_absolute_url()
+
+
+# --------------------------------------------------------------------------- proposals
+
+
+class ProposalListView(RoleRequiredMixin, TemplateView):
+    allowed_roles = PROPOSAL_VIEWERS
+    template_name = "projects/proposal_list.html"
+
+    def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status") or None
+        if status not in ProposalStatus.values:
+            status = None
+        page = Paginator(
+            selectors.proposal_list(self.request.user, status=status), PAGE_SIZE
+        ).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page=page,
+            status=status,
+            statuses=ProposalStatus.choices,
+            can_propose=Role.OFFICER in roles_of(self.request.user),
+            **kwargs,
+        )
+
+
+class ProposalStartView(ServiceFormView):
+    allowed_roles = frozenset({Role.OFFICER})
+    form_class = ProposalStartForm
+    template_name = "projects/proposal_start.html"
+    success_message = "Draft proposal started. Fill in what you can and save; come back any time."
+
+    def perform(self, form):
+        return services.proposal_create(user=self.request.user, title=form.cleaned_data["title"])
+
+    def get_success_url(self, result):
+        return reverse("projects:proposal-edit", args=[result.pk])
+
+
+class ProposalDetailView(RoleRequiredMixin, TemplateView):
+    allowed_roles = PROPOSAL_VIEWERS
+    template_name = "projects/proposal_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        proposal = selectors.proposal_for_detail(user, self.kwargs["pk"])
+        roles = roles_of(user)
+        own = proposal.assessments.filter(assessor=user).first()
+        decided = proposal.status not in AWAITING_DECISION | EDITABLE_STATUSES
+        # Members see others' scores only once they have scored (or declared a
+        # conflict), so their own judgement is independent; the Head of ICT, who does
+        # not score, sees them all, and so does everyone once the proposal is decided.
+        show_scores = bool(own) or Role.HEAD_OF_ICT in roles or (decided and roles & OVERSIGHT)
+        scored = selectors.with_scores(type(proposal).objects.filter(pk=proposal.pk)).get()
+        return super().get_context_data(
+            proposal=proposal,
+            scored=scored,
+            theme_links=proposal.theme_links.select_related("theme"),
+            years=proposal.years.all(),
+            events=proposal.events.select_related("actor"),
+            attachments=proposal.attachments.all(),
+            decisions=proposal.decisions.select_related("meeting", "decided_by"),
+            assessments=(
+                proposal.assessments.select_related("assessor").prefetch_related("scores")
+                if show_scores
+                else None
+            ),
+            own_assessment=own,
+            scoring_refusal=services.scoring_refusal(proposal=proposal, user=user),
+            is_group_member=bool(roles & GOVERNANCE_GROUP),
+            actions=self._actions(proposal, roles, user),
+            can_edit=(
+                Role.OFFICER in roles
+                and proposal.business_unit_id == user.business_unit_id
+                and proposal.status in EDITABLE_STATUSES
+            ),
+            project=getattr(proposal, "project", None)
+            if proposal.status in APPROVED_STATUSES
+            else None,
+            **kwargs,
+        )
+
+    def _actions(self, proposal, roles, user):
+        actions = []
+        for transition in TRANSITIONS.values():
+            if transition.action in ("submit", "decide"):
+                continue
+            if transition.role not in roles or proposal.status not in transition.sources:
+                continue
+            if (
+                transition.role == Role.OFFICER
+                and user.business_unit_id != proposal.business_unit_id
+            ):
+                continue
+            actions.append(transition)
+        return actions
+
+
+class ProposalEditView(ProposalMixin, RoleRequiredMixin, FormView):
+    """The business case form: save a draft any time, or submit the whole case."""
+
+    allowed_roles = frozenset({Role.OFFICER})
+    template_name = "projects/proposal_form.html"
+
+    def load_objects(self):
+        super().load_objects()
+        if self.proposal.business_unit_id != self.request.user.business_unit_id:
+            raise Http404
+        if self.proposal.status not in EDITABLE_STATUSES:
+            messages.error(
+                self.request,
+                f"This proposal is {self.proposal.get_status_display().lower()}, "
+                "so it can no longer be edited.",
+            )
+            self.closed = True
+        else:
+            self.closed = False
+
+    def get(self, request, *args, **kwargs):
+        if self.closed:
+            return redirect(self.proposal.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.closed:
+            return redirect(self.proposal.get_absolute_url())
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return ProposalForm(**self.get_form_kwargs(), proposal=self.proposal)
+
+    def form_valid(self, form):
+        arguments = form.service_arguments()
+        answer = arguments.pop("answer")
+        try:
+            services.proposal_save_draft(
+                proposal=self.proposal, user=self.request.user, **arguments
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except WorkflowError as error:
+            messages.error(self.request, str(error))
+            return redirect(self.proposal.get_absolute_url())
+        if "submit_case" not in self.request.POST:
+            messages.success(self.request, "Your draft is saved. You can come back to it any time.")
+            return redirect(self.proposal.get_absolute_url())
+        try:
+            services.proposal_submit(proposal=self.proposal, user=self.request.user, answer=answer)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            self.extra_context["saved_but_incomplete"] = True
+            return self.form_invalid(form)
+        except WorkflowError as error:
+            messages.error(self.request, str(error))
+            return redirect(self.proposal.get_absolute_url())
+        messages.success(
+            self.request, "Your proposal has been submitted. The Head of ICT will triage it."
+        )
+        return redirect(self.proposal.get_absolute_url())
+
+
+class ProposalTransitionView(ProposalMixin, ServiceFormView):
+    """Start triage, return for information, send for assessment, withdraw, reopen."""
+
+    template_name = "projects/proposal_transition.html"
+    action: str = ""
+    comment_label = "Comment (optional)"
+
+    @property
+    def allowed_roles(self):
+        return frozenset({TRANSITIONS[self.action].role})
+
+    def get_form(self, form_class=None):
+        transition = TRANSITIONS[self.action]
+        return CommentForm(
+            **self.get_form_kwargs(),
+            label=self.comment_label,
+            required=transition.comment_required,
+            submit_label=transition.label,
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(transition=TRANSITIONS[self.action], **kwargs)
+
+    def perform(self, form):
+        service = {
+            "start_triage": services.proposal_start_triage,
+            "return": services.proposal_return,
+            "accept": services.proposal_accept,
+            "withdraw": services.proposal_withdraw,
+            "reopen": services.proposal_reopen,
+        }[self.action]
+        arguments = {"proposal": self.proposal, "user": self.request.user}
+        if self.action in ("return", "withdraw"):
+            arguments["comment"] = form.cleaned_data["comment"]
+        service(**arguments)
+        self.success_message = f"Done: {TRANSITIONS[self.action].label.lower()}."
+        return self.proposal
+
+
+class ProposalReturnView(ProposalTransitionView):
+    action = "return"
+    comment_label = "The more information needed"
+
+
+class ProposalStartTriageView(ProposalTransitionView):
+    action = "start_triage"
+
+
+class ProposalAcceptView(ProposalTransitionView):
+    action = "accept"
+
+
+class ProposalWithdrawView(ProposalTransitionView):
+    action = "withdraw"
+    comment_label = "Why is it being withdrawn? (optional)"
+
+
+class ProposalReopenView(ProposalTransitionView):
+    action = "reopen"
+
+
+class ProposalHistoryView(ObjectHistoryView):
+    allowed_roles = PROPOSAL_VIEWERS
+
+    def get_queryset(self):
+        return selectors.proposals_visible_to(self.request.user)
+
+
+# ------------------------------------------------------------------------- attachments
+
+
+class AttachmentUploadView(ProposalMixin, ServiceFormView):
+    allowed_roles = frozenset({Role.OFFICER})
+    form_class = AttachmentForm
+    template_name = "projects/attachment_form.html"
+    success_message = "Document uploaded."
+
+    def perform(self, form):
+        services.attachment_add(
+            proposal=self.proposal, user=self.request.user, upload=form.cleaned_data["file"]
+        )
+        return self.proposal
+
+
+class AttachmentDownloadView(RoleRequiredMixin, View):
+    """Always a download with the server's content type, never shown inline."""
+
+    allowed_roles = PROPOSAL_VIEWERS
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(
+            Attachment.objects.filter(proposal__in=selectors.proposals_visible_to(request.user)),
+            pk=pk,
+        )
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class AttachmentDeleteView(RoleRequiredMixin, View):
+    allowed_roles = frozenset({Role.OFFICER})
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        attachment = get_object_or_404(
+            Attachment.objects.filter(proposal__in=selectors.proposals_visible_to(request.user)),
+            pk=pk,
+        )
+        try:
+            services.attachment_remove(attachment=attachment, user=request.user)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{attachment.original_name} removed.")
+        return redirect(attachment.proposal.get_absolute_url())
+
+
+# ---------------------------------------------------------------------------- scoring
+
+
+class ScoreView(ProposalMixin, ServiceFormView):
+    allowed_roles = GOVERNANCE_GROUP
+    template_name = "projects/score_form.html"
+    success_message = "Your scores are recorded. You can now see the other members' scores."
+
+    def load_objects(self):
+        super().load_objects()
+        self.criteria = list(Criterion.objects.filter(is_active=True))
+
+    def get(self, request, *args, **kwargs):
+        refusal = services.scoring_refusal(proposal=self.proposal, user=request.user)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.proposal.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return ScoreForm(**self.get_form_kwargs(), criteria=self.criteria)
+
+    def perform(self, form):
+        services.assessment_submit(
+            proposal=self.proposal, user=self.request.user, ratings=form.ratings()
+        )
+        return self.proposal
+
+
+class ConflictView(ProposalMixin, ServiceFormView):
+    allowed_roles = GOVERNANCE_GROUP
+    form_class = ConflictForm
+    template_name = "projects/conflict_form.html"
+    success_message = "Your conflict of interest is recorded. You will not score this proposal."
+
+    def perform(self, form):
+        services.conflict_declare(
+            proposal=self.proposal, user=self.request.user, note=form.cleaned_data["note"]
+        )
+        return self.proposal
+
+
+class CriterionListView(RoleRequiredMixin, TemplateView):
+    allowed_roles = OVERSIGHT
+    template_name = "projects/criterion_list.html"
+
+    def get_context_data(self, **kwargs):
+        criteria = list(Criterion.objects.all())
+        total = sum(c.weight for c in criteria if c.is_active)
+        return super().get_context_data(criteria=criteria, total_weight=total, **kwargs)
+
+
+class CriterionCreateView(ServiceFormView):
+    allowed_roles = HEAD
+    form_class = CriterionForm
+    template_name = "projects/criterion_form.html"
+    success_message = "Criterion saved. Scores already given keep the weights they had."
+
+    def perform(self, form):
+        return services.criterion_save(user=self.request.user, fields=form.cleaned_data)
+
+    def get_success_url(self, result):
+        return reverse("projects:criterion-list")
+
+
+class CriterionUpdateView(CriterionCreateView):
+    def load_objects(self):
+        self.criterion = get_object_or_404(Criterion, pk=self.kwargs["pk"])
+        self.extra_context = {"criterion": self.criterion}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.criterion}
+
+    def perform(self, form):
+        return services.criterion_save(
+            user=self.request.user, criterion=self.criterion, fields=form.cleaned_data
+        )
+
+
+# ---------------------------------------------------------------------- prioritisation
+
+
+class BudgetView(ServiceFormView):
+    allowed_roles = HEAD
+    form_class = BudgetForm
+    template_name = "projects/budget_form.html"
+    success_message = "Budget saved."
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(budgets=Budget.objects.all(), **kwargs)
+
+    def perform(self, form):
+        return services.budget_set(user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result):
+        return reverse("projects:budgets")
+
+
+class PortfolioView(RoleRequiredMixin, TemplateView):
+    """The ranked portfolio, cumulative cost against budget, and the recommended set."""
+
+    allowed_roles = OVERSIGHT
+    template_name = "projects/portfolio.html"
+
+    def _filter(self, name, cast=int):
+        value = self.request.GET.get(name) or None
+        try:
+            return cast(value) if value is not None else None
+        except ValueError:
+            return None
+
+    def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status") or None
+        if status not in ProposalStatus.values:
+            status = None
+        filters = {
+            "theme": self._filter("theme"),
+            "unit": self._filter("unit"),
+            "status": status,
+            "year": self._filter("year"),
+        }
+        proposals = list(selectors.portfolio(**filters))
+        budgets = {b.financial_year: b.amount for b in Budget.objects.all()}
+        committed = selectors.approved_costs_by_year()
+        # Approved projects may already overrun a year's budget: then nothing is left.
+        room = {year: max(amount - committed.get(year, 0), 0) for year, amount in budgets.items()}
+        pending = [p for p in proposals if p.status in AWAITING_DECISION]
+        recommendation = prioritisation.recommend(
+            [
+                prioritisation.Candidate(
+                    key=p.pk,
+                    label=str(p),
+                    score=float(p.score) if p.score is not None else None,
+                    costs={y.financial_year: y.total_cost for y in p.years.all()},
+                    statutory=p.is_statutory,
+                )
+                for p in pending
+            ],
+            room,
+        )
+        reasons = {c.candidate.key: c for c in recommendation.choices}
+        years = sorted(set(budgets) | set(committed) | set(recommendation.spend))
+        summary = [
+            {
+                "year": year,
+                "budget": budgets.get(year),
+                "committed": committed.get(year, 0),
+                "recommended": recommendation.spend.get(year, 0),
+            }
+            for year in years
+        ]
+        for row in summary:
+            if row["budget"] is not None:
+                row["left"] = row["budget"] - row["committed"] - row["recommended"]
+        rows, running = [], {}
+        for proposal in proposals:
+            for y in proposal.years.all():
+                running[y.financial_year] = running.get(y.financial_year, 0) + y.total_cost
+            rows.append(
+                {
+                    "proposal": proposal,
+                    "choice": reasons.get(proposal.pk),
+                    "cumulative": running.get(filters["year"]) if filters["year"] else None,
+                }
+            )
+        return super().get_context_data(
+            rows=rows,
+            summary=summary,
+            recommendation=recommendation,
+            filters=filters,
+            themes=Theme.objects.filter(strategy__status="approved").select_related("strategy"),
+            units=BusinessUnit.objects.filter(is_active=True),
+            statuses=[
+                (s.value, s.label)
+                for s in ProposalStatus
+                if s in AWAITING_DECISION | APPROVED_STATUSES
+            ],
+            year_choices=years,
+            **kwargs,
+        )
+
+
+# ---------------------------------------------------------------------------- agenda
+
+
+class MeetingObjectMixin:
+    def load_objects(self):
+        self.meeting = get_object_or_404(Meeting, pk=self.kwargs["pk"])
+        self.extra_context = {"meeting": self.meeting}
+
+    def get_success_url(self, result=None):
+        return self.meeting.get_absolute_url()
+
+
+class AgendaAddView(MeetingObjectMixin, ServiceFormView):
+    allowed_roles = CHAIR
+    template_name = "projects/agenda_add.html"
+    success_message = "Added to the agenda."
+
+    def get_form(self, form_class=None):
+        proposals = selectors.proposals_ready_for_decision().exclude(
+            agenda_items__meeting=self.meeting
+        )
+        return AgendaAddForm(**self.get_form_kwargs(), proposals=proposals)
+
+    def perform(self, form):
+        services.agenda_add(
+            meeting=self.meeting, proposal=form.cleaned_data["proposal"], user=self.request.user
+        )
+        return self.meeting
+
+
+class AgendaItemActionView(RoleRequiredMixin, View):
+    """Move an agenda item up or down, or drop it."""
+
+    allowed_roles = CHAIR
+    http_method_names = ["post"]
+    operation = ""
+
+    def post(self, request, pk):
+        item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+        try:
+            if self.operation == "remove":
+                services.agenda_remove(item=item, user=request.user)
+            else:
+                services.agenda_move(item=item, user=request.user, up=self.operation == "up")
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        return redirect(item.meeting.get_absolute_url())
+
+
+class DecisionView(ServiceFormView):
+    allowed_roles = CHAIR
+    form_class = DecisionForm
+    template_name = "projects/decision_form.html"
+    success_message = "Decision recorded. Everyone concerned is being e-mailed."
+
+    def load_objects(self):
+        self.item = get_object_or_404(
+            AgendaItem.objects.select_related("meeting", "proposal__business_unit"),
+            pk=self.kwargs["pk"],
+        )
+        self.extra_context = {"item": self.item, "proposal": self.item.proposal}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.proposal_decide(
+            proposal=self.item.proposal,
+            user=self.request.user,
+            meeting=self.item.meeting,
+            outcome=data["outcome"],
+            rationale=data["rationale"],
+            conditions=data["conditions"],
+            revisit_date=data["revisit_date"],
+        )
+        return self.item.meeting
+
+    def get_conflict_url(self):
+        return self.item.meeting.get_absolute_url()
+
+
+# --------------------------------------------------------------------------- projects
+
+
+class ProjectListView(RoleRequiredMixin, TemplateView):
+    allowed_roles = PROPOSAL_VIEWERS
+    template_name = "projects/project_list.html"
+
+    def get_context_data(self, **kwargs):
+        projects = selectors.projects_visible_to(self.request.user)
+        page = Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        overdue = set(selectors.projects_needing_update().values_list("pk", flat=True))
+        return super().get_context_data(page=page, overdue=overdue, **kwargs)
+
+
+class ProjectMixin:
+    lead_only = False  # only the project manager and the Head of ICT
+
+    def load_objects(self):
+        self.project = get_object_or_404(
+            selectors.projects_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+        if self.lead_only and not selectors.is_project_lead(self.request.user, self.project):
+            raise PermissionDenied("Only the project manager or the Head of ICT can do this.")
+        self.extra_context = {"project": self.project, "proposal": self.project.proposal}
+
+    def get_success_url(self, result=None):
+        return self.project.get_absolute_url()
+
+
+class ProjectDetailView(ProjectMixin, RoleRequiredMixin, TemplateView):
+    allowed_roles = PROPOSAL_VIEWERS
+    template_name = "projects/project_detail.html"
+
+    def get_context_data(self, **kwargs):
+        project = self.project
+        user = self.request.user
+        planned = {y.financial_year: y.cashable_savings for y in project.proposal.years.all()}
+        realised = {b.financial_year: b.cashable_savings for b in project.benefits.all()}
+        benefits = [
+            {"year": year, "planned": planned.get(year, 0), "realised": realised.get(year)}
+            for year in sorted(set(planned) | set(realised))
+        ]
+        is_lead = selectors.is_project_lead(user, project)
+        return super().get_context_data(
+            updates=project.updates.select_related("author"),
+            benefits=benefits,
+            can_update=is_lead and project.status == ProjectStatus.IN_DELIVERY,
+            update_overdue=selectors.projects_needing_update().filter(pk=project.pk).exists(),
+            **kwargs,
+        )
+
+
+class ProgressUpdateCreateView(ProjectMixin, ServiceFormView):
+    allowed_roles = PROPOSAL_VIEWERS
+    lead_only = True
+    form_class = ProgressUpdateForm
+    template_name = "projects/progress_update_form.html"
+    success_message = "Progress update posted."
+
+    def perform(self, form):
+        services.progress_update_add(
+            project=self.project, user=self.request.user, fields=form.cleaned_data
+        )
+        return self.project
+
+
+class ProjectCloseView(ProjectMixin, ServiceFormView):
+    allowed_roles = PROPOSAL_VIEWERS
+    lead_only = True
+    template_name = "projects/project_close.html"
+    success_message = "Project closed with its benefits review."
+
+    def get_form(self, form_class=None):
+        planned = {y.financial_year: y.cashable_savings for y in self.project.proposal.years.all()}
+        return ClosureForm(**self.get_form_kwargs(), planned=planned)
+
+    def perform(self, form):
+        services.project_close(
+            project=self.project,
+            user=self.request.user,
+            summary=form.cleaned_data["summary"],
+            non_cashable_realised=form.cleaned_data["non_cashable_realised"],
+            realised=form.realised(),
+        )
+        return self.project
+
+
+class ProjectHistoryView(ObjectHistoryView):
+    allowed_roles = PROPOSAL_VIEWERS
+
+    def get_queryset(self):
+        return selectors.projects_visible_to(self.request.user)
