@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("common.urls")),
     path("", include("governance.urls")),
     path("", include("projects.urls")),
+    path("", include("risks.urls")),
 ]

@@ -174,6 +174,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "common.tasks.send_pending_emails",
         "schedule": 60.0,
     },
+    # Hourly, so a worker that was down at 7am still sends the day's reminders; each
+    # owner gets one a day however often it runs.
+    "send-risk-reminders": {
+        "task": "risks.tasks.send_risk_reminders",
+        "schedule": 60.0 * 60,
+    },
 }
 
 LOGGING = {

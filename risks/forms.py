@@ -1,0 +1,271 @@
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from common.forms import GDSDateField, GDSFormMixin
+from common.roles import Role
+from governance.models import Principle, Theme, User
+from projects.models import Project, Proposal
+
+from .choices import AppetiteLevel, Level, Proximity, RiskCategory
+from .models import RiskAction, RiskMatrix
+from .rating import IMPACT, LIKELIHOOD
+
+RATING_CHOICES = [("", "Select")] + [(n, f"{n} {LIKELIHOOD[n][0]}") for n in range(1, 6)]
+IMPACT_CHOICES = [("", "Select")] + [(n, f"{n} {IMPACT[n][0]}") for n in range(1, 6)]
+
+
+def _people():
+    return User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role]).distinct()
+
+
+def _rating(label, choices):
+    return forms.TypedChoiceField(label=label, choices=choices, coerce=int)
+
+
+class RiskForm(GDSFormMixin, forms.Form):
+    """A risk in the Orange Book's terms. The links and ratings are ordinary fields;
+    scores and levels come from the current matrix when the service saves."""
+
+    submit_label = "Save risk"
+    title = forms.CharField(max_length=200)
+    cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    event = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    consequence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    category = forms.ChoiceField(choices=[("", "Select a category"), *RiskCategory.choices])
+    owner = forms.ModelChoiceField(queryset=User.objects.none())
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Strategy themes it threatens",
+    )
+    principles = forms.ModelMultipleChoiceField(
+        queryset=Principle.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Principles it threatens",
+    )
+    proposals = forms.ModelMultipleChoiceField(
+        queryset=Proposal.objects.none(), required=False, label="Proposals it threatens"
+    )
+    projects = forms.ModelMultipleChoiceField(
+        queryset=Project.objects.none(), required=False, label="Projects it threatens"
+    )
+    inherent_likelihood = _rating("Inherent likelihood (before controls)", RATING_CHOICES)
+    inherent_impact = _rating("Inherent impact (before controls)", IMPACT_CHOICES)
+    existing_controls = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    residual_likelihood = _rating("Residual likelihood (with controls)", RATING_CHOICES)
+    residual_impact = _rating("Residual impact (with controls)", IMPACT_CHOICES)
+    target_likelihood = _rating("Target likelihood", RATING_CHOICES)
+    target_impact = _rating("Target impact", IMPACT_CHOICES)
+    target_date = GDSDateField(
+        required=False, require_all_fields=False, help_text="When the target should be reached."
+    )
+    response = forms.ChoiceField(
+        choices=[
+            ("", "Select a response"),
+            ("treat", "Treat: act to reduce it"),
+            ("tolerate", "Tolerate: accept it"),
+            ("transfer", "Transfer: insure or contract it out"),
+            ("terminate", "Terminate: stop the activity"),
+        ]
+    )
+    proximity = forms.ChoiceField(
+        required=False,
+        choices=[("", "Not known"), *Proximity.choices],
+    )
+    review_every_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=366,
+        label="Review every (days, optional)",
+        help_text="Leave blank to follow the frequency for the risk's level.",
+    )
+
+    LINKS = ("themes", "principles", "proposals", "projects")
+
+    def __init__(self, *args, strategy, owner_editable=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["themes"].queryset = strategy.themes.all()
+        self.fields["principles"].queryset = strategy.principles.all()
+        self.fields["proposals"].queryset = Proposal.objects.exclude(status="draft").select_related(
+            "business_unit"
+        )
+        self.fields["projects"].queryset = Project.objects.select_related("proposal")
+        if not owner_editable:
+            self.fields["owner"].disabled = True
+        self.helper.layout = Layout(
+            Field.text("title"),
+            Fieldset(
+                "cause", "event", "consequence", Field.select("category"), Field.select("owner"),
+                legend="The risk", legend_size=Size.MEDIUM, legend_tag="h2",
+            ),
+            Fieldset(
+                Field.checkboxes("themes"), Field.checkboxes("principles"), "proposals", "projects",
+                legend="What it threatens", legend_size=Size.MEDIUM, legend_tag="h2",
+            ),
+            Fieldset(
+                Field.select("inherent_likelihood"), Field.select("inherent_impact"),
+                "existing_controls",
+                Field.select("residual_likelihood"), Field.select("residual_impact"),
+                Field.select("target_likelihood"), Field.select("target_impact"), "target_date",
+                legend="Rating", legend_size=Size.MEDIUM, legend_tag="h2",
+            ),
+            Fieldset(
+                Field.select("response"), Field.select("proximity"),
+                Field.text("review_every_days", field_width=3),
+                legend="Response and review", legend_size=Size.MEDIUM, legend_tag="h2",
+            ),
+        )  # fmt: skip
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        links = {name: data.pop(name) for name in self.LINKS}
+        if self.fields["owner"].disabled:
+            data.pop("owner")
+        return {"fields": data, "links": links}
+
+
+class ReviewForm(GDSFormMixin, forms.Form):
+    submit_label = "Record the review"
+    reviewed_on = GDSDateField(label="Date of review", help_text="For example, 27 11 2026")
+    residual_likelihood = _rating("Residual likelihood now", RATING_CHOICES)
+    residual_impact = _rating("Residual impact now", IMPACT_CHOICES)
+    note = forms.CharField(
+        label="What the review found",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewed_on"].initial = timezone.localdate()
+
+    def clean_reviewed_on(self):
+        value = self.cleaned_data["reviewed_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date of review must be today or in the past")
+        return value
+
+
+class CloseForm(GDSFormMixin, forms.Form):
+    submit_label = "Close the risk"
+    reason = forms.CharField(
+        label="Why is the risk closed?", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class ActionForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save action"
+    due_date = GDSDateField(label="Due date", help_text="For example, 31 1 2027")
+
+    class Meta:
+        model = RiskAction
+        fields = ["description", "owner", "due_date", "status"]
+        labels = {"description": "Mitigating action"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+
+
+class MatrixForm(GDSFormMixin, forms.Form):
+    """The 5x5 lookup: a score and a level for each cell, a label and description for
+    each point of both scales."""
+
+    submit_label = "Save as a new matrix version"
+
+    def __init__(self, *args, matrix: RiskMatrix, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cell_names = []
+        for likelihood in range(1, 6):
+            for impact in range(1, 6):
+                cell = matrix.cell(likelihood, impact)
+                key = f"{likelihood}_{impact}"
+                self.fields[f"score_{key}"] = forms.IntegerField(
+                    label=f"Likelihood {likelihood}, impact {impact}: score",
+                    min_value=1,
+                    max_value=25,
+                    initial=cell["score"],
+                )
+                self.fields[f"level_{key}"] = forms.ChoiceField(
+                    label=f"Likelihood {likelihood}, impact {impact}: level",
+                    choices=Level.choices,
+                    initial=cell["level"],
+                )
+                self.cell_names.append(key)
+        for axis in ("likelihood", "impact"):
+            for point in range(1, 6):
+                label, description = matrix.descriptors[axis][str(point)]
+                self.fields[f"{axis}_{point}_label"] = forms.CharField(
+                    label=f"{axis.capitalize()} {point}: name", max_length=40, initial=label
+                )
+                self.fields[f"{axis}_{point}_description"] = forms.CharField(
+                    label=f"{axis.capitalize()} {point}: description",
+                    max_length=200,
+                    initial=description,
+                )
+
+    def clean(self):
+        data = super().clean()
+        # A higher likelihood or impact must never score lower: the matrix would
+        # otherwise reward making a risk worse.
+        for likelihood in range(1, 6):
+            for impact in range(1, 6):
+                score = data.get(f"score_{likelihood}_{impact}")
+                for other in (
+                    f"score_{likelihood + 1}_{impact}",
+                    f"score_{likelihood}_{impact + 1}",
+                ):
+                    if score is not None and data.get(other) is not None and data[other] < score:
+                        self.add_error(other, "A higher likelihood or impact cannot score lower")
+        return data
+
+    def matrix_arguments(self) -> dict:
+        data = self.cleaned_data
+        cells = {
+            f"{key[0]},{key[2]}": {"score": data[f"score_{key}"], "level": data[f"level_{key}"]}
+            for key in self.cell_names
+        }
+        descriptors = {
+            axis: {
+                str(point): [data[f"{axis}_{point}_label"], data[f"{axis}_{point}_description"]]
+                for point in range(1, 6)
+            }
+            for axis in ("likelihood", "impact")
+        }
+        return {"cells": cells, "descriptors": descriptors}
+
+
+class AppetiteForm(GDSFormMixin, forms.Form):
+    submit_label = "Save appetite"
+
+    def __init__(self, *args, thresholds: dict, categories: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for level in AppetiteLevel:
+            self.fields[f"threshold_{level.value}"] = forms.IntegerField(
+                label=f"{level.label}: highest residual score tolerated",
+                min_value=1,
+                max_value=25,
+                initial=thresholds.get(level.value),
+            )
+        for category in RiskCategory:
+            self.fields[f"category_{category.value}"] = forms.ChoiceField(
+                label=f"{category.label} risks: appetite",
+                choices=AppetiteLevel.choices,
+                initial=categories.get(category.value),
+            )
+
+    def appetite_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "thresholds": {
+                level.value: data[f"threshold_{level.value}"] for level in AppetiteLevel
+            },
+            "categories": {c.value: data[f"category_{c.value}"] for c in RiskCategory},
+        }

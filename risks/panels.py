@@ -1,0 +1,84 @@
+"""Risks' sections on other apps' pages: home, a meeting's agenda, a theme."""
+
+import datetime
+
+from django.utils import timezone
+
+from common import slots
+from common.roles import ALL_ROLES, GOVERNANCE_GROUP, Role
+from common.slots import Section, Slot
+
+from . import selectors
+from .choices import RiskStatus
+from .models import RiskAgendaItem
+
+LIMIT = 10
+
+
+def _owned(*, user):
+    soon = timezone.localdate() + datetime.timedelta(days=7)
+    risks = selectors.register(owner=user.pk).filter(next_review_date__lte=soon)
+    actions = selectors.actions_overdue().filter(owner=user)
+    return {"risks": list(risks[:LIMIT]), "actions": list(actions[:LIMIT])}
+
+
+def _oversight(*, user):
+    return {
+        "outside": list(selectors.register(appetite="outside")[:LIMIT]),
+        "overdue": list(selectors.reviews_overdue()[:LIMIT]),
+    }
+
+
+def _agenda(*, user, meeting):
+    items = (
+        RiskAgendaItem.objects.filter(meeting=meeting)
+        .select_related("risk__owner")
+        .order_by("added_at", "pk")
+    )
+    return {"items": list(items)}
+
+
+def _theme(*, user, theme):
+    risks = selectors.register(theme=theme.pk, status=RiskStatus.OPEN)
+    return {"risks": list(risks[:50])}
+
+
+def register() -> None:
+    slots.register(
+        Slot.HOME,
+        Section(
+            title="Risks you own that are due for review",
+            template="risks/panels/owned.html",
+            context=_owned,
+            roles=ALL_ROLES - {Role.ADMINISTRATOR},
+            order=40,
+        ),
+    )
+    slots.register(
+        Slot.HOME,
+        Section(
+            title="Risks outside appetite and overdue reviews",
+            template="risks/panels/oversight.html",
+            context=_oversight,
+            roles=frozenset({Role.HEAD_OF_ICT}) | GOVERNANCE_GROUP,
+            order=8,
+        ),
+    )
+    slots.register(
+        Slot.MEETING_AGENDA,
+        Section(
+            title="Risks outside appetite",
+            template="risks/agenda_section.html",
+            context=_agenda,
+            order=20,
+        ),
+    )
+    slots.register(
+        Slot.THEME,
+        Section(
+            title="Open risks threatening this theme",
+            template="risks/theme_section.html",
+            context=_theme,
+            order=20,
+        ),
+    )

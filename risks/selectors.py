@@ -1,0 +1,169 @@
+"""Reads of the register: who may see and change risks, appetite, the heat map."""
+
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from common.roles import GOVERNANCE_GROUP, Role, roles_of
+from governance.choices import CLOSED_ACTION_STATUSES
+from governance.selectors import meetings_upcoming
+
+from .choices import RiskStatus
+from .models import (
+    AppetiteThreshold,
+    CategoryAppetite,
+    ReviewFrequency,
+    Risk,
+    RiskAction,
+    RiskMatrix,
+    RiskReview,
+)
+from .rating import is_outside_appetite
+
+REGISTER_ROLES = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT, Role.OFFICER}
+QUARTER = datetime.timedelta(days=91)
+
+
+def current_matrix() -> RiskMatrix:
+    return RiskMatrix.objects.get(is_current=True)
+
+
+def tolerated_scores() -> dict[str, int]:
+    """Each category's highest tolerated residual score, in one query."""
+    thresholds = dict(AppetiteThreshold.objects.values_list("level", "max_score"))
+    return {
+        category: thresholds.get(level)
+        for category, level in CategoryAppetite.objects.values_list("category", "level")
+    }
+
+
+def review_days_by_level() -> dict[str, int]:
+    return dict(ReviewFrequency.objects.values_list("level", "days"))
+
+
+def outside_appetite_expression(tolerated: dict[str, int]):
+    """A database expression: is this risk's residual score above its appetite?"""
+    within = Q(pk__in=[])
+    for category, score in tolerated.items():
+        if score is not None:
+            within |= Q(category=category, residual_score__lte=score)
+    return Case(When(within, then=Value(False)), default=Value(True), output_field=BooleanField())
+
+
+def is_outside(risk: Risk, tolerated: dict[str, int] | None = None) -> bool:
+    tolerated = tolerated_scores() if tolerated is None else tolerated
+    return is_outside_appetite(risk.residual_score, tolerated.get(risk.category))
+
+
+def can_change(user, risk: Risk) -> bool:
+    """Only the Head of ICT and the risk's owner change a risk."""
+    return Role.HEAD_OF_ICT in roles_of(user) or risk.owner_id == user.pk
+
+
+def register(
+    *,
+    category: str | None = None,
+    owner: int | None = None,
+    theme: int | None = None,
+    level: str | None = None,
+    status: str | None = RiskStatus.OPEN,
+    appetite: str | None = None,
+    likelihood: int | None = None,
+    impact: int | None = None,
+    rating: str = "residual",
+) -> QuerySet[Risk]:
+    """The register, filtered; each risk annotated with `outside_appetite`."""
+    risks = Risk.objects.select_related("owner").annotate(
+        outside_appetite=outside_appetite_expression(tolerated_scores())
+    )
+    if status:
+        risks = risks.filter(status=status)
+    if category:
+        risks = risks.filter(category=category)
+    if owner:
+        risks = risks.filter(owner_id=owner)
+    if theme:
+        risks = risks.filter(themes__id=theme)
+    if level:
+        risks = risks.filter(residual_level=level)
+    if appetite in ("outside", "within"):
+        risks = risks.filter(outside_appetite=appetite == "outside")
+    if likelihood and impact:
+        prefix = "inherent" if rating == "inherent" else "residual"
+        risks = risks.filter(**{f"{prefix}_likelihood": likelihood, f"{prefix}_impact": impact})
+    return risks.order_by("-residual_score", "pk")
+
+
+def heat_map(risks: QuerySet[Risk], *, rating: str) -> dict[tuple[int, int], int]:
+    """Counts of risks in each (likelihood, impact) cell, in one query."""
+    rows = (
+        risks.order_by()
+        .values(f"{rating}_likelihood", f"{rating}_impact")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {(r[f"{rating}_likelihood"], r[f"{rating}_impact"]): r["n"] for r in rows}
+
+
+def with_score_a_quarter_ago(risks: QuerySet[Risk], *, today: datetime.date | None = None):
+    """Annotate each risk with its residual score at the last rating on or before a
+    quarter ago (None if it was raised since)."""
+    cutoff = (today or timezone.localdate()) - QUARTER
+    earlier = RiskReview.objects.filter(risk=OuterRef("pk"), reviewed_on__lte=cutoff).order_by(
+        "-reviewed_on", "-pk"
+    )
+    return risks.annotate(score_then=Subquery(earlier.values("residual_score")[:1]))
+
+
+def reviews_overdue(today: datetime.date | None = None) -> QuerySet[Risk]:
+    today = today or timezone.localdate()
+    return (
+        Risk.objects.filter(status=RiskStatus.OPEN, next_review_date__lt=today)
+        .select_related("owner")
+        .order_by("next_review_date", "pk")
+    )
+
+
+def actions_overdue(today: datetime.date | None = None) -> QuerySet[RiskAction]:
+    today = today or timezone.localdate()
+    return (
+        RiskAction.objects.filter(due_date__lt=today, risk__status=RiskStatus.OPEN)
+        .exclude(status__in=CLOSED_ACTION_STATUSES)
+        .select_related("risk", "owner")
+        .order_by("due_date", "pk")
+    )
+
+
+def reminders_due(today: datetime.date) -> dict[int, dict]:
+    """For each person: risks whose review is due within a week or overdue, and open
+    actions due within a week or overdue. Keyed by user id."""
+    horizon = today + datetime.timedelta(days=7)
+    due: dict[int, dict] = {}
+    reviews = Risk.objects.filter(status=RiskStatus.OPEN, next_review_date__lte=horizon)
+    for risk in reviews.select_related("owner").order_by("next_review_date", "pk"):
+        due.setdefault(risk.owner_id, {"user": risk.owner, "reviews": [], "actions": []})
+        due[risk.owner_id]["reviews"].append(risk)
+    actions = (
+        RiskAction.objects.filter(due_date__lte=horizon, risk__status=RiskStatus.OPEN)
+        .exclude(status__in=CLOSED_ACTION_STATUSES)
+        .select_related("risk", "owner")
+        .order_by("due_date", "pk")
+    )
+    for action in actions:
+        due.setdefault(action.owner_id, {"user": action.owner, "reviews": [], "actions": []})
+        due[action.owner_id]["actions"].append(action)
+    return due
+
+
+def next_meeting():
+    return meetings_upcoming().first()

@@ -1,0 +1,392 @@
+"""Every change to the register. Only the Head of ICT and a risk's owner change a
+risk; each change runs in one transaction, rates against the current matrix, leaves
+history with the user, and puts a risk outside appetite on the next meeting's agenda."""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from common.emails import email_queue
+from common.errors import WorkflowError
+from common.permissions import require_role
+from common.roles import Role, has_role
+from governance import selectors as governance_selectors
+from governance.models import User
+
+from . import selectors
+from .choices import ReviewKind, RiskStatus
+from .models import (
+    AppetiteThreshold,
+    CategoryAppetite,
+    ReminderLog,
+    ReviewFrequency,
+    Risk,
+    RiskAction,
+    RiskAgendaItem,
+    RiskMatrix,
+    RiskReview,
+)
+from .rating import next_review
+
+RISK_FIELDS = frozenset(
+    {
+        "title", "cause", "event", "consequence", "category", "owner", "existing_controls",
+        "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact",
+        "target_likelihood", "target_impact", "target_date", "response", "proximity",
+        "review_every_days",
+    }
+)  # fmt: skip
+CREATE_ONLY_FIELDS = frozenset({"is_demo"})
+RATINGS = ("inherent", "residual", "target")
+
+
+def _save(obj, *, user: User | None, exclude: Iterable[str] = ()) -> None:
+    obj.full_clean(exclude=set(exclude))
+    obj._history_user = user
+    obj.save()
+
+
+def _require_change(user: User, risk: Risk) -> None:
+    if not selectors.can_change(user, risk):
+        raise PermissionDenied("Only the Head of ICT and the risk's owner can change a risk.")
+
+
+def _rate(risk: Risk, matrix: RiskMatrix) -> None:
+    """Score the risk's three ratings under `matrix` and record which matrix it was."""
+    risk.matrix = matrix
+    for rating in RATINGS:
+        likelihood = getattr(risk, f"{rating}_likelihood")
+        impact = getattr(risk, f"{rating}_impact")
+        if likelihood and impact and 1 <= likelihood <= 5 and 1 <= impact <= 5:
+            setattr(risk, f"{rating}_score", matrix.score(likelihood, impact))
+    if risk.residual_likelihood and risk.residual_impact:
+        risk.residual_level = matrix.level(risk.residual_likelihood, risk.residual_impact)
+
+
+def _record_rating(risk: Risk, *, user: User, kind: ReviewKind, on: datetime.date, note: str):
+    risk.next_review_date = next_review(
+        from_date=on,
+        level=risk.residual_level,
+        override_days=risk.review_every_days,
+        by_level=selectors.review_days_by_level(),
+    )
+    outside = selectors.is_outside(risk)
+    review = RiskReview(
+        risk=risk,
+        kind=kind,
+        reviewer=user,
+        reviewed_on=on,
+        matrix=risk.matrix,
+        residual_likelihood=risk.residual_likelihood,
+        residual_impact=risk.residual_impact,
+        residual_score=risk.residual_score,
+        residual_level=risk.residual_level,
+        outside_appetite=outside,
+        note=note.strip(),
+        next_review_date=risk.next_review_date,
+    )
+    return review, outside
+
+
+def _escalate(risk: Risk, *, user: User | None) -> RiskAgendaItem | None:
+    """Put a risk outside appetite on the next Governance Group meeting's agenda."""
+    meeting = selectors.next_meeting()
+    if meeting is None or RiskAgendaItem.objects.filter(meeting=meeting, risk=risk).exists():
+        return None
+    item = RiskAgendaItem(meeting=meeting, risk=risk, reason="Outside appetite")
+    _save(item, user=user, exclude={"meeting", "risk"})
+    return item
+
+
+@transaction.atomic
+def risk_create(
+    *, user: User, fields: Mapping[str, Any], links: Mapping[str, Iterable] | None = None
+) -> Risk:
+    require_role(user, Role.HEAD_OF_ICT)
+    unknown = set(fields) - RISK_FIELDS - CREATE_ONLY_FIELDS
+    if unknown:
+        raise ValueError(f"Not risk fields: {sorted(unknown)}")
+    risk = Risk(strategy=governance_selectors.strategy_current(), **fields)
+    _rate(risk, selectors.current_matrix())
+    review, outside = _record_rating(
+        risk, user=user, kind=ReviewKind.RAISED, on=timezone.localdate(), note="Raised."
+    )
+    _save(risk, user=user)
+    for name, objects in (links or {}).items():
+        getattr(risk, name).set(objects)
+    review.risk = risk
+    _save(review, user=user, exclude={"risk", "reviewer", "matrix"})
+    if outside:
+        _escalate(risk, user=user)
+    _notify_owner(risk, by=user)
+    return risk
+
+
+@transaction.atomic
+def risk_update(
+    *,
+    user: User,
+    risk: Risk,
+    fields: Mapping[str, Any],
+    links: Mapping[str, Iterable] | None = None,
+) -> Risk:
+    """Change a risk's description, owner or ratings; changed ratings are a re-rating
+    under the current matrix and start a new review cycle."""
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    _require_change(user, risk)
+    if risk.status == RiskStatus.CLOSED:
+        raise WorkflowError("This risk is closed. Nothing was changed.")
+    unknown = set(fields) - RISK_FIELDS
+    if unknown:
+        raise ValueError(f"Not risk fields: {sorted(unknown)}")
+    if "owner" in fields and fields["owner"] != risk.owner and not has_role(user, Role.HEAD_OF_ICT):
+        raise PermissionDenied("Only the Head of ICT can give a risk a new owner.")
+    previous_owner = risk.owner
+    before = {f: getattr(risk, f) for f in fields}
+    for field, value in fields.items():
+        setattr(risk, field, value)
+    rerated = any(before[f] != fields[f] for f in fields if f.endswith(("_likelihood", "_impact")))
+    _rate(risk, selectors.current_matrix() if rerated else risk.matrix)
+    review = outside = None
+    if rerated or before.get("review_every_days", risk.review_every_days) != risk.review_every_days:
+        review, outside = _record_rating(
+            risk, user=user, kind=ReviewKind.RERATED, on=timezone.localdate(), note="Re-rated."
+        )
+    _save(risk, user=user)
+    for name, objects in (links or {}).items():
+        getattr(risk, name).set(objects)
+    if review is not None:
+        _save(review, user=user, exclude={"risk", "reviewer", "matrix"})
+        if outside:
+            _escalate(risk, user=user)
+    if risk.owner != previous_owner:
+        _notify_owner(risk, by=user)
+    return risk
+
+
+@transaction.atomic
+def risk_review(
+    *,
+    user: User,
+    risk: Risk,
+    residual_likelihood: int,
+    residual_impact: int,
+    note: str,
+    reviewed_on: datetime.date | None = None,
+) -> RiskReview:
+    """Record a review: new residual scores under the current matrix, a note, and the
+    next review date from the risk's frequency."""
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    _require_change(user, risk)
+    if risk.status == RiskStatus.CLOSED:
+        raise WorkflowError("This risk is closed, so it is no longer reviewed.")
+    if not note.strip():
+        raise ValidationError({"note": "Say what the review found."})
+    reviewed_on = reviewed_on or timezone.localdate()
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "A review date cannot be in the future."})
+    risk.residual_likelihood = residual_likelihood
+    risk.residual_impact = residual_impact
+    _rate(risk, selectors.current_matrix())
+    review, outside = _record_rating(
+        risk, user=user, kind=ReviewKind.REVIEWED, on=reviewed_on, note=note
+    )
+    _save(risk, user=user)
+    _save(review, user=user, exclude={"risk", "reviewer", "matrix"})
+    if outside:
+        _escalate(risk, user=user)
+    return review
+
+
+@transaction.atomic
+def risk_close(*, user: User, risk: Risk, reason: str) -> Risk:
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    _require_change(user, risk)
+    if risk.status == RiskStatus.CLOSED:
+        raise WorkflowError("This risk is already closed.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the risk is closed."})
+    risk.status = RiskStatus.CLOSED
+    risk.closed_reason = reason.strip()
+    _save(risk, user=user)
+    return risk
+
+
+@transaction.atomic
+def action_add(*, user: User, risk: Risk, fields: Mapping[str, Any]) -> RiskAction:
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    _require_change(user, risk)
+    action = RiskAction(risk=risk, **fields)
+    _save(action, user=user, exclude={"risk"})
+    if action.owner != user and action.owner.email:
+        email_queue(
+            to=action.owner.email,
+            subject=f"New action on risk {risk.reference}",
+            body=f"You own a new action on “{risk.title}”, due {action.due_date:%-d %B %Y}:\n\n"
+            f"{action.description}\n\n{settings.PORTAL_BASE_URL}{risk.get_absolute_url()}",
+        )
+    return action
+
+
+@transaction.atomic
+def action_update(*, user: User, action: RiskAction, fields: Mapping[str, Any]) -> RiskAction:
+    action = RiskAction.objects.select_for_update().select_related("risk").get(pk=action.pk)
+    if not (selectors.can_change(user, action.risk) or action.owner_id == user.pk):
+        raise PermissionDenied("Only the Head of ICT, the risk owner or the action owner can.")
+    for field, value in fields.items():
+        setattr(action, field, value)
+    _save(action, user=user)
+    return action
+
+
+def _notify_owner(risk: Risk, *, by: User) -> None:
+    if risk.owner != by and risk.owner.email:
+        email_queue(
+            to=risk.owner.email,
+            subject=f"You now own risk {risk.reference}",
+            body=f"You are the owner of the risk “{risk.title}”. Its next review is due on "
+            f"{risk.next_review_date:%-d %B %Y}.\n\n"
+            f"{settings.PORTAL_BASE_URL}{risk.get_absolute_url()}",
+        )
+
+
+# ------------------------------------------------------------------------- settings
+
+
+@transaction.atomic
+def matrix_update(*, user: User, cells: dict, descriptors: dict) -> RiskMatrix:
+    """Make a new matrix version current. Risks keep the version they were rated under
+    until they are next reviewed or re-rated."""
+    require_role(user, Role.HEAD_OF_ICT)
+    current = RiskMatrix.objects.select_for_update().get(is_current=True)
+    current.is_current = False
+    _save(current, user=user)
+    matrix = RiskMatrix(
+        version=current.version + 1,
+        cells=cells,
+        descriptors=descriptors,
+        is_current=True,
+        created_by=user,
+    )
+    _save(matrix, user=user)
+    return matrix
+
+
+@transaction.atomic
+def appetite_update(
+    *, user: User, thresholds: Mapping[str, int], categories: Mapping[str, str]
+) -> None:
+    require_role(user, Role.HEAD_OF_ICT)
+    scores = [thresholds[level] for level in sorted(thresholds, key=list(thresholds).index)]
+    if scores != sorted(scores):
+        raise ValidationError(
+            "Each level of appetite must tolerate at least as much as the level before it."
+        )
+    for level, score in thresholds.items():
+        threshold = AppetiteThreshold.objects.select_for_update().get(level=level)
+        if threshold.max_score != score:
+            threshold.max_score = score
+            _save(threshold, user=user)
+    for category, level in categories.items():
+        appetite, _ = CategoryAppetite.objects.select_for_update().get_or_create(
+            category=category, defaults={"level": level}
+        )
+        if appetite.level != level:
+            appetite.level = level
+            _save(appetite, user=user)
+
+
+@transaction.atomic
+def review_frequency_update(*, user: User, days: Mapping[str, int]) -> None:
+    require_role(user, Role.HEAD_OF_ICT)
+    for level, value in days.items():
+        frequency = ReviewFrequency.objects.select_for_update().get(level=level)
+        if frequency.days != value:
+            frequency.days = value
+            _save(frequency, user=user)
+
+
+# ------------------------------------------------------------------------ reminders
+
+
+def reminders_send(*, today: datetime.date) -> int:
+    """E-mail each owner the reviews and actions due within a week or overdue, once
+    per owner per day; and the Head of ICT a weekly digest of what is overdue or
+    outside appetite. Returns how many e-mails were queued. Safe to run any number of
+    times: each e-mail is recorded with its ReminderLog row in one transaction, and the
+    log's unique constraint refuses a second one for the same period."""
+    sent = 0
+    for entry in selectors.reminders_due(today).values():
+        sent += _send_once(
+            recipient=entry["user"],
+            kind=ReminderLog.Kind.OWNER_DAILY,
+            period=today,
+            subject=f"Risk reviews and actions due: {today:%-d %B %Y}",
+            body=_owner_body(entry, today),
+        )
+    monday = today - datetime.timedelta(days=today.weekday())
+    overdue_reviews = list(selectors.reviews_overdue(today))
+    overdue_actions = list(selectors.actions_overdue(today))
+    outside = list(selectors.register(appetite="outside"))
+    for head in governance_selectors.people_with_role(Role.HEAD_OF_ICT):
+        sent += _send_once(
+            recipient=head,
+            kind=ReminderLog.Kind.WEEKLY_DIGEST,
+            period=monday,
+            subject=f"Risk register digest: week of {monday:%-d %B %Y}",
+            body=_digest_body(overdue_reviews, overdue_actions, outside),
+        )
+    for risk in outside:
+        with transaction.atomic():
+            _escalate(risk, user=None)  # the system, not a person, put it there
+    return sent
+
+
+def _send_once(*, recipient: User, kind: str, period: datetime.date, subject: str, body: str):
+    if not recipient.email:
+        return 0
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(recipient=recipient, kind=kind, period=period)
+            email_queue(to=recipient.email, subject=subject, body=body)
+    except IntegrityError:
+        return 0  # already sent for this period
+    return 1
+
+
+def _line(risk: Risk) -> str:
+    return f"- {risk.reference} {risk.title}: {settings.PORTAL_BASE_URL}{risk.get_absolute_url()}"
+
+
+def _owner_body(entry: dict, today: datetime.date) -> str:
+    lines = ["These risk reviews and actions are due within a week or overdue.", ""]
+    if entry["reviews"]:
+        lines.append("Reviews:")
+        for risk in entry["reviews"]:
+            state = "overdue" if risk.next_review_date < today else "due"
+            lines.append(f"{_line(risk)} ({state} {risk.next_review_date:%-d %B})")
+        lines.append("")
+    if entry["actions"]:
+        lines.append("Actions:")
+        for action in entry["actions"]:
+            state = "overdue" if action.due_date < today else "due"
+            lines.append(
+                f"- {action.description[:80]} on {action.risk.reference} "
+                f"({state} {action.due_date:%-d %B})"
+            )
+    return "\n".join(lines)
+
+
+def _digest_body(reviews: list, actions: list, outside: list) -> str:
+    lines = [f"Risks outside appetite: {len(outside)}"]
+    lines += [_line(risk) for risk in outside]
+    lines += ["", f"Reviews overdue: {len(reviews)}"]
+    lines += [_line(risk) for risk in reviews]
+    lines += ["", f"Actions overdue: {len(actions)}"]
+    lines += [f"- {a.description[:80]} on {a.risk.reference}" for a in actions]
+    return "\n".join(lines)

@@ -1,0 +1,30 @@
+from types import SimpleNamespace
+
+import pytest
+
+from projects.tests.factories import MeetingFactory, ProjectFactory
+from risks.models import RiskAction
+from risks.tests.factories import RiskFactory
+
+
+@pytest.fixture
+def risk_owner(db):
+    from common.roles import Role
+    from governance.tests.factories import UserFactory
+
+    return UserFactory(username="rowan", first_name="Rowan", last_name="Owner", roles=[Role.MEMBER])
+
+
+@pytest.fixture
+def risk_world(risk_owner, chair, officer, strategy):
+    risk = RiskFactory(owner=risk_owner)
+    risk.themes.set([strategy.themes.get(number=4)])
+    action = RiskAction.objects.create(
+        risk=risk, description="Add exit clauses", owner=risk_owner, due_date="2030-01-31"
+    )
+    return SimpleNamespace(
+        risk=risk,
+        action=action,
+        meeting=MeetingFactory(chair=chair),
+        project=ProjectFactory(proposal__business_unit=officer.business_unit),
+    )

@@ -1,0 +1,106 @@
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from governance.tests.factories import UserFactory
+from risks.models import Risk, RiskReview
+from risks.tests.factories import RiskFactory
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _add(n, strategy):
+    for i in range(n):
+        risk = RiskFactory(
+            owner=UserFactory(),
+            category=["supplier", "people", "financial"][i % 3],
+            residual_likelihood=1 + i % 5,
+            residual_impact=1 + (i * 2) % 5,
+        )
+        risk.themes.set([strategy.themes.get(number=1 + i % 5)])
+        RiskReview.objects.create(
+            risk=risk, kind="raised", reviewer=risk.owner,
+            reviewed_on=datetime.date.today() - datetime.timedelta(days=200), matrix=risk.matrix,
+            residual_likelihood=3, residual_impact=3, residual_score=9, residual_level="high",
+            outside_appetite=False, next_review_date=datetime.date.today(),
+        )  # fmt: skip
+
+
+def test_register_and_heat_map_query_counts_do_not_grow_with_risks(
+    head_of_ict, client_for, strategy
+):
+    client = client_for(head_of_ict)
+    pages = [
+        reverse("risks:risk-list"),
+        reverse("risks:risk-list") + "?appetite=within&category=people",
+        reverse("risks:heat-map"),
+        reverse("risks:overdue"),
+        reverse("home"),
+    ]
+    _add(3, strategy)
+    small = [_count(client, url) for url in pages]
+    _add(30, strategy)
+    assert [_count(client, url) for url in pages] == small
+
+
+def test_heat_map_cells_count_link_and_name_their_level(head_of_ict, client_for, risk_owner):
+    RiskFactory(owner=risk_owner, residual_likelihood=4, residual_impact=5, title="Severe one")
+    RiskFactory(owner=risk_owner, residual_likelihood=4, residual_impact=5, title="Severe two")
+    page = client_for(head_of_ict).get(reverse("risks:heat-map")).content.decode()
+    link = f"{reverse('risks:risk-list')}?likelihood=4&amp;impact=5&amp;rating=residual"
+    assert link in page
+    assert "2 risks" in page and "Very high (20)" in page
+    listing = (
+        client_for(head_of_ict)
+        .get(reverse("risks:risk-list") + "?likelihood=4&impact=5&rating=residual")
+        .content.decode()
+    )
+    assert "Severe one" in listing and "Severe two" in listing
+
+
+def test_heat_map_shows_movement_since_last_quarter(head_of_ict, client_for, risk_owner):
+    risk = RiskFactory(
+        owner=risk_owner, residual_likelihood=4, residual_impact=4, title="Worse now"
+    )
+    RiskReview.objects.create(
+        risk=risk, kind="raised", reviewer=risk_owner,
+        reviewed_on=datetime.date.today() - datetime.timedelta(days=120), matrix=risk.matrix,
+        residual_likelihood=2, residual_impact=2, residual_score=4, residual_level="medium",
+        outside_appetite=False, next_review_date=datetime.date.today(),
+    )  # fmt: skip
+    page = client_for(head_of_ict).get(reverse("risks:heat-map")).content.decode()
+    assert "1 up, 0 down" in page and "Worse now" in page and "4 to 16" in page
+
+
+def test_head_of_ict_raises_a_risk_through_the_form(head_of_ict, risk_owner, client_for, strategy):
+    theme = strategy.themes.get(number=4)
+    response = client_for(head_of_ict).post(
+        reverse("risks:risk-create"),
+        {
+            "title": "Cloud lock-in", "cause": "c", "event": "e", "consequence": "q",
+            "category": "supplier", "owner": risk_owner.pk, "themes": [theme.pk],
+            "inherent_likelihood": "4", "inherent_impact": "4", "residual_likelihood": "3",
+            "residual_impact": "3", "target_likelihood": "2", "target_impact": "2",
+            "response": "treat",
+        },
+    )  # fmt: skip
+    risk = Risk.objects.get(title="Cloud lock-in")
+    assert response["Location"] == risk.get_absolute_url()
+    assert list(risk.themes.all()) == [theme]
+
+
+def test_bad_risk_input_is_refused_at_the_field(head_of_ict, client_for, risk_owner):
+    response = client_for(head_of_ict).post(
+        reverse("risks:risk-create"),
+        {"title": "", "category": "weather", "owner": risk_owner.pk, "inherent_likelihood": "9",
+         "review_every_days": "-4"},
+    )  # fmt: skip
+    errors = response.context["form"].errors
+    assert {"title", "category", "inherent_likelihood", "review_every_days", "cause"} <= set(errors)
+    assert not Risk.objects.exists()

@@ -1,0 +1,394 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from common.exports import csv_response, xlsx_response
+from common.permissions import RoleRequiredMixin
+from common.roles import Role, roles_of
+from common.views import ObjectHistoryView, ServiceFormView
+from governance.models import Theme, User
+from governance.selectors import strategy_current
+
+from . import selectors, services
+from .choices import Level, RiskCategory, RiskStatus
+from .forms import ActionForm, AppetiteForm, CloseForm, MatrixForm, ReviewForm, RiskForm
+from .models import AppetiteThreshold, CategoryAppetite, Risk, RiskAction
+from .rating import LEVEL_ORDER
+
+VIEWERS = selectors.REGISTER_ROLES
+HEAD = frozenset({Role.HEAD_OF_ICT})
+PAGE_SIZE = 50
+EXPORT_HEADER = [
+    "Reference", "Title", "Category", "Owner", "Cause", "Event", "Consequence",
+    "Inherent likelihood", "Inherent impact", "Inherent score", "Existing controls",
+    "Residual likelihood", "Residual impact", "Residual score", "Residual level",
+    "Outside appetite", "Target score", "Target date", "Response", "Status", "Next review",
+]  # fmt: skip
+
+
+class RegisterFilterMixin:
+    """Reads the register's filters from the query string, ignoring bad values."""
+
+    def filters(self) -> dict:
+        get = self.request.GET
+
+        def number(name):
+            value = get.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        status = get.get("status", RiskStatus.OPEN)
+        appetite = get.get("appetite")
+        return {
+            "category": get.get("category") if get.get("category") in RiskCategory.values else None,
+            "owner": number("owner"),
+            "theme": number("theme"),
+            "level": get.get("level") if get.get("level") in Level.values else None,
+            "status": status if status in RiskStatus.values else None,
+            "appetite": appetite if appetite in ("outside", "within") else None,
+            "likelihood": number("likelihood"),
+            "impact": number("impact"),
+            "rating": "inherent" if get.get("rating") == "inherent" else "residual",
+        }  # fmt: skip
+
+
+class RiskListView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
+    allowed_roles = VIEWERS
+    template_name = "risks/risk_list.html"
+
+    def get_context_data(self, **kwargs):
+        filters = self.filters()
+        page = Paginator(selectors.register(**filters), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            page=page,
+            filters=filters,
+            query=query.urlencode(),
+            categories=RiskCategory.choices,
+            levels=Level.choices,
+            owners=User.objects.filter(risks_owned__isnull=False).distinct(),
+            themes=Theme.objects.filter(strategy=strategy_current()),
+            can_raise=Role.HEAD_OF_ICT in roles_of(self.request.user),
+            **kwargs,
+        )
+
+
+class RiskExportView(RegisterFilterMixin, RoleRequiredMixin, View):
+    """The register as shown by the filters, as CSV or Excel."""
+
+    allowed_roles = VIEWERS
+    file_format = "csv"
+
+    def get(self, request):
+        risks = selectors.register(**self.filters()).prefetch_related(None)
+        rows = (
+            [
+                r.reference,
+                r.title,
+                r.get_category_display(),
+                r.owner,
+                r.cause,
+                r.event,
+                r.consequence,
+                r.inherent_likelihood,
+                r.inherent_impact,
+                r.inherent_score,
+                r.existing_controls,
+                r.residual_likelihood,
+                r.residual_impact,
+                r.residual_score,
+                r.get_residual_level_display(),
+                r.outside_appetite,
+                r.target_score,
+                r.target_date,
+                r.get_response_display(),
+                r.get_status_display(),
+                r.next_review_date,
+            ]
+            for r in risks
+        )
+        name = f"risk-register-{timezone.localdate():%Y-%m-%d}"
+        if self.file_format == "xlsx":
+            return xlsx_response(f"{name}.xlsx", [("Risk register", EXPORT_HEADER, rows)])
+        return csv_response(f"{name}.csv", EXPORT_HEADER, rows)
+
+
+class RiskDetailView(RoleRequiredMixin, TemplateView):
+    allowed_roles = VIEWERS
+    template_name = "risks/risk_detail.html"
+
+    def get_context_data(self, **kwargs):
+        risk = get_object_or_404(
+            selectors.register(status=None).select_related("strategy", "matrix"),
+            pk=self.kwargs["pk"],
+        )
+        return super().get_context_data(
+            risk=risk,
+            themes=risk.themes.all(),
+            principles=risk.principles.all(),
+            proposals=risk.proposals.select_related("business_unit"),
+            projects=risk.projects.select_related("proposal"),
+            actions=risk.actions.select_related("owner"),
+            reviews=risk.reviews.select_related("reviewer", "matrix"),
+            tolerated=selectors.tolerated_scores().get(risk.category),
+            can_change=selectors.can_change(self.request.user, risk),
+            matrix_is_old=not risk.matrix.is_current,
+            **kwargs,
+        )
+
+
+class RiskMixin:
+    """Loads the risk; only the Head of ICT and its owner may change it (else 403)."""
+
+    def load_objects(self):
+        self.risk = get_object_or_404(Risk.objects.select_related("owner"), pk=self.kwargs["pk"])
+        if not selectors.can_change(self.request.user, self.risk):
+            raise PermissionDenied("Only the Head of ICT and the risk's owner can change it.")
+        self.extra_context = {"risk": self.risk}
+
+    def get_success_url(self, result=None):
+        return self.risk.get_absolute_url()
+
+
+class RiskCreateView(ServiceFormView):
+    allowed_roles = HEAD
+    template_name = "risks/risk_form.html"
+    success_message = "Risk raised."
+
+    def get_form(self, form_class=None):
+        return RiskForm(**self.get_form_kwargs(), strategy=strategy_current())
+
+    def perform(self, form):
+        return services.risk_create(user=self.request.user, **form.service_arguments())
+
+
+class RiskUpdateView(RiskMixin, ServiceFormView):
+    allowed_roles = VIEWERS
+    template_name = "risks/risk_form.html"
+    success_message = "Risk updated."
+
+    def get_form(self, form_class=None):
+        risk = self.risk
+        initial = {field: getattr(risk, field) for field in services.RISK_FIELDS}
+        initial |= {name: list(getattr(risk, name).all()) for name in RiskForm.LINKS}
+        return RiskForm(
+            **self.get_form_kwargs(),
+            initial=initial,
+            strategy=risk.strategy,
+            owner_editable=Role.HEAD_OF_ICT in roles_of(self.request.user),
+        )
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("initial", None)
+        return kwargs
+
+    def perform(self, form):
+        return services.risk_update(
+            user=self.request.user, risk=self.risk, **form.service_arguments()
+        )
+
+
+class RiskReviewView(RiskMixin, ServiceFormView):
+    allowed_roles = VIEWERS
+    form_class = ReviewForm
+    template_name = "risks/review_form.html"
+    success_message = "Review recorded."
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.risk_review(
+            user=self.request.user,
+            risk=self.risk,
+            residual_likelihood=data["residual_likelihood"],
+            residual_impact=data["residual_impact"],
+            note=data["note"],
+            reviewed_on=data["reviewed_on"],
+        )
+        return self.risk
+
+
+class RiskCloseView(RiskMixin, ServiceFormView):
+    allowed_roles = VIEWERS
+    form_class = CloseForm
+    template_name = "risks/close_form.html"
+    success_message = "Risk closed."
+
+    def perform(self, form):
+        services.risk_close(user=self.request.user, risk=self.risk, **form.cleaned_data)
+        return self.risk
+
+
+class ActionCreateView(RiskMixin, ServiceFormView):
+    allowed_roles = VIEWERS
+    form_class = ActionForm
+    template_name = "risks/action_form.html"
+    success_message = "Action added."
+
+    def perform(self, form):
+        services.action_add(user=self.request.user, risk=self.risk, fields=form.cleaned_data)
+        return self.risk
+
+
+class ActionUpdateView(ServiceFormView):
+    allowed_roles = VIEWERS
+    form_class = ActionForm
+    template_name = "risks/action_form.html"
+    success_message = "Action updated."
+
+    def load_objects(self):
+        self.action = get_object_or_404(
+            RiskAction.objects.select_related("risk"), pk=self.kwargs["pk"]
+        )
+        self.risk = self.action.risk
+        user = self.request.user
+        if not (selectors.can_change(user, self.risk) or self.action.owner_id == user.pk):
+            raise PermissionDenied("Only the Head of ICT, the risk owner or the action owner can.")
+        self.extra_context = {"risk": self.risk, "action": self.action}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.action}
+
+    def perform(self, form):
+        services.action_update(user=self.request.user, action=self.action, fields=form.cleaned_data)
+        return self.risk
+
+
+class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
+    """Inherent and residual positions as tables with counts and level names in text,
+    each cell linking to its filtered register, and movement over the last quarter."""
+
+    allowed_roles = VIEWERS
+    template_name = "risks/heat_map.html"
+
+    def get_context_data(self, **kwargs):
+        filters = self.filters()
+        for key in ("likelihood", "impact", "rating", "appetite", "level"):
+            filters.pop(key)
+        matrix = selectors.current_matrix()
+        risks = selectors.register(**filters)
+        grids = []
+        for rating, title in (("residual", "Residual (with controls)"), ("inherent", "Inherent")):
+            counts = selectors.heat_map(risks, rating=rating)
+            rows = [
+                {
+                    "impact": impact,
+                    "label": matrix.label("impact", impact),
+                    "cells": [
+                        {
+                            "likelihood": likelihood,
+                            "count": counts.get((likelihood, impact), 0),
+                            "level": matrix.level(likelihood, impact),
+                            "level_label": Level(matrix.level(likelihood, impact)).label,
+                            "score": matrix.score(likelihood, impact),
+                        }
+                        for likelihood in range(1, 6)
+                    ],
+                }
+                for impact in range(5, 0, -1)
+            ]
+            grids.append({"rating": rating, "title": title, "rows": rows})
+        moved = list(selectors.with_score_a_quarter_ago(risks).filter(score_then__isnull=False))
+        movement = {
+            "up": [r for r in moved if r.residual_score > r.score_then],
+            "down": [r for r in moved if r.residual_score < r.score_then],
+            "same": sum(1 for r in moved if r.residual_score == r.score_then),
+        }
+        return super().get_context_data(
+            grids=grids,
+            likelihood_labels=[(n, matrix.label("likelihood", n)) for n in range(1, 6)],
+            movement=movement,
+            base_query=f"status={filters['status'] or ''}",
+            levels=[(level.value, level.label) for level in LEVEL_ORDER],
+            **kwargs,
+        )
+
+
+class ReviewsDueView(RoleRequiredMixin, TemplateView):
+    allowed_roles = VIEWERS
+    template_name = "risks/reviews_due.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            risks=selectors.reviews_overdue(),
+            actions=selectors.actions_overdue(),
+            **kwargs,
+        )
+
+
+class SettingsView(RoleRequiredMixin, TemplateView):
+    """The matrix, the appetite scale and category appetites, and review frequencies."""
+
+    allowed_roles = VIEWERS
+    template_name = "risks/settings.html"
+
+    def get_context_data(self, **kwargs):
+        matrix = selectors.current_matrix()
+        return super().get_context_data(
+            matrix=matrix,
+            rows=[
+                {
+                    "impact": impact,
+                    "label": matrix.label("impact", impact),
+                    "cells": [
+                        {
+                            **matrix.cell(likelihood, impact),
+                            "level_label": Level(matrix.level(likelihood, impact)).label,
+                        }
+                        for likelihood in range(1, 6)
+                    ],
+                }
+                for impact in range(5, 0, -1)
+            ],
+            descriptors=matrix.descriptors,
+            thresholds=AppetiteThreshold.objects.all(),
+            appetites=CategoryAppetite.objects.all(),
+            tolerated=selectors.tolerated_scores(),
+            frequencies=selectors.review_days_by_level(),
+            **kwargs,
+        )
+
+
+class MatrixUpdateView(ServiceFormView):
+    allowed_roles = HEAD
+    template_name = "risks/matrix_form.html"
+    success_message = "New matrix version saved. Risks move to it when next reviewed."
+
+    def get_form(self, form_class=None):
+        return MatrixForm(**self.get_form_kwargs(), matrix=selectors.current_matrix())
+
+    def perform(self, form):
+        services.matrix_update(user=self.request.user, **form.matrix_arguments())
+
+    def get_success_url(self, result=None):
+        return reverse("risks:settings")
+
+
+class AppetiteUpdateView(ServiceFormView):
+    allowed_roles = HEAD
+    template_name = "risks/appetite_form.html"
+    success_message = "Risk appetite saved."
+
+    def get_form(self, form_class=None):
+        return AppetiteForm(
+            **self.get_form_kwargs(),
+            thresholds=dict(AppetiteThreshold.objects.values_list("level", "max_score")),
+            categories=dict(CategoryAppetite.objects.values_list("category", "level")),
+        )
+
+    def perform(self, form):
+        services.appetite_update(user=self.request.user, **form.appetite_arguments())
+
+    def get_success_url(self, result=None):
+        return reverse("risks:settings")
+
+
+class RiskHistoryView(ObjectHistoryView):
+    allowed_roles = VIEWERS
+    model = Risk
