@@ -7,10 +7,7 @@ from common.forms import GDSDateField, GDSFormMixin
 from common.roles import Role
 
 from .models import ActionPlanItem, BusinessUnit, CorporateObjective, Meeting, Objective, User
-
-
-def _portal_users():
-    return User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role]).distinct()
+from .selectors import portal_users
 
 
 class ObjectiveForm(GDSFormMixin, forms.ModelForm):
@@ -30,7 +27,7 @@ class ObjectiveForm(GDSFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _portal_users()
+        self.fields["owner"].queryset = portal_users()
 
 
 class ActionPlanItemForm(GDSFormMixin, forms.ModelForm):
@@ -63,7 +60,7 @@ class ActionPlanItemForm(GDSFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _portal_users()
+        self.fields["owner"].queryset = portal_users()
         self.fields["lead_unit"].queryset = BusinessUnit.objects.filter(is_active=True)
         self.fields["lead_unit"].required = False
 

@@ -100,6 +100,11 @@ def people_with_role(*roles: Role) -> QuerySet[User]:
     )
 
 
+def portal_users() -> QuerySet[User]:
+    """Active people holding any portal role: those who can own or manage things."""
+    return people_with_role(*Role)
+
+
 def unit_officers(unit) -> QuerySet[User]:
     return people_with_role(Role.OFFICER).filter(business_unit=unit)
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from common.emails import email_queue
 from common.permissions import require_role
 from common.roles import GOVERNANCE_GROUP, Role
+from common.services import save_with_history
 
 from .models import (
     ActionPlanItem,
@@ -29,9 +30,7 @@ ACTION_ITEM_FIELDS = frozenset(
 
 def _save(obj, *, user: User) -> None:
     # The number is given on save, under the lock the caller holds on the parent.
-    obj.full_clean(exclude={"number"})
-    obj._history_user = user
-    obj.save()
+    save_with_history(obj, user=user, exclude={"number"})
 
 
 def _notify_new_owner(obj, *, previous_owner: User | None, kind: str) -> None:

@@ -2,11 +2,12 @@
 that let the Administrator role manage people and units in the Django admin."""
 
 from django.contrib.auth.models import Group, Permission
-from django.db import connections
 
 from common.roles import Role
+from common.services import after_migrate as common_after_migrate
 
 from .catalogue import catalogue_load
+from .models import Theme
 
 ADMINISTRATOR_MODELS = {
     "auth": ["group"],
@@ -24,12 +25,9 @@ def administrator_permissions_grant() -> None:
         )
 
 
-def after_migrate(*, plan=None, using="default", **kwargs):
-    # post_migrate fires for every app whatever was migrated: skip a rollback, and a
-    # partial migrate that has not created governance's tables yet.
-    if plan and all(backwards for _, backwards in plan):
-        return
-    if "governance_theme" not in connections[using].introspection.table_names():
-        return
+def governance_ensure() -> None:
     catalogue_load()
     administrator_permissions_grant()
+
+
+after_migrate = common_after_migrate(Theme, governance_ensure)

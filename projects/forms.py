@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from common.forms import GDSDateField, GDSFormMixin
 from common.fy import financial_year_choices, financial_year_label, financial_year_of
-from common.roles import Role
 from common.uploads import DocumentField
-from governance.models import CorporateObjective, Principle, User
+from governance.models import CorporateObjective, Principle
+from governance.selectors import portal_users
 
 from .choices import Outcome, ProposalStatus
 from .models import MAX_YEARS, Criterion, ProgressUpdate, Proposal
@@ -24,10 +24,6 @@ def _money(label: str) -> forms.DecimalField:
     return forms.DecimalField(
         label=label, widget=forms.NumberInput(attrs={"step": "0.01"}), **MONEY_FIELD
     )
-
-
-def _people():
-    return User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role]).distinct()
 
 
 class ProposalStartForm(GDSFormMixin, forms.Form):
@@ -112,7 +108,7 @@ class ProposalForm(forms.ModelForm):
         self.fields["themes"].choices = [(t.pk, f"Theme {t.number}: {t.title}") for t in theme_list]
         self.initial["themes"] = list(links)
         self.fields["principles"].queryset = proposal.strategy.principles.all()
-        self.fields["project_manager"].queryset = _people()
+        self.fields["project_manager"].queryset = portal_users()
         self.fields["personal_data"].choices = self.fields["personal_data"].choices[1:]
         self.fields["security_impact"].choices = self.fields["security_impact"].choices[1:]
         this_year = financial_year_of(timezone.localdate())

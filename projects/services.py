@@ -21,6 +21,7 @@ from common.emails import email_queue
 from common.errors import WorkflowError
 from common.permissions import require_role
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
+from common.services import save_with_history
 from common.uploads import safe_display_name, storage_name
 from governance import selectors as governance_selectors
 from governance.models import CorporateObjective, Meeting, Principle, User
@@ -65,12 +66,6 @@ PROPOSAL_FIELDS = frozenset(
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _save(obj, *, user: User, exclude: Iterable[str] = ()) -> None:
-    obj.full_clean(exclude=set(exclude))
-    obj._history_user = user
-    obj.save()
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -124,7 +119,7 @@ def _transition(
         raise ValidationError({"comment": "Say what more information is needed."})
     previous = proposal.status
     proposal.status = target or transition.target
-    _save(proposal, user=user)
+    save_with_history(proposal, user=user)
     event = ProposalEvent(
         proposal=proposal,
         action=action,
@@ -133,7 +128,7 @@ def _transition(
         actor=user,
         comment=comment.strip(),
     )
-    _save(event, user=user)
+    save_with_history(event, user=user)
     return proposal
 
 
@@ -149,7 +144,7 @@ def proposal_create(*, user: User, title: str) -> Proposal:
     proposal = Proposal(
         title=title, business_unit=user.business_unit, strategy=strategy, created_by=user
     )
-    _save(proposal, user=user)
+    save_with_history(proposal, user=user)
     return proposal
 
 
@@ -181,7 +176,7 @@ def proposal_save_draft(
         raise ValueError(f"Not proposal fields: {sorted(unknown)}")
     for field, value in fields.items():
         setattr(proposal, field, value)
-    _save(proposal, user=user)
+    save_with_history(proposal, user=user)
     if corporate_objectives is not None:
         proposal.corporate_objectives.set(corporate_objectives)
     if principles is not None:
@@ -205,7 +200,7 @@ def _replace_themes(proposal: Proposal, themes: Mapping[int, str], *, user: User
         link = existing.get(theme_id) or ProposalTheme(proposal=proposal, theme_id=theme_id)
         if link.pk is None or link.how != how:
             link.how = how
-            _save(link, user=user)
+            save_with_history(link, user=user)
 
 
 def _replace_years(proposal: Proposal, years: Mapping[int, Mapping], *, user: User) -> None:
@@ -224,7 +219,7 @@ def _replace_years(proposal: Proposal, years: Mapping[int, Mapping], *, user: Us
                 setattr(row, field, value)
                 changed = True
         if changed:
-            _save(row, user=user)
+            save_with_history(row, user=user)
 
 
 @transaction.atomic
@@ -242,7 +237,7 @@ def proposal_submit(*, proposal: Proposal, user: User, answer: str = "") -> Prop
     resubmitted = proposal.status == ProposalStatus.RETURNED
     _transition(proposal=proposal, user=user, action="submit", comment=answer)
     proposal.submitted_at = timezone.now()
-    _save(proposal, user=user)
+    save_with_history(proposal, user=user)
     verb = "resubmitted with more information" if resubmitted else "submitted"
     _notify(
         governance_selectors.people_with_role(Role.HEAD_OF_ICT),
@@ -305,7 +300,7 @@ def proposal_withdraw(*, proposal: Proposal, user: User, comment: str = "") -> P
 def proposal_reopen(*, proposal: Proposal, user: User) -> Proposal:
     proposal = _transition(proposal=_locked(proposal), user=user, action="reopen")
     proposal.revisit_date = None
-    _save(proposal, user=user)
+    save_with_history(proposal, user=user)
     return proposal
 
 
@@ -345,11 +340,11 @@ def proposal_decide(
         revisit_date=revisit_date if outcome == Outcome.DEFERRED else None,
         decided_by=user,
     )
-    _save(decision, user=user, exclude={"proposal", "meeting", "decided_by"})
+    save_with_history(decision, user=user, exclude={"proposal", "meeting", "decided_by"})
     _transition(proposal=proposal, user=user, action="decide", target=ProposalStatus(outcome))
     proposal.decided_at = timezone.now()
     proposal.revisit_date = decision.revisit_date
-    _save(proposal, user=user)
+    save_with_history(proposal, user=user)
     project = None
     if proposal.status in APPROVED_STATUSES:
         project = Project(
@@ -357,7 +352,7 @@ def proposal_decide(
             project_manager=proposal.project_manager or proposal.created_by,
             started_on=proposal.start_date or timezone.localdate(),
         )
-        _save(project, user=user)
+        save_with_history(project, user=user)
 
     body = [
         f"The ICT Governance Group decided on “{proposal.title}” at {meeting}:",
@@ -403,7 +398,7 @@ def attachment_add(*, proposal: Proposal, user: User, upload) -> Attachment:
     )
     attachment.file.save(storage_name(checked), upload, save=False)
     try:
-        _save(attachment, user=user, exclude={"proposal", "uploaded_by"})
+        save_with_history(attachment, user=user, exclude={"proposal", "uploaded_by"})
     except Exception:
         # The file went to disk before the row; do not leave it behind on failure.
         attachment.file.storage.delete(attachment.file.name)
@@ -465,7 +460,7 @@ def assessment_submit(
         assessor=user,
         weighted_score=weighted_score((ratings[c.pk][0], c.weight) for c in criteria),
     )
-    _save(assessment, user=user, exclude={"proposal", "assessor"})
+    save_with_history(assessment, user=user, exclude={"proposal", "assessor"})
     for criterion in criteria:
         rating, comment = ratings[criterion.pk]
         score = CriterionScore(
@@ -476,7 +471,7 @@ def assessment_submit(
             score=rating,
             comment=comment.strip(),
         )
-        _save(score, user=user, exclude={"assessment", "criterion"})
+        save_with_history(score, user=user, exclude={"assessment", "criterion"})
     return assessment
 
 
@@ -492,7 +487,7 @@ def conflict_declare(*, proposal: Proposal, user: User, note: str) -> Assessment
     assessment = Assessment(
         proposal=proposal, assessor=user, conflict_declared=True, conflict_note=note.strip()
     )
-    _save(assessment, user=user, exclude={"proposal", "assessor"})
+    save_with_history(assessment, user=user, exclude={"proposal", "assessor"})
     return assessment
 
 
@@ -509,7 +504,7 @@ def criterion_save(
         criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
     for field, value in fields.items():
         setattr(criterion, field, value)
-    _save(criterion, user=user)
+    save_with_history(criterion, user=user)
     return criterion
 
 
@@ -520,7 +515,7 @@ def budget_set(*, user: User, financial_year: int, amount: Decimal) -> Budget:
         financial_year=financial_year
     ).first() or Budget(financial_year=financial_year)
     budget.amount = amount
-    _save(budget, user=user)
+    save_with_history(budget, user=user)
     return budget
 
 
@@ -541,7 +536,7 @@ def agenda_add(*, meeting: Meeting, proposal: Proposal, user: User) -> AgendaIte
         raise WorkflowError("This proposal is already on the agenda.")
     position = (meeting.proposal_items.aggregate(p=Max("position"))["p"] or 0) + 1
     item = AgendaItem(meeting=meeting, proposal=proposal, position=position)
-    _save(item, user=user, exclude={"meeting", "proposal"})
+    save_with_history(item, user=user, exclude={"meeting", "proposal"})
     return item
 
 
@@ -561,7 +556,7 @@ def agenda_move(*, item: AgendaItem, user: User, up: bool) -> None:
     for position, agenda_item in enumerate(items, start=1):
         if agenda_item.position != position:
             agenda_item.position = position
-            _save(agenda_item, user=user, exclude={"meeting", "proposal"})
+            save_with_history(agenda_item, user=user, exclude={"meeting", "proposal"})
 
 
 @transaction.atomic
@@ -591,10 +586,10 @@ def progress_update_add(
     if project.status != ProjectStatus.IN_DELIVERY:
         raise WorkflowError("This project is closed, so it takes no more updates.")
     update = ProgressUpdate(project=project, author=user, **fields)
-    _save(update, user=user, exclude={"project", "author"})
+    save_with_history(update, user=user, exclude={"project", "author"})
     if project.last_update_on is None or update.reported_on > project.last_update_on:
         project.last_update_on = update.reported_on
-        _save(project, user=user)
+        save_with_history(project, user=user)
     return update
 
 
@@ -619,10 +614,10 @@ def project_close(
     project.closed_on = timezone.localdate()
     project.closure_summary = summary.strip()
     project.non_cashable_realised = non_cashable_realised.strip()
-    _save(project, user=user)
+    save_with_history(project, user=user)
     for year, amount in realised.items():
         benefit = BenefitRealised(project=project, financial_year=year, cashable_savings=amount)
-        _save(benefit, user=user, exclude={"project"})
+        save_with_history(benefit, user=user, exclude={"project"})
     _notify(
         governance_selectors.people_with_role(Role.HEAD_OF_ICT),
         subject=f"Project {project.proposal.reference} closed",

@@ -1,6 +1,6 @@
 """Reference data every install needs: the default scoring criteria."""
 
-from django.db import connections
+from common.services import after_migrate as common_after_migrate
 
 from .models import Criterion
 
@@ -24,9 +24,4 @@ def criteria_ensure_defaults() -> None:
         )
 
 
-def after_migrate(*, plan=None, using="default", **kwargs):
-    if plan and all(backwards for _, backwards in plan):
-        return
-    if Criterion._meta.db_table not in connections[using].introspection.table_names():
-        return
-    criteria_ensure_defaults()
+after_migrate = common_after_migrate(Criterion, criteria_ensure_defaults)

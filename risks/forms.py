@@ -3,8 +3,8 @@ from django import forms
 from django.utils import timezone
 
 from common.forms import GDSDateField, GDSFormMixin
-from common.roles import Role
 from governance.models import Principle, Theme, User
+from governance.selectors import portal_users
 from projects.models import Project, Proposal
 
 from .choices import AppetiteLevel, Level, Proximity, RiskCategory
@@ -13,10 +13,6 @@ from .rating import IMPACT, LIKELIHOOD
 
 RATING_CHOICES = [("", "Select")] + [(n, f"{n} {LIKELIHOOD[n][0]}") for n in range(1, 6)]
 IMPACT_CHOICES = [("", "Select")] + [(n, f"{n} {IMPACT[n][0]}") for n in range(1, 6)]
-
-
-def _people():
-    return User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role]).distinct()
 
 
 def _rating(label, choices):
@@ -89,7 +85,7 @@ class RiskForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args, strategy, owner_editable=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
+        self.fields["owner"].queryset = portal_users()
         self.fields["themes"].queryset = strategy.themes.all()
         self.fields["principles"].queryset = strategy.principles.all()
         self.fields["proposals"].queryset = Proposal.objects.exclude(status="draft").select_related(
@@ -171,7 +167,7 @@ class ActionForm(GDSFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
+        self.fields["owner"].queryset = portal_users()
 
 
 class MatrixForm(GDSFormMixin, forms.Form):

@@ -15,6 +15,7 @@ from common.emails import email_queue
 from common.errors import WorkflowError
 from common.permissions import require_role
 from common.roles import Role, has_role
+from common.services import save_with_history
 from governance import selectors as governance_selectors
 from governance.models import User
 
@@ -43,12 +44,6 @@ RISK_FIELDS = frozenset(
 )  # fmt: skip
 CREATE_ONLY_FIELDS = frozenset({"is_demo"})
 RATINGS = ("inherent", "residual", "target")
-
-
-def _save(obj, *, user: User | None, exclude: Iterable[str] = ()) -> None:
-    obj.full_clean(exclude=set(exclude))
-    obj._history_user = user
-    obj.save()
 
 
 def _require_change(user: User, risk: Risk) -> None:
@@ -99,7 +94,7 @@ def _escalate(risk: Risk, *, user: User | None) -> RiskAgendaItem | None:
     if meeting is None or RiskAgendaItem.objects.filter(meeting=meeting, risk=risk).exists():
         return None
     item = RiskAgendaItem(meeting=meeting, risk=risk, reason="Outside appetite")
-    _save(item, user=user, exclude={"meeting", "risk"})
+    save_with_history(item, user=user, exclude={"meeting", "risk"})
     return item
 
 
@@ -116,11 +111,11 @@ def risk_create(
     review, outside = _record_rating(
         risk, user=user, kind=ReviewKind.RAISED, on=timezone.localdate(), note="Raised."
     )
-    _save(risk, user=user)
+    save_with_history(risk, user=user)
     for name, objects in (links or {}).items():
         getattr(risk, name).set(objects)
     review.risk = risk
-    _save(review, user=user, exclude={"risk", "reviewer", "matrix"})
+    save_with_history(review, user=user, exclude={"risk", "reviewer", "matrix"})
     if outside:
         _escalate(risk, user=user)
     _notify_owner(risk, by=user)
@@ -157,11 +152,11 @@ def risk_update(
         review, outside = _record_rating(
             risk, user=user, kind=ReviewKind.RERATED, on=timezone.localdate(), note="Re-rated."
         )
-    _save(risk, user=user)
+    save_with_history(risk, user=user)
     for name, objects in (links or {}).items():
         getattr(risk, name).set(objects)
     if review is not None:
-        _save(review, user=user, exclude={"risk", "reviewer", "matrix"})
+        save_with_history(review, user=user, exclude={"risk", "reviewer", "matrix"})
         if outside:
             _escalate(risk, user=user)
     if risk.owner != previous_owner:
@@ -196,8 +191,8 @@ def risk_review(
     review, outside = _record_rating(
         risk, user=user, kind=ReviewKind.REVIEWED, on=reviewed_on, note=note
     )
-    _save(risk, user=user)
-    _save(review, user=user, exclude={"risk", "reviewer", "matrix"})
+    save_with_history(risk, user=user)
+    save_with_history(review, user=user, exclude={"risk", "reviewer", "matrix"})
     if outside:
         _escalate(risk, user=user)
     return review
@@ -213,7 +208,7 @@ def risk_close(*, user: User, risk: Risk, reason: str) -> Risk:
         raise ValidationError({"reason": "Say why the risk is closed."})
     risk.status = RiskStatus.CLOSED
     risk.closed_reason = reason.strip()
-    _save(risk, user=user)
+    save_with_history(risk, user=user)
     return risk
 
 
@@ -222,7 +217,7 @@ def action_add(*, user: User, risk: Risk, fields: Mapping[str, Any]) -> RiskActi
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
     _require_change(user, risk)
     action = RiskAction(risk=risk, **fields)
-    _save(action, user=user, exclude={"risk"})
+    save_with_history(action, user=user, exclude={"risk"})
     if action.owner != user and action.owner.email:
         email_queue(
             to=action.owner.email,
@@ -240,7 +235,7 @@ def action_update(*, user: User, action: RiskAction, fields: Mapping[str, Any]) 
         raise PermissionDenied("Only the Head of ICT, the risk owner or the action owner can.")
     for field, value in fields.items():
         setattr(action, field, value)
-    _save(action, user=user)
+    save_with_history(action, user=user)
     return action
 
 
@@ -265,7 +260,7 @@ def matrix_update(*, user: User, cells: dict, descriptors: dict) -> RiskMatrix:
     require_role(user, Role.HEAD_OF_ICT)
     current = RiskMatrix.objects.select_for_update().get(is_current=True)
     current.is_current = False
-    _save(current, user=user)
+    save_with_history(current, user=user)
     matrix = RiskMatrix(
         version=current.version + 1,
         cells=cells,
@@ -273,7 +268,7 @@ def matrix_update(*, user: User, cells: dict, descriptors: dict) -> RiskMatrix:
         is_current=True,
         created_by=user,
     )
-    _save(matrix, user=user)
+    save_with_history(matrix, user=user)
     return matrix
 
 
@@ -291,14 +286,14 @@ def appetite_update(
         threshold = AppetiteThreshold.objects.select_for_update().get(level=level)
         if threshold.max_score != score:
             threshold.max_score = score
-            _save(threshold, user=user)
+            save_with_history(threshold, user=user)
     for category, level in categories.items():
         appetite, _ = CategoryAppetite.objects.select_for_update().get_or_create(
             category=category, defaults={"level": level}
         )
         if appetite.level != level:
             appetite.level = level
-            _save(appetite, user=user)
+            save_with_history(appetite, user=user)
 
 
 @transaction.atomic
@@ -308,7 +303,7 @@ def review_frequency_update(*, user: User, days: Mapping[str, int]) -> None:
         frequency = ReviewFrequency.objects.select_for_update().get(level=level)
         if frequency.days != value:
             frequency.days = value
-            _save(frequency, user=user)
+            save_with_history(frequency, user=user)
 
 
 # ------------------------------------------------------------------------ reminders

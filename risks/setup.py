@@ -1,7 +1,9 @@
 """Reference data every install needs: a first matrix, appetites and review frequencies.
 Created only where missing, so the Head of ICT's settings are never overwritten."""
 
-from django.db import connections, transaction
+from django.db import transaction
+
+from common.services import after_migrate as common_after_migrate
 
 from .models import AppetiteThreshold, CategoryAppetite, ReviewFrequency, RiskMatrix
 from .rating import (
@@ -27,9 +29,4 @@ def risk_settings_ensure() -> None:
         ReviewFrequency.objects.get_or_create(level=level, defaults={"days": days})
 
 
-def after_migrate(*, plan=None, using="default", **kwargs):
-    if plan and all(backwards for _, backwards in plan):
-        return
-    if ReviewFrequency._meta.db_table not in connections[using].introspection.table_names():
-        return
-    risk_settings_ensure()
+after_migrate = common_after_migrate(ReviewFrequency, risk_settings_ensure)

@@ -80,3 +80,8 @@ def sign_in(page, live_server, username, password=DEMO_PASSWORD):
     page.get_by_label("Password").fill(password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def menu_link(page, name):
+    """A link in the service navigation (not the breadcrumbs or the page)."""
+    return page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from common.models import OutboundEmail
 from projects.models import ProgressUpdate, Proposal
 
-from .conftest import sign_in
+from .conftest import menu_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +31,6 @@ def as_user(browser, live_server, demo):
     yield open_as
     for context in contexts:
         context.close()
-
-
-def _menu(page, name):
-    return page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True)
 
 
 def _open_proposal(page, live_server, proposal):
@@ -60,7 +56,7 @@ def test_a_proposal_from_first_draft_to_a_project_in_delivery(as_user, live_serv
     proposal = Proposal.objects.get(title=title)
     axe.check(officer)
 
-    _menu(officer, "Home").click()
+    menu_link(officer, "Home").click()
     officer.get_by_role("link", name=re.compile(re.escape(title))).first.click()
     officer.get_by_role("link", name="Continue the business case").click()
     expect(officer.get_by_label("Case for change")).to_have_value(
@@ -144,7 +140,7 @@ def test_a_proposal_from_first_draft_to_a_project_in_delivery(as_user, live_serv
             chair = scorer
 
     # 4. The chair records attendance, puts it on the agenda and approves with a condition.
-    _menu(chair, "Meetings").click()
+    menu_link(chair, "Meetings").click()
     axe.check(chair)
     chair.get_by_role("link", name=re.compile("^ICT Governance Group, ")).first.click()
     chair.get_by_role("link", name="Record attendance").click()
@@ -206,6 +202,6 @@ def test_a_proposal_from_first_draft_to_a_project_in_delivery(as_user, live_serv
     assert ProgressUpdate.objects.get(project__proposal=proposal).percent_complete == 10
 
     # The portfolio shows it all to the Head of ICT.
-    _menu(head, "Portfolio").click()
+    menu_link(head, "Portfolio").click()
     expect(head.get_by_role("link", name=re.compile(re.escape(title)))).to_be_visible()
     axe.check(head)

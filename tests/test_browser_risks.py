@@ -9,20 +9,16 @@ from playwright.sync_api import expect
 
 from risks.models import Risk
 
-from .conftest import sign_in
+from .conftest import menu_link, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _menu(page, name):
-    return page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True)
 
 
 def test_head_of_ict_raises_a_risk_and_its_owner_brings_it_within_appetite(
     page, browser, live_server, demo, axe
 ):
     sign_in(page, live_server, "headofict")
-    _menu(page, "Risks").click()
+    menu_link(page, "Risks").click()
     axe.check(page)
     page.get_by_role("link", name="Raise a risk").click()
     axe.check(page)
@@ -49,14 +45,14 @@ def test_head_of_ict_raises_a_risk_and_its_owner_brings_it_within_appetite(
     assert risk.projects.count() == 1 and risk.themes.get().number == 2
 
     # On the heat map, in its cell, and on the next meeting's agenda.
-    _menu(page, "Risks").click()
+    menu_link(page, "Risks").click()
     page.get_by_role("link", name="Heat map").first.click()
     cell = page.get_by_role("link", name=re.compile(r"risks? at likelihood 3, impact 4")).first
     expect(cell).to_be_visible()
     axe.check(page)
     cell.click()
     expect(page.get_by_role("link", name=re.compile("Council tax portal"))).to_be_visible()
-    _menu(page, "Meetings").click()
+    menu_link(page, "Meetings").click()
     page.get_by_role("link", name=re.compile("^ICT Governance Group, ")).first.click()
     agenda = page.get_by_role("heading", name="Risks outside appetite")
     expect(agenda).to_be_visible()
@@ -95,6 +91,6 @@ def test_head_of_ict_raises_a_risk_and_its_owner_brings_it_within_appetite(
     assert risk.residual_score == 6
     owner.context.close()
 
-    _menu(page, "Risks").click()
+    menu_link(page, "Risks").click()
     page.get_by_role("link", name="Matrix and appetite").first.click()
     axe.check(page)
