@@ -4,17 +4,28 @@ Clearly labelled (is_demo, and "Demo" tags in the portal) and loaded only by `ma
 or `manage.py load_demo_data`, never by migrate. Loading twice changes nothing.
 """
 
+import datetime
 from datetime import timedelta
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from common.fy import financial_year_of
 from common.roles import Role
 
 from .catalogue import catalogue_load
 from .choices import RAG, ActionStatus
-from .models import ActionPlanItem, BusinessUnit, CorporateObjective, Objective, User
+from .models import (
+    KPI,
+    ActionPlanItem,
+    BusinessUnit,
+    CorporateObjective,
+    KPIMeasurement,
+    KPITarget,
+    Objective,
+    User,
+)
 
 BUSINESS_UNITS = [
     ("Housing Services", "housing"),
@@ -155,6 +166,45 @@ ACTION_PLAN = {
 }
 
 
+# name, unit, direction, principle number, theme number, yearly target, quarterly values
+KPIS = [
+    ("Service desk calls resolved at first contact", "%", "higher", 8, 1, 75, [68, 71, 74, 77]),
+    ("Transactions completed online", "%", "higher", None, 2, 60, [41, 46, 52, 55]),
+    ("Critical security incidents", "incidents", "lower", 3, None, 0, [1, 0, 2, 0]),
+    ("ICT spend per employee", "£", "lower", 8, 4, 1500, [1720, 1680, 1650, 1610]),
+]
+
+
+def _demo_kpis(head: User) -> None:
+    strategy = catalogue_load()
+    this_year = financial_year_of(timezone.localdate())
+    quarter_ends = [
+        datetime.date(this_year - 1, 6, 30),
+        datetime.date(this_year - 1, 9, 30),
+        datetime.date(this_year - 1, 12, 31),
+        datetime.date(this_year, 3, 31),
+    ]
+    for name, unit, direction, principle, theme, target, values in KPIS:
+        kpi, created = KPI.objects.get_or_create(
+            name=name,
+            defaults={
+                "unit": unit,
+                "direction": direction,
+                "is_demo": True,
+                "principle": strategy.principles.get(number=principle) if principle else None,
+                "theme": strategy.themes.get(number=theme) if theme else None,
+            },
+        )
+        if not created:
+            continue
+        for year in (this_year - 1, this_year):
+            KPITarget.objects.create(kpi=kpi, financial_year=year, target=target)
+        for period_end, value in zip(quarter_ends, values, strict=True):
+            KPIMeasurement.objects.create(
+                kpi=kpi, period_end=period_end, value=value, recorded_by=head
+            )
+
+
 @transaction.atomic
 def demo_data_load(*, password: str) -> list[User]:
     """Load the demo data; returns the demo accounts. Existing rows are left alone,
@@ -209,4 +259,5 @@ def demo_data_load(*, password: str) -> list[User]:
                     "progress": progress,
                 },
             )
+    _demo_kpis(accounts["headofict"])
     return list(accounts.values())

@@ -4,9 +4,10 @@ from django import forms
 from django.utils import timezone
 
 from common.forms import GDSDateField, GDSFormMixin
+from common.fy import financial_year_choices, financial_year_of
 from common.roles import Role
 
-from .models import ActionPlanItem, BusinessUnit, CorporateObjective, Meeting, Objective, User
+from .models import KPI, ActionPlanItem, BusinessUnit, CorporateObjective, Meeting, Objective, User
 from .selectors import portal_users
 
 
@@ -119,3 +120,42 @@ class AttendanceForm(GDSFormMixin, forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = members
+
+
+class KPIForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save KPI"
+
+    class Meta:
+        model = KPI
+        fields = ["name", "description", "unit", "direction", "theme", "principle"]
+        labels = {
+            "theme": "Theme it measures (optional)",
+            "principle": "Principle it measures (optional)",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "direction": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].choices = self.fields["direction"].choices[1:]
+
+
+class MeasurementForm(GDSFormMixin, forms.Form):
+    submit_label = "Record the value"
+    period_end = GDSDateField(
+        label="End of the period measured", help_text="For example, 31 3 2027"
+    )
+    value = forms.DecimalField(max_digits=14, decimal_places=2)
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TargetForm(GDSFormMixin, forms.Form):
+    submit_label = "Save target"
+    financial_year = forms.TypedChoiceField(coerce=int, label="Financial year")
+    target = forms.DecimalField(max_digits=14, decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = financial_year_of(timezone.localdate())
+        self.fields["financial_year"].choices = financial_year_choices(around=this_year)

@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .choices import CLOSED_ACTION_STATUSES, RAG, ActionStatus, MeetingStatus, StrategyStatus
+from .choices import (
+    CLOSED_ACTION_STATUSES,
+    RAG,
+    ActionStatus,
+    Direction,
+    MeetingStatus,
+    StrategyStatus,
+)
 
 
 def _next_number(siblings) -> int:
@@ -392,3 +399,85 @@ class MeetingAttendance(models.Model):
 
     def __str__(self):
         return f"{self.person} at {self.meeting}"
+
+
+class KPI(models.Model):
+    """A key performance indicator or benchmark that measures a theme or principle."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=20, help_text="For example %, £, days or incidents.")
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="kpis"
+    )
+    principle = models.ForeignKey(
+        Principle, on_delete=models.PROTECT, null=True, blank=True, related_name="kpis"
+    )
+    is_demo = models.BooleanField("demo data", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "KPI"
+        verbose_name_plural = "KPIs"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("governance:kpi-detail", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return None
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return self.name
+
+
+class KPITarget(models.Model):
+    """A KPI's target for one financial year."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets")
+    financial_year = models.PositiveSmallIntegerField()
+    target = models.DecimalField(max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "financial_year"],
+                name="kpi_target_once_per_year",
+                violation_error_message="This KPI already has a target for that year.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi} target {self.financial_year}"
+
+
+class KPIMeasurement(models.Model):
+    """A KPI's value for the period ending on a date."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
+    period_end = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="measurements")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "period_end"],
+                name="kpi_measurement_once_per_period",
+                violation_error_message="This KPI already has a value for that period.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi} {self.period_end}: {self.value}"

@@ -7,7 +7,18 @@ from django.utils import timezone
 from common.roles import Role
 
 from .choices import CLOSED_ACTION_STATUSES, MeetingStatus, StrategyStatus
-from .models import ActionPlanItem, Meeting, Objective, Strategy, Theme, User
+from .kpis import status, trend
+from .models import (
+    KPI,
+    ActionPlanItem,
+    KPIMeasurement,
+    KPITarget,
+    Meeting,
+    Objective,
+    Strategy,
+    Theme,
+    User,
+)
 
 
 def strategy_current() -> Strategy | None:
@@ -113,3 +124,25 @@ def meetings_upcoming() -> QuerySet:
     return Meeting.objects.filter(
         status=MeetingStatus.SCHEDULED, starts_at__gte=timezone.now()
     ).order_by("starts_at")
+
+
+def kpis_with_latest(financial_year: int) -> list:
+    """Every KPI with its latest two values, its target for the year, status and trend,
+    in three queries."""
+    kpis = list(KPI.objects.select_related("theme", "principle"))
+    values: dict[int, list] = {}
+    for m in KPIMeasurement.objects.order_by("kpi_id", "period_end"):
+        values.setdefault(m.kpi_id, []).append(m)
+    targets = {t.kpi_id: t.target for t in KPITarget.objects.filter(financial_year=financial_year)}
+    for kpi in kpis:
+        series = values.get(kpi.pk, [])
+        kpi.latest = series[-1] if series else None
+        kpi.previous = series[-2] if len(series) > 1 else None
+        kpi.target = targets.get(kpi.pk)
+        kpi.status = status(kpi.latest.value if kpi.latest else None, kpi.target, kpi.direction)
+        kpi.trend = trend(
+            kpi.previous.value if kpi.previous else None,
+            kpi.latest.value if kpi.latest else None,
+            kpi.direction,
+        )
+    return kpis

@@ -12,8 +12,11 @@ from common.roles import GOVERNANCE_GROUP, Role
 from common.services import save_with_history
 
 from .models import (
+    KPI,
     ActionPlanItem,
     CorporateObjective,
+    KPIMeasurement,
+    KPITarget,
     Meeting,
     MeetingAttendance,
     Objective,
@@ -158,3 +161,40 @@ def attendance_record(*, meeting: Meeting, user: User, present: Iterable[User]) 
             record.full_clean(exclude={"meeting", "person"})
             record._history_user = user
             record.save()
+
+
+@transaction.atomic
+def kpi_save(*, user: User, fields: Mapping[str, Any], kpi: KPI | None = None) -> KPI:
+    require_role(user, Role.HEAD_OF_ICT)
+    kpi = KPI() if kpi is None else KPI.objects.select_for_update().get(pk=kpi.pk)
+    for field, value in fields.items():
+        setattr(kpi, field, value)
+    save_with_history(kpi, user=user)
+    return kpi
+
+
+@transaction.atomic
+def kpi_target_set(*, user: User, kpi: KPI, financial_year: int, target) -> KPITarget:
+    require_role(user, Role.HEAD_OF_ICT)
+    row = KPITarget.objects.select_for_update().filter(
+        kpi=kpi, financial_year=financial_year
+    ).first() or KPITarget(kpi=kpi, financial_year=financial_year)
+    row.target = target
+    save_with_history(row, user=user)
+    return row
+
+
+@transaction.atomic
+def kpi_measurement_record(
+    *, user: User, kpi: KPI, period_end, value, note: str = ""
+) -> KPIMeasurement:
+    """Record (or correct) the KPI's value for the period ending on `period_end`."""
+    require_role(user, Role.HEAD_OF_ICT)
+    row = KPIMeasurement.objects.select_for_update().filter(
+        kpi=kpi, period_end=period_end
+    ).first() or KPIMeasurement(kpi=kpi, period_end=period_end, recorded_by=user)
+    row.value = value
+    row.note = note.strip()
+    row.recorded_by = user
+    save_with_history(row, user=user)
+    return row

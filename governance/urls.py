@@ -70,3 +70,13 @@ urlpatterns += [
     path("meetings/<int:pk>/minutes/", views.MeetingMinutesView.as_view(), name="meeting-minutes"),
     path("meetings/<int:pk>/history/", views.MeetingHistoryView.as_view(), name="meeting-history"),
 ]
+
+urlpatterns += [
+    path("kpis/", views.KPIListView.as_view(), name="kpi-list"),
+    path("kpis/new/", views.KPICreateView.as_view(), name="kpi-create"),
+    path("kpis/<int:pk>/", views.KPIDetailView.as_view(), name="kpi-detail"),
+    path("kpis/<int:pk>/edit/", views.KPIUpdateView.as_view(), name="kpi-update"),
+    path("kpis/<int:pk>/values/add/", views.KPIMeasurementView.as_view(), name="kpi-value"),
+    path("kpis/<int:pk>/targets/set/", views.KPITargetView.as_view(), name="kpi-target"),
+    path("kpis/<int:pk>/history/", views.KPIHistoryView.as_view(), name="kpi-history"),
+]

@@ -3,14 +3,23 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
+from common.fy import financial_year_of
 from common.permissions import RoleRequiredMixin
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
 from common.slots import Slot, sections_for
 from common.views import ObjectHistoryView, ServiceFormView
 
-from . import selectors, services
-from .forms import ActionPlanItemForm, AttendanceForm, MeetingForm, ObjectiveForm
-from .models import Meeting, Objective, Principle, Strategy, Theme
+from . import kpis, selectors, services
+from .forms import (
+    ActionPlanItemForm,
+    AttendanceForm,
+    KPIForm,
+    MeasurementForm,
+    MeetingForm,
+    ObjectiveForm,
+    TargetForm,
+)
+from .models import KPI, Meeting, Objective, Principle, Strategy, Theme
 
 HEAD_OF_ICT = frozenset({Role.HEAD_OF_ICT})
 
@@ -285,3 +294,90 @@ class AttendanceView(ServiceFormView):
 class MeetingHistoryView(ObjectHistoryView):
     allowed_roles = MEETING_VIEWERS
     model = Meeting
+
+
+class KPIListView(RoleRequiredMixin, TemplateView):
+    template_name = "governance/kpi_list.html"
+
+    def get_context_data(self, **kwargs):
+        year = financial_year_of(timezone.localdate())
+        return super().get_context_data(kpis=selectors.kpis_with_latest(year), year=year, **kwargs)
+
+
+class KPIDetailView(RoleRequiredMixin, DetailView):
+    queryset = KPI.objects.select_related("theme", "principle")
+    template_name = "governance/kpi_detail.html"
+    context_object_name = "kpi"
+
+    def get_context_data(self, **kwargs):
+        measurements = list(self.object.measurements.select_related("recorded_by"))
+        targets = {t.financial_year: t.target for t in self.object.targets.all()}
+        rows, previous = [], None
+        for m in measurements:
+            target = targets.get(financial_year_of(m.period_end))
+            rows.append(
+                {
+                    "measurement": m,
+                    "target": target,
+                    "status": kpis.status(m.value, target, self.object.direction),
+                    "trend": kpis.trend(previous, m.value, self.object.direction),
+                }
+            )
+            previous = m.value
+        return super().get_context_data(
+            rows=list(reversed(rows)), targets=sorted(targets.items()), **kwargs
+        )
+
+
+class KPICreateView(ServiceFormView):
+    allowed_roles = HEAD_OF_ICT
+    form_class = KPIForm
+    template_name = "governance/kpi_form.html"
+    success_message = "KPI saved."
+
+    def perform(self, form):
+        return services.kpi_save(user=self.request.user, fields=form.cleaned_data)
+
+
+class KPIUpdateView(KPICreateView):
+    def load_objects(self):
+        self.kpi = get_object_or_404(KPI, pk=self.kwargs["pk"])
+        self.extra_context = {"kpi": self.kpi}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.kpi}
+
+    def perform(self, form):
+        return services.kpi_save(user=self.request.user, kpi=self.kpi, fields=form.cleaned_data)
+
+
+class KPIMeasurementView(ServiceFormView):
+    allowed_roles = HEAD_OF_ICT
+    form_class = MeasurementForm
+    template_name = "governance/kpi_value_form.html"
+    success_message = "Value recorded."
+
+    def load_objects(self):
+        self.kpi = get_object_or_404(KPI, pk=self.kwargs["pk"])
+        self.extra_context = {"kpi": self.kpi, "heading": "Record a value"}
+
+    def perform(self, form):
+        services.kpi_measurement_record(user=self.request.user, kpi=self.kpi, **form.cleaned_data)
+        return self.kpi
+
+
+class KPITargetView(KPIMeasurementView):
+    form_class = TargetForm
+    success_message = "Target saved."
+
+    def load_objects(self):
+        super().load_objects()
+        self.extra_context["heading"] = "Set a target"
+
+    def perform(self, form):
+        services.kpi_target_set(user=self.request.user, kpi=self.kpi, **form.cleaned_data)
+        return self.kpi
+
+
+class KPIHistoryView(ObjectHistoryView):
+    model = KPI

@@ -131,14 +131,26 @@ MEETING_CASES = [
     AccessCase("governance:meeting-minutes", _url("meeting-minutes", "meeting"), MEETING_VIEWERS),
     AccessCase("governance:meeting-history", _url("meeting-history", "meeting"), MEETING_VIEWERS),
 ]
+KPI_CASES = [
+    AccessCase("governance:kpi-list", _url("kpi-list"), ALL_ROLES),
+    AccessCase("governance:kpi-detail", _url("kpi-detail", "kpi"), ALL_ROLES),
+    AccessCase("governance:kpi-history", _url("kpi-history", "kpi"), ALL_ROLES),
+    AccessCase("governance:kpi-create", _url("kpi-create"), HEAD),
+    AccessCase("governance:kpi-update", _url("kpi-update", "kpi"), HEAD),
+    AccessCase("governance:kpi-value", _url("kpi-value", "kpi"), HEAD),
+    AccessCase("governance:kpi-target", _url("kpi-target", "kpi"), HEAD),
+]
+MEETING_CASES += KPI_CASES
 ACCESS_CASES += MEETING_CASES
 
 
 @pytest.fixture
 def meeting_objects(objects, chair):
+    from governance.models import KPI
     from projects.tests.factories import MeetingFactory
 
     objects.meeting = MeetingFactory(chair=chair)
+    objects.kpi = KPI.objects.create(name="Uptime", unit="%", direction="higher")
     return objects
 
 

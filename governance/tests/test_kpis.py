@@ -1,0 +1,112 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from common.roles import Role
+from governance import kpis, services
+from governance.models import KPI
+from governance.selectors import kpis_with_latest
+from governance.tests.factories import UserFactory
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "expected"),
+    [
+        (D(95), D(90), "higher", "On target"),
+        (D(90), D(90), "higher", "On target"),
+        (D(89.5), D(90), "higher", "Off target"),
+        (D(3), D(4), "lower", "On target"),
+        (D(5), D(4), "lower", "Off target"),
+        (D(5), None, "lower", "No target"),
+        (None, D(4), "lower", "No target"),
+    ],
+)
+def test_status_against_target_by_hand(value, target, direction, expected):
+    assert kpis.status(value, target, direction) == expected
+
+
+@pytest.mark.parametrize(
+    ("previous", "latest", "direction", "expected"),
+    [
+        (D(80), D(85), "higher", "Improving"),
+        (D(85), D(80), "higher", "Worsening"),
+        (D(10), D(8), "lower", "Improving"),
+        (D(8), D(10), "lower", "Worsening"),
+        (D(8), D(8), "lower", "Steady"),
+        (None, D(8), "lower", "Not enough data"),
+    ],
+)
+def test_trend_by_hand(previous, latest, direction, expected):
+    assert kpis.trend(previous, latest, direction) == expected
+
+
+@pytest.fixture
+def kpi(head_of_ict, strategy):
+    return services.kpi_save(
+        user=head_of_ict,
+        fields={
+            "name": "Service desk calls resolved at first contact",
+            "unit": "%",
+            "direction": "higher",
+            "principle": strategy.principles.get(number=8),
+        },
+    )
+
+
+def test_kpi_values_and_targets_give_status_and_trend(kpi, head_of_ict):
+    services.kpi_target_set(user=head_of_ict, kpi=kpi, financial_year=2026, target=D(75))
+    services.kpi_measurement_record(
+        user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 6, 30), value=D(70)
+    )
+    services.kpi_measurement_record(
+        user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 9, 30), value=D(78)
+    )
+    (row,) = kpis_with_latest(2026)
+    assert (row.latest.value, row.target, row.status, row.trend) == (
+        D(78),
+        D(75),
+        "On target",
+        "Improving",
+    )
+    # Recording the same period again corrects it rather than adding a second value.
+    services.kpi_measurement_record(
+        user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 9, 30), value=D(60)
+    )
+    assert kpi.measurements.count() == 2
+    (row,) = kpis_with_latest(2026)
+    assert (row.status, row.trend) == ("Off target", "Worsening")
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.MEMBER, Role.CHAIR, Role.ADMINISTRATOR])
+def test_only_the_head_of_ict_changes_kpis(role, kpi):
+    user = UserFactory(roles=[role])
+    with pytest.raises(PermissionDenied):
+        services.kpi_measurement_record(
+            user=user, kpi=kpi, period_end=datetime.date(2026, 6, 30), value=D(1)
+        )
+    with pytest.raises(PermissionDenied):
+        services.kpi_save(user=user, kpi=kpi, fields={"name": "Renamed"})
+
+
+def test_kpi_value_form_refuses_bad_input(kpi, head_of_ict, client_for):
+    response = client_for(head_of_ict).post(
+        reverse("governance:kpi-value", args=[kpi.pk]),
+        {"period_end_0": "31", "period_end_1": "2", "period_end_2": "2026", "value": "lots"},
+    )
+    errors = response.context["form"].errors
+    assert {"period_end", "value"} <= set(errors)
+    assert not kpi.measurements.exists()
+
+
+def test_kpi_pages_show_values_to_every_role(kpi, head_of_ict, officer, client_for):
+    services.kpi_measurement_record(
+        user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 6, 30), value=D(70)
+    )
+    page = client_for(officer).get(reverse("governance:kpi-list")).content.decode()
+    assert kpi.name in page and "70" in page
+    assert KPI.objects.count() == 1
