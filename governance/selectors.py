@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from common.roles import Role
 
-from .choices import CLOSED_ACTION_STATUSES, MeetingStatus, StrategyStatus
+from .choices import CLOSED_ACTION_STATUSES, RAG, ActionStatus, MeetingStatus, StrategyStatus
 from .kpis import status, trend
 from .models import (
     KPI,
@@ -146,3 +146,30 @@ def kpis_with_latest(financial_year: int) -> list:
             kpi.direction,
         )
     return kpis
+
+
+def action_plan_summary(strategy: Strategy) -> list[dict]:
+    """Per theme: objectives, and action-plan items counted by status and by RAG."""
+    rows = (
+        ActionPlanItem.objects.filter(objective__theme__strategy=strategy)
+        .values("objective__theme_id", "status", "rag")
+        .annotate(n=Count("pk"))
+    )
+    objectives = dict(strategy.themes.annotate(n=Count("objectives")).values_list("pk", "n"))
+    summary = {
+        theme.pk: {
+            "number": theme.number,
+            "title": theme.title,
+            "objectives": objectives.get(theme.pk, 0),
+            "items": 0,
+            "by_status": {label: 0 for label in ActionStatus.labels},
+            "by_rag": {label: 0 for label in RAG.labels},
+        }
+        for theme in strategy.themes.all()
+    }
+    for row in rows:
+        theme = summary[row["objective__theme_id"]]
+        theme["items"] += row["n"]
+        theme["by_status"][ActionStatus(row["status"]).label] += row["n"]
+        theme["by_rag"][RAG(row["rag"]).label] += row["n"]
+    return list(summary.values())

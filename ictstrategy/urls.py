@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("projects.urls")),
     path("", include("risks.urls")),
+    path("", include("reports.urls")),
 ]

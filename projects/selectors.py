@@ -1,6 +1,7 @@
 """Reads of proposals and projects, narrowed to what each user may see."""
 
 import datetime
+import statistics
 
 from django.db.models import (
     Avg,
@@ -30,7 +31,7 @@ from .choices import (
     ProjectStatus,
     ProposalStatus,
 )
-from .models import Assessment, Project, Proposal, ProposalYear
+from .models import Assessment, BenefitRealised, Budget, Project, Proposal, ProposalYear
 
 UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
 OVERSIGHT_ROLES = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
@@ -185,3 +186,53 @@ def approved_costs_by_year() -> dict[int, object]:
         .annotate(total=Sum(F("capital_cost") + F("revenue_cost")))
     )
     return {row["financial_year"]: row["total"] for row in rows}
+
+
+def year_summary(financial_year: int) -> dict:
+    """The year's governance and delivery figures for the annual report."""
+    start = datetime.date(financial_year, 4, 1)
+    end = datetime.date(financial_year + 1, 3, 31)
+    in_year = Q(decided_at__date__gte=start, decided_at__date__lte=end)
+    received = Proposal.objects.filter(
+        submitted_at__date__gte=start, submitted_at__date__lte=end
+    ).count()
+    decided = list(
+        Proposal.objects.filter(in_year)
+        .select_related("business_unit")
+        .values("status", "business_unit__name", "submitted_at", "decided_at")
+    )
+    outcomes: dict[str, int] = {}
+    by_unit: dict[str, dict] = {}
+    days = []
+    for row in decided:
+        label = ProposalStatus(row["status"]).label
+        outcomes[label] = outcomes.get(label, 0) + 1
+        unit = by_unit.setdefault(row["business_unit__name"], {"decided": 0, "approved": 0})
+        unit["decided"] += 1
+        unit["approved"] += row["status"] in APPROVED_STATUSES
+        if row["submitted_at"]:
+            days.append((row["decided_at"] - row["submitted_at"]).days)
+    for unit in by_unit.values():
+        unit["approval_rate"] = round(100 * unit["approved"] / unit["decided"], 1)
+    years = ProposalYear.objects.filter(
+        financial_year=financial_year, proposal__status__in=APPROVED_STATUSES
+    ).aggregate(cost=Sum(F("capital_cost") + F("revenue_cost")), savings=Sum("cashable_savings"))
+    realised = BenefitRealised.objects.filter(financial_year=financial_year).aggregate(
+        total=Sum("cashable_savings")
+    )["total"]
+    budget = Budget.objects.filter(financial_year=financial_year).first()
+    projects = Project.objects.all()
+    return {
+        "received": received,
+        "decided": len(decided),
+        "outcomes": outcomes,
+        "median_days_to_decision": statistics.median(days) if days else None,
+        "approval_by_unit": dict(sorted(by_unit.items())),
+        "approved_in_year": sum(1 for r in decided if r["status"] in APPROVED_STATUSES),
+        "in_delivery": projects.filter(status=ProjectStatus.IN_DELIVERY).count(),
+        "closed_in_year": projects.filter(closed_on__gte=start, closed_on__lte=end).count(),
+        "budget": budget.amount if budget else None,
+        "planned_cost": years["cost"] or 0,
+        "savings_planned": years["savings"] or 0,
+        "savings_realised": realised or 0,
+    }

@@ -167,3 +167,40 @@ def reminders_due(today: datetime.date) -> dict[int, dict]:
 
 def next_meeting():
     return meetings_upcoming().first()
+
+
+def year_summary(financial_year: int, *, top: int = 10) -> dict:
+    """The register at the end of the year: top residual risks, those outside
+    appetite, and how residual scores moved over the year."""
+    end = datetime.date(financial_year + 1, 3, 31)
+    start = datetime.date(financial_year, 4, 1)
+    risks = register()
+    at_start = RiskReview.objects.filter(risk=OuterRef("pk"), reviewed_on__lt=start).order_by(
+        "-reviewed_on", "-pk"
+    )
+    moved = list(
+        risks.annotate(score_then=Subquery(at_start.values("residual_score")[:1])).filter(
+            score_then__isnull=False
+        )
+    )
+
+    def row(r):
+        return {
+            "reference": r.reference,
+            "title": r.title,
+            "category": r.get_category_display(),
+            "owner": str(r.owner),
+            "residual_score": r.residual_score,
+            "level": r.get_residual_level_display(),
+            "outside_appetite": r.outside_appetite,
+        }
+
+    return {
+        "as_at": end.isoformat(),
+        "open": risks.count(),
+        "top": [row(r) for r in risks[:top]],
+        "outside_appetite": [row(r) for r in risks.filter(outside_appetite=True)],
+        "worse": sum(1 for r in moved if r.residual_score > r.score_then),
+        "better": sum(1 for r in moved if r.residual_score < r.score_then),
+        "unchanged": sum(1 for r in moved if r.residual_score == r.score_then),
+    }

@@ -1,0 +1,52 @@
+"""The annual report's figures, read from the other apps through their selectors.
+
+The result is plain JSON-ready data (numbers as strings where they are money), so a
+finalised report stores exactly what it showed, and exports read the same thing."""
+
+from decimal import Decimal
+
+from common.fy import financial_year_label
+from governance import selectors as governance_selectors
+from projects import selectors as project_selectors
+from risks import selectors as risk_selectors
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01")))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def annual_report_data(financial_year: int) -> dict:
+    strategy = governance_selectors.strategy_current()
+    kpis = [
+        {
+            "name": kpi.name,
+            "unit": kpi.unit,
+            "target": kpi.target,
+            "latest": kpi.latest.value if kpi.latest else None,
+            "status": kpi.status,
+            "trend": kpi.trend,
+            "measures": (
+                f"Theme {kpi.theme.number}"
+                if kpi.theme
+                else (kpi.principle.title if kpi.principle else "")
+            ),
+        }
+        for kpi in governance_selectors.kpis_with_latest(financial_year)
+    ]
+    return _plain(
+        {
+            "financial_year": financial_year,
+            "label": financial_year_label(financial_year),
+            "strategy": str(strategy) if strategy else "",
+            "themes": governance_selectors.action_plan_summary(strategy) if strategy else [],
+            "projects": project_selectors.year_summary(financial_year),
+            "kpis": kpis,
+            "risks": risk_selectors.year_summary(financial_year),
+        }
+    )

@@ -1,0 +1,90 @@
+"""The Head of ICT's annual progress report on the strategy."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from common.fy import financial_year_label
+
+NARRATIVE_FIELDS = (
+    ("executive_summary", "Executive summary"),
+    ("themes_narrative", "Progress on the themes"),
+    ("projects_narrative", "Projects and spend"),
+    ("governance_narrative", "Governance"),
+    ("principles_narrative", "Principles and benchmarks"),
+    ("risks_narrative", "Risks"),
+    ("priorities", "Priorities for next year"),
+)
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    FINAL = "final", "Final"
+
+
+class AnnualReport(models.Model):
+    """One version of a year's report. A draft always shows live figures; finalising
+    stores them in `snapshot`, so later changes to the data never alter a published
+    report. A new draft after a final one is a new version."""
+
+    financial_year = models.PositiveSmallIntegerField()
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(
+        max_length=8, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    executive_summary = models.TextField(blank=True)
+    themes_narrative = models.TextField(blank=True)
+    projects_narrative = models.TextField(blank=True)
+    governance_narrative = models.TextField(blank=True)
+    principles_narrative = models.TextField(blank=True)
+    risks_narrative = models.TextField(blank=True)
+    priorities = models.TextField("priorities for next year", blank=True)
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["financial_year", "version"],
+                name="annual_report_version_once",
+                violation_error_message="This version of the report already exists.",
+            ),
+            models.UniqueConstraint(
+                fields=["financial_year"],
+                condition=models.Q(status="draft"),
+                name="one_draft_annual_report_per_year",
+                violation_error_message="This year already has a draft report.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="final") | models.Q(snapshot__isnull=False),
+                name="final_report_has_snapshot",
+                violation_error_message="A final report keeps its figures.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Annual report {self.label}, version {self.version} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("reports:annual-detail", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+    @property
+    def breadcrumb_parent(self):
+        return None
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return f"Annual report {self.label} v{self.version}"
+
+    def narratives(self) -> list[tuple[str, str, str]]:
+        return [(field, label, getattr(self, field)) for field, label in NARRATIVE_FIELDS]

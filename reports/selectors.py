@@ -1,0 +1,110 @@
+from .assembly import annual_report_data
+from .models import AnnualReport, ReportStatus
+
+
+def annual_report_figures(report: AnnualReport) -> dict:
+    """A final report's frozen figures, or a draft's live ones."""
+    if report.status == ReportStatus.FINAL:
+        return report.snapshot
+    return annual_report_data(report.financial_year)
+
+
+def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The figures as tables, one per section: the Excel workbook's sheets."""
+    projects = figures["projects"]
+    risks = figures["risks"]
+    return [
+        (
+            "Themes",
+            [
+                "Theme",
+                "Title",
+                "Objectives",
+                "Action-plan items",
+                "Completed",
+                "Red",
+                "Amber",
+                "Green",
+            ],
+            [
+                [
+                    t["number"],
+                    t["title"],
+                    t["objectives"],
+                    t["items"],
+                    t["by_status"]["Completed"],
+                    t["by_rag"]["Red"],
+                    t["by_rag"]["Amber"],
+                    t["by_rag"]["Green"],
+                ]
+                for t in figures["themes"]
+            ],
+        ),
+        (
+            "Projects and spend",
+            ["Measure", "Value"],
+            [
+                ["Approved in the year", projects["approved_in_year"]],
+                ["In delivery", projects["in_delivery"]],
+                ["Closed in the year", projects["closed_in_year"]],
+                ["ICT budget (£)", projects["budget"]],
+                ["Planned cost of approved projects (£)", projects["planned_cost"]],
+                ["Cashable savings planned (£)", projects["savings_planned"]],
+                ["Cashable savings realised (£)", projects["savings_realised"]],
+            ],
+        ),
+        (
+            "Governance",
+            ["Measure", "Value"],
+            [
+                ["Proposals received", projects["received"]],
+                ["Proposals decided", projects["decided"]],
+                ["Median days from submission to decision", projects["median_days_to_decision"]],
+                *[[f"Decided: {outcome}", n] for outcome, n in projects["outcomes"].items()],
+                *[
+                    [f"Approval rate, {unit} (%)", row["approval_rate"]]
+                    for unit, row in projects["approval_by_unit"].items()
+                ],
+            ],
+        ),
+        (
+            "KPIs",
+            ["KPI", "Measures", "Unit", "Target", "Latest", "Status", "Trend"],
+            [
+                [
+                    k["name"],
+                    k["measures"],
+                    k["unit"],
+                    k["target"],
+                    k["latest"],
+                    k["status"],
+                    k["trend"],
+                ]
+                for k in figures["kpis"]
+            ],
+        ),
+        (
+            "Risks",
+            [
+                "Reference",
+                "Title",
+                "Category",
+                "Owner",
+                "Residual score",
+                "Level",
+                "Outside appetite",
+            ],
+            [
+                [
+                    r["reference"],
+                    r["title"],
+                    r["category"],
+                    r["owner"],
+                    r["residual_score"],
+                    r["level"],
+                    r["outside_appetite"],
+                ]
+                for r in risks["top"]
+            ],
+        ),
+    ]

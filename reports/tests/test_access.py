@@ -1,0 +1,59 @@
+import pytest
+from django.urls import reverse
+
+from common.roles import GOVERNANCE_GROUP, Role
+from common.testing import SIGNED_IN_KINDS, AccessCase, assert_access
+from reports.models import AnnualReport
+
+READERS = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
+HEAD = frozenset({Role.HEAD_OF_ICT})
+
+
+def _url(name, with_report=False):
+    return lambda o: reverse(f"reports:{name}", args=[o.pk] if with_report else [])
+
+
+ACCESS_CASES = [
+    AccessCase("reports:annual-list", _url("annual-list"), READERS),
+    AccessCase(
+        "reports:annual-start",
+        _url("annual-start"),
+        HEAD,
+        method="post",
+        data={"financial_year": "2025"},
+        ok_status=302,
+    ),
+    AccessCase("reports:annual-detail", _url("annual-detail", True), READERS),
+    AccessCase("reports:annual-narrative", _url("annual-narrative", True), HEAD),
+    AccessCase(
+        "reports:annual-finalise", _url("annual-finalise", True), HEAD, "post", ok_status=302
+    ),
+    AccessCase("reports:annual-xlsx", _url("annual-xlsx", True), READERS),
+    AccessCase("reports:annual-csv", _url("annual-csv", True), READERS),
+    AccessCase("reports:annual-history", _url("annual-history", True), READERS),
+]
+
+
+@pytest.fixture
+def report(db):
+    return AnnualReport.objects.create(financial_year=2025)
+
+
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_anonymous_is_sent_to_sign_in(case, client, report):
+    assert_access(case, role=None, client=client, objects=report, anonymous=True)
+
+
+@pytest.mark.parametrize("role", SIGNED_IN_KINDS, ids=lambda r: r or "no role")
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_signed_in_access_by_role(case, role, users_by_role, client_for, report):
+    client = client_for(users_by_role[role])
+    assert_access(case, role=role, client=client, objects=report, anonymous=False)
+
+
+def test_a_year_not_yet_started_cannot_be_opened(head_of_ict, client_for):
+    response = client_for(head_of_ict).post(
+        reverse("reports:annual-start"), {"financial_year": "2099"}, follow=True
+    )
+    assert "Select a financial year that has started" in response.content.decode()
+    assert not AnnualReport.objects.exists()

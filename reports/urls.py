@@ -1,0 +1,36 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("reports/annual/", views.AnnualReportListView.as_view(), name="annual-list"),
+    path("reports/annual/start/", views.AnnualReportStartView.as_view(), name="annual-start"),
+    path("reports/annual/<int:pk>/", views.AnnualReportDetailView.as_view(), name="annual-detail"),
+    path(
+        "reports/annual/<int:pk>/narrative/",
+        views.AnnualReportNarrativeView.as_view(),
+        name="annual-narrative",
+    ),
+    path(
+        "reports/annual/<int:pk>/finalise/",
+        views.AnnualReportFinaliseView.as_view(),
+        name="annual-finalise",
+    ),
+    path(
+        "reports/annual/<int:pk>/report.xlsx",
+        views.AnnualReportExportView.as_view(file_format="xlsx"),
+        name="annual-xlsx",
+    ),
+    path(
+        "reports/annual/<int:pk>/report.csv",
+        views.AnnualReportExportView.as_view(file_format="csv"),
+        name="annual-csv",
+    ),
+    path(
+        "reports/annual/<int:pk>/history/",
+        views.AnnualReportHistoryView.as_view(),
+        name="annual-history",
+    ),
+]

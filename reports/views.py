@@ -1,0 +1,124 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from common.errors import WorkflowError
+from common.exports import csv_response, xlsx_response
+from common.fy import financial_year_choices, financial_year_of
+from common.permissions import RoleRequiredMixin
+from common.roles import GOVERNANCE_GROUP, Role
+from common.views import ObjectHistoryView, ServiceFormView
+
+from . import selectors, services
+from .forms import NarrativeForm
+from .models import NARRATIVE_FIELDS, AnnualReport
+
+READERS = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
+HEAD = frozenset({Role.HEAD_OF_ICT})
+
+
+class AnnualReportListView(RoleRequiredMixin, TemplateView):
+    allowed_roles = READERS
+    template_name = "reports/annual_list.html"
+
+    def get_context_data(self, **kwargs):
+        this_year = financial_year_of(timezone.localdate())
+        return super().get_context_data(
+            reports=AnnualReport.objects.select_related("finalised_by"),
+            years=financial_year_choices(around=this_year, before=5, after=0),
+            **kwargs,
+        )
+
+
+class AnnualReportStartView(RoleRequiredMixin, View):
+    """Open (or start) the draft for a year."""
+
+    allowed_roles = HEAD
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            year = int(request.POST.get("financial_year", ""))
+        except ValueError:
+            messages.error(request, "Select a financial year.")
+            return redirect("reports:annual-list")
+        this_year = financial_year_of(timezone.localdate())
+        if not this_year - 20 <= year <= this_year:
+            messages.error(request, "Select a financial year that has started.")
+            return redirect("reports:annual-list")
+        report = services.annual_report_draft(user=request.user, financial_year=year)
+        return redirect(report)
+
+
+class ReportMixin:
+    def load_objects(self):
+        self.report = get_object_or_404(AnnualReport, pk=self.kwargs["pk"])
+        self.extra_context = {"report": self.report}
+
+
+class AnnualReportDetailView(ReportMixin, RoleRequiredMixin, TemplateView):
+    allowed_roles = READERS
+    template_name = "reports/annual_detail.html"
+
+    def get_context_data(self, **kwargs):
+        figures = selectors.annual_report_figures(self.report)
+        return super().get_context_data(
+            figures=figures, sheets=selectors.report_sheets(figures), **kwargs
+        )
+
+
+class AnnualReportNarrativeView(ReportMixin, ServiceFormView):
+    allowed_roles = HEAD
+    form_class = NarrativeForm
+    template_name = "reports/narrative_form.html"
+    success_message = "Narrative saved."
+
+    def get_initial(self):
+        return {field: getattr(self.report, field) for field, _ in NARRATIVE_FIELDS}
+
+    def perform(self, form):
+        return services.annual_report_write(
+            user=self.request.user, report=self.report, narrative=form.cleaned_data
+        )
+
+    def get_conflict_url(self):
+        return self.report.get_absolute_url()
+
+
+class AnnualReportFinaliseView(ReportMixin, RoleRequiredMixin, View):
+    allowed_roles = HEAD
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            services.annual_report_finalise(user=request.user, report=self.report)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Report finalised: its figures are now fixed.")
+        return redirect(self.report)
+
+
+class AnnualReportExportView(ReportMixin, RoleRequiredMixin, View):
+    """The report's figures: Excel with a sheet per section, or CSV of every table."""
+
+    allowed_roles = READERS
+    file_format = "xlsx"
+
+    def get(self, request, pk):
+        report = self.report
+        sheets = selectors.report_sheets(selectors.annual_report_figures(report))
+        year = f"{report.financial_year}-{report.financial_year + 1}"
+        name = f"annual-report-{year}-v{report.version}-{report.status}"
+        if self.file_format == "xlsx":
+            return xlsx_response(f"{name}.xlsx", sheets)
+        # One block per section: its title, its column headings, its rows, a blank line.
+        rows = [line for title, header, table in sheets for line in ([title], header, *table, [])]
+        return csv_response(f"{name}.csv", [f"Annual progress report {report.label}"], rows)
+
+
+class AnnualReportHistoryView(ObjectHistoryView):
+    allowed_roles = READERS
+    model = AnnualReport

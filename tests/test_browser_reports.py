@@ -1,0 +1,49 @@
+"""Journey 5 so far, in real Chromium: the Head of ICT opens the year's draft report,
+writes its narrative, finalises it and downloads it; KPIs are shown to every role."""
+
+import re
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from reports.models import AnnualReport
+
+from .conftest import menu_link, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_head_of_ict_writes_finalises_and_downloads_the_annual_report(
+    page, live_server, demo, axe, tmp_path
+):
+    sign_in(page, live_server, "headofict")
+    menu_link(page, "KPIs").click()
+    expect(page.get_by_role("link", name="Transactions completed online")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Transactions completed online").click()
+    axe.check(page)
+
+    menu_link(page, "Reports").click()
+    axe.check(page)
+    page.get_by_role("button", name="Open the year's draft").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Annual progress report")
+    expect(page.get_by_text("Draft: the figures are live")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Write the narrative").click()
+    page.get_by_label("Executive summary").fill("The new City ICT service is established.")
+    axe.check(page)
+    page.get_by_role("button", name="Save the narrative").click()
+    expect(page.get_by_text("The new City ICT service is established.")).to_be_visible()
+    page.get_by_role("button", name="Finalise the report").click()
+    expect(page.get_by_role("alert")).to_contain_text("Report finalised")
+    expect(page.get_by_text(re.compile("^Final: figures as they stood"))).to_be_visible()
+    axe.check(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as Excel").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name.endswith("-v1-final.xlsx")
+    assert "KPIs" in openpyxl.load_workbook(path).sheetnames
+    assert AnnualReport.objects.get().status == "final"
