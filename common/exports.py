@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -34,20 +35,33 @@ def safe_cell(value):
     return text
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+def attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so Excel reads the file as UTF-8
-    writer = csv.writer(response)
+    return response
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so Excel reads the file as UTF-8
+    writer = csv.writer(buffer)
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
-    return response
+    return buffer.getvalue().encode("utf-8")
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    return attachment(csv_bytes(header, rows), filename=filename, content_type=CSV_TYPE)
 
 
 def xlsx_response(
     filename: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]
 ) -> HttpResponse:
+    return attachment(xlsx_bytes(sheets), filename=filename, content_type=XLSX_TYPE)
+
+
+def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
     """One worksheet per (title, header, rows)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -66,6 +80,4 @@ def xlsx_response(
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return buffer.getvalue()

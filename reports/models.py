@@ -88,3 +88,23 @@ class AnnualReport(models.Model):
 
     def narratives(self) -> list[tuple[str, str, str]]:
         return [(field, label, getattr(self, field)) for field, label in NARRATIVE_FIELDS]
+
+
+class ReportExport(models.Model):
+    """A file made from a report, with its SHA-256, so a copy in circulation can be
+    checked against what the portal produced."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="exports")
+    file_format = models.CharField(max_length=8)
+    filename = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.sha256[:12]}…)"

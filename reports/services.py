@@ -1,5 +1,6 @@
 """Changes to annual reports; only the Head of ICT makes them."""
 
+import hashlib
 from collections.abc import Mapping
 
 from django.db import transaction
@@ -12,7 +13,7 @@ from common.roles import Role
 from common.services import save_with_history
 
 from .assembly import annual_report_data
-from .models import NARRATIVE_FIELDS, AnnualReport, ReportStatus
+from .models import NARRATIVE_FIELDS, AnnualReport, ReportExport, ReportStatus
 
 
 @transaction.atomic
@@ -67,3 +68,19 @@ def annual_report_finalise(*, user, report: AnnualReport) -> AnnualReport:
     report.finalised_by = user
     save_with_history(report, user=user)
     return report
+
+
+@transaction.atomic
+def report_export_record(*, user, report: AnnualReport, file_format: str, filename: str,
+                         content: bytes) -> ReportExport:  # fmt: skip
+    """Record a file made from the report with its SHA-256."""
+    export = ReportExport(
+        report=report,
+        file_format=file_format,
+        filename=filename,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        created_by=user,
+    )
+    save_with_history(export, user=user, exclude={"report", "created_by"})
+    return export

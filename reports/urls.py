@@ -19,6 +19,16 @@ urlpatterns = [
         name="annual-finalise",
     ),
     path(
+        "reports/annual/<int:pk>/report.pdf",
+        views.AnnualReportExportView.as_view(file_format="pdf"),
+        name="annual-pdf",
+    ),
+    path(
+        "reports/annual/<int:pk>/report.docx",
+        views.AnnualReportExportView.as_view(file_format="docx"),
+        name="annual-docx",
+    ),
+    path(
         "reports/annual/<int:pk>/report.xlsx",
         views.AnnualReportExportView.as_view(file_format="xlsx"),
         name="annual-xlsx",

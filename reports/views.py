@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -5,13 +6,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from common.errors import WorkflowError
-from common.exports import csv_response, xlsx_response
+from common.exports import attachment
 from common.fy import financial_year_choices, financial_year_of
 from common.permissions import RoleRequiredMixin
 from common.roles import GOVERNANCE_GROUP, Role
 from common.views import ObjectHistoryView, ServiceFormView
 
-from . import selectors, services
+from . import documents, selectors, services
 from .forms import NarrativeForm
 from .models import NARRATIVE_FIELDS, AnnualReport
 
@@ -65,7 +66,10 @@ class AnnualReportDetailView(ReportMixin, RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         figures = selectors.annual_report_figures(self.report)
         return super().get_context_data(
-            figures=figures, sheets=selectors.report_sheets(figures), **kwargs
+            figures=figures,
+            sheets=selectors.report_sheets(figures),
+            exports=self.report.exports.select_related("created_by")[:10],
+            **kwargs,
         )
 
 
@@ -102,21 +106,31 @@ class AnnualReportFinaliseView(ReportMixin, RoleRequiredMixin, View):
 
 
 class AnnualReportExportView(ReportMixin, RoleRequiredMixin, View):
-    """The report's figures: Excel with a sheet per section, or CSV of every table."""
+    """The report as PDF, Word, Excel or CSV, downloaded with a clear name; each file's
+    SHA-256 is recorded and shown on the report's page."""
 
     allowed_roles = READERS
-    file_format = "xlsx"
+    file_format = "pdf"
 
     def get(self, request, pk):
         report = self.report
-        sheets = selectors.report_sheets(selectors.annual_report_figures(report))
+        content = documents.BUILDERS[self.file_format](
+            report,
+            selectors.annual_report_figures(report),
+            council_name=settings.COUNCIL_NAME,
+        )
         year = f"{report.financial_year}-{report.financial_year + 1}"
-        name = f"annual-report-{year}-v{report.version}-{report.status}"
-        if self.file_format == "xlsx":
-            return xlsx_response(f"{name}.xlsx", sheets)
-        # One block per section: its title, its column headings, its rows, a blank line.
-        rows = [line for title, header, table in sheets for line in ([title], header, *table, [])]
-        return csv_response(f"{name}.csv", [f"Annual progress report {report.label}"], rows)
+        filename = f"annual-report-{year}-v{report.version}-{report.status}.{self.file_format}"
+        services.report_export_record(
+            user=request.user,
+            report=report,
+            file_format=self.file_format,
+            filename=filename,
+            content=content,
+        )
+        return attachment(
+            content, filename=filename, content_type=documents.CONTENT_TYPES[self.file_format]
+        )
 
 
 class AnnualReportHistoryView(ObjectHistoryView):

@@ -40,10 +40,17 @@ def test_head_of_ict_writes_finalises_and_downloads_the_annual_report(
     expect(page.get_by_text(re.compile("^Final: figures as they stood"))).to_be_visible()
     axe.check(page)
 
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download as Excel").click()
-    path = tmp_path / download.value.suggested_filename
-    download.value.save_as(path)
-    assert path.name.endswith("-v1-final.xlsx")
-    assert "KPIs" in openpyxl.load_workbook(path).sheetnames
+    files = {}
+    for kind in ("PDF", "Word", "Excel"):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=f"Download as {kind}").click()
+        files[kind] = tmp_path / download.value.suggested_filename
+        download.value.save_as(files[kind])
+    assert [path.suffix for path in files.values()] == [".pdf", ".docx", ".xlsx"]
+    assert all(path.stem.endswith("-v1-final") for path in files.values())
+    assert files["PDF"].read_bytes().startswith(b"%PDF-")
+    assert "KPIs" in openpyxl.load_workbook(files["Excel"]).sheetnames
     assert AnnualReport.objects.get().status == "final"
+    page.reload()
+    expect(page.get_by_role("heading", name="Files made from this report")).to_be_visible()
+    axe.check(page)

@@ -28,6 +28,8 @@ ACCESS_CASES = [
     AccessCase(
         "reports:annual-finalise", _url("annual-finalise", True), HEAD, "post", ok_status=302
     ),
+    AccessCase("reports:annual-pdf", _url("annual-pdf", True), READERS),
+    AccessCase("reports:annual-docx", _url("annual-docx", True), READERS),
     AccessCase("reports:annual-xlsx", _url("annual-xlsx", True), READERS),
     AccessCase("reports:annual-csv", _url("annual-csv", True), READERS),
     AccessCase("reports:annual-history", _url("annual-history", True), READERS),

@@ -145,3 +145,43 @@ def test_a_final_report_keeps_its_figures_when_the_data_changes(year_of_data, he
     draft = services.annual_report_draft(user=head_of_ict, financial_year=FY)
     assert (draft.version, draft.executive_summary) == (2, "A good year.")
     assert annual_report_figures(draft)["projects"]["decided"] == 5
+
+
+def test_pdf_and_word_show_the_figures_and_every_file_has_its_checksum(
+    year_of_data, head_of_ict, client_for
+):
+    import hashlib
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from reports.models import ReportExport
+
+    report = services.annual_report_draft(user=head_of_ict, financial_year=FY)
+    services.annual_report_write(
+        user=head_of_ict, report=report, narrative={"executive_summary": "A year of delivery."}
+    )
+    client = client_for(head_of_ict)
+    pdf = client.get(reverse("reports:annual-pdf", args=[report.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert (
+        pdf["Content-Disposition"] == 'attachment; filename="annual-report-2026-2027-v1-draft.pdf"'
+    )
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "A year of delivery." in text
+    assert "Median days from submission to decision 25.5" in text
+    assert "Cashable savings realised (£) 7500.00" in text
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for screen readers
+
+    word = client.get(reverse("reports:annual-docx", args=[report.pk]))
+    document = Document(io.BytesIO(word.content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "25.5" in cells and "66.7" in cells
+    assert any(p.text == "A year of delivery." for p in document.paragraphs)
+
+    exports = {e.file_format: e for e in ReportExport.objects.all()}
+    assert exports["pdf"].sha256 == hashlib.sha256(pdf.content).hexdigest()
+    assert exports["docx"].sha256 == hashlib.sha256(word.content).hexdigest()
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert exports["pdf"].sha256 in page
