@@ -31,7 +31,15 @@ from .choices import (
     ProjectStatus,
     ProposalStatus,
 )
-from .models import Assessment, BenefitRealised, Budget, Project, Proposal, ProposalYear
+from .models import (
+    Assessment,
+    BenefitRealised,
+    Budget,
+    ProgressUpdate,
+    Project,
+    Proposal,
+    ProposalYear,
+)
 
 UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
 OVERSIGHT_ROLES = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
@@ -236,3 +244,17 @@ def year_summary(financial_year: int) -> dict:
         "savings_planned": years["savings"] or 0,
         "savings_realised": realised or 0,
     }
+
+
+def projects_with_latest_update() -> QuerySet[Project]:
+    """Projects in delivery, each with its latest update's RAG, in one query."""
+    latest = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-reported_on", "-pk")
+    return (
+        Project.objects.filter(status=ProjectStatus.IN_DELIVERY)
+        .select_related("proposal__business_unit", "project_manager")
+        .annotate(
+            rag=Subquery(latest.values("rag_overall")[:1]),
+            percent=Subquery(latest.values("percent_complete")[:1]),
+        )
+        .order_by("proposal__title")
+    )

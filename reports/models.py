@@ -108,3 +108,94 @@ class ReportExport(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.sha256[:12]}…)"
+
+
+class ReportKind(models.TextChoices):
+    GOVERNANCE_PACK = "governance_pack", "Monthly Governance Group pack"
+    RISK_REPORT = "risk_report", "Quarterly risk report"
+    ANNUAL_DRAFT = "annual_draft", "Annual report draft"
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    RUNNING = "running", "Being produced"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ScheduledReport(models.Model):
+    """A report Celery beat produces on a schedule the Head of ICT sets, and e-mails."""
+
+    kind = models.CharField(max_length=20, choices=ReportKind.choices, unique=True)
+    recipients = models.TextField(
+        blank=True, help_text="E-mail addresses, one a line, that receive each run."
+    )
+    is_active = models.BooleanField("on", default=True)
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+def _run_path(instance, filename):
+    return f"reports/{instance.kind}/{filename}"
+
+
+class ReportRun(models.Model):
+    """One report for one period, in the archive. It is written before any work is
+    queued, and (kind, period) is unique, so a schedule that fires twice, or a request
+    made while the worker is down, still gives exactly one report."""
+
+    kind = models.CharField(max_length=20, choices=ReportKind.choices)
+    period = models.CharField(
+        max_length=20, help_text="2026-11, 2026-Q3 or 2026 (a financial year)."
+    )
+    schedule = models.ForeignKey(
+        ScheduledReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to=_run_path, blank=True, max_length=255)
+    filename = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period"],
+                name="report_run_once_per_period",
+                violation_error_message="This report for this period already exists.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="report_run_status_created")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("reports:run-detail", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return None
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return str(self)

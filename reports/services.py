@@ -1,19 +1,36 @@
 """Changes to annual reports; only the Head of ICT makes them."""
 
 import hashlib
+import logging
 from collections.abc import Mapping
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule
 
+from common.emails import email_queue
 from common.errors import WorkflowError
 from common.permissions import require_role
 from common.roles import Role
 from common.services import save_with_history
 
+from . import generation
 from .assembly import annual_report_data
-from .models import NARRATIVE_FIELDS, AnnualReport, ReportExport, ReportStatus
+from .models import (
+    NARRATIVE_FIELDS,
+    AnnualReport,
+    ReportExport,
+    ReportRun,
+    ReportStatus,
+    RunStatus,
+    ScheduledReport,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -84,3 +101,132 @@ def report_export_record(*, user, report: AnnualReport, file_format: str, filena
     )
     save_with_history(export, user=user, exclude={"report", "created_by"})
     return export
+
+
+# ------------------------------------------------------------------ scheduled reports
+
+PENDING_GRACE = timedelta(minutes=1)
+STALE_RUNNING = timedelta(minutes=30)
+MAX_ATTEMPTS = 3
+
+
+def report_request(
+    *, kind: str, period: str, requested_by=None, schedule: ScheduledReport | None = None
+) -> ReportRun:
+    """Record the request first, then queue its production after commit. Asking again
+    for a report and period that exists returns it (re-queued only if it had failed)."""
+    with transaction.atomic():
+        run, created = ReportRun.objects.select_for_update().get_or_create(
+            kind=kind,
+            period=period,
+            defaults={"requested_by": requested_by, "schedule": schedule},
+        )
+        if not created and run.status == RunStatus.FAILED:
+            run.status = RunStatus.PENDING
+            run.attempts = 0
+            run.error = ""
+            save_with_history(run, user=requested_by)
+        elif created:
+            run._history_user = requested_by
+        if run.status == RunStatus.PENDING:
+            transaction.on_commit(lambda: _queue(run.pk))
+    return run
+
+
+def _queue(run_id: int) -> None:
+    from .tasks import generate_report
+
+    try:
+        generate_report.delay(run_id)
+    except Exception:
+        # Broker down: the run is recorded as pending, and the sweep produces it.
+        logger.warning("Could not queue report run %s; the sweep will produce it", run_id)
+
+
+def report_generate(*, run_id: int) -> bool:
+    """Produce one run's file. Returns False if it was already produced (or is being
+    produced elsewhere), so running it twice produces it once."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        if run.status in (RunStatus.DONE, RunStatus.RUNNING):
+            return False
+        run.status = RunStatus.RUNNING
+        run.attempts += 1
+        save_with_history(run, user=None)
+    try:
+        content, extension = generation.build(run.kind, run.period)
+    except Exception as error:
+        with transaction.atomic():
+            run = ReportRun.objects.select_for_update().get(pk=run_id)
+            run.status = RunStatus.FAILED if run.attempts >= MAX_ATTEMPTS else RunStatus.PENDING
+            run.error = str(error)[:2000]
+            save_with_history(run, user=None)
+        raise
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        run.filename = f"{run.kind.replace('_', '-')}-{run.period}.{extension}"
+        run.file.save(run.filename, ContentFile(content), save=False)
+        run.sha256 = hashlib.sha256(content).hexdigest()
+        run.status = RunStatus.DONE
+        run.finished_at = timezone.now()
+        run.error = ""
+        save_with_history(run, user=None)
+        recipients = run.schedule.recipient_list() if run.schedule else []
+        if run.requested_by and run.requested_by.email:
+            recipients.append(run.requested_by.email)
+        for address in dict.fromkeys(recipients):
+            email_queue(
+                to=address,
+                subject=f"{generation.title(run.kind, run.period)} is ready",
+                body=f"{generation.title(run.kind, run.period)} is ready to download:\n\n"
+                f"{settings.PORTAL_BASE_URL}{run.get_absolute_url()}\n\nSHA-256: {run.sha256}",
+            )
+    return True
+
+
+def reports_generate_pending() -> int:
+    """Produce runs left pending (the worker or broker was down) and restart runs
+    whose worker died mid-way. Returns how many were produced."""
+    now = timezone.now()
+    stale = ReportRun.objects.filter(status=RunStatus.RUNNING, created_at__lte=now - STALE_RUNNING)
+    for run in stale:
+        with transaction.atomic():
+            run = ReportRun.objects.select_for_update().get(pk=run.pk)
+            if run.status == RunStatus.RUNNING:
+                run.status = RunStatus.PENDING
+                save_with_history(run, user=None)
+    produced = 0
+    waiting = ReportRun.objects.filter(
+        status=RunStatus.PENDING, created_at__lte=now - PENDING_GRACE
+    ).values_list("pk", flat=True)
+    for run_id in list(waiting):
+        try:
+            produced += report_generate(run_id=run_id)
+        except Exception:
+            logger.exception("Report run %s failed; it will be tried again", run_id)
+    return produced
+
+
+def scheduled_report_run(*, schedule_id: int, day=None) -> ReportRun | None:
+    """What beat calls: request this schedule's report for the current period."""
+    schedule = ScheduledReport.objects.get(pk=schedule_id)
+    if not schedule.is_active:
+        return None
+    period = generation.period_for(schedule.kind, day or timezone.localdate())
+    return report_request(kind=schedule.kind, period=period, schedule=schedule)
+
+
+@transaction.atomic
+def schedule_update(*, user, schedule: ScheduledReport, fields: Mapping, crontab: Mapping):
+    """Change when a schedule runs and who receives it."""
+    require_role(user, Role.HEAD_OF_ICT)
+    schedule = ScheduledReport.objects.select_for_update().get(pk=schedule.pk)
+    for field, value in fields.items():
+        setattr(schedule, field, value)
+    save_with_history(schedule, user=user)
+    task = schedule.periodic_task
+    cron, _ = CrontabSchedule.objects.get_or_create(timezone=settings.TIME_ZONE, **crontab)
+    task.crontab = cron
+    task.enabled = schedule.is_active
+    task.save()
+    return schedule

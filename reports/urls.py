@@ -5,6 +5,19 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    path("reports/archive/", views.ArchiveView.as_view(), name="archive"),
+    path("reports/archive/request/", views.ReportRequestView.as_view(), name="request"),
+    path("reports/archive/<int:pk>/", views.ReportRunDetailView.as_view(), name="run-detail"),
+    path(
+        "reports/archive/<int:pk>/download/",
+        views.ReportRunDownloadView.as_view(),
+        name="run-download",
+    ),
+    path(
+        "reports/schedules/<int:pk>/edit/",
+        views.ScheduleUpdateView.as_view(),
+        name="schedule-update",
+    ),
     path("reports/annual/", views.AnnualReportListView.as_view(), name="annual-list"),
     path("reports/annual/start/", views.AnnualReportStartView.as_view(), name="annual-start"),
     path("reports/annual/<int:pk>/", views.AnnualReportDetailView.as_view(), name="annual-detail"),

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -12,9 +15,9 @@ from common.permissions import RoleRequiredMixin
 from common.roles import GOVERNANCE_GROUP, Role
 from common.views import ObjectHistoryView, ServiceFormView
 
-from . import documents, selectors, services
-from .forms import NarrativeForm
-from .models import NARRATIVE_FIELDS, AnnualReport
+from . import documents, generation, selectors, services
+from .forms import NarrativeForm, ReportRequestForm, ScheduleForm
+from .models import NARRATIVE_FIELDS, AnnualReport, ReportRun, RunStatus, ScheduledReport
 
 READERS = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
 HEAD = frozenset({Role.HEAD_OF_ICT})
@@ -136,3 +139,90 @@ class AnnualReportExportView(ReportMixin, RoleRequiredMixin, View):
 class AnnualReportHistoryView(ObjectHistoryView):
     allowed_roles = READERS
     model = AnnualReport
+
+
+class ArchiveView(RoleRequiredMixin, TemplateView):
+    """Every report produced, on schedule or on request, with its file and checksum."""
+
+    allowed_roles = READERS
+    template_name = "reports/archive.html"
+
+    def get_context_data(self, **kwargs):
+        runs = ReportRun.objects.select_related("requested_by", "schedule")
+        page = Paginator(runs, 50).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page=page,
+            schedules=ScheduledReport.objects.select_related("periodic_task__crontab"),
+            **kwargs,
+        )
+
+
+class ReportRequestView(ServiceFormView):
+    allowed_roles = HEAD
+    form_class = ReportRequestForm
+    template_name = "reports/request_form.html"
+    success_message = "Your report is being produced."
+
+    def perform(self, form):
+        kind = form.cleaned_data["kind"]
+        return services.report_request(
+            kind=kind,
+            period=generation.period_for(kind, timezone.localdate()),
+            requested_by=self.request.user,
+        )
+
+
+class ReportRunDetailView(RoleRequiredMixin, TemplateView):
+    allowed_roles = READERS
+    template_name = "reports/run_detail.html"
+
+    def get_context_data(self, **kwargs):
+        run = get_object_or_404(
+            ReportRun.objects.select_related("requested_by"), pk=self.kwargs["pk"]
+        )
+        return super().get_context_data(run=run, **kwargs)
+
+
+class ReportRunDownloadView(RoleRequiredMixin, View):
+    allowed_roles = READERS
+
+    def get(self, request, pk):
+        run = get_object_or_404(ReportRun, pk=pk, status=RunStatus.DONE)
+        return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
+
+
+class ScheduleUpdateView(ServiceFormView):
+    allowed_roles = HEAD
+    form_class = ScheduleForm
+    template_name = "reports/schedule_form.html"
+    success_message = "Schedule saved."
+
+    def load_objects(self):
+        self.schedule = get_object_or_404(
+            ScheduledReport.objects.select_related("periodic_task__crontab"), pk=self.kwargs["pk"]
+        )
+        self.extra_context = {"schedule": self.schedule}
+
+    def get_initial(self):
+        cron = self.schedule.periodic_task.crontab
+        return {
+            "is_active": self.schedule.is_active,
+            "recipients": self.schedule.recipients,
+            "minute": cron.minute,
+            "hour": cron.hour,
+            "day_of_month": cron.day_of_month,
+            "month_of_year": cron.month_of_year,
+        }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.schedule_update(
+            user=self.request.user,
+            schedule=self.schedule,
+            fields={"is_active": data["is_active"], "recipients": data["recipients"]},
+            crontab={k: data[k] for k in ("minute", "hour", "day_of_month", "month_of_year")},
+        )
+        return self.schedule
+
+    def get_success_url(self, result=None):
+        return reverse("reports:archive")

@@ -176,6 +176,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly, so a worker that was down at 7am still sends the day's reminders; each
     # owner gets one a day however often it runs.
+    # Produces any report left waiting while the worker or broker was down.
+    "generate-pending-reports": {
+        "task": "reports.tasks.generate_pending_reports",
+        "schedule": 60.0,
+    },
     "send-risk-reminders": {
         "task": "risks.tasks.send_risk_reminders",
         "schedule": 60.0 * 60,

@@ -10,10 +10,23 @@ HEAD = frozenset({Role.HEAD_OF_ICT})
 
 
 def _url(name, with_report=False):
-    return lambda o: reverse(f"reports:{name}", args=[o.pk] if with_report else [])
+    return lambda o: reverse(f"reports:{name}", args=[o.report.pk] if with_report else [])
+
+
+def _run_url(name):
+    return lambda o: reverse(f"reports:{name}", args=[o.run.pk])
 
 
 ACCESS_CASES = [
+    AccessCase("reports:archive", lambda o: reverse("reports:archive"), READERS),
+    AccessCase("reports:request", lambda o: reverse("reports:request"), HEAD),
+    AccessCase("reports:run-detail", _run_url("run-detail"), READERS),
+    AccessCase("reports:run-download", _run_url("run-download"), READERS),
+    AccessCase(
+        "reports:schedule-update",
+        lambda o: reverse("reports:schedule-update", args=[o.schedule.pk]),
+        HEAD,
+    ),
     AccessCase("reports:annual-list", _url("annual-list"), READERS),
     AccessCase(
         "reports:annual-start",
@@ -37,8 +50,22 @@ ACCESS_CASES = [
 
 
 @pytest.fixture
-def report(db):
-    return AnnualReport.objects.create(financial_year=2025)
+def report(db, settings, tmp_path):
+    from types import SimpleNamespace
+
+    from django.core.files.base import ContentFile
+
+    from reports.models import ReportRun, ScheduledReport
+
+    settings.MEDIA_ROOT = tmp_path
+    run = ReportRun(kind="risk_report", period="2026-Q1", status="done", filename="r.xlsx")
+    run.file.save("r.xlsx", ContentFile(b"PK"), save=False)
+    run.save()
+    return SimpleNamespace(
+        report=AnnualReport.objects.create(financial_year=2025),
+        run=run,
+        schedule=ScheduledReport.objects.first(),
+    )
 
 
 @pytest.mark.parametrize("case", ACCESS_CASES, ids=str)

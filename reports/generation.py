@@ -1,0 +1,98 @@
+"""What each scheduled report contains, and the period a run covers."""
+
+import datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from common.exports import xlsx_bytes
+from common.fy import financial_year_label, financial_year_of
+from projects import selectors as project_selectors
+from risks import selectors as risk_selectors
+
+from .assembly import annual_report_data
+from .documents import pdf_bytes
+from .models import AnnualReport, ReportKind
+
+
+def period_for(kind: str, day: datetime.date) -> str:
+    """The period a run on `day` covers: the month for the pack; the financial quarter
+    for the risk report; the financial year just ended for the annual draft (it runs on
+    1 April)."""
+    if kind == ReportKind.GOVERNANCE_PACK:
+        return f"{day:%Y-%m}"
+    if kind == ReportKind.RISK_REPORT:
+        quarter = (day.month - 4) % 12 // 3 + 1
+        return f"{financial_year_of(day)}-Q{quarter}"
+    return str(financial_year_of(day) - 1)
+
+
+def _governance_pack(period: str) -> tuple[bytes, str]:
+    html = render_to_string(
+        "reports/governance_pack_pdf.html",
+        {
+            "period": period,
+            "council_name": settings.COUNCIL_NAME,
+            "triage": list(project_selectors.proposals_awaiting_triage()[:100]),
+            "decisions_due": list(project_selectors.proposals_ready_for_decision()[:100]),
+            "updates_due": list(project_selectors.projects_needing_update()[:100]),
+            "projects": list(project_selectors.projects_with_latest_update()[:200]),
+            "outside": list(risk_selectors.register(appetite="outside")[:100]),
+        },
+    )
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"), "pdf"
+
+
+def _risk_report(period: str) -> tuple[bytes, str]:
+    header = ["Reference", "Title", "Category", "Owner", "Residual score", "Level",
+              "Outside appetite", "Next review"]  # fmt: skip
+
+    def rows(risks):
+        return [
+            [r.reference, r.title, r.get_category_display(), str(r.owner), r.residual_score,
+             r.get_residual_level_display(), r.outside_appetite, r.next_review_date]
+            for r in risks
+        ]  # fmt: skip
+
+    return xlsx_bytes(
+        [
+            ("Open risks", header, rows(risk_selectors.register())),
+            ("Outside appetite", header, rows(risk_selectors.register(appetite="outside"))),
+            (
+                "Reviews overdue",
+                header,
+                rows(
+                    risk_selectors.register().filter(
+                        pk__in=risk_selectors.reviews_overdue().values("pk")
+                    )
+                ),
+            ),
+        ]
+    ), "xlsx"
+
+
+def _annual_draft(period: str) -> tuple[bytes, str]:
+    year = int(period)
+    # Rendered from an unsaved draft: a schedule reads the data and writes no report.
+    report = AnnualReport(financial_year=year)
+    figures = annual_report_data(year)
+    return pdf_bytes(report, figures, council_name=settings.COUNCIL_NAME), "pdf"
+
+
+BUILDERS = {
+    ReportKind.GOVERNANCE_PACK: _governance_pack,
+    ReportKind.RISK_REPORT: _risk_report,
+    ReportKind.ANNUAL_DRAFT: _annual_draft,
+}
+
+
+def build(kind: str, period: str) -> tuple[bytes, str]:
+    """The report's content and file extension."""
+    return BUILDERS[ReportKind(kind)](period)
+
+
+def title(kind: str, period: str) -> str:
+    if kind == ReportKind.ANNUAL_DRAFT:
+        return f"Annual report draft {financial_year_label(int(period))}"
+    return f"{ReportKind(kind).label} {period}"

@@ -1,0 +1,21 @@
+"""Thin Celery tasks: they take ids and call a service."""
+
+from celery import shared_task
+
+from .services import report_generate, reports_generate_pending, scheduled_report_run
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=15 * 60, max_retries=3)
+def generate_report(run_id: int) -> bool:
+    return report_generate(run_id=run_id)
+
+
+@shared_task
+def run_scheduled_report(schedule_id: int) -> int | None:
+    run = scheduled_report_run(schedule_id=schedule_id)
+    return run.pk if run else None
+
+
+@shared_task
+def generate_pending_reports() -> int:
+    return reports_generate_pending()
