@@ -2,18 +2,36 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_celery_results.models import TaskResult
 
 from .emails import email_queue
 from .errors import WorkflowError
+from .exports import csv_response
 from .forms import add_service_errors
 from .history import history_entries
 from .models import OutboundEmail
 from .permissions import RoleRequiredMixin
 from .roles import Role, roles_of
 from .slots import Slot, sections_for
+
+
+class CSVExportMixin:
+    """Every list page also downloads as CSV: `?format=csv` gives what the page lists
+    (all pages of it, with the same filters and the same access rules)."""
+
+    csv_name = "export"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") != "csv":
+            return super().get(request, *args, **kwargs)
+        header, rows = self.csv_table()
+        return csv_response(f"{self.csv_name}-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+    def csv_table(self) -> tuple[list[str], list[list]]:
+        raise NotImplementedError
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

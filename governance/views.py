@@ -7,7 +7,7 @@ from common.fy import financial_year_of
 from common.permissions import RoleRequiredMixin
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
 from common.slots import Slot, sections_for
-from common.views import ObjectHistoryView, ServiceFormView
+from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
 
 from . import kpis, selectors, services
 from .forms import (
@@ -37,11 +37,27 @@ class StrategyListView(RoleRequiredMixin, ListView):
     template_name = "governance/strategy_list.html"
 
 
-class StrategyDetailView(RoleRequiredMixin, DetailView):
-    """The strategy on one page: themes with objectives and action plan, principles."""
+class StrategyDetailView(CSVExportMixin, RoleRequiredMixin, DetailView):
+    """The strategy on one page: themes with objectives and action plan, principles.
+    As CSV, its action plan."""
 
     model = Strategy
     template_name = "governance/strategy_detail.html"
+    csv_name = "action-plan"
+
+    def csv_table(self):
+        strategy = self.get_object()
+        header = ["Reference", "Theme", "Objective", "Action", "Owner", "Lead unit", "Due",
+                  "Status", "RAG", "Progress (%)"]  # fmt: skip
+        rows = [
+            [item.reference, item.objective.theme.title, item.objective.title, item.title,
+             item.owner, item.lead_unit, item.due_date, item.get_status_display(),
+             item.get_rag_display(), item.progress]
+            for item in selectors.action_items_with_context().filter(
+                objective__theme__strategy=strategy
+            )
+        ]  # fmt: skip
+        return header, rows
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -198,9 +214,19 @@ MEETING_VIEWERS = GOVERNANCE_GROUP | HEAD_OF_ICT
 MEETING_ORGANISERS = frozenset({Role.CHAIR, Role.HEAD_OF_ICT})
 
 
-class MeetingListView(RoleRequiredMixin, TemplateView):
+class MeetingListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
     allowed_roles = MEETING_VIEWERS
     template_name = "governance/meeting_list.html"
+    csv_name = "meetings"
+
+    def csv_table(self):
+        header = ["Meeting", "Date and time", "Location", "Chair", "Quorum", "Status"]
+        rows = [
+            [m.title, timezone.localtime(m.starts_at), m.location, m.chair, m.quorum,
+             m.get_status_display()]
+            for m in Meeting.objects.select_related("chair")
+        ]  # fmt: skip
+        return header, rows
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
@@ -296,8 +322,20 @@ class MeetingHistoryView(ObjectHistoryView):
     model = Meeting
 
 
-class KPIListView(RoleRequiredMixin, TemplateView):
+class KPIListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
     template_name = "governance/kpi_list.html"
+    csv_name = "kpis"
+
+    def csv_table(self):
+        year = financial_year_of(timezone.localdate())
+        header = ["KPI", "Unit", "Direction", "Latest value", "Period ending",
+                  "Target this year", "Status", "Trend"]  # fmt: skip
+        rows = [
+            [k.name, k.unit, k.get_direction_display(), k.latest.value if k.latest else None,
+             k.latest.period_end if k.latest else None, k.target, k.status, k.trend]
+            for k in selectors.kpis_with_latest(year)
+        ]  # fmt: skip
+        return header, rows
 
     def get_context_data(self, **kwargs):
         year = financial_year_of(timezone.localdate())

@@ -11,7 +11,7 @@ from common.errors import WorkflowError
 from common.forms import add_service_errors
 from common.permissions import RoleRequiredMixin
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
-from common.views import ObjectHistoryView, ServiceFormView
+from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
 from governance.models import BusinessUnit, Meeting, Theme
 
 from . import prioritisation, selectors, services
@@ -60,9 +60,24 @@ class ProposalMixin:
 # --------------------------------------------------------------------------- proposals
 
 
-class ProposalListView(RoleRequiredMixin, TemplateView):
+class ProposalListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
     allowed_roles = PROPOSAL_VIEWERS
     template_name = "projects/proposal_list.html"
+    csv_name = "proposals"
+
+    def csv_table(self):
+        status = self.request.GET.get("status")
+        proposals = selectors.proposal_list(
+            self.request.user, status=status if status in ProposalStatus.values else None
+        )
+        header = ["Reference", "Title", "Business unit", "Status", "Statutory", "Total cost",
+                  "Score", "Scores", "Submitted", "Updated"]  # fmt: skip
+        rows = [
+            [p.reference, p.title, p.business_unit, p.get_status_display(), p.is_statutory,
+             p.total_cost, p.score, p.score_count, p.submitted_at, p.updated_at]
+            for p in proposals
+        ]  # fmt: skip
+        return header, rows
 
     def get_context_data(self, **kwargs):
         status = self.request.GET.get("status") or None
@@ -436,11 +451,27 @@ class BudgetView(ServiceFormView):
         return reverse("projects:budgets")
 
 
-class PortfolioView(RoleRequiredMixin, TemplateView):
+class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
     """The ranked portfolio, cumulative cost against budget, and the recommended set."""
 
     allowed_roles = OVERSIGHT
     template_name = "projects/portfolio.html"
+    csv_name = "portfolio"
+
+    def csv_table(self):
+        context = self.get_context_data()
+        header = ["Rank", "Reference", "Title", "Business unit", "Status", "Statutory",
+                  "Score", "Total cost", "Recommended", "Reason"]  # fmt: skip
+        rows = []
+        for rank, row in enumerate(context["rows"], start=1):
+            p, choice = row["proposal"], row["choice"]
+            rows.append([
+                rank, p.reference, p.title, p.business_unit, p.get_status_display(),
+                p.is_statutory, p.score, p.total_cost,
+                ("In" if choice.selected else "Out") if choice else "Approved",
+                choice.reason if choice else "Already committed",
+            ])  # fmt: skip
+        return header, rows
 
     def _filter(self, name, cast=int):
         value = self.request.GET.get(name) or None
@@ -602,9 +633,21 @@ class DecisionView(ServiceFormView):
 # --------------------------------------------------------------------------- projects
 
 
-class ProjectListView(RoleRequiredMixin, TemplateView):
+class ProjectListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
     allowed_roles = PROPOSAL_VIEWERS
     template_name = "projects/project_list.html"
+    csv_name = "projects"
+
+    def csv_table(self):
+        header = ["Reference", "Title", "Business unit", "Project manager", "Status",
+                  "Started", "Last update", "Closed"]  # fmt: skip
+        rows = [
+            [p.proposal.reference, p.proposal.title, p.proposal.business_unit,
+             p.project_manager, p.get_status_display(), p.started_on, p.last_update_on,
+             p.closed_on]
+            for p in selectors.projects_visible_to(self.request.user)
+        ]  # fmt: skip
+        return header, rows
 
     def get_context_data(self, **kwargs):
         projects = selectors.projects_visible_to(self.request.user)

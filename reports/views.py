@@ -13,7 +13,7 @@ from common.exports import attachment
 from common.fy import financial_year_choices, financial_year_of
 from common.permissions import RoleRequiredMixin
 from common.roles import GOVERNANCE_GROUP, Role
-from common.views import ObjectHistoryView, ServiceFormView
+from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
 
 from . import documents, generation, selectors, services
 from .forms import NarrativeForm, ReportRequestForm, ScheduleForm
@@ -141,11 +141,21 @@ class AnnualReportHistoryView(ObjectHistoryView):
     model = AnnualReport
 
 
-class ArchiveView(RoleRequiredMixin, TemplateView):
+class ArchiveView(CSVExportMixin, RoleRequiredMixin, TemplateView):
     """Every report produced, on schedule or on request, with its file and checksum."""
 
     allowed_roles = READERS
     template_name = "reports/archive.html"
+    csv_name = "report-archive"
+
+    def csv_table(self):
+        header = ["Report", "Period", "Status", "Requested", "Finished", "File", "SHA-256"]
+        rows = [
+            [r.get_kind_display(), r.period, r.get_status_display(), r.created_at,
+             r.finished_at, r.filename, r.sha256]
+            for r in ReportRun.objects.all()
+        ]  # fmt: skip
+        return header, rows
 
     def get_context_data(self, **kwargs):
         runs = ReportRun.objects.select_related("requested_by", "schedule")

@@ -42,3 +42,12 @@ def rag(value, label):
 def fy(start_year):
     """2026 -> "2026/27"."""
     return financial_year_label(int(start_year)) if start_year not in (None, "") else ""
+
+
+@register.inclusion_tag("includes/csv_link.html", takes_context=True)
+def csv_link(context, label="Download this list as CSV"):
+    """A link to the current page as CSV, keeping its filters."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    return {"url": f"?{query.urlencode()}", "label": label}
