@@ -220,6 +220,7 @@ def year_summary(financial_year: int) -> dict:
         unit["approved"] += row["status"] in APPROVED_STATUSES
         if row["submitted_at"]:
             days.append((row["decided_at"] - row["submitted_at"]).days)
+    outcomes = {label: outcomes[label] for label in ProposalStatus.labels if label in outcomes}
     for unit in by_unit.values():
         unit["approval_rate"] = round(100 * unit["approved"] / unit["decided"], 1)
     years = ProposalYear.objects.filter(

@@ -10,7 +10,7 @@ from weasyprint import HTML
 from common.exports import csv_bytes, xlsx_bytes
 
 from .models import AnnualReport
-from .selectors import report_sheets
+from .selectors import report_charts, report_sheets
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {
@@ -36,6 +36,7 @@ def pdf_bytes(report: AnnualReport, figures: dict, *, council_name: str) -> byte
             "report": report,
             "figures": figures,
             "sheets": report_sheets(figures),
+            "charts": report_charts(figures),
             "council_name": council_name,
         },
     )

@@ -1,3 +1,5 @@
+from common.charts import bar_chart
+
 from .assembly import annual_report_data
 from .models import AnnualReport, ReportStatus
 
@@ -108,3 +110,28 @@ def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
             ],
         ),
     ]
+
+
+def report_charts(figures: dict) -> list[dict]:
+    """The report's charts; the tables beside them hold the same numbers."""
+    charts = [
+        {
+            "title": "Action-plan items completed, by theme",
+            "svg": bar_chart(
+                chart_id="chart-themes",
+                title="Action-plan items completed, by theme",
+                bars=[
+                    (f"Theme {t['number']}", t["by_status"]["Completed"]) for t in figures["themes"]
+                ],
+            ),
+        },
+        {
+            "title": "Proposals decided in the year, by outcome",
+            "svg": bar_chart(
+                chart_id="chart-outcomes",
+                title="Proposals decided in the year, by outcome",
+                bars=list(figures["projects"]["outcomes"].items()),
+            ),
+        },
+    ]
+    return charts

@@ -71,6 +71,7 @@ class AnnualReportDetailView(ReportMixin, RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             figures=figures,
             sheets=selectors.report_sheets(figures),
+            charts=selectors.report_charts(figures),
             exports=self.report.exports.select_related("created_by")[:10],
             **kwargs,
         )

@@ -25,6 +25,9 @@ def test_head_of_ict_writes_finalises_and_downloads_the_annual_report(
     axe.check(page)
 
     menu_link(page, "Reports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report archive")
+    axe.check(page)
+    page.get_by_role("link", name="Annual progress reports").click()
     axe.check(page)
     page.get_by_role("button", name="Open the year's draft").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Annual progress report")

@@ -185,3 +185,16 @@ def test_pdf_and_word_show_the_figures_and_every_file_has_its_checksum(
     assert exports["docx"].sha256 == hashlib.sha256(word.content).hexdigest()
     page = client.get(report.get_absolute_url()).content.decode()
     assert exports["pdf"].sha256 in page
+
+
+def test_charts_have_text_alternatives_stating_every_value(year_of_data, head_of_ict, client_for):
+    from reports.selectors import report_charts
+
+    report = services.annual_report_draft(user=head_of_ict, financial_year=FY)
+    charts = report_charts(annual_report_figures(report))
+    outcomes = next(c for c in charts if "outcome" in c["title"])["svg"]
+    assert 'role="img"' in outcomes and "<title" in outcomes
+    assert "Approved: 1; Approved with conditions: 1; Deferred: 1; Rejected: 1" in outcomes
+    page = client_for(head_of_ict).get(report.get_absolute_url()).content.decode()
+    assert 'aria-labelledby="chart-outcomes-title chart-outcomes-desc"' in page
+    assert "<figcaption" in page

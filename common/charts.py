@@ -1,0 +1,50 @@
+"""Charts drawn on the server as SVG, readable without colour and without sight: every
+bar carries its value in text, and the SVG has a title and a description that states
+each value, for screen readers. Pages show the data table beside each chart too."""
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 640
+BAR_HEIGHT = 26
+GAP = 10
+LABEL_WIDTH = 260
+FILL = "#1d4e5a"
+
+
+def bar_chart(
+    *, chart_id: str, title: str, bars: list[tuple[str, float]], unit: str = ""
+) -> SafeString:
+    """A horizontal bar chart of (label, value) pairs."""
+    top = max((value for _, value in bars), default=0) or 1
+    scale = (WIDTH - LABEL_WIDTH - 80) / top
+    height = len(bars) * (BAR_HEIGHT + GAP) + GAP
+    described = "; ".join(f"{label}: {_number(value)}{unit}" for label, value in bars) or "No data"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'class="council-chart">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(described)}</desc>',
+    ]
+    for index, (label, value) in enumerate(bars):
+        y = GAP + index * (BAR_HEIGHT + GAP)
+        width = max(value * scale, 1 if value else 0)
+        parts += [
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + 18}" text-anchor="end" font-size="14" '
+            f'fill="#0b0c0c">{escape(_short(label))}</text>',
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" '
+            f'fill="{FILL}"/>',
+            f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 18}" font-size="14" '
+            f'fill="#0b0c0c">{escape(_number(value))}{escape(unit)}</text>',
+        ]
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _short(label: str, limit: int = 34) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
