@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CELERY := $(VENV)/bin/celery
 ADDRESS := 127.0.0.1:8000
 
-.PHONY: run test setup lint frontend clean
+.PHONY: run test setup lint frontend clean bench-report
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ lint: $(VENV)/.installed
 test: $(VENV)/.installed frontend lint
 	DJANGO_SETTINGS_MODULE=ictstrategy.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=ictstrategy.settings.test $(VENV)/bin/pytest
+
+# Times the annual report on a year of generated data. It adds that data to the
+# configured database: point DATABASE_URL at a scratch database.
+bench-report: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py bench_annual_report --proposals 10000 --risks 3000
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles var
