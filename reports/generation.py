@@ -28,7 +28,8 @@ def period_for(kind: str, day: datetime.date) -> str:
     return str(financial_year_of(day) - 1)
 
 
-def _governance_pack(period: str) -> tuple[bytes, str]:
+def _governance_pack(period: str, progress) -> tuple[bytes, str]:
+    progress(20, "Reading the pipeline, portfolio and risks")
     html = render_to_string(
         "reports/governance_pack_pdf.html",
         {
@@ -41,10 +42,12 @@ def _governance_pack(period: str) -> tuple[bytes, str]:
             "outside": list(risk_selectors.register(appetite="outside")[:100]),
         },
     )
+    progress(70, "Writing the PDF")
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"), "pdf"
 
 
-def _risk_report(period: str) -> tuple[bytes, str]:
+def _risk_report(period: str, progress) -> tuple[bytes, str]:
+    progress(30, "Reading the register")
     header = ["Reference", "Title", "Category", "Owner", "Residual score", "Level",
               "Outside appetite", "Next review"]  # fmt: skip
 
@@ -72,11 +75,13 @@ def _risk_report(period: str) -> tuple[bytes, str]:
     ), "xlsx"
 
 
-def _annual_draft(period: str) -> tuple[bytes, str]:
+def _annual_draft(period: str, progress) -> tuple[bytes, str]:
+    progress(20, "Gathering the year's figures")
     year = int(period)
     # Rendered from an unsaved draft: a schedule reads the data and writes no report.
     report = AnnualReport(financial_year=year)
     figures = annual_report_data(year)
+    progress(60, "Writing the PDF")
     return pdf_bytes(report, figures, council_name=settings.COUNCIL_NAME), "pdf"
 
 
@@ -87,9 +92,10 @@ BUILDERS = {
 }
 
 
-def build(kind: str, period: str) -> tuple[bytes, str]:
-    """The report's content and file extension."""
-    return BUILDERS[ReportKind(kind)](period)
+def build(kind: str, period: str, progress=lambda percent, stage: None) -> tuple[bytes, str]:
+    """The report's content and file extension; `progress(percent, stage)` is told how
+    far it has got."""
+    return BUILDERS[ReportKind(kind)](period, progress)
 
 
 def title(kind: str, period: str) -> str:

@@ -167,13 +167,16 @@ class ReportRun(models.Model):
     )
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, for the page.")
+    stage = models.CharField(max_length=80, blank=True)
     file = models.FileField(upload_to=_run_path, blank=True, max_length=255)
     filename = models.CharField(max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    # Progress is display state, updated many times a run: not worth a history record.
+    history = HistoricalRecords(excluded_fields=["progress", "stage"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -153,8 +153,14 @@ def report_generate(*, run_id: int) -> bool:
         run.status = RunStatus.RUNNING
         run.attempts += 1
         save_with_history(run, user=None)
+
+    def report_progress(percent: int, stage: str) -> None:
+        # Its own short transaction, so the page shows it while the work goes on.
+        # A plain update: progress is display state, not part of the report's history.
+        ReportRun.objects.filter(pk=run_id).update(progress=percent, stage=stage)
+
     try:
-        content, extension = generation.build(run.kind, run.period)
+        content, extension = generation.build(run.kind, run.period, progress=report_progress)
     except Exception as error:
         with transaction.atomic():
             run = ReportRun.objects.select_for_update().get(pk=run_id)
@@ -168,6 +174,8 @@ def report_generate(*, run_id: int) -> bool:
         run.file.save(run.filename, ContentFile(content), save=False)
         run.sha256 = hashlib.sha256(content).hexdigest()
         run.status = RunStatus.DONE
+        run.progress = 100
+        run.stage = "Ready"
         run.finished_at = timezone.now()
         run.error = ""
         save_with_history(run, user=None)

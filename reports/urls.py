@@ -9,6 +9,11 @@ urlpatterns = [
     path("reports/archive/request/", views.ReportRequestView.as_view(), name="request"),
     path("reports/archive/<int:pk>/", views.ReportRunDetailView.as_view(), name="run-detail"),
     path(
+        "reports/archive/<int:pk>/status/",
+        views.ReportRunStatusView.as_view(),
+        name="run-status",
+    ),
+    path(
         "reports/archive/<int:pk>/download/",
         views.ReportRunDownloadView.as_view(),
         name="run-download",

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -192,6 +192,23 @@ class ReportRunDetailView(RoleRequiredMixin, TemplateView):
             ReportRun.objects.select_related("requested_by"), pk=self.kwargs["pk"]
         )
         return super().get_context_data(run=run, **kwargs)
+
+
+class ReportRunStatusView(RoleRequiredMixin, View):
+    """How far a run has got, for the page's progress display."""
+
+    allowed_roles = READERS
+
+    def get(self, request, pk):
+        run = get_object_or_404(ReportRun, pk=pk)
+        return JsonResponse(
+            {
+                "status": run.status,
+                "status_label": run.get_status_display(),
+                "progress": run.progress,
+                "stage": run.stage,
+            }
+        )
 
 
 class ReportRunDownloadView(RoleRequiredMixin, View):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from common.models import OutboundEmail
 from ictstrategy.celery import app as celery_app
 from reports import services
-from reports.generation import period_for
+from reports.generation import build, period_for
 from reports.models import ReportRun, ScheduledReport
 from reports.tasks import run_scheduled_report
 
@@ -120,3 +120,24 @@ def test_head_of_ict_changes_a_schedule(head_of_ict, client_for):
     assert (cron.minute, cron.hour, cron.day_of_month) == ("30", "6", "2")
     assert schedule.is_active is False and schedule.periodic_task.enabled is False
     assert schedule.recipient_list() == ["pack@example.org"]
+
+
+def test_a_run_reports_its_progress_while_it_is_produced(
+    db, head_of_ict, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    run = services.report_request(kind="annual_draft", period="2025", requested_by=head_of_ict)
+    client = client_for(head_of_ict)
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "<progress" in page and 'for="report-progress"' in page
+    assert client.get(reverse("reports:run-status", args=[run.pk])).json() == {
+        "status": "pending", "status_label": "Waiting", "progress": 0, "stage": "",
+    }  # fmt: skip
+    reported = []
+    build("annual_draft", "2025", progress=lambda percent, stage: reported.append(percent))
+    assert reported == sorted(reported) and 0 < reported[0] < 100
+
+    services.report_generate(run_id=run.pk)
+    status = client.get(reverse("reports:run-status", args=[run.pk])).json()
+    assert (status["status"], status["progress"], status["stage"]) == ("done", 100, "Ready")
+    assert run.history.count() >= 1
