@@ -198,3 +198,12 @@ def kpi_measurement_record(
     row.recorded_by = user
     save_with_history(row, user=user)
     return row
+
+
+@transaction.atomic
+def kpi_measurements_import(*, user: User, rows: list[dict]) -> int:
+    """Record every row, or none: one bad row and nothing is saved."""
+    require_role(user, Role.HEAD_OF_ICT)
+    for row in rows:
+        kpi_measurement_record(user=user, **row)
+    return len(rows)

@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
@@ -14,6 +15,7 @@ from .forms import (
     ActionPlanItemForm,
     AttendanceForm,
     KPIForm,
+    KPIImportForm,
     MeasurementForm,
     MeetingForm,
     ObjectiveForm,
@@ -419,3 +421,18 @@ class KPITargetView(KPIMeasurementView):
 
 class KPIHistoryView(ObjectHistoryView):
     model = KPI
+
+
+class KPIImportView(ServiceFormView):
+    allowed_roles = HEAD_OF_ICT
+    template_name = "governance/kpi_import.html"
+
+    def get_form(self, form_class=None):
+        return KPIImportForm(**self.get_form_kwargs(), kpis=KPI.objects.all())
+
+    def perform(self, form):
+        count = services.kpi_measurements_import(user=self.request.user, rows=form.rows)
+        self.success_message = f"{count} value{'s' if count != 1 else ''} imported."
+
+    def get_success_url(self, result=None):
+        return reverse("governance:kpi-list")

@@ -231,6 +231,32 @@ def year_summary(financial_year: int) -> dict:
     )["total"]
     budget = Budget.objects.filter(financial_year=financial_year).first()
     projects = Project.objects.all()
+
+    def per_theme(queryset, path):
+        rows = queryset.values(f"{path}theme_links__theme__number").annotate(
+            n=Count("pk", distinct=True)
+        )
+        return {row[f"{path}theme_links__theme__number"]: row["n"] for row in rows}
+
+    approved = per_theme(Proposal.objects.filter(in_year, status__in=APPROVED_STATUSES), "")
+    delivering = per_theme(projects.filter(status=ProjectStatus.IN_DELIVERY), "proposal__")
+    closed = per_theme(projects.filter(closed_on__gte=start, closed_on__lte=end), "proposal__")
+    by_theme = {
+        number: {
+            "approved_in_year": approved.get(number, 0),
+            "in_delivery": delivering.get(number, 0),
+            "closed_in_year": closed.get(number, 0),
+        }
+        for number in sorted(n for n in {*approved, *delivering, *closed} if n is not None)
+    }
+    spent = ProgressUpdate.objects.filter(
+        pk__in=Subquery(
+            ProgressUpdate.objects.filter(project=OuterRef("project"))
+            .order_by("-reported_on", "-pk")
+            .values("pk")[:1]
+        ),
+        project__status=ProjectStatus.IN_DELIVERY,
+    ).aggregate(total=Sum("actual_spend_to_date"))["total"]
     return {
         "received": received,
         "decided": len(decided),
@@ -240,6 +266,8 @@ def year_summary(financial_year: int) -> dict:
         "approved_in_year": sum(1 for r in decided if r["status"] in APPROVED_STATUSES),
         "in_delivery": projects.filter(status=ProjectStatus.IN_DELIVERY).count(),
         "closed_in_year": projects.filter(closed_on__gte=start, closed_on__lte=end).count(),
+        "by_theme": by_theme,
+        "spend_to_date_in_delivery": spent or 0,
         "budget": budget.amount if budget else None,
         "planned_cost": years["cost"] or 0,
         "savings_planned": years["savings"] or 0,

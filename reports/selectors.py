@@ -51,8 +51,25 @@ def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
                 ["Closed in the year", projects["closed_in_year"]],
                 ["ICT budget (£)", projects["budget"]],
                 ["Planned cost of approved projects (£)", projects["planned_cost"]],
+                [
+                    "Spend to date on projects in delivery (£)",
+                    projects["spend_to_date_in_delivery"],
+                ],
                 ["Cashable savings planned (£)", projects["savings_planned"]],
                 ["Cashable savings realised (£)", projects["savings_realised"]],
+            ],
+        ),
+        (
+            "Projects by theme",
+            ["Theme", "Approved in the year", "In delivery", "Closed in the year"],
+            [
+                [
+                    f"Theme {number}",
+                    row["approved_in_year"],
+                    row["in_delivery"],
+                    row["closed_in_year"],
+                ]
+                for number, row in projects["by_theme"].items()
             ],
         ),
         (
@@ -107,6 +124,21 @@ def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
                     r["outside_appetite"],
                 ]
                 for r in risks["top"]
+            ],
+        ),
+        (
+            "Risk movement",
+            ["Measure", "Value"],
+            [
+                ["Open risks at year end", risks["open"]],
+                ["Outside appetite", len(risks["outside_appetite"])],
+                ["Residual score worse than at the start of the year", risks["worse"]],
+                ["Residual score better than at the start of the year", risks["better"]],
+                ["Residual score unchanged", risks["unchanged"]],
+                *[
+                    [f"Outside appetite: {r['reference']} {r['title']}", r["residual_score"]]
+                    for r in risks["outside_appetite"]
+                ],
             ],
         ),
     ]

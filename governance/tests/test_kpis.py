@@ -110,3 +110,48 @@ def test_kpi_pages_show_values_to_every_role(kpi, head_of_ict, officer, client_f
     page = client_for(officer).get(reverse("governance:kpi-list")).content.decode()
     assert kpi.name in page and "70" in page
     assert KPI.objects.count() == 1
+
+
+def _csv(text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("values.csv", text.encode(), content_type="text/csv")
+
+
+def test_values_import_from_csv(kpi, head_of_ict, client_for):
+    response = client_for(head_of_ict).post(
+        reverse("governance:kpi-import"),
+        {"file": _csv(
+            "kpi,period_end,value,note\n"
+            "service desk calls resolved at first contact,2026-06-30,70,Q1\n"
+            "Service desk calls resolved at first contact,30/09/2026,\"1,078\",\n"
+        )},
+    )  # fmt: skip
+    assert response.status_code == 302
+    values = list(kpi.measurements.values_list("period_end", "value"))
+    assert values == [(datetime.date(2026, 6, 30), D(70)), (datetime.date(2026, 9, 30), D(1078))]
+
+
+def test_a_bad_row_imports_nothing_and_says_which_row(kpi, head_of_ict, client_for):
+    response = client_for(head_of_ict).post(
+        reverse("governance:kpi-import"),
+        {"file": _csv(
+            "kpi,period_end,value\n"
+            "Service desk calls resolved at first contact,2026-06-30,70\n"
+            "No such KPI,2026-06-30,1\n"
+            "Service desk calls resolved at first contact,yesterday,1\n"
+            "Service desk calls resolved at first contact,2026-09-30,=cmd|calc\n"
+        )},
+    )  # fmt: skip
+    errors = response.context["form"].errors["file"]
+    assert "Row 3: there is no KPI called “No such KPI”" in errors
+    assert "Row 4: “yesterday” is not a date like 2027-03-31" in errors
+    assert "Row 5: “=cmd|calc” is not a number" in errors
+    assert not kpi.measurements.exists()
+
+
+def test_an_import_without_the_columns_is_refused(kpi, head_of_ict, client_for):
+    response = client_for(head_of_ict).post(
+        reverse("governance:kpi-import"), {"file": _csv("name,value\nx,1\n")}
+    )
+    assert "needs the columns" in response.context["form"].errors["file"][0]

@@ -22,6 +22,7 @@ ACCESS_CASES = [
     AccessCase("reports:request", lambda o: reverse("reports:request"), HEAD),
     AccessCase("reports:run-detail", _run_url("run-detail"), READERS),
     AccessCase("reports:run-download", _run_url("run-download"), READERS),
+    AccessCase("reports:run-status", _run_url("run-status"), READERS),
     AccessCase(
         "reports:schedule-update",
         lambda o: reverse("reports:schedule-update", args=[o.schedule.pk]),

@@ -14,7 +14,7 @@ from common.errors import WorkflowError
 from governance import services as governance_services
 from governance.tests.factories import BusinessUnitFactory
 from projects.choices import ProposalStatus
-from projects.models import BenefitRealised
+from projects.models import BenefitRealised, ProgressUpdate
 from projects.tests.factories import BudgetFactory, ProjectFactory, ProposalFactory
 from reports import services
 from reports.selectors import annual_report_figures
@@ -57,6 +57,13 @@ def year_of_data(head_of_ict, strategy):
     # 2026/27, so £20,000 planned. A's project realised £7,500.
     project = ProjectFactory(proposal=proposals["A"])
     BenefitRealised.objects.create(project=project, financial_year=FY, cashable_savings=7500)
+    # Spend to date is the latest update's figure, not the sum of updates: £30,000.
+    for day, spend in ((datetime.date(2026, 7, 1), 10000), (datetime.date(2026, 8, 1), 30000)):
+        ProgressUpdate.objects.create(
+            project=project, author=head_of_ict, reported_on=day, rag_overall="green",
+            rag_time="green", rag_cost="green", rag_scope="green", percent_complete=20,
+            narrative="On track", actual_spend_to_date=spend,
+        )  # fmt: skip
     BudgetFactory(financial_year=FY, amount=Decimal(150000))
     kpi = governance_services.kpi_save(
         user=head_of_ict,
@@ -92,6 +99,11 @@ def test_figures_by_hand(year_of_data, head_of_ict):
     assert projects["savings_planned"] == "20000.00"
     assert projects["savings_realised"] == "7500.00"
     assert projects["budget"] == "150000.00"
+    assert projects["spend_to_date_in_delivery"] == "30000.00"
+    # Every complete proposal serves theme 1: A and C approved, A in delivery.
+    assert projects["by_theme"] == {
+        "1": {"approved_in_year": 2, "in_delivery": 1, "closed_in_year": 0}
+    }
     (kpi,) = figures["kpis"]
     assert (kpi["latest"], kpi["target"], kpi["status"], kpi["trend"]) == (
         "82.00",
@@ -109,7 +121,15 @@ def test_xlsx_has_a_sheet_per_section_showing_the_figures(year_of_data, head_of_
         'attachment; filename="annual-report-2026-2027-v1-draft.xlsx"'
     )
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Themes", "Projects and spend", "Governance", "KPIs", "Risks"]
+    assert book.sheetnames == [
+        "Themes",
+        "Projects and spend",
+        "Projects by theme",
+        "Governance",
+        "KPIs",
+        "Risks",
+        "Risk movement",
+    ]
     governance = {
         row[0]: row[1] for row in book["Governance"].iter_rows(min_row=2, values_only=True)
     }
