@@ -265,3 +265,20 @@ class AppetiteForm(GDSFormMixin, forms.Form):
             },
             "categories": {c.value: data[f"category_{c.value}"] for c in RiskCategory},
         }
+
+
+class ReviewFrequencyForm(GDSFormMixin, forms.Form):
+    submit_label = "Save review frequencies"
+
+    def __init__(self, *args, days: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for level in reversed(Level):
+            self.fields[f"days_{level.value}"] = forms.IntegerField(
+                label=f"{level.label} risks: review every (days)",
+                min_value=1,
+                max_value=366,
+                initial=days.get(level.value),
+            )
+
+    def frequency_arguments(self) -> dict:
+        return {"days": {level.value: self.cleaned_data[f"days_{level.value}"] for level in Level}}

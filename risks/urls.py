@@ -14,6 +14,11 @@ urlpatterns = [
     path("risks/settings/", views.SettingsView.as_view(), name="settings"),
     path("risks/settings/matrix/", views.MatrixUpdateView.as_view(), name="matrix-update"),
     path("risks/settings/appetite/", views.AppetiteUpdateView.as_view(), name="appetite-update"),
+    path(
+        "risks/settings/review-frequency/",
+        views.ReviewFrequencyUpdateView.as_view(),
+        name="frequency-update",
+    ),
     path("risks/<int:pk>/", views.RiskDetailView.as_view(), name="risk-detail"),
     path("risks/<int:pk>/edit/", views.RiskUpdateView.as_view(), name="risk-update"),
     path("risks/<int:pk>/review/", views.RiskReviewView.as_view(), name="risk-review"),

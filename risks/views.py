@@ -15,7 +15,15 @@ from governance.selectors import strategy_current
 
 from . import selectors, services
 from .choices import Level, RiskCategory, RiskStatus
-from .forms import ActionForm, AppetiteForm, CloseForm, MatrixForm, ReviewForm, RiskForm
+from .forms import (
+    ActionForm,
+    AppetiteForm,
+    CloseForm,
+    MatrixForm,
+    ReviewForm,
+    ReviewFrequencyForm,
+    RiskForm,
+)
 from .models import AppetiteThreshold, CategoryAppetite, Risk, RiskAction
 from .rating import LEVEL_ORDER
 
@@ -350,7 +358,10 @@ class SettingsView(RoleRequiredMixin, TemplateView):
             thresholds=AppetiteThreshold.objects.all(),
             appetites=CategoryAppetite.objects.all(),
             tolerated=selectors.tolerated_scores(),
-            frequencies=selectors.review_days_by_level(),
+            frequencies=[
+                (Level(level).label, days)
+                for level, days in selectors.review_days_by_level().items()
+            ],
             **kwargs,
         )
 
@@ -392,3 +403,18 @@ class AppetiteUpdateView(ServiceFormView):
 class RiskHistoryView(ObjectHistoryView):
     allowed_roles = VIEWERS
     model = Risk
+
+
+class ReviewFrequencyUpdateView(ServiceFormView):
+    allowed_roles = HEAD
+    template_name = "risks/frequency_form.html"
+    success_message = "Review frequencies saved. They apply from each risk's next review."
+
+    def get_form(self, form_class=None):
+        return ReviewFrequencyForm(**self.get_form_kwargs(), days=selectors.review_days_by_level())
+
+    def perform(self, form):
+        services.review_frequency_update(user=self.request.user, **form.frequency_arguments())
+
+    def get_success_url(self, result=None):
+        return reverse("risks:settings")

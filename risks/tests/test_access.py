@@ -25,6 +25,7 @@ ACCESS_CASES = [
     AccessCase("risks:settings", _url("settings"), VIEWERS),
     AccessCase("risks:matrix-update", _url("matrix-update"), HEAD),
     AccessCase("risks:appetite-update", _url("appetite-update"), HEAD),
+    AccessCase("risks:frequency-update", _url("frequency-update"), HEAD),
     AccessCase("risks:risk-detail", _url("risk-detail", "risk"), VIEWERS),
     AccessCase("risks:risk-history", _url("risk-history", "risk"), VIEWERS),
     AccessCase("risks:risk-update", _url("risk-update", "risk"), HEAD),

@@ -104,3 +104,30 @@ def test_bad_risk_input_is_refused_at_the_field(head_of_ict, client_for, risk_ow
     errors = response.context["form"].errors
     assert {"title", "category", "inherent_likelihood", "review_every_days", "cause"} <= set(errors)
     assert not Risk.objects.exists()
+
+
+def test_head_of_ict_changes_review_frequencies_and_reviews_follow_them(
+    head_of_ict, client_for, risk_owner
+):
+    client = client_for(head_of_ict)
+    response = client.post(
+        reverse("risks:frequency-update"),
+        {"days_very_high": "14", "days_high": "45", "days_medium": "90", "days_low": "400"},
+    )
+    assert response.status_code == 200
+    assert "days_low" in response.context["form"].errors  # over a year is refused
+    client.post(
+        reverse("risks:frequency-update"),
+        {"days_very_high": "14", "days_high": "45", "days_medium": "90", "days_low": "180"},
+    )
+    page = client.get(reverse("risks:settings")).content.decode()
+    assert "Very high risks: every 14 days" in page
+    risk = RiskFactory(owner=risk_owner)
+    client.post(
+        reverse("risks:risk-review", args=[risk.pk]),
+        {"reviewed_on_0": str(datetime.date.today().day), "reviewed_on_1": str(datetime.date.today().month),
+         "reviewed_on_2": str(datetime.date.today().year), "residual_likelihood": "5",
+         "residual_impact": "5", "note": "Worse"},
+    )  # fmt: skip
+    risk.refresh_from_db()
+    assert risk.next_review_date == datetime.date.today() + datetime.timedelta(days=14)
