@@ -19,6 +19,7 @@ class Slot(StrEnum):
     HOME = "home"
     MEETING_AGENDA = "meeting agenda"
     THEME = "theme"
+    OBJECTIVE = "objective"
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,7 @@ class ObjectiveDetailView(RoleRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             action_items=selectors.action_items_with_context().filter(objective=self.object),
+            sections=sections_for(Slot.OBJECTIVE, user=self.request.user, objective=self.object),
             **kwargs,
         )
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from common.forms import GDSDateField, GDSFormMixin
 from common.fy import financial_year_choices, financial_year_label, financial_year_of
 from common.uploads import DocumentField
-from governance.models import CorporateObjective, Principle
+from governance.models import CorporateObjective, Objective, Principle
 from governance.selectors import portal_users
 
 from .choices import Outcome, ProposalStatus
@@ -48,6 +48,12 @@ class ProposalForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Which corporate objectives does it serve?",
+    )
+    objectives = forms.ModelMultipleChoiceField(
+        queryset=Objective.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which objectives of the action plan does it deliver? (optional)",
     )
     principles = forms.ModelMultipleChoiceField(
         queryset=Principle.objects.none(),
@@ -108,6 +114,9 @@ class ProposalForm(forms.ModelForm):
         self.fields["themes"].choices = [(t.pk, f"Theme {t.number}: {t.title}") for t in theme_list]
         self.initial["themes"] = list(links)
         self.fields["principles"].queryset = proposal.strategy.principles.all()
+        self.fields["objectives"].queryset = Objective.objects.filter(
+            theme__strategy=proposal.strategy
+        ).select_related("theme")
         self.fields["project_manager"].queryset = portal_users()
         self.fields["personal_data"].choices = self.fields["personal_data"].choices[1:]
         self.fields["security_impact"].choices = self.fields["security_impact"].choices[1:]
@@ -171,6 +180,7 @@ class ProposalForm(forms.ModelForm):
                 "case_for_change",
                 Field.checkboxes("themes"),
                 *self.how_fields,
+                Field.checkboxes("objectives"),
                 Field.checkboxes("corporate_objectives"),
                 Field.checkboxes("principles"),
                 "is_statutory",
@@ -247,6 +257,7 @@ class ProposalForm(forms.ModelForm):
             "fields": {k: v for k, v in data.items() if k in self.Meta.fields},
             "corporate_objectives": data["corporate_objectives"],
             "principles": data["principles"],
+            "objectives": data["objectives"],
             "themes": themes,
             "years": years,
             "answer": answer,

@@ -11,7 +11,15 @@ from simple_history.models import HistoricalRecords
 
 from common.fy import financial_year_label
 from governance.choices import RAG
-from governance.models import BusinessUnit, CorporateObjective, Meeting, Principle, Strategy, Theme
+from governance.models import (
+    BusinessUnit,
+    CorporateObjective,
+    Meeting,
+    Objective,
+    Principle,
+    Strategy,
+    Theme,
+)
 
 from .choices import (
     Outcome,
@@ -48,6 +56,9 @@ class Proposal(models.Model):
         CorporateObjective, blank=True, related_name="proposals"
     )
     principles = models.ManyToManyField(Principle, blank=True, related_name="proposals")
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="proposals", verbose_name="objectives it delivers"
+    )
     is_statutory = models.BooleanField("statutory or mandatory", default=False)
     statutory_basis = models.TextField(blank=True)
 
@@ -91,7 +102,7 @@ class Proposal(models.Model):
     revisit_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[corporate_objectives, principles])
+    history = HistoricalRecords(m2m_fields=[corporate_objectives, principles, objectives])
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -69,6 +69,16 @@ def _theme_work(*, user, theme):
     return {"proposals": list(proposals[:50])}
 
 
+def _objective_work(*, user, objective):
+    proposals = (
+        selectors.with_scores(selectors.proposals_visible_to(user).filter(objectives=objective))
+        .select_related("business_unit")
+        .prefetch_related("project")
+        .order_by("status", "-updated_at")
+    )
+    return {"proposals": list(proposals[:50])}
+
+
 def register() -> None:
     slots.register(
         Slot.HOME,
@@ -136,6 +146,15 @@ def register() -> None:
             title="Proposals and projects serving this theme",
             template="projects/theme_section.html",
             context=_theme_work,
+            order=10,
+        ),
+    )
+    slots.register(
+        Slot.OBJECTIVE,
+        Section(
+            title="Proposals and projects delivering this objective",
+            template="projects/theme_section.html",
+            context=_objective_work,
             order=10,
         ),
     )

@@ -24,7 +24,7 @@ from common.roles import GOVERNANCE_GROUP, Role, roles_of
 from common.services import save_with_history
 from common.uploads import safe_display_name, storage_name
 from governance import selectors as governance_selectors
-from governance.models import CorporateObjective, Meeting, Principle, User
+from governance.models import CorporateObjective, Meeting, Objective, Principle, User
 
 from . import completeness, selectors
 from .choices import (
@@ -156,6 +156,7 @@ def proposal_save_draft(
     fields: Mapping[str, Any],
     corporate_objectives: Iterable[CorporateObjective] | None = None,
     principles: Iterable[Principle] | None = None,
+    objectives: Iterable[Objective] | None = None,
     themes: Mapping[int, str] | None = None,
     years: Mapping[int, Mapping[str, Decimal]] | None = None,
 ) -> Proposal:
@@ -181,6 +182,10 @@ def proposal_save_draft(
         proposal.corporate_objectives.set(corporate_objectives)
     if principles is not None:
         proposal.principles.set(principles)
+    if objectives is not None:
+        if any(o.theme.strategy_id != proposal.strategy_id for o in objectives):
+            raise ValidationError({"objectives": "Choose objectives of the proposal's strategy."})
+        proposal.objectives.set(objectives)
     if themes is not None:
         _replace_themes(proposal, themes, user=user)
     if years is not None:

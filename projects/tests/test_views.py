@@ -384,3 +384,21 @@ def test_portfolio_recommends_within_budget_and_explains(head_of_ict, member, cl
     big_row = next(r for r in rows if "Big</a>" in r)
     assert ">Out<" in big_row
     assert all(">In<" in next(r for r in rows if f"{t}</a>" in r) for t in ("Small A", "Small B"))
+
+
+def test_the_golden_thread_runs_from_objective_to_proposal(draft, officer, head_of_ict, client_for):
+    from governance.tests.factories import ObjectiveFactory
+
+    objective = ObjectiveFactory(theme=draft.strategy.themes.get(number=2), title="Online first")
+    response = client_for(officer).post(
+        reverse("projects:proposal-edit", args=[draft.pk]),
+        {**_form_data(draft, objectives=[str(objective.pk)]), "submit_case": "1"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert list(draft.objectives.all()) == [objective]
+    proposal_page = client_for(head_of_ict).get(draft.get_absolute_url()).content.decode()
+    assert f"Objective {objective.reference}: Online first" in proposal_page
+    objective_page = client_for(head_of_ict).get(objective.get_absolute_url()).content.decode()
+    assert "Proposals and projects delivering this objective" in objective_page
+    assert draft.title in objective_page
