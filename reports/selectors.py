@@ -147,23 +147,22 @@ def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
 def report_charts(figures: dict) -> list[dict]:
     """The report's charts; the tables beside them hold the same numbers."""
     charts = [
-        {
-            "title": "Action-plan items completed, by theme",
-            "svg": bar_chart(
-                chart_id="chart-themes",
-                title="Action-plan items completed, by theme",
-                bars=[
-                    (f"Theme {t['number']}", t["by_status"]["Completed"]) for t in figures["themes"]
-                ],
-            ),
-        },
-        {
-            "title": "Proposals decided in the year, by outcome",
-            "svg": bar_chart(
-                chart_id="chart-outcomes",
-                title="Proposals decided in the year, by outcome",
-                bars=list(figures["projects"]["outcomes"].items()),
-            ),
-        },
+        (
+            "chart-themes",
+            "Action-plan items completed, by theme",
+            [(f"Theme {t['number']}", t["by_status"]["Completed"]) for t in figures["themes"]],
+        ),
+        (
+            "chart-outcomes",
+            "Proposals decided in the year, by outcome",
+            list(figures["projects"]["outcomes"].items()),
+        ),
     ]
-    return charts
+    # A chart with nothing to show would be an empty picture: say so in words instead.
+    return [
+        {
+            "title": title,
+            "svg": bar_chart(chart_id=chart_id, title=title, bars=bars) if bars else None,
+        }
+        for chart_id, title, bars in charts
+    ]

@@ -218,3 +218,10 @@ def test_charts_have_text_alternatives_stating_every_value(year_of_data, head_of
     page = client_for(head_of_ict).get(report.get_absolute_url()).content.decode()
     assert 'aria-labelledby="chart-outcomes-title chart-outcomes-desc"' in page
     assert "<figcaption" in page
+
+
+def test_a_chart_with_nothing_to_show_says_so_in_words(head_of_ict, client_for, strategy):
+    report = services.annual_report_draft(user=head_of_ict, financial_year=FY)
+    page = client_for(head_of_ict).get(report.get_absolute_url()).content.decode()
+    assert "Proposals decided in the year, by outcome: nothing to show for this year." in page
+    assert 'aria-labelledby="chart-outcomes-title' not in page
