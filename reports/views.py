@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -216,7 +216,12 @@ class ReportRunDownloadView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         run = get_object_or_404(ReportRun, pk=pk, status=RunStatus.DONE)
-        return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
+        try:
+            handle = run.file.open("rb")
+        except FileNotFoundError as error:
+            # The archive row outlived its file (a restore without media): say not found.
+            raise Http404("This report's file is no longer stored.") from error
+        return FileResponse(handle, as_attachment=True, filename=run.filename)
 
 
 class ScheduleUpdateView(ServiceFormView):

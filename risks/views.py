@@ -25,7 +25,6 @@ from .forms import (
     RiskForm,
 )
 from .models import AppetiteThreshold, CategoryAppetite, Risk, RiskAction
-from .rating import LEVEL_ORDER
 
 VIEWERS = selectors.REGISTER_ROLES
 HEAD = frozenset({Role.HEAD_OF_ICT})
@@ -312,8 +311,6 @@ class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
             grids=grids,
             likelihood_labels=[(n, matrix.label("likelihood", n)) for n in range(1, 6)],
             movement=movement,
-            base_query=f"status={filters['status'] or ''}",
-            levels=[(level.value, level.label) for level in LEVEL_ORDER],
             **kwargs,
         )
 

@@ -141,3 +141,15 @@ def test_a_run_reports_its_progress_while_it_is_produced(
     status = client.get(reverse("reports:run-status", args=[run.pk])).json()
     assert (status["status"], status["progress"], status["stage"]) == ("done", 100, "Ready")
     assert run.history.count() >= 1
+
+
+def test_a_run_whose_file_is_gone_is_not_found_not_an_error(
+    db, head_of_ict, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    run = services.report_request(kind="risk_report", period="2026-Q2", requested_by=head_of_ict)
+    services.report_generate(run_id=run.pk)
+    run.refresh_from_db()
+    run.file.storage.delete(run.file.name)
+    response = client_for(head_of_ict).get(reverse("reports:run-download", args=[run.pk]))
+    assert response.status_code == 404
