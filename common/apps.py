@@ -9,6 +9,7 @@ class CommonConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import security  # noqa: F401 - connects the security log's receivers
         from .roles import ensure_role_groups
 
         # After every migrate, and after each flush between transactional tests, the

@@ -42,11 +42,20 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh browser tab. The test fails if the Content-Security-Policy blocked
+    anything on any page it visited: Chromium reports each blocked script, style or
+    image on the console."""
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    blocked = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and blocked.append(message.text),
+    )
     yield page
     context.close()
+    assert not blocked, "The Content-Security-Policy blocked:\n" + "\n".join(blocked)
 
 
 @pytest.fixture

@@ -41,6 +41,26 @@ def test_wrong_password_is_shown_in_an_error_summary(page, live_server, demo, ax
     axe.check(page)
 
 
+def test_the_browser_refuses_script_injected_into_a_page(browser, live_server, db):
+    # Its own tab: the `page` fixture fails a test on any blocked script, and here a
+    # blocked script is the point.
+    context = browser.new_context()
+    tab = context.new_page()
+    blocked = []
+    tab.on("console", lambda message: blocked.append(message.text))
+    tab.goto(f"{live_server.url}/sign-in/")
+    # What a stored cross-site-scripting flaw would write into the page.
+    tab.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.hit=1\">');"
+        "const s = document.createElement('script'); s.textContent = 'window.hit = 2';"
+        "document.body.append(s);"
+    )
+    tab.wait_for_timeout(200)
+    assert tab.evaluate("window.hit") is None
+    assert any("Content Security Policy" in text for text in blocked)
+    context.close()
+
+
 @pytest.mark.parametrize("username", list(ROLE_HOME_PANELS))
 def test_each_demo_role_signs_in_sees_its_home_page_and_the_strategy(
     username, page, live_server, demo, axe

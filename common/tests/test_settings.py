@@ -39,3 +39,19 @@ def test_production_refuses_to_start_without_required_settings(missing):
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_sends_hsts_and_only_secure_cookies():
+    script = (
+        "from django.test import Client; "
+        "r = Client().get('/admin/', secure=True, HTTP_HOST='ict.example.gov.uk'); "
+        "print(r['Strict-Transport-Security']); "
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE)"
+    )
+    result = _manage("shell", "-c", script, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    hsts, cookies = result.stdout.strip().splitlines()[-2:]
+    assert hsts == "max-age=31536000; includeSubDomains; preload"
+    assert cookies == "True True True Lax"

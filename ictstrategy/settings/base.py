@@ -5,9 +5,11 @@ differs. Defaults here are the embedded ones `make run` uses: SQLite, and a Cele
 on the local filesystem, so the portal runs on a fresh machine with no server installed.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "django_celery_results",
+    "axes",
     "common",
     "governance",
     "projects",
@@ -45,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.security.RefusalLogMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -53,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "common.middleware.NoStoreForSignedInMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ictstrategy.urls"
@@ -104,6 +111,41 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed sign-ins for one username from one address lock that pair out for 15
+# minutes; then it may try again. Not a permanent lock, and other addresses are not
+# affected, so an attacker cannot lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "common.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "common.security.client_ip"
+# How many proxies in front of the portal append to X-Forwarded-For (0: none, the
+# client connects directly). Set it to the real number, or addresses can be forged.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Scripts and styles come only from the portal's own static files: no inline script,
+# no inline style, no other origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Signed-in sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60
@@ -195,6 +237,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Sign-ins, failures, lock-outs and refusals: see common/security.py.
+        "ictstrategy.security": {"level": "INFO"},
+        "axes": {"level": "ERROR"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -1,0 +1,93 @@
+"""The security log: every sign-in, failed sign-in, lock-out, sign-out and refusal (403).
+
+Records go to the `ictstrategy.security` logger, one line each, with the user or the
+username tried and the client's address; never a password. Operators ship the log with
+the rest of the server's output.
+"""
+
+import logging
+
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.shortcuts import render
+
+log = logging.getLogger("ictstrategy.security")
+
+
+def client_ip(request):
+    """The client's address. Behind TRUSTED_PROXY_COUNT proxies that each append to
+    X-Forwarded-For, it is that many entries from the right; anything further left was
+    written by the client and cannot be trusted."""
+    if request is None:
+        return ""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The page a locked-out sign-in gets (429): why, and when to try again."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    context = {
+        "username": username,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+def _who(request):
+    user = getattr(request, "user", None)
+    return user.get_username() if user is not None and user.is_authenticated else "anonymous"
+
+
+@receiver(user_logged_in)
+def _signed_in(sender, request, user, **kwargs):
+    log.info("sign-in succeeded user=%s ip=%s", user.get_username(), client_ip(request))
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    # Django has already masked the password in `credentials`; only the username is used.
+    log.warning(
+        "sign-in failed username=%r ip=%s", credentials.get("username", ""), client_ip(request)
+    )
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    log.warning("sign-in locked out username=%r ip=%s", username, ip_address)
+
+
+@receiver(user_logged_out)
+def _signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        log.info("signed out user=%s ip=%s", user.get_username(), client_ip(request))
+
+
+class RefusalLogMiddleware:
+    """Logs every 403, whichever layer refused: a role check, an object outside the
+    user's scope, or a missing CSRF token."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            log.warning(
+                "access refused user=%s ip=%s %s %s",
+                _who(request),
+                client_ip(request),
+                request.method,
+                request.path,
+            )
+        return response
