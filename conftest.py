@@ -4,6 +4,7 @@ tests have), the strategy catalogue, and a signed-in client per user."""
 import pytest
 from django.test import Client
 
+from common import audit_guard
 from common.roles import Role
 from governance.catalogue import catalogue_load
 from governance.tests.factories import BusinessUnitFactory, UserFactory
@@ -79,3 +80,17 @@ def client_for():
         return client
 
     return make
+
+
+def pytest_configure(config):
+    audit_guard.install()
+
+
+@pytest.fixture(autouse=True)
+def _no_write_skips_the_history():
+    """Fails the test if the code it ran wrote to an audited model without history, or
+    wrote history that does not name the user who acted."""
+    audit_guard.take_violations()
+    yield
+    violations = audit_guard.take_violations()
+    assert not violations, "Writes that bypass the history:\n" + "\n".join(violations)

@@ -13,6 +13,13 @@ def save_with_history(obj, *, user, exclude: Iterable[str] = ()) -> None:
     obj.save()
 
 
+def save_by_system(obj) -> None:
+    """Save something the portal does on its own, on a schedule: its history names no
+    user, on purpose. The caller builds `obj` from trusted values."""
+    obj._history_user = None
+    obj.save()
+
+
 def after_migrate(model, ensure: Callable[[], None]):
     """A post_migrate receiver that runs `ensure` (which creates an app's reference
     data) once `model`'s table exists. post_migrate fires for every app whatever was

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule
@@ -116,20 +116,31 @@ def report_request(
     """Record the request first, then queue its production after commit. Asking again
     for a report and period that exists returns it (re-queued only if it had failed)."""
     with transaction.atomic():
-        run, created = ReportRun.objects.select_for_update().get_or_create(
-            kind=kind,
-            period=period,
-            defaults={"requested_by": requested_by, "schedule": schedule},
-        )
-        if not created and run.status == RunStatus.FAILED:
+        run = ReportRun.objects.select_for_update().filter(kind=kind, period=period).first()
+        if run is None:
+            run = _run_create(
+                kind=kind, period=period, requested_by=requested_by, schedule=schedule
+            )
+        elif run.status == RunStatus.FAILED:
             run.status = RunStatus.PENDING
             run.attempts = 0
             run.error = ""
             save_with_history(run, user=requested_by)
-        elif created:
-            run._history_user = requested_by
         if run.status == RunStatus.PENDING:
             transaction.on_commit(lambda: _queue(run.pk))
+    return run
+
+
+def _run_create(*, kind, period, requested_by, schedule) -> ReportRun:
+    """A new run, its history naming who asked (no one, for a schedule). If someone
+    asked for the same report and period a moment ago, theirs is the run."""
+    run = ReportRun(kind=kind, period=period, requested_by=requested_by, schedule=schedule)
+    run._history_user = requested_by
+    try:
+        with transaction.atomic():
+            run.save()
+    except IntegrityError:
+        return ReportRun.objects.select_for_update().get(kind=kind, period=period)
     return run
 
 

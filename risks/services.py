@@ -15,7 +15,7 @@ from common.emails import email_queue
 from common.errors import WorkflowError
 from common.permissions import require_role
 from common.roles import Role, has_role
-from common.services import save_with_history
+from common.services import save_by_system, save_with_history
 from governance import selectors as governance_selectors
 from governance.models import User
 
@@ -347,7 +347,7 @@ def _send_once(*, recipient: User, kind: str, period: datetime.date, subject: st
         return 0
     try:
         with transaction.atomic():
-            ReminderLog.objects.create(recipient=recipient, kind=kind, period=period)
+            save_by_system(ReminderLog(recipient=recipient, kind=kind, period=period))
             email_queue(to=recipient.email, subject=subject, body=body)
     except IntegrityError:
         return 0  # already sent for this period
