@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("health/", views.HealthView.as_view(), name="health"),
     path("system/tasks/", views.BackgroundTasksView.as_view(), name="background-tasks"),
     path("system/test-email/", views.SendTestEmailView.as_view(), name="send-test-email"),
 ]

@@ -1,9 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 from django_celery_results.models import TaskResult
 
@@ -11,6 +14,7 @@ from .emails import email_queue
 from .errors import WorkflowError
 from .exports import csv_response
 from .forms import add_service_errors
+from .health import health_report
 from .history import history_entries
 from .models import OutboundEmail
 from .permissions import RoleRequiredMixin
@@ -49,6 +53,18 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
 class AccessibilityStatementView(TemplateView):
     template_name = "common/accessibility.html"
+
+
+@method_decorator(never_cache, name="dispatch")
+class HealthView(View):
+    """For load balancers and monitoring: 200 when every check passes, 503 when any
+    fails. Open to anonymous requests, since probes do not sign in."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request):
+        report = health_report()
+        return JsonResponse(report.as_json(), status=200 if report.ok else 503)
 
 
 class BackgroundTasksView(RoleRequiredMixin, TemplateView):

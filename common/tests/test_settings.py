@@ -55,3 +55,15 @@ def test_production_sends_hsts_and_only_secure_cookies():
     hsts, cookies = result.stdout.strip().splitlines()[-2:]
     assert hsts == "max-age=31536000; includeSubDomains; preload"
     assert cookies == "True True True Lax"
+
+
+def test_production_redirects_plain_http_except_the_health_probe():
+    script = (
+        "from django.test import Client; c = Client(HTTP_HOST='ict.example.gov.uk'); "
+        "print(c.get('/sign-in/').status_code, c.get('/health/').status_code)"
+    )
+    result = _manage("shell", "-c", script, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    sign_in, health = result.stdout.strip().splitlines()[-1].split()
+    assert sign_in == "301"
+    assert health in {"200", "503"}  # answered, whatever the state of this machine

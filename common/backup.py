@@ -1,0 +1,276 @@
+"""Back up and restore the portal's data: the database and the uploaded files.
+
+One `.tar.gz` archive holds both, since neither is any use without the other:
+
+    manifest.json      format version, when it was made, the database engine
+    database.dump      PostgreSQL: `pg_dump --format=custom`
+    database.sqlite3   SQLite: a copy made with sqlite3's online backup API
+    media/...          every file under MEDIA_ROOT (attachments, produced reports)
+
+The database is dumped before the files are copied. An upload stores its file before
+its row, so every row in the dump finds its file in the archive; a file uploaded in
+between is merely an extra one that nothing refers to.
+
+The archive holds personal data, so it is written readable by its owner only, under a
+temporary name renamed into place once complete: a failed backup never leaves a
+plausible-looking archive behind.
+
+A restore unpacks and checks the whole archive before it replaces anything, then
+replaces the database (pg_restore in one transaction, or sqlite3's backup API: all of
+it or none) and then the files.
+"""
+
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import zlib
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ARCHIVE_FORMAT = 1
+MANIFEST = "manifest.json"
+MEDIA = "media"
+DATABASE_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
+# A restore unpacks into a folder of this name inside MEDIA_ROOT, so the files are
+# moved into place by renames on the same filesystem, however large they are.
+STAGING_PREFIX = ".restoring-"
+
+# libpq's environment variables for the connection options Django passes through to
+# it. The other OPTIONS (isolation_level, pool...) are Django's own.
+LIBPQ_OPTIONS = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "sslcrl": "PGSSLCRL",
+    "passfile": "PGPASSFILE",
+    "service": "PGSERVICE",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "options": "PGOPTIONS",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+}
+
+
+class BackupError(Exception):
+    """A backup or restore that could not be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    engine: str
+    media_files: int
+
+
+def engine_of(database: dict) -> str:
+    """The engine's family, "postgresql" or "sqlite", from a DATABASES entry."""
+    engine = database["ENGINE"]
+    if engine.endswith((".postgresql", ".postgis")):
+        return "postgresql"
+    if engine.endswith((".sqlite3", ".spatialite")):
+        return "sqlite"
+    raise BackupError(f"Backups support PostgreSQL and SQLite, not {engine}.")
+
+
+# ------------------------------------------------------------------------- backup
+
+
+def backup_create(*, database: dict, media_root: Path, path: Path) -> BackupResult:
+    """Write the database and every file under `media_root` to one archive at `path`."""
+    engine = engine_of(database)
+    media_root, path = media_root.resolve(), path.resolve()
+    if path.is_relative_to(media_root):
+        raise BackupError("Write the archive outside MEDIA_ROOT, or it would back itself up.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with tempfile.TemporaryDirectory(prefix="portal-backup-") as workdir:
+            dump = Path(workdir) / DATABASE_FILES[engine]
+            _dump_database(database, engine, dump)
+            manifest = {
+                "format": ARCHIVE_FORMAT,
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "engine": engine,
+                "database": dump.name,
+            }
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with (
+                os.fdopen(descriptor, "wb") as file,
+                tarfile.open(fileobj=file, mode="w:gz") as tar,
+            ):
+                _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
+                tar.add(dump, arcname=dump.name)
+                media_files = _add_media(tar, media_root)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return BackupResult(engine=engine, media_files=media_files)
+
+
+def _dump_database(database: dict, engine: str, into: Path) -> None:
+    if engine == "postgresql":
+        command, env = _postgres_tool("pg_dump", database)
+        _run([*command, "--format=custom", "--file", str(into)], env)
+    else:
+        if not Path(database["NAME"]).is_file():
+            raise BackupError(f"There is no SQLite database at {database['NAME']}.")
+        _sqlite_copy(database["NAME"], into)
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(datetime.now(UTC).timestamp())
+    info.mode = 0o600
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _add_media(tar: tarfile.TarFile, media_root: Path) -> int:
+    """Adds `media/` (empty when there is no media folder yet); returns the file count."""
+    if not media_root.is_dir():
+        info = tarfile.TarInfo(MEDIA)
+        info.type = tarfile.DIRTYPE
+        info.mode = 0o700
+        tar.addfile(info)
+        return 0
+    files = 0
+
+    def keep(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+        nonlocal files
+        # A restore interrupted by a kill leaves its unpacking folder behind.
+        if info.name.startswith(f"{MEDIA}/{STAGING_PREFIX}"):
+            return None
+        if info.isfile():
+            files += 1
+        return info
+
+    tar.add(media_root, arcname=MEDIA, filter=keep)
+    return files
+
+
+# ------------------------------------------------------------------------ restore
+
+
+def backup_restore(*, archive: Path, database: dict, media_root: Path) -> BackupResult:
+    """Replace the database and the files under `media_root` with the archive's."""
+    engine = engine_of(database)
+    media_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
+    try:
+        manifest = _unpack(archive, staging)
+        if manifest["engine"] != engine:
+            raise BackupError(
+                f"The archive holds a {manifest['engine']} database; "
+                f"it cannot be restored into {engine}."
+            )
+        _restore_database(database, engine, staging / manifest["database"])
+        media_files = _replace_media(media_root, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BackupResult(engine=engine, media_files=media_files)
+
+
+def _unpack(archive: Path, into: Path) -> dict:
+    """Unpack the archive, refusing anything but what a backup writes; the tar `data`
+    filter refuses absolute paths, `..`, links out of the folder and device files."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            # Reads the archive to its end, so a truncated or corrupt one fails here.
+            names = tar.getnames()
+            expected = {MANIFEST, MEDIA, *DATABASE_FILES.values()}
+            strays = [n for n in names if n not in expected and not n.startswith(f"{MEDIA}/")]
+            if strays or MANIFEST not in names:
+                raise BackupError(f"{archive} is not a portal backup archive.")
+            tar.extractall(into, filter="data")
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        raise BackupError(f"{archive} cannot be unpacked: {exc}") from exc
+    try:
+        manifest = json.loads((into / MANIFEST).read_text())
+    except ValueError as exc:
+        raise BackupError(f"{archive} has an unreadable manifest: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != ARCHIVE_FORMAT:
+        raise BackupError(f"{archive} is not in backup format {ARCHIVE_FORMAT}.")
+    if DATABASE_FILES.get(manifest.get("engine")) != manifest.get("database"):
+        raise BackupError(f"{archive} has an unknown database engine.")
+    if not (into / manifest["database"]).is_file():
+        raise BackupError(f"{archive} has no database in it.")
+    return manifest
+
+
+def _restore_database(database: dict, engine: str, dump: Path) -> None:
+    if engine == "postgresql":
+        command, env = _postgres_tool("pg_restore", database)
+        restore = ["--clean", "--if-exists", "--no-owner", "--single-transaction"]
+        _run([*command, *restore, str(dump)], env)
+    else:
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_copy(dump, database["NAME"])
+
+
+def _replace_media(media_root: Path, staging: Path) -> int:
+    for entry in media_root.iterdir():
+        if entry == staging:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    restored = staging / MEDIA
+    if not restored.is_dir():
+        return 0
+    files = sum(1 for path in restored.rglob("*") if path.is_file())
+    for entry in restored.iterdir():
+        entry.rename(media_root / entry.name)
+    return files
+
+
+# ---------------------------------------------------------------- database tools
+
+
+def _postgres_tool(tool: str, database: dict) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment for pg_dump or pg_restore. The password goes in
+    the environment, never on the command line, where any user of the server could
+    read it in the process list."""
+    executable = shutil.which(tool)
+    if executable is None:
+        raise BackupError(f"{tool} is not installed (Debian: apt-get install postgresql-client).")
+    # Never prompt for a password: under cron there is nobody to answer.
+    command = [executable, "--no-password"]
+    if database.get("HOST"):
+        command += ["--host", str(database["HOST"])]
+    if database.get("PORT"):
+        command += ["--port", str(database["PORT"])]
+    if database.get("USER"):
+        command += ["--username", str(database["USER"])]
+    command += ["--dbname", str(database["NAME"])]
+    env = dict(os.environ)
+    if database.get("PASSWORD"):
+        env["PGPASSWORD"] = str(database["PASSWORD"])
+    options = database.get("OPTIONS") or {}
+    env.update({var: str(options[opt]) for opt, var in LIBPQ_OPTIONS.items() if opt in options})
+    return command, env
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    # A list with no shell: the settings' connection details and paths chosen here.
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if finished.returncode != 0:
+        tool = Path(command[0]).name
+        raise BackupError(f"{tool} failed (exit {finished.returncode}): {finished.stderr.strip()}")
+
+
+def _sqlite_copy(source: Path | str, target: Path | str) -> None:
+    """Copy a live SQLite database consistently, page by page (sqlite3's backup API),
+    even while the portal writes to it."""
+    with (
+        closing(sqlite3.connect(source, timeout=20)) as src,
+        closing(sqlite3.connect(target, timeout=20)) as dst,
+    ):
+        src.backup(dst)
