@@ -41,6 +41,18 @@ def test_wrong_password_is_shown_in_an_error_summary(page, live_server, demo, ax
     axe.check(page)
 
 
+def test_five_wrong_passwords_pause_sign_in_with_a_page_that_says_why(page, live_server, demo, axe):
+    for attempt in range(5):
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("Username").fill("officer")
+        page.get_by_label("Password").fill(f"not-the-password-{attempt}")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in paused for 15 minutes")
+    expect(page.get_by_text("You can try again in 15 minutes.")).to_be_visible()
+    axe.check(page)
+
+
 def test_the_browser_refuses_script_injected_into_a_page(browser, live_server, db):
     # Its own tab: the `page` fixture fails a test on any blocked script, and here a
     # blocked script is the point.
