@@ -27,7 +27,7 @@ class GDSDateField(DateInputField):
             return None
         try:
             value = datetime.date(day=int(day), month=int(month), year=int(year))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # OverflowError: a 40-digit year
             raise ValidationError(
                 "Enter a real date, for example 31 3 2027", code="invalid"
             ) from error

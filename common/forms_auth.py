@@ -1,6 +1,7 @@
 """The sign-in and password forms, in the GOV.UK Design System's look."""
 
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 
 from .forms import GDSFormMixin
 
@@ -12,6 +13,11 @@ class SignInForm(GDSFormMixin, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        # AuthenticationForm sets the username's max_length after building the field, so
+        # it is never checked; a longer name would reach the sign-in throttle's records
+        # (255 characters at most) and fail there.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class PasswordChangeGDSForm(GDSFormMixin, PasswordChangeForm):

@@ -182,6 +182,8 @@ class KPIImportForm(GDSFormMixin, forms.Form):
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise forms.ValidationError("The selected file must be a CSV file in UTF-8") from error
+        if "\x00" in text:  # no text file holds a NUL, and PostgreSQL cannot store one
+            raise forms.ValidationError("The selected file must be a CSV file in UTF-8")
         rows, errors = kpis.parse_measurements_csv(text, self.known)
         if errors:
             raise forms.ValidationError(errors[:20])

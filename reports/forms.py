@@ -1,5 +1,5 @@
-import re
 
+from celery.schedules import crontab_parser
 from django import forms
 
 from common.forms import GDSFormMixin
@@ -56,9 +56,20 @@ class ScheduleForm(GDSFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        limits = {"minute": 59, "hour": 23, "day_of_month": 31, "month_of_year": 12}
-        for field, top in limits.items():
+        # Celery's own parser, set up as its crontab sets it up: what it refuses, beat
+        # would silently never run.
+        parsers = {
+            "minute": (crontab_parser(60), "0 to 59"),
+            "hour": (crontab_parser(24), "0 to 23"),
+            "day_of_month": (crontab_parser(31, 1), "1 to 31"),
+            "month_of_year": (crontab_parser(12, 1), "1 to 12"),
+        }
+        for field, (parser, numbers) in parsers.items():
             value = data.get(field)
-            if value and any(int(n) > top for n in re.findall(r"[0-9]+", value.split("/")[0])):
-                self.add_error(field, f"Use numbers up to {top}")
+            if not value:
+                continue
+            try:
+                parser.parse(value)
+            except ValueError:
+                self.add_error(field, f"Use numbers from {numbers}, or *, with steps above 0")
         return data

@@ -80,6 +80,13 @@ def test_a_successful_sign_in_clears_earlier_failures(officer):
         assert _sign_in(client, officer.username, "wrong-password-123").status_code == 200
 
 
+def test_an_overlong_username_is_refused_at_the_field_not_recorded(db):
+    response = _sign_in(Client(), "x" * 300, "wrong-password-123")
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.context["form"].errors["username"][0]
+    assert not AccessAttempt.objects.exists()
+
+
 # Passwords: twelve characters at least, common ones refused, no composition rules.
 
 

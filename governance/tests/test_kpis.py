@@ -155,3 +155,12 @@ def test_an_import_without_the_columns_is_refused(kpi, head_of_ict, client_for):
         reverse("governance:kpi-import"), {"file": _csv("name,value\nx,1\n")}
     )
     assert "needs the columns" in response.context["form"].errors["file"][0]
+
+
+def test_an_import_with_a_nul_character_is_refused(kpi, head_of_ict, client_for):
+    response = client_for(head_of_ict).post(
+        reverse("governance:kpi-import"),
+        {"file": _csv(f"kpi,period_end,value,note\n{kpi.name},2026-06-30,70,Q\x001\n")},
+    )
+    assert "must be a CSV file in UTF-8" in response.context["form"].errors["file"][0]
+    assert not kpi.measurements.exists()

@@ -60,6 +60,7 @@ def test_editing_an_action_item_in_the_portal_leaves_history_with_the_editors_na
         ({"progress": "-1"}, "progress", "greater than or equal to 0"),
         ({"progress": "lots"}, "progress", "Enter a whole number"),
         ({"due_date_0": "31", "due_date_1": "2"}, "due_date", "Enter a real date"),
+        ({"due_date_2": str(10**40)}, "due_date", "Enter a real date"),
         ({"due_date_1": "March"}, "due_date", "Enter a valid month"),
         ({"status": "finished"}, "status", "Select a valid choice"),
         ({"status": "completed", "progress": "80"}, "progress", "completed item must be at 100%"),

@@ -93,6 +93,8 @@ def test_a_request_made_while_the_worker_is_stopped_is_produced_when_it_starts(
         ({"hour": "25"}, "hour"),
         ({"minute": "every"}, "minute"),
         ({"month_of_year": "13"}, "month_of_year"),
+        ({"minute": "*/0"}, "minute"),  # Celery cannot run a step of 0
+        ({"day_of_month": "0"}, "day_of_month"),
         ({"recipients": "head@example.org\nnot an address"}, "recipients"),
     ],
 )
