@@ -1,0 +1,309 @@
+"""Serve the portal with gunicorn on large data and measure its main pages.
+
+    manage.py bench --proposals 10000 --risks 3000 --years 5
+
+Generates the data first unless it is already there (see generate_large_data: it writes
+into the configured database, so point DATABASE_URL at a scratch PostgreSQL database).
+Then starts gunicorn with the production settings on a loopback port, signs in as a
+person in each role through the sign-in form, and requests each main page and a bare
+Django page in turn, the same number of times, after a warm-up. Prints each page's p50
+and p95 latency, its p95 as a multiple of the bare page's, and its query count; then
+times the annual report. Exits with status 1 if a page misses the bar in QUALITY.md.
+"""
+
+import contextlib
+import datetime
+import http.cookiejar
+import os
+import platform
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from common import largedata
+from common.fy import financial_year_of
+from governance.models import User
+from governance.selectors import strategy_current
+from projects.choices import ProposalStatus
+from projects.models import Proposal
+from reports.assembly import annual_report_data
+from reports.documents import pdf_bytes
+from reports.models import AnnualReport
+from reports.services import annual_report_draft
+
+BARE_PAGE_URL = "/bench/bare/"  # served by ictstrategy.bench, the benchmark's URLconf
+P95_LIMIT_MS = 300
+RATIO_LIMIT = 3.0
+GUNICORN_WORKERS = 2  # one per core on the reference machine
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str  # a key of common.largedata.BENCH_USERS
+    url: str
+
+
+def main_pages():
+    """The pages the benchmark measures, on generated data, after the bare page: each
+    role's home and the pages people spend their time on. Starts last year's annual
+    report draft if there is no report for that year yet."""
+    head = User.objects.get(username=largedata.BENCH_USERS["headofict"])
+    proposal = (
+        Proposal.objects.filter(status=ProposalStatus.APPROVED)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    current_strategy = strategy_current()
+    last_year = financial_year_of(timezone.localdate()) - 1
+    report = AnnualReport.objects.filter(financial_year=last_year).first()
+    if report is None:
+        report = annual_report_draft(user=head, financial_year=last_year)
+    return [
+        Page("Bare Django page", "headofict", BARE_PAGE_URL),
+        *[Page("Home", role, reverse("home")) for role in largedata.BENCH_USERS],
+        Page("Proposals", "headofict", reverse("projects:proposal-list")),
+        Page("Proposals (own unit)", "officer", reverse("projects:proposal-list")),
+        Page("Proposal", "headofict", proposal.get_absolute_url()),
+        Page("Portfolio", "member", reverse("projects:portfolio")),
+        Page("Projects", "headofict", reverse("projects:project-list")),
+        Page("Risk register", "headofict", reverse("risks:risk-list")),
+        Page("Risk heat map", "headofict", reverse("risks:heat-map")),
+        Page("KPIs", "headofict", reverse("governance:kpi-list")),
+        Page("Strategy", "officer", current_strategy.get_absolute_url()),
+        Page("Annual report", "headofict", report.get_absolute_url()),
+        Page("Report archive", "headofict", reverse("reports:archive")),
+    ]
+
+
+@dataclass(frozen=True)
+class Result:
+    page: Page
+    p50: float
+    p95: float
+    queries: set[int]  # more than one where a page remembers work (a cache miss costs more)
+
+
+def _percentile(samples, fraction):
+    """Nearest-rank percentile of the samples."""
+    ordered = sorted(samples)
+    rank = max(1, round(fraction * len(ordered) + 0.5))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _queries(counts):
+    return " to ".join(str(n) for n in sorted({min(counts), max(counts)}))
+
+
+class Browser:
+    """One signed-in person: a cookie jar and the sign-in form."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def get(self, path):
+        with self.opener.open(self.base_url + path, timeout=60) as response:
+            body = response.read()
+            return response.status, response.headers, body
+
+    def sign_in(self, username, password):
+        _, _, body = self.get(reverse("login"))
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        data = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token.decode(), "username": username, "password": password}
+        ).encode()
+        request = urllib.request.Request(
+            self.base_url + reverse("login"), data=data, headers={"Referer": self.base_url}
+        )
+        with self.opener.open(request, timeout=60) as response:
+            response.read()
+        if not any(cookie.name == "sessionid" for cookie in self.cookies):
+            raise CommandError(f"Could not sign in as {username}.")
+
+
+class Command(BaseCommand):
+    help = "Measure the main pages' latency on large data, served by gunicorn."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--proposals", type=int, default=10000)
+        parser.add_argument("--risks", type=int, default=3000)
+        parser.add_argument("--years", type=int, default=5)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--requests", type=int, default=40, help="Timed requests per page.")
+        parser.add_argument(
+            "--warmup", type=int, default=5, help="Untimed requests per page first."
+        )
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
+        self._ensure_data(options)
+        pages = main_pages()
+        port = _free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        with self._gunicorn(port):
+            browsers = self._sign_in_everyone(base_url)
+            results = [self._measure(browsers, page, options) for page in pages]
+        self._print_machine()
+        ok = self._print_table(results)
+        self._time_annual_report()
+        if not ok:
+            raise CommandError(
+                f"A page missed the bar: p95 within {P95_LIMIT_MS} ms and "
+                f"{RATIO_LIMIT:g}x the bare page."
+            )
+
+    # Data and pages
+
+    def _ensure_data(self, options):
+        if largedata.is_generated():
+            self.stdout.write("Using the data already generated in this database.")
+            return
+        started = time.perf_counter()
+        call_command(
+            "generate_large_data",
+            proposals=options["proposals"],
+            risks=options["risks"],
+            years=options["years"],
+            seed=options["seed"],
+            stdout=self.stdout,
+        )
+        self.stdout.write(f"Generated the data in {time.perf_counter() - started:.0f} s")
+
+    # The server
+
+    @contextlib.contextmanager
+    def _gunicorn(self, port):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "ictstrategy.settings.bench",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        }
+        command = [
+            sys.executable, "-m", "gunicorn", "ictstrategy.wsgi",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(GUNICORN_WORKERS),
+            "--log-level", "warning",
+        ]  # fmt: skip
+        server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603 - fixed arguments
+        try:
+            self._wait_until_up(port, server)
+            yield
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    def _wait_until_up(self, port, server):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise CommandError("gunicorn stopped while starting; see its output above.")
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{BARE_PAGE_URL}", timeout=5)
+                return
+            time.sleep(0.2)
+        raise CommandError("gunicorn did not answer within a minute.")
+
+    def _sign_in_everyone(self, base_url):
+        browsers = {}
+        for role, username in largedata.BENCH_USERS.items():
+            browser = Browser(base_url)
+            browser.sign_in(username, largedata.BENCH_PASSWORD)
+            browsers[role] = browser
+        return browsers
+
+    # Measuring
+
+    def _measure(self, browsers, page, options):
+        browser = browsers[page.role]
+        for _ in range(options["warmup"]):
+            browser.get(page.url)
+        samples, queries = [], set()
+        for _ in range(options["requests"]):
+            started = time.perf_counter()
+            status, headers, _ = browser.get(page.url)
+            samples.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                raise CommandError(f"{page.name} as {page.role} answered {status}.")
+            queries.add(int(headers["X-Bench-Queries"]))
+        return Result(page, statistics.median(samples), _percentile(samples, 0.95), queries)
+
+    def _print_machine(self):
+        cpu = "unknown CPU"
+        with contextlib.suppress(OSError):
+            for line in open("/proc/cpuinfo").read().splitlines():  # noqa: SIM115
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            postgres = cursor.fetchone()[0]
+        self.stdout.write("")
+        self.stdout.write(
+            f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+            f"PostgreSQL {postgres}, gunicorn with {GUNICORN_WORKERS} sync workers; "
+            f"{datetime.date.today().isoformat()}"
+        )
+        self.stdout.write(
+            f"Data: {Proposal.objects.count():,} proposals, "
+            f"{largedata.risk_count():,} risks, {largedata.years_of_history()} years"
+        )
+
+    def _print_table(self, results):
+        bare = results[0]
+        ok = True
+        self.stdout.write("")
+        self.stdout.write(
+            f"{'Page':<24} {'As':<10} {'p50 ms':>8} {'p95 ms':>8} {'x bare':>7} {'queries':>10}"
+        )
+        for result in results:
+            ratio = result.p95 / bare.p95
+            within = result.p95 <= P95_LIMIT_MS and ratio <= RATIO_LIMIT
+            ok = ok and within
+            self.stdout.write(
+                f"{result.page.name:<24} {result.page.role:<10} {result.p50:>8.1f} "
+                f"{result.p95:>8.1f} {ratio:>7.2f} {_queries(result.queries):>10}"
+                + ("" if within else "  MISSES THE BAR")
+            )
+        self.stdout.write("")
+        verdict = "All pages" if ok else "Not every page"
+        self.stdout.write(
+            f"{verdict} within {P95_LIMIT_MS} ms p95 and {RATIO_LIMIT:g}x the bare page."
+        )
+        return ok
+
+    def _time_annual_report(self):
+        year = financial_year_of(timezone.localdate()) - 1
+        started = time.perf_counter()
+        figures = annual_report_data(year)
+        assembled = time.perf_counter() - started
+        started = time.perf_counter()
+        pdf = pdf_bytes(AnnualReport(financial_year=year), figures, council_name="Benchmark")
+        rendered = time.perf_counter() - started
+        self.stdout.write(
+            f"Annual report {year}/{(year + 1) % 100:02d}: figures {assembled:.2f} s, "
+            f"PDF {rendered:.2f} s ({len(pdf):,} bytes), total {assembled + rendered:.2f} s "
+            "(target: under 10 s)"
+        )

@@ -1,0 +1,21 @@
+"""Settings for `make bench`: production's, served by gunicorn over plain HTTP on the
+loopback address, with the bare comparison page and a query count on each response."""
+
+from .production import *  # noqa: F403
+from .production import MIDDLEWARE
+
+# The benchmark talks HTTP to 127.0.0.1; there is no TLS proxy in front.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# No static files are fetched; the manifest from collectstatic is not needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ROOT_URLCONF = "ictstrategy.bench"
+# No static files are served either (whitenoise would warn that none were collected).
+MIDDLEWARE = [
+    "ictstrategy.bench.QueryCountMiddleware",
+    *(name for name in MIDDLEWARE if not name.startswith("whitenoise.")),
+]
