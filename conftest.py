@@ -2,6 +2,7 @@
 tests have), the strategy catalogue, and a signed-in client per user."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from common import audit_guard
@@ -80,6 +81,13 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing remembered: a rolled-back test's database ids are
+    used again by the next, so what it cached must not be found."""
+    cache.clear()
 
 
 def pytest_configure(config):

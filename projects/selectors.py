@@ -1,8 +1,11 @@
 """Reads of proposals and projects, narrowed to what each user may see."""
 
 import datetime
+import hashlib
 import statistics
+from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -24,6 +27,7 @@ from django.utils import timezone
 
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
 
+from . import prioritisation
 from .choices import (
     APPROVED_STATUSES,
     AWAITING_DECISION,
@@ -42,6 +46,9 @@ from .models import (
 )
 
 UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
+# A day: the key already changes with any score, cost or budget; this only lets
+# answers nobody asks for again drop out.
+RECOMMENDATION_CACHE = 24 * 60 * 60
 OVERSIGHT_ROLES = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
 
 
@@ -63,8 +70,8 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
 
 def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Annotate each proposal's mean weighted score, spread and number of scores, and
-    its total cost and savings, without multiplying rows (costs come by subquery)."""
-    scored = Q(assessments__conflict_declared=False)
+    its total cost and savings. Each is a subquery, not a join: rows are not multiplied,
+    a count ignores them, and PostgreSQL works them out only for the rows a page shows."""
     money = DecimalField(max_digits=14, decimal_places=2)
 
     def year_total(expression):
@@ -76,11 +83,20 @@ def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
         )
         return Coalesce(Subquery(totals, output_field=money), Value(0), output_field=money)
 
+    def scores(aggregate):
+        values = (
+            Assessment.objects.filter(proposal=OuterRef("pk"), conflict_declared=False)
+            .values("proposal")
+            .annotate(value=aggregate)
+            .values("value")
+        )
+        return Subquery(values)
+
     return proposals.annotate(
-        score=Avg("assessments__weighted_score", filter=scored),
-        score_low=Min("assessments__weighted_score", filter=scored),
-        score_high=Max("assessments__weighted_score", filter=scored),
-        score_count=Count("assessments", filter=scored),
+        score=scores(Avg("weighted_score")),
+        score_low=scores(Min("weighted_score")),
+        score_high=scores(Max("weighted_score")),
+        score_count=Coalesce(scores(Count("pk")), Value(0)),
         total_cost=year_total(F("capital_cost") + F("revenue_cost")),
         total_savings=year_total(F("cashable_savings")),
     )
@@ -109,8 +125,9 @@ def portfolio(
     status: str | None = None,
     year: int | None = None,
 ) -> QuerySet[Proposal]:
-    """Proposals awaiting decision and approved ones, best score first."""
-    proposals = Proposal.objects.filter(status__in=AWAITING_DECISION | APPROVED_STATUSES)
+    """Proposals awaiting a decision, best score first. Approved ones are decided: they
+    count against the budget (approved_costs_by_year) and are listed as projects."""
+    proposals = Proposal.objects.filter(status__in=AWAITING_DECISION)
     if theme:
         proposals = proposals.filter(theme_links__theme_id=theme)
     if unit:
@@ -183,6 +200,25 @@ def projects_needing_update(*, manager=None) -> QuerySet[Project]:
         projects = projects.filter(project_manager=manager)
     return projects.select_related("proposal__business_unit", "project_manager").order_by(
         F("last_update_on").asc(nulls_first=True), "pk"
+    )
+
+
+def recommendation(
+    candidates: list[prioritisation.Candidate], room: dict[int, Decimal]
+) -> prioritisation.Recommendation:
+    """The recommended set, remembered for the same candidates and budget room: the
+    search is exact but can take seconds, and its answer depends only on these inputs."""
+    inputs = repr(
+        (
+            sorted(
+                (c.key, c.label, c.score, sorted(c.costs.items()), c.statutory) for c in candidates
+            ),
+            sorted(room.items()),
+        )
+    )
+    key = "portfolio-recommendation:" + hashlib.sha256(inputs.encode()).hexdigest()
+    return cache.get_or_set(
+        key, lambda: prioritisation.recommend(candidates, room), timeout=RECOMMENDATION_CACHE
     )
 
 

@@ -468,8 +468,8 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             rows.append([
                 rank, p.reference, p.title, p.business_unit, p.get_status_display(),
                 p.is_statutory, p.score, p.total_cost,
-                ("In" if choice.selected else "Out") if choice else "Approved",
-                choice.reason if choice else "Already committed",
+                "In" if choice.selected else "Out",
+                choice.reason,
             ])  # fmt: skip
         return header, rows
 
@@ -495,8 +495,7 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
         committed = selectors.approved_costs_by_year()
         # Approved projects may already overrun a year's budget: then nothing is left.
         room = {year: max(amount - committed.get(year, 0), 0) for year, amount in budgets.items()}
-        pending = [p for p in proposals if p.status in AWAITING_DECISION]
-        recommendation = prioritisation.recommend(
+        recommendation = selectors.recommendation(
             [
                 prioritisation.Candidate(
                     key=p.pk,
@@ -505,7 +504,7 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
                     costs={y.financial_year: y.total_cost for y in p.years.all()},
                     statutory=p.is_statutory,
                 )
-                for p in pending
+                for p in proposals
             ],
             room,
         )
@@ -541,11 +540,7 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             filters=filters,
             themes=Theme.objects.filter(strategy__status="approved").select_related("strategy"),
             units=BusinessUnit.objects.filter(is_active=True),
-            statuses=[
-                (s.value, s.label)
-                for s in ProposalStatus
-                if s in AWAITING_DECISION | APPROVED_STATUSES
-            ],
+            statuses=[(s.value, s.label) for s in ProposalStatus if s in AWAITING_DECISION],
             year_choices=years,
             **kwargs,
         )

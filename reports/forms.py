@@ -1,4 +1,3 @@
-
 from celery.schedules import crontab_parser
 from django import forms
 

@@ -6,6 +6,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -123,6 +124,28 @@ def with_score_a_quarter_ago(risks: QuerySet[Risk], *, today: datetime.date | No
         "-reviewed_on", "-pk"
     )
     return risks.annotate(score_then=Subquery(earlier.values("residual_score")[:1]))
+
+
+MOVERS_LISTED = 10
+
+
+def movement(risks: QuerySet[Risk], *, today: datetime.date | None = None) -> dict:
+    """How many of the risks' residual scores went up, down or stayed since a quarter
+    ago, and the ones that moved most each way (MOVERS_LISTED at most), each with
+    `score_then`. Risks raised since are not compared."""
+    compared = with_score_a_quarter_ago(risks, today=today).filter(score_then__isnull=False)
+    worse, better = Q(residual_score__gt=F("score_then")), Q(residual_score__lt=F("score_then"))
+    counts = compared.aggregate(
+        up=Count("pk", filter=worse),
+        down=Count("pk", filter=better),
+        same=Count("pk", filter=Q(residual_score=F("score_then"))),
+    )
+    change = F("residual_score") - F("score_then")
+    return {
+        **counts,
+        "worse": list(compared.filter(worse).order_by(change.desc(), "pk")[:MOVERS_LISTED]),
+        "better": list(compared.filter(better).order_by(change.asc(), "pk")[:MOVERS_LISTED]),
+    }
 
 
 def reviews_overdue(today: datetime.date | None = None) -> QuerySet[Risk]:

@@ -301,16 +301,11 @@ class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
                 for impact in range(5, 0, -1)
             ]
             grids.append({"rating": rating, "title": title, "rows": rows})
-        moved = list(selectors.with_score_a_quarter_ago(risks).filter(score_then__isnull=False))
-        movement = {
-            "up": [r for r in moved if r.residual_score > r.score_then],
-            "down": [r for r in moved if r.residual_score < r.score_then],
-            "same": sum(1 for r in moved if r.residual_score == r.score_then),
-        }
         return super().get_context_data(
             grids=grids,
             likelihood_labels=[(n, matrix.label("likelihood", n)) for n in range(1, 6)],
-            movement=movement,
+            movement=selectors.movement(risks),
+            movers_listed=selectors.MOVERS_LISTED,
             **kwargs,
         )
 

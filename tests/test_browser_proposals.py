@@ -201,7 +201,7 @@ def test_a_proposal_from_first_draft_to_a_project_in_delivery(as_user, live_serv
     axe.check(officer)
     assert ProgressUpdate.objects.get(project__proposal=proposal).percent_complete == 10
 
-    # The portfolio shows it all to the Head of ICT.
-    menu_link(head, "Portfolio").click()
+    # The Head of ICT sees the approved project among the projects.
+    menu_link(head, "Projects").click()
     expect(head.get_by_role("link", name=re.compile(re.escape(title)))).to_be_visible()
     axe.check(head)

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.roles import Role
+from governance.tests.factories import UserFactory
 from projects.choices import ProposalStatus
 from projects.models import Attachment, Budget, ProgressUpdate, Proposal
 from projects.tests.factories import BudgetFactory, ProjectFactory, ProposalFactory
@@ -402,3 +404,48 @@ def test_the_golden_thread_runs_from_objective_to_proposal(draft, officer, head_
     objective_page = client_for(head_of_ict).get(objective.get_absolute_url()).content.decode()
     assert "Proposals and projects delivering this objective" in objective_page
     assert draft.title in objective_page
+
+
+def test_portfolio_ranks_what_awaits_a_decision_and_counts_approved_spend_in_the_budget(
+    head_of_ict, member, client_for, housing
+):
+    from projects import services
+    from projects.models import Criterion
+
+    Budget.objects.create(financial_year=2026, amount=Decimal(100000))
+    ProposalFactory(
+        business_unit=housing, complete=True, status="approved", costs={2026: 60000},
+        title="Already approved",
+    )  # fmt: skip
+    first = ProposalFactory(
+        business_unit=housing, complete=True, status="in_assessment", costs={2026: 30000},
+        title="Cheaper",
+    )  # fmt: skip
+    second = ProposalFactory(
+        business_unit=housing, complete=True, status="in_assessment", costs={2026: 30000},
+        title="Dearer",
+    )  # fmt: skip
+    criteria = list(Criterion.objects.all())
+    services.assessment_submit(
+        proposal=first, user=member, ratings={c.pk: (4, "") for c in criteria}
+    )
+    services.assessment_submit(
+        proposal=second, user=member, ratings={c.pk: (3, "") for c in criteria}
+    )
+    client = client_for(head_of_ict)
+    page = client.get(reverse("projects:portfolio")).content.decode()
+    assert "Already approved" not in page
+    assert "£60,000" in page  # approved spend counts against the year's budget
+    rows = page.split("<tr")
+    # £40,000 left after approvals: only one of the two fits, the better scored.
+    assert ">In<" in next(r for r in rows if "Cheaper</a>" in r)
+    assert ">Out<" in next(r for r in rows if "Dearer</a>" in r)
+
+    # The recommendation is remembered, but a new score is a new question.
+    chair = UserFactory(roles=[Role.CHAIR])
+    services.assessment_submit(
+        proposal=first, user=chair, ratings={c.pk: (1, "") for c in criteria}
+    )
+    rows = client.get(reverse("projects:portfolio")).content.decode().split("<tr")
+    assert ">In<" in next(r for r in rows if "Dearer</a>" in r)
+    assert ">Out<" in next(r for r in rows if "Cheaper</a>" in r)

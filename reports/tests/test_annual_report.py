@@ -167,6 +167,22 @@ def test_a_final_report_keeps_its_figures_when_the_data_changes(year_of_data, he
     assert annual_report_figures(draft)["projects"]["decided"] == 5
 
 
+def test_a_drafts_figures_follow_every_change_to_the_data(year_of_data, head_of_ict):
+    draft = services.annual_report_draft(user=head_of_ict, financial_year=FY)
+    assert annual_report_figures(draft)["projects"]["decided"] == 4
+    assert annual_report_figures(draft)["projects"]["decided"] == 4  # remembered
+
+    decided = ProposalFactory(
+        status=ProposalStatus.APPROVED,
+        complete=True,
+        submitted_at=_at(datetime.date(2026, 12, 1)),
+        decided_at=_at(datetime.date(2026, 12, 5)),
+    )
+    assert annual_report_figures(draft)["projects"]["decided"] == 5
+    decided.delete()
+    assert annual_report_figures(draft)["projects"]["decided"] == 4
+
+
 def test_pdf_and_word_show_the_figures_and_every_file_has_its_checksum(
     year_of_data, head_of_ict, client_for
 ):
