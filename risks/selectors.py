@@ -6,7 +6,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -132,19 +131,25 @@ MOVERS_LISTED = 10
 def movement(risks: QuerySet[Risk], *, today: datetime.date | None = None) -> dict:
     """How many of the risks' residual scores went up, down or stayed since a quarter
     ago, and the ones that moved most each way (MOVERS_LISTED at most), each with
-    `score_then`. Risks raised since are not compared."""
-    compared = with_score_a_quarter_ago(risks, today=today).filter(score_then__isnull=False)
-    worse, better = Q(residual_score__gt=F("score_then")), Q(residual_score__lt=F("score_then"))
-    counts = compared.aggregate(
-        up=Count("pk", filter=worse),
-        down=Count("pk", filter=better),
-        same=Count("pk", filter=Q(residual_score=F("score_then"))),
+    `score_then`. Risks raised since are not compared. Two queries: the scores of all
+    compared risks (numbers only), then the few risks listed."""
+    scores = (
+        with_score_a_quarter_ago(risks, today=today)
+        .filter(score_then__isnull=False)
+        .values_list("pk", "residual_score", "score_then")
     )
-    change = F("residual_score") - F("score_then")
+    changes = [(now - then, pk) for pk, now, then in scores]
+    worse = [pk for _, pk in sorted((-c, pk) for c, pk in changes if c > 0)][:MOVERS_LISTED]
+    better = [pk for _, pk in sorted((c, pk) for c, pk in changes if c < 0)][:MOVERS_LISTED]
+    listed = with_score_a_quarter_ago(
+        Risk.objects.filter(pk__in=worse + better), today=today
+    ).in_bulk()
     return {
-        **counts,
-        "worse": list(compared.filter(worse).order_by(change.desc(), "pk")[:MOVERS_LISTED]),
-        "better": list(compared.filter(better).order_by(change.asc(), "pk")[:MOVERS_LISTED]),
+        "up": sum(1 for c, _ in changes if c > 0),
+        "down": sum(1 for c, _ in changes if c < 0),
+        "same": sum(1 for c, _ in changes if c == 0),
+        "worse": [listed[pk] for pk in worse],
+        "better": [listed[pk] for pk in better],
     }
 
 

@@ -131,3 +131,23 @@ def test_head_of_ict_changes_review_frequencies_and_reviews_follow_them(
     )  # fmt: skip
     risk.refresh_from_db()
     assert risk.next_review_date == datetime.date.today() + datetime.timedelta(days=14)
+
+
+def test_heat_map_lists_the_ten_risks_that_rose_most(head_of_ict, client_for, risk_owner):
+    quarter_ago = datetime.date.today() - datetime.timedelta(days=120)
+    for rise in range(12):
+        risk = RiskFactory(
+            owner=risk_owner, residual_likelihood=5, residual_impact=5, title=f"Rose by {rise}"
+        )
+        RiskReview.objects.create(
+            risk=risk, kind="raised", reviewer=risk_owner, reviewed_on=quarter_ago,
+            matrix=risk.matrix, residual_likelihood=1, residual_impact=1,
+            residual_score=25 - rise - 1, residual_level="high", outside_appetite=False,
+            next_review_date=datetime.date.today(),
+        )  # fmt: skip
+    page = client_for(head_of_ict).get(reverse("risks:heat-map")).content.decode()
+    assert "12 up, 0 down" in page
+    assert "Worse: the 10 that rose most" in page
+    listed = [f"Rose by {rise}</a>" in page for rise in range(12)]
+    assert listed == [False] * 2 + [True] * 10  # the two smallest rises are left out
+    assert page.index("Rose by 11</a>") < page.index("Rose by 2</a>")
