@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from common.history import change_stamp
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
 
 from . import prioritisation
@@ -49,6 +50,7 @@ UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
 # A day: the key already changes with any score, cost or budget; this only lets
 # answers nobody asks for again drop out.
 RECOMMENDATION_CACHE = 24 * 60 * 60
+RECOMMENDATION_FIGURES = ("total_score", "spend", "budgets", "over_budget_years")
 OVERSIGHT_ROLES = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
 
 
@@ -217,13 +219,32 @@ def recommendation(
         )
     )
     key = "portfolio-recommendation:" + hashlib.sha256(inputs.encode()).hexdigest()
-    return cache.get_or_set(
-        key, lambda: prioritisation.recommend(candidates, room), timeout=RECOMMENDATION_CACHE
+    remembered = cache.get(key)
+    if remembered is None:
+        answer = prioritisation.recommend(candidates, room)
+        # Only the answer is kept, not the candidates it was given: those are at hand,
+        # and unpickling them again would cost as much as the page.
+        remembered = (
+            [(choice.candidate.key, choice.selected, choice.reason) for choice in answer.choices],
+            {field: getattr(answer, field) for field in RECOMMENDATION_FIGURES},
+        )
+        cache.set(key, remembered, timeout=RECOMMENDATION_CACHE)
+    choices, figures = remembered
+    by_key = {candidate.key: candidate for candidate in candidates}
+    return prioritisation.Recommendation(
+        choices=[prioritisation.Choice(by_key[k], selected, why) for k, selected, why in choices],
+        **figures,
     )
 
 
 def approved_costs_by_year() -> dict[int, object]:
-    """What approved proposals already commit, per financial year."""
+    """What approved proposals already commit, per financial year: a sum over every
+    approved proposal, so remembered until the data changes (never stale)."""
+    key = f"approved-costs-by-year:{change_stamp()}"
+    return cache.get_or_set(key, _approved_costs_by_year, timeout=RECOMMENDATION_CACHE)
+
+
+def _approved_costs_by_year() -> dict[int, object]:
     rows = (
         ProposalYear.objects.filter(proposal__status__in=APPROVED_STATUSES)
         .values("financial_year")

@@ -44,6 +44,9 @@ PROPOSAL_VIEWERS = OVERSIGHT | {Role.OFFICER}
 HEAD = frozenset({Role.HEAD_OF_ICT})
 CHAIR = frozenset({Role.CHAIR})
 PAGE_SIZE = 25
+# The whole ranking is worked out (ranks and running totals run across pages); a page
+# shows this many of it.
+PORTFOLIO_PAGE_SIZE = 50
 
 
 class ProposalMixin:
@@ -463,10 +466,10 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
         header = ["Rank", "Reference", "Title", "Business unit", "Status", "Statutory",
                   "Score", "Total cost", "Recommended", "Reason"]  # fmt: skip
         rows = []
-        for rank, row in enumerate(context["rows"], start=1):
+        for row in context["rows"]:
             p, choice = row["proposal"], row["choice"]
             rows.append([
-                rank, p.reference, p.title, p.business_unit, p.get_status_display(),
+                row["rank"], p.reference, p.title, p.business_unit, p.get_status_display(),
                 p.is_statutory, p.score, p.total_cost,
                 "In" if choice.selected else "Out",
                 choice.reason,
@@ -523,11 +526,12 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             if row["budget"] is not None:
                 row["left"] = row["budget"] - row["committed"] - row["recommended"]
         rows, running = [], {}
-        for proposal in proposals:
+        for rank, proposal in enumerate(proposals, start=1):
             for y in proposal.years.all():
                 running[y.financial_year] = running.get(y.financial_year, 0) + y.total_cost
             rows.append(
                 {
+                    "rank": rank,
                     "proposal": proposal,
                     "choice": reasons.get(proposal.pk),
                     "cumulative": running.get(filters["year"]) if filters["year"] else None,
@@ -535,6 +539,7 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             )
         return super().get_context_data(
             rows=rows,
+            page=Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(self.request.GET.get("page")),
             summary=summary,
             recommendation=recommendation,
             filters=filters,

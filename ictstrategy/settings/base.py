@@ -101,6 +101,11 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# What pages remember (a draft report's figures, the portfolio's recommendation), keyed
+# so that it is never stale. In memory per process by default; in production point it at
+# Redis (redis://host:6379/1) so gunicorn's workers share it.
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "governance.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

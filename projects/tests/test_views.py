@@ -449,3 +449,16 @@ def test_portfolio_ranks_what_awaits_a_decision_and_counts_approved_spend_in_the
     rows = client.get(reverse("projects:portfolio")).content.decode().split("<tr")
     assert ">In<" in next(r for r in rows if "Dearer</a>" in r)
     assert ">Out<" in next(r for r in rows if "Cheaper</a>" in r)
+
+
+def test_portfolio_pages_its_ranking_and_the_csv_has_all_of_it(head_of_ict, client_for, housing):
+    for i in range(53):
+        ProposalFactory(business_unit=housing, status="submitted", title=f"Pipeline {i:02d}")
+    client = client_for(head_of_ict)
+    first = client.get(reverse("projects:portfolio")).content.decode()
+    second = client.get(reverse("projects:portfolio") + "?page=2").content.decode()
+    assert first.count("Pipeline ") == 50 and second.count("Pipeline ") == 3
+    assert "Page 1 of 2" in first
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">51</td>' in second
+    csv = client.get(reverse("projects:portfolio") + "?format=csv").content.decode()
+    assert csv.count("Pipeline ") == 53
