@@ -109,6 +109,8 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["status", "business_unit"], name="proposal_status_unit"),
             models.Index(fields=["business_unit", "-created_at"], name="proposal_unit_created"),
+            # The proposal list: the most recently changed first, a page at a time.
+            models.Index(fields=["-updated_at", "-id"], name="proposal_recent"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -472,7 +474,11 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-pk"]
-        indexes = [models.Index(fields=["status", "last_update_on"], name="project_status_update")]
+        indexes = [
+            models.Index(fields=["status", "last_update_on"], name="project_status_update"),
+            # The project list, in its default order, a page at a time.
+            models.Index(fields=["-started_on", "-id"], name="project_recent"),
+        ]
 
     def __str__(self):
         return f"{self.proposal.reference} {self.proposal.title}"

@@ -652,7 +652,10 @@ class ProjectListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         projects = selectors.projects_visible_to(self.request.user)
         page = Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        overdue = set(selectors.projects_needing_update().values_list("pk", flat=True))
+        shown = [project.pk for project in page]
+        overdue = set(
+            selectors.projects_needing_update().filter(pk__in=shown).values_list("pk", flat=True)
+        )
         return super().get_context_data(page=page, overdue=overdue, **kwargs)
 
 

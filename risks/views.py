@@ -28,7 +28,7 @@ from .models import AppetiteThreshold, CategoryAppetite, Risk, RiskAction
 
 VIEWERS = selectors.REGISTER_ROLES
 HEAD = frozenset({Role.HEAD_OF_ICT})
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 EXPORT_HEADER = [
     "Reference", "Title", "Category", "Owner", "Cause", "Event", "Consequence",
     "Inherent likelihood", "Inherent impact", "Inherent score", "Existing controls",
