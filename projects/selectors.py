@@ -15,6 +15,7 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -43,6 +44,7 @@ from .models import (
     ProgressUpdate,
     Project,
     Proposal,
+    ProposalTheme,
     ProposalYear,
 )
 
@@ -50,6 +52,7 @@ UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
 # A day: the key already changes with any score, cost or budget; this only lets
 # answers nobody asks for again drop out.
 RECOMMENDATION_CACHE = 24 * 60 * 60
+PORTFOLIO_YEAR_FIELDS = ("proposal", "financial_year", "capital_cost", "revenue_cost")
 RECOMMENDATION_FIGURES = ("total_score", "spend", "budgets", "over_budget_years")
 OVERSIGHT_ROLES = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
 
@@ -141,8 +144,19 @@ def portfolio(
             Exists(ProposalYear.objects.filter(proposal=OuterRef("pk"), financial_year=year))
         )
     return (
-        with_scores(proposals.select_related("business_unit"))
-        .prefetch_related("years", "theme_links__theme")
+        # Only what the ranking shows: not the business case's long text.
+        with_scores(
+            proposals.select_related("business_unit").only(
+                "title", "status", "is_statutory", "business_unit__name"
+            )
+        )
+        .prefetch_related(
+            Prefetch("years", ProposalYear.objects.only(*PORTFOLIO_YEAR_FIELDS)),
+            Prefetch(
+                "theme_links",
+                ProposalTheme.objects.select_related("theme").only("proposal", "theme__number"),
+            ),
+        )
         .order_by(F("score").desc(nulls_last=True), "pk")
     )
 
