@@ -9,9 +9,10 @@ class CommonConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import security  # noqa: F401 - connects the security log's receivers
+        from . import dataversion, security  # noqa: F401 - security connects its log
         from .roles import ensure_role_groups
 
         # After every migrate, and after each flush between transactional tests, the
         # role groups exist, as content types and permissions do.
         post_migrate.connect(ensure_role_groups, sender=self)
+        dataversion.connect(self)

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
-from django.db import connection
 
 PORTAL_APPS = {"common", "governance", "projects", "risks", "reports"}
 
@@ -88,25 +87,6 @@ def history_entries(obj) -> list[HistoryEntry]:
 
 def _verbose(record, field_name: str) -> str:
     return str(record.instance_type._meta.get_field(field_name).verbose_name).capitalize()
-
-
-def change_stamp() -> str:
-    """A value that changes whenever any domain object is created, changed or deleted.
-
-    Every such write leaves a history record (the suite proves it: common.audit_guard),
-    so the newest history id of every audited model is a fingerprint of the data. One
-    query, each part a primary-key index lookup. Figures derived from the whole database
-    can be remembered under it: a later write gives a new stamp, never a stale answer."""
-    tables = sorted(history_model(model)._meta.db_table for model in audited_models())
-    quote = connection.ops.quote_name
-    query = " UNION ALL ".join(
-        f"SELECT %s, MAX(history_id) FROM {quote(table)}"  # noqa: S608 - our own table names
-        for table in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(query, tables)
-        newest = dict(cursor.fetchall())
-    return "-".join(str(newest[table] or 0) for table in tables)
 
 
 def audited_models() -> list:

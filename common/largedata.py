@@ -38,6 +38,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from . import dataversion
 from .fy import financial_year_of
 
 BATCH_SIZE = 2000
@@ -557,6 +558,7 @@ def generate(run: GenerationRun, *, report: Callable[[str], None] = lambda line:
                 f"  {name}: {sum(run.rows.values()) - before:,} rows in "
                 f"{time.perf_counter() - started:.1f} s"
             )
+    dataversion.bump()  # COPY and bulk inserts send no signals
     if connection.vendor == "postgresql" and run.rows:
         started = time.perf_counter()
         quote = connection.ops.quote_name

@@ -38,3 +38,16 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} to {self.recipient}"
+
+
+class DataVersion(models.Model):
+    """One row whose number goes up after every committed change to the portal's data
+    (common.dataversion). Work derived from the data is remembered under it."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self):
+        return f"Data version {self.number}"

@@ -14,6 +14,7 @@ from .emails import email_queue
 from .errors import WorkflowError
 from .exports import csv_response
 from .forms import add_service_errors
+from .fragments import Deferred
 from .health import health_report
 from .history import history_entries
 from .models import OutboundEmail
@@ -45,7 +46,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            panels=sections_for(Slot.HOME, user=self.request.user),
+            panels=Deferred(sections_for, Slot.HOME, user=self.request.user),
             has_role=bool(roles_of(self.request.user)),
             **kwargs,
         )

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
+from common.fragments import Deferred
 from common.fy import financial_year_of
 from common.permissions import RoleRequiredMixin
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
@@ -342,7 +343,8 @@ class KPIListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         year = financial_year_of(timezone.localdate())
-        return super().get_context_data(kpis=selectors.kpis_with_latest(year), year=year, **kwargs)
+        kpis = Deferred(selectors.kpis_with_latest, year)
+        return super().get_context_data(kpis=kpis, year=year, **kwargs)
 
 
 class KPIDetailView(RoleRequiredMixin, DetailView):

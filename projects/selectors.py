@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from common.history import change_stamp
+from common import dataversion
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
 
 from . import prioritisation
@@ -254,8 +254,9 @@ def recommendation(
 def approved_costs_by_year() -> dict[int, object]:
     """What approved proposals already commit, per financial year: a sum over every
     approved proposal, so remembered until the data changes (never stale)."""
-    key = f"approved-costs-by-year:{change_stamp()}"
-    return cache.get_or_set(key, _approved_costs_by_year, timeout=RECOMMENDATION_CACHE)
+    return dataversion.remember(
+        "approved-costs-by-year", _approved_costs_by_year, timeout=RECOMMENDATION_CACHE
+    )
 
 
 def _approved_costs_by_year() -> dict[int, object]:

@@ -9,6 +9,7 @@ from django.views.generic import FormView, TemplateView
 
 from common.errors import WorkflowError
 from common.forms import add_service_errors
+from common.fragments import Deferred
 from common.permissions import RoleRequiredMixin
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
 from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
@@ -86,16 +87,17 @@ class ProposalListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
         status = self.request.GET.get("status") or None
         if status not in ProposalStatus.values:
             status = None
-        page = Paginator(
-            selectors.proposal_list(self.request.user, status=status), PAGE_SIZE
-        ).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            page=page,
+            page=Deferred(self.page, status),
             status=status,
             statuses=ProposalStatus.choices,
             can_propose=Role.OFFICER in roles_of(self.request.user),
             **kwargs,
         )
+
+    def page(self, status):
+        proposals = selectors.proposal_list(self.request.user, status=status)
+        return Paginator(proposals, PAGE_SIZE).get_page(self.request.GET.get("page"))
 
 
 class ProposalStartView(ServiceFormView):
@@ -119,27 +121,17 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         proposal = selectors.proposal_for_detail(user, self.kwargs["pk"])
         roles = roles_of(user)
-        own = proposal.assessments.filter(assessor=user).first()
-        decided = proposal.status not in AWAITING_DECISION | EDITABLE_STATUSES
-        # Members see others' scores only once they have scored (or declared a
-        # conflict), so their own judgement is independent; the Head of ICT, who does
-        # not score, sees them all, and so does everyone once the proposal is decided.
-        show_scores = bool(own) or Role.HEAD_OF_ICT in roles or (decided and roles & OVERSIGHT)
-        scored = selectors.with_scores(type(proposal).objects.filter(pk=proposal.pk)).get()
         return super().get_context_data(
             proposal=proposal,
-            scored=scored,
+            scored=Deferred(
+                lambda: selectors.with_scores(type(proposal).objects.filter(pk=proposal.pk)).get()
+            ),
             theme_links=proposal.theme_links.select_related("theme"),
             years=proposal.years.all(),
             events=proposal.events.select_related("actor"),
             attachments=proposal.attachments.all(),
             decisions=proposal.decisions.select_related("meeting", "decided_by"),
-            assessments=(
-                proposal.assessments.select_related("assessor").prefetch_related("scores")
-                if show_scores
-                else None
-            ),
-            own_assessment=own,
+            assessments=Deferred(self._assessments, proposal, roles, user),
             scoring_refusal=services.scoring_refusal(proposal=proposal, user=user),
             is_group_member=bool(roles & GOVERNANCE_GROUP),
             actions=self._actions(proposal, roles, user),
@@ -148,11 +140,26 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
                 and proposal.business_unit_id == user.business_unit_id
                 and proposal.status in EDITABLE_STATUSES
             ),
-            project=getattr(proposal, "project", None)
-            if proposal.status in APPROVED_STATUSES
-            else None,
+            project=Deferred(
+                lambda: (
+                    getattr(proposal, "project", None)
+                    if proposal.status in APPROVED_STATUSES
+                    else None
+                )
+            ),
             **kwargs,
         )
+
+    def _assessments(self, proposal, roles, user):
+        """Every member's scores, or None while this user may not see them. Members
+        see others' scores only once they have scored (or declared a conflict), so
+        their own judgement is independent; the Head of ICT, who does not score, sees
+        them all, and so does everyone once the proposal is decided."""
+        own = proposal.assessments.filter(assessor=user).exists()
+        decided = proposal.status not in AWAITING_DECISION | EDITABLE_STATUSES
+        if own or Role.HEAD_OF_ICT in roles or (decided and roles & OVERSIGHT):
+            return proposal.assessments.select_related("assessor").prefetch_related("scores")
+        return None
 
     def _actions(self, proposal, roles, user):
         actions = []
@@ -462,7 +469,7 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
     csv_name = "portfolio"
 
     def csv_table(self):
-        context = self.get_context_data()
+        context = self.portfolio()
         header = ["Rank", "Reference", "Title", "Business unit", "Status", "Statutory",
                   "Score", "Total cost", "Recommended", "Reason"]  # fmt: skip
         rows = []
@@ -484,6 +491,9 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             return None
 
     def get_context_data(self, **kwargs):
+        return super().get_context_data(portfolio=Deferred(self.portfolio), **kwargs)
+
+    def portfolio(self) -> dict:
         status = self.request.GET.get("status") or None
         if status not in ProposalStatus.values:
             status = None
@@ -537,18 +547,17 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
                     "cumulative": running.get(filters["year"]) if filters["year"] else None,
                 }
             )
-        return super().get_context_data(
-            rows=rows,
-            page=Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(self.request.GET.get("page")),
-            summary=summary,
-            recommendation=recommendation,
-            filters=filters,
-            themes=Theme.objects.filter(strategy__status="approved").select_related("strategy"),
-            units=BusinessUnit.objects.filter(is_active=True),
-            statuses=[(s.value, s.label) for s in ProposalStatus if s in AWAITING_DECISION],
-            year_choices=years,
-            **kwargs,
-        )
+        return {
+            "rows": rows,
+            "page": Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(self.request.GET.get("page")),
+            "summary": summary,
+            "recommendation": recommendation,
+            "filters": filters,
+            "themes": Theme.objects.filter(strategy__status="approved").select_related("strategy"),
+            "units": BusinessUnit.objects.filter(is_active=True),
+            "statuses": [(s.value, s.label) for s in ProposalStatus if s in AWAITING_DECISION],
+            "year_choices": years,
+        }
 
 
 # ---------------------------------------------------------------------------- agenda
@@ -650,13 +659,17 @@ class ProjectListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
         return header, rows
 
     def get_context_data(self, **kwargs):
+        page = Deferred(self.page)
+        return super().get_context_data(page=page, overdue=Deferred(self.overdue, page), **kwargs)
+
+    def page(self):
         projects = selectors.projects_visible_to(self.request.user)
-        page = Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        shown = [project.pk for project in page]
-        overdue = set(
-            selectors.projects_needing_update().filter(pk__in=shown).values_list("pk", flat=True)
-        )
-        return super().get_context_data(page=page, overdue=overdue, **kwargs)
+        return Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
+
+    def overdue(self, page):
+        shown = [project.pk for project in page()]
+        needing_update = selectors.projects_needing_update().filter(pk__in=shown)
+        return set(needing_update.values_list("pk", flat=True))
 
 
 class ProjectMixin:

@@ -1,8 +1,7 @@
-from django.core.cache import cache
 from django.utils import timezone
 
+from common import dataversion
 from common.charts import bar_chart
-from common.history import change_stamp
 
 from .assembly import annual_report_data
 from .models import AnnualReport, ReportStatus
@@ -13,12 +12,12 @@ FIGURES_CACHE = 60 * 60  # seconds; only lets figures nobody asks for again drop
 def annual_report_figures(report: AnnualReport) -> dict:
     """A final report's frozen figures, or a draft's live ones. Working out a year's
     figures takes a while on a council's data, so a draft's are remembered until the
-    data or the date changes (common.history.change_stamp): never stale."""
+    data or the date changes (common.dataversion): never stale."""
     if report.status == ReportStatus.FINAL:
         return report.snapshot
     year = report.financial_year
-    key = f"annual-report-figures:{year}:{timezone.localdate()}:{change_stamp()}"
-    return cache.get_or_set(key, lambda: annual_report_data(year), timeout=FIGURES_CACHE)
+    key = f"annual-report-figures:{year}:{timezone.localdate()}"
+    return dataversion.remember(key, lambda: annual_report_data(year), timeout=FIGURES_CACHE)
 
 
 def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:

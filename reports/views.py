@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from common.errors import WorkflowError
 from common.exports import attachment
+from common.fragments import Deferred
 from common.fy import financial_year_choices, financial_year_of
 from common.permissions import RoleRequiredMixin
 from common.roles import GOVERNANCE_GROUP, Role
@@ -67,11 +68,11 @@ class AnnualReportDetailView(ReportMixin, RoleRequiredMixin, TemplateView):
     template_name = "reports/annual_detail.html"
 
     def get_context_data(self, **kwargs):
-        figures = selectors.annual_report_figures(self.report)
+        figures = Deferred(selectors.annual_report_figures, self.report)
         return super().get_context_data(
             figures=figures,
-            sheets=selectors.report_sheets(figures),
-            charts=selectors.report_charts(figures),
+            sheets=Deferred(lambda: selectors.report_sheets(figures())),
+            charts=Deferred(lambda: selectors.report_charts(figures())),
             exports=self.report.exports.select_related("created_by")[:10],
             **kwargs,
         )
@@ -159,13 +160,15 @@ class ArchiveView(CSVExportMixin, RoleRequiredMixin, TemplateView):
         return header, rows
 
     def get_context_data(self, **kwargs):
-        runs = ReportRun.objects.select_related("requested_by", "schedule")
-        page = Paginator(runs, 50).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            page=page,
+            page=Deferred(self.page),
             schedules=ScheduledReport.objects.select_related("periodic_task__crontab"),
             **kwargs,
         )
+
+    def page(self):
+        runs = ReportRun.objects.select_related("requested_by", "schedule")
+        return Paginator(runs, 50).get_page(self.request.GET.get("page"))
 
 
 class ReportRequestView(ServiceFormView):

@@ -7,6 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from common.exports import csv_response, xlsx_response
+from common.fragments import Deferred
 from common.permissions import RoleRequiredMixin
 from common.roles import Role, roles_of
 from common.views import ObjectHistoryView, ServiceFormView
@@ -68,22 +69,23 @@ class RiskListView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = self.filters()
-        page = Paginator(selectors.register(**filters), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            page=page,
+            page=Deferred(self.page, filters),
             filters=filters,
             query=query.urlencode(),
             categories=RiskCategory.choices,
             levels=Level.choices,
             owners=User.objects.filter(risks_owned__isnull=False).distinct(),
-            themes=Theme.objects.filter(strategy=strategy_current()),
+            themes=Deferred(lambda: Theme.objects.filter(strategy=strategy_current())),
             can_raise=Role.HEAD_OF_ICT in roles_of(self.request.user),
             **kwargs,
         )
+
+    def page(self, filters):
+        risks = selectors.register(**filters)
+        return Paginator(risks, PAGE_SIZE).get_page(self.request.GET.get("page"))
 
 
 class RiskExportView(RegisterFilterMixin, RoleRequiredMixin, View):
@@ -275,6 +277,11 @@ class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
     template_name = "risks/heat_map.html"
 
     def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heat_map=Deferred(self.heat_map), movers_listed=selectors.MOVERS_LISTED, **kwargs
+        )
+
+    def heat_map(self):
         filters = self.filters()
         for key in ("likelihood", "impact", "rating", "appetite", "level"):
             filters.pop(key)
@@ -301,13 +308,11 @@ class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
                 for impact in range(5, 0, -1)
             ]
             grids.append({"rating": rating, "title": title, "rows": rows})
-        return super().get_context_data(
-            grids=grids,
-            likelihood_labels=[(n, matrix.label("likelihood", n)) for n in range(1, 6)],
-            movement=selectors.movement(risks),
-            movers_listed=selectors.MOVERS_LISTED,
-            **kwargs,
-        )
+        return {
+            "grids": grids,
+            "likelihood_labels": [(n, matrix.label("likelihood", n)) for n in range(1, 6)],
+            "movement": selectors.movement(risks),
+        }
 
 
 class ReviewsDueView(RoleRequiredMixin, TemplateView):

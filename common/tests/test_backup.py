@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from common import backup
+from common import backup, dataversion
 from common.uploads import check_upload
 from projects.models import Proposal
 from projects.services import attachment_add, proposal_create, proposal_save_draft
@@ -123,13 +123,16 @@ def test_a_backup_restored_into_a_scratch_database_has_the_data_history_and_file
 
 @pytest.mark.django_db(transaction=True)
 def test_restoring_over_the_portal_puts_back_what_changed_since_the_backup(
-    document, settings, tmp_path
+    document, settings, tmp_path, client_for
 ):
     archive = tmp_path / "portal.tar.gz"
     _backup(archive)
     proposal_save_draft(
         proposal=document.proposal, user=document.uploaded_by, fields={"title": "Renamed"}
     )
+    page_url = document.proposal.get_absolute_url()
+    assert "Renamed" in client_for(document.uploaded_by).get(page_url).content.decode()
+    remembered_at = dataversion.current()
     stray = tmp_path / "media" / "uploaded-after-the-backup.pdf"
     stray.write_bytes(DOCUMENT)
     (tmp_path / "media" / document.file.name).unlink()
@@ -139,6 +142,13 @@ def test_restoring_over_the_portal_puts_back_what_changed_since_the_backup(
     assert Proposal.objects.get(pk=document.proposal_id).title == TITLE
     assert (tmp_path / "media" / document.file.name).read_bytes() == DOCUMENT
     assert not stray.exists()
+    # The restored data version is older; as changes count it up again, the page
+    # remembered with the renamed title must not come back.
+    while dataversion.current() < remembered_at:
+        dataversion.bump()
+    page = client_for(document.uploaded_by).get(page_url).content.decode()
+    assert TITLE in page
+    assert "Renamed" not in page
 
 
 @pytest.mark.django_db(transaction=True)

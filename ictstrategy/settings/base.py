@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.dataversion.DataVersionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -105,6 +106,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # so that it is never stale. In memory per process by default; in production point it at
 # Redis (redis://host:6379/1) so gunicorn's workers share it.
 CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
+# How long a remembered page fragment is kept (common.templatetags.fragments). A change
+# to the data makes it unused at once; this only lets unused ones drop out.
+FRAGMENT_CACHE_SECONDS = 10 * 60
 
 AUTH_USER_MODEL = "governance.User"
 LOGIN_URL = "login"

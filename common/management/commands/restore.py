@@ -3,6 +3,7 @@ from pathlib import Path
 
 import environ
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -50,6 +51,9 @@ class Command(BaseCommand):
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        # Pages remember parts under the data version (common.dataversion); the restored
+        # database may hold an older version number, so forget everything remembered.
+        cache.clear()
         self.stdout.write(
             f"Restored the {result.engine} database {database['NAME']} and "
             f"{result.media_files} uploaded file(s) into {media_root}. If the archive "

@@ -1,0 +1,117 @@
+"""The data version: a number that goes up after every committed change to the
+portal's data, in whichever process makes it (a web worker, Celery, a command).
+
+Pages remember their costly parts under it (common.templatetags.fragments), and figures
+derived from the whole database are cached under it, so a change is never followed by
+a stale answer: the next request reads a new version and works the answer out again.
+
+The number lives in the database, not the cache, so every process agrees on it
+whatever cache each uses. It goes up after the change commits, never before, and each
+request reads it before it reads any data (DataVersionMiddleware). So whatever is
+remembered under a version is at least as new as every change that version counts:
+ - a change commits, then bumps the version: a request that read the old version may
+   remember data that already includes the change, under the old version, which no
+   later request asks for;
+ - a request that reads the new version reads its data after the change committed.
+Inside a transaction that has changed data and not yet committed, nothing is
+remembered or reused (changes_pending), so a request sees its own changes.
+"""
+
+from django.core.cache import cache
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+from .history import PORTAL_APPS
+
+ROW = 1
+# Saves of these change nothing a page derives from its data.
+UNTRACKED_MODELS = {"common.dataversion", "common.outboundemail"}
+# Signing in stamps the user's last_login; that changes no page either.
+UNTRACKED_SAVES = {frozenset({"last_login"})}
+
+
+def current() -> int:
+    from .models import DataVersion
+
+    return DataVersion.objects.filter(pk=ROW).values_list("number", flat=True).first() or 0
+
+
+def bump() -> None:
+    """Count a change that has committed: one UPDATE, in its own transaction."""
+    from .models import DataVersion
+
+    if DataVersion.objects.filter(pk=ROW).update(number=F("number") + 1):
+        return
+    try:
+        with transaction.atomic():
+            DataVersion.objects.create(pk=ROW, number=1)
+    except IntegrityError:  # another process created the row first
+        DataVersion.objects.filter(pk=ROW).update(number=F("number") + 1)
+
+
+def remember(key: str, work_out, timeout: int):
+    """`work_out()`, remembered under `key` until the data changes. The version is read
+    before `work_out` reads any data."""
+    if changes_pending():
+        return work_out()
+    return cache.get_or_set(f"{key}:v{current()}", work_out, timeout=timeout)
+
+
+def changes_pending() -> bool:
+    """Whether this connection's open transaction has changed data it has not committed."""
+    return connection.in_atomic_block and any(
+        callback is _bump_after_commit for _, callback, _ in connection.run_on_commit
+    )
+
+
+def _bump_after_commit():
+    bump()
+
+
+def tracked(model) -> bool:
+    """The portal's own models, not their history records: a history record is written
+    with the change it records, which counts already (and a sign-in, which counts as no
+    change, writes one too)."""
+    return (
+        model._meta.app_label in PORTAL_APPS
+        and model._meta.label_lower not in UNTRACKED_MODELS
+        and not hasattr(model, "instance_type")  # django-simple-history's records
+    )
+
+
+def _changed(sender, **kwargs):
+    if not tracked(sender) or kwargs.get("update_fields") in UNTRACKED_SAVES:
+        return
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed is sent before and after a change; count it once made
+    if not changes_pending():
+        transaction.on_commit(_bump_after_commit)
+
+
+def _migrated(sender, **kwargs):
+    # A deploy migrates: what was remembered was made by the code before it.
+    bump()
+
+
+def connect(app_config):
+    for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
+        signal.connect(_changed, dispatch_uid=f"dataversion-{name}")
+    post_migrate.connect(_migrated, sender=app_config, dispatch_uid="dataversion-migrated")
+
+
+class DataVersionMiddleware:
+    """Reads the data version before the view reads any data (see the module's note),
+    for the fragments the page remembers: `request.data_version`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.data_version = current()
+        except DatabaseError:
+            # The database is down (the health check says so) or not migrated yet:
+            # the page remembers nothing and meets the error itself.
+            request.data_version = None
+        return self.get_response(request)

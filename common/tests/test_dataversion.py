@@ -1,0 +1,184 @@
+"""The data version and the page fragments remembered under it: a page is never shown
+stale after a change, whoever makes it, and a remembered page saves its queries."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from common import dataversion
+from common.roles import Role
+from governance.tests.factories import BusinessUnitFactory, UserFactory
+from projects.tests.factories import ProposalFactory
+
+LIST_URL = reverse("projects:proposal-list")
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+# The version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_counts_once_after_it_commits():
+    before = dataversion.current()
+    with transaction.atomic():
+        unit = BusinessUnitFactory(name="Parks")
+        unit.name = "Parks and Open Spaces"
+        unit.save()
+        assert dataversion.current() == before  # not before the change commits
+    assert dataversion.current() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_does_not_count():
+    before = dataversion.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        BusinessUnitFactory(name="Parks")
+        raise RuntimeError("the change fails half-way")
+    assert dataversion.current() == before
+    BusinessUnitFactory(name="Parks")  # and the next change still counts
+    assert dataversion.current() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_to_links_and_deletions_count(officer):
+    unit = BusinessUnitFactory(name="Parks")
+    before = dataversion.current()
+    officer.groups.clear()
+    assert dataversion.current() == before + 1
+    unit.delete()
+    assert dataversion.current() == before + 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_in_changes_no_page_so_does_not_count(client, officer):
+    officer.set_password("a long enough password 1")
+    officer.save()
+    before = dataversion.current()
+    response = client.post(
+        reverse("login"), {"username": officer.username, "password": "a long enough password 1"}
+    )
+    assert response.status_code == 302
+    client.get(LIST_URL)  # the session is saved on every request
+    assert dataversion.current() == before
+
+
+@pytest.mark.django_db
+def test_a_transaction_with_unsaved_changes_has_changes_pending():
+    # (Each test runs in a transaction that is never committed.)
+    assert not dataversion.changes_pending()
+    BusinessUnitFactory(name="Parks")
+    assert dataversion.changes_pending()
+
+
+@pytest.mark.django_db
+def test_migrating_counts_as_a_change_since_a_deploy_migrates():
+    before = dataversion.current()
+    call_command("migrate", verbosity=0)
+    assert dataversion.current() > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_remember_works_out_again_once_the_data_changes():
+    calls = []
+
+    def work_out():
+        calls.append(1)
+        return len(calls)
+
+    assert dataversion.remember("figures", work_out, timeout=60) == 1
+    assert dataversion.remember("figures", work_out, timeout=60) == 1  # remembered
+    BusinessUnitFactory(name="Parks")
+    assert dataversion.remember("figures", work_out, timeout=60) == 2
+    assert dataversion.remember("figures", work_out, timeout=60) == 2
+
+
+@pytest.mark.django_db
+def test_remember_works_out_afresh_while_changes_are_uncommitted():
+    calls = []
+
+    def work_out():
+        calls.append(1)
+        return len(calls)
+
+    assert dataversion.remember("figures", work_out, timeout=60) == 1
+    BusinessUnitFactory(name="Parks")  # this test's transaction never commits
+    assert dataversion.remember("figures", work_out, timeout=60) == 2
+    assert dataversion.remember("figures", work_out, timeout=60) == 3
+
+
+# Remembered fragments
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_remembered_saves_its_queries_and_shows_the_same(client_for, officer):
+    ProposalFactory(title="Housing repairs app", business_unit=officer.business_unit)
+    client = client_for(officer)
+    first, cold = _queries(client, LIST_URL)
+    second, warm = _queries(client, LIST_URL)
+    assert "Housing repairs app" in first
+    assert second == first.replace(_csrf(first), _csrf(second))
+    assert warm < cold
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_after_a_page_was_remembered_shows_at_once(client_for, officer):
+    proposal = ProposalFactory(title="Housing repairs app", business_unit=officer.business_unit)
+    client = client_for(officer)
+    assert "Housing repairs app" in _queries(client, LIST_URL)[0]
+    proposal.title = "Housing repairs and voids app"
+    proposal.save()  # in another request, or the Celery worker: it commits, then counts
+    page = _queries(client, LIST_URL)[0]
+    assert "Housing repairs and voids app" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_sees_its_own_uncommitted_changes(client_for, officer):
+    proposal = ProposalFactory(title="Housing repairs app", business_unit=officer.business_unit)
+    client = client_for(officer)
+    _queries(client, LIST_URL)
+    with transaction.atomic():
+        proposal.title = "Housing repairs and voids app"
+        proposal.save()
+        assert "Housing repairs and voids app" in _queries(client, LIST_URL)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_remembered_page_is_never_shown_to_another_person(client_for, officer, finance):
+    ProposalFactory(title="Housing repairs app", business_unit=officer.business_unit)
+    other = UserFactory(username="fiona", business_unit=finance, roles=[Role.OFFICER])
+    assert "Housing repairs app" in _queries(client_for(officer), LIST_URL)[0]
+    assert "Housing repairs app" not in _queries(client_for(other), LIST_URL)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_remembered_page_is_worked_out_again_the_next_day(client_for, officer, monkeypatch):
+    ProposalFactory(title="Housing repairs app", business_unit=officer.business_unit)
+    client = client_for(officer)
+    _, cold = _queries(client, LIST_URL)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr("common.templatetags.fragments.timezone.localdate", lambda: tomorrow)
+    assert _queries(client, LIST_URL)[1] == cold
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_filter_and_page_of_a_list_is_remembered_apart(client_for, officer):
+    ProposalFactory(title="Housing repairs app", business_unit=officer.business_unit)
+    client = client_for(officer)
+    assert "Housing repairs app" in _queries(client, LIST_URL)[0]
+    assert "Housing repairs app" not in _queries(client, LIST_URL + "?status=approved")[0]
+
+
+def _csrf(page):
+    marker = 'name="csrfmiddlewaretoken" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
