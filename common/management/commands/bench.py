@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from common import largedata
+from common import dataversion, largedata
 from common.fy import financial_year_of
 from governance.models import User
 from governance.selectors import strategy_current
@@ -98,6 +98,7 @@ class Result:
     p50: float
     p95: float
     queries: set[int]  # more than one where a page remembers work (a cache miss costs more)
+    changed_p95: float  # each request just after a change to the data
 
 
 def _percentile(samples, fraction):
@@ -161,6 +162,12 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=40, help="Timed requests per page.")
         parser.add_argument(
             "--warmup", type=int, default=5, help="Untimed requests per page first."
+        )
+        parser.add_argument(
+            "--after-change",
+            type=int,
+            default=20,
+            help="Timed requests per page, each just after a change to the data.",
         )
 
     def handle(self, *args, **options):
@@ -259,7 +266,21 @@ class Command(BaseCommand):
             if status != 200:
                 raise CommandError(f"{page.name} as {page.role} answered {status}.")
             queries.add(int(headers["X-Bench-Queries"]))
-        return Result(page, statistics.median(samples), _percentile(samples, 0.95), queries)
+        # What the first person to open the page after someone changes something
+        # waits: nothing the page remembered can be used.
+        changed = []
+        for _ in range(options["after_change"]):
+            dataversion.bump()
+            started = time.perf_counter()
+            browser.get(page.url)
+            changed.append((time.perf_counter() - started) * 1000)
+        return Result(
+            page,
+            p50=statistics.median(samples),
+            p95=_percentile(samples, 0.95),
+            queries=queries,
+            changed_p95=_percentile(changed, 0.95) if changed else float("nan"),
+        )
 
     def _print_machine(self):
         cpu = "unknown CPU"
@@ -287,7 +308,8 @@ class Command(BaseCommand):
         ok = True
         self.stdout.write("")
         self.stdout.write(
-            f"{'Page':<24} {'As':<10} {'p50 ms':>8} {'p95 ms':>8} {'x bare':>7} {'queries':>10}"
+            f"{'Page':<24} {'As':<10} {'p50 ms':>8} {'p95 ms':>8} {'x bare':>7} "
+            f"{'queries':>10} {'after a change':>15}"
         )
         for result in results:
             ratio = result.p95 / bare.p95
@@ -295,13 +317,17 @@ class Command(BaseCommand):
             ok = ok and within
             self.stdout.write(
                 f"{result.page.name:<24} {result.page.role:<10} {result.p50:>8.1f} "
-                f"{result.p95:>8.1f} {ratio:>7.2f} {_queries(result.queries):>10}"
-                + ("" if within else "  MISSES THE BAR")
+                f"{result.p95:>8.1f} {ratio:>7.2f} {_queries(result.queries):>10} "
+                f"{result.changed_p95:>15.1f}" + ("" if within else "  MISSES THE BAR")
             )
         self.stdout.write("")
         verdict = "All pages" if ok else "Not every page"
         self.stdout.write(
             f"{verdict} within {P95_LIMIT_MS} ms p95 and {RATIO_LIMIT:g}x the bare page."
+        )
+        self.stdout.write(
+            "After a change: the p95 of requests made each just after a change to the "
+            "data, when nothing a page remembered can be used."
         )
         return ok
 
