@@ -59,7 +59,9 @@ def remember(key: str, work_out, timeout: int):
 
 
 def changes_pending() -> bool:
-    """Whether this connection's open transaction has changed data it has not committed."""
+    """Whether this connection's open transaction has changed data it has not committed.
+    (Django keeps an open transaction's on-commit callbacks in `run_on_commit` and drops
+    those of a savepoint rolled back.)"""
     return connection.in_atomic_block and any(
         callback is _bump_after_commit for _, callback, _ in connection.run_on_commit
     )

@@ -17,6 +17,7 @@ import hashlib
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.template.defaulttags import CsrfTokenNode
 from django.utils import timezone
 
 from common import dataversion
@@ -64,5 +65,10 @@ def fragment(parser, token):
         raise template.TemplateSyntaxError("{% fragment %} needs a name.")
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(CsrfTokenNode):
+        raise template.TemplateSyntaxError(
+            "{% fragment %} cannot hold {% csrf_token %}: a remembered token belongs to "
+            "the session it was made for. Keep forms that post outside the fragment."
+        )
     name, *vary_on = (parser.compile_filter(bit) for bit in bits[1:])
     return FragmentNode(nodelist, name, vary_on)

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.template import Template, TemplateSyntaxError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -176,6 +177,14 @@ def test_each_filter_and_page_of_a_list_is_remembered_apart(client_for, officer)
     client = client_for(officer)
     assert "Housing repairs app" in _queries(client, LIST_URL)[0]
     assert "Housing repairs app" not in _queries(client, LIST_URL + "?status=approved")[0]
+
+
+def test_a_fragment_cannot_hold_a_form_that_posts():
+    with pytest.raises(TemplateSyntaxError, match="csrf_token"):
+        Template(
+            "{% load fragments %}{% fragment 'x' %}<form method='post'>{% csrf_token %}"
+            "</form>{% endfragment %}"
+        )
 
 
 def _csrf(page):
