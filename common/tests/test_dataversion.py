@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.template import Template, TemplateSyntaxError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from common import dataversion
 from common.roles import Role
@@ -166,7 +167,7 @@ def test_a_remembered_page_is_worked_out_again_the_next_day(client_for, officer,
     ProposalFactory(title="Housing repairs app", business_unit=officer.business_unit)
     client = client_for(officer)
     _, cold = _queries(client, LIST_URL)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr("common.templatetags.fragments.timezone.localdate", lambda: tomorrow)
     assert _queries(client, LIST_URL)[1] == cold
 
