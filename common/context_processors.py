@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.contrib import admin
 
-from .roles import GOVERNANCE_GROUP, Role, roles_of
+from .roles import roles_of
 
 
 def portal(request):
-    """The council's name and the signed-in user's roles, for every template."""
+    """The council's name and the signed-in user's roles, for every template. Which
+    links and buttons show is asked of each page's own rule ({% may_open %}), never
+    decided here by role."""
     user_roles = roles_of(request.user) if hasattr(request, "user") else frozenset()
     match = getattr(request, "resolver_match", None)
     return {
@@ -12,11 +15,8 @@ def portal(request):
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
         "user_roles": user_roles,
-        "is_head_of_ict": Role.HEAD_OF_ICT in user_roles,
-        "is_administrator": Role.ADMINISTRATOR in user_roles,
-        "is_officer": Role.OFFICER in user_roles,
-        "is_group_member": bool(user_roles & GOVERNANCE_GROUP),
-        "is_chair": Role.CHAIR in user_roles,
+        # Django's admin keeps its own rule.
+        "can_open_admin": hasattr(request, "user") and admin.site.has_permission(request),
     }
 
 

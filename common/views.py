@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 from django_celery_results.models import TaskResult
 
+from . import policies
 from .emails import email_queue
 from .errors import WorkflowError
 from .exports import csv_response
@@ -19,7 +20,7 @@ from .health import health_report
 from .history import history_entries
 from .models import OutboundEmail
 from .permissions import RoleRequiredMixin
-from .roles import Role, roles_of
+from .roles import roles_of
 from .slots import Slot, sections_for
 
 
@@ -72,7 +73,7 @@ class BackgroundTasksView(RoleRequiredMixin, TemplateView):
     """Recent Celery task results and e-mails, so an administrator can see the worker
     is alive and mail is flowing."""
 
-    allowed_roles = frozenset({Role.ADMINISTRATOR})
+    allowed_roles = policies.OPERATORS
     template_name = "common/background_tasks.html"
 
     def get_context_data(self, **kwargs):
@@ -86,7 +87,7 @@ class BackgroundTasksView(RoleRequiredMixin, TemplateView):
 class SendTestEmailView(RoleRequiredMixin, View):
     """Queues a test e-mail to the administrator, through the outbox and Celery."""
 
-    allowed_roles = frozenset({Role.ADMINISTRATOR})
+    allowed_roles = policies.OPERATORS
     http_method_names = ["post"]
 
     def post(self, request):

@@ -8,9 +8,10 @@ from django.db import transaction
 
 from common.emails import email_queue
 from common.permissions import require_role
-from common.roles import GOVERNANCE_GROUP, Role
+from common.roles import GOVERNANCE_GROUP
 from common.services import save_with_history
 
+from . import policies
 from .models import (
     KPI,
     ActionPlanItem,
@@ -60,7 +61,7 @@ def objective_create(
     owner: User | None = None,
     corporate_objectives: Iterable[CorporateObjective] = (),
 ) -> Objective:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.STRATEGY_OWNERS)
     theme = Theme.objects.select_for_update().get(pk=theme.pk)  # serialises numbering
     objective = Objective(
         theme=theme,
@@ -82,7 +83,7 @@ def objective_update(
     changes: Mapping[str, Any],
     corporate_objectives: Iterable[CorporateObjective] | None = None,
 ) -> Objective:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.STRATEGY_OWNERS)
     objective = Objective.objects.select_for_update().select_related("theme").get(pk=objective.pk)
     previous_owner = objective.owner
     for field, value in changes.items():
@@ -100,7 +101,7 @@ def objective_update(
 def action_item_create(
     *, user: User, objective: Objective, fields: Mapping[str, Any]
 ) -> ActionPlanItem:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.STRATEGY_OWNERS)
     objective = Objective.objects.select_for_update().select_related("theme").get(pk=objective.pk)
     unknown = set(fields) - ACTION_ITEM_FIELDS
     if unknown:
@@ -115,7 +116,7 @@ def action_item_create(
 def action_item_update(
     *, user: User, item: ActionPlanItem, changes: Mapping[str, Any]
 ) -> ActionPlanItem:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.STRATEGY_OWNERS)
     item = (
         ActionPlanItem.objects.select_for_update()
         .select_related("objective__theme")
@@ -136,7 +137,7 @@ def meeting_save(
     *, user: User, fields: Mapping[str, Any], meeting: Meeting | None = None
 ) -> Meeting:
     """Schedule a Governance Group meeting, or change one."""
-    require_role(user, Role.CHAIR, Role.HEAD_OF_ICT)
+    require_role(user, *policies.MEETING_ORGANISERS)
     meeting = (
         Meeting() if meeting is None else Meeting.objects.select_for_update().get(pk=meeting.pk)
     )
@@ -149,7 +150,7 @@ def meeting_save(
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, user: User, present: Iterable[User]) -> None:
     """Record who attended: each Governance Group member is present or absent."""
-    require_role(user, Role.CHAIR)
+    require_role(user, *policies.ATTENDANCE_KEEPERS)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     present_ids = {person.pk for person in present}
     existing = {a.person_id: a for a in meeting.attendance.all()}
@@ -165,7 +166,7 @@ def attendance_record(*, meeting: Meeting, user: User, present: Iterable[User]) 
 
 @transaction.atomic
 def kpi_save(*, user: User, fields: Mapping[str, Any], kpi: KPI | None = None) -> KPI:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.STRATEGY_OWNERS)
     kpi = KPI() if kpi is None else KPI.objects.select_for_update().get(pk=kpi.pk)
     for field, value in fields.items():
         setattr(kpi, field, value)
@@ -175,7 +176,7 @@ def kpi_save(*, user: User, fields: Mapping[str, Any], kpi: KPI | None = None) -
 
 @transaction.atomic
 def kpi_target_set(*, user: User, kpi: KPI, financial_year: int, target) -> KPITarget:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.STRATEGY_OWNERS)
     row = KPITarget.objects.select_for_update().filter(
         kpi=kpi, financial_year=financial_year
     ).first() or KPITarget(kpi=kpi, financial_year=financial_year)
@@ -189,7 +190,7 @@ def kpi_measurement_record(
     *, user: User, kpi: KPI, period_end, value, note: str = ""
 ) -> KPIMeasurement:
     """Record (or correct) the KPI's value for the period ending on `period_end`."""
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.STRATEGY_OWNERS)
     row = KPIMeasurement.objects.select_for_update().filter(
         kpi=kpi, period_end=period_end
     ).first() or KPIMeasurement(kpi=kpi, period_end=period_end, recorded_by=user)
@@ -203,7 +204,7 @@ def kpi_measurement_record(
 @transaction.atomic
 def kpi_measurements_import(*, user: User, rows: list[dict]) -> int:
     """Record every row, or none: one bad row and nothing is saved."""
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.STRATEGY_OWNERS)
     for row in rows:
         kpi_measurement_record(user=user, **row)
     return len(rows)

@@ -7,11 +7,10 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 from common.fragments import Deferred
 from common.fy import financial_year_of
 from common.permissions import RoleRequiredMixin
-from common.roles import GOVERNANCE_GROUP, Role, roles_of
 from common.slots import Slot, sections_for
 from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
 
-from . import kpis, selectors, services
+from . import kpis, policies, selectors, services
 from .forms import (
     ActionPlanItemForm,
     AttendanceForm,
@@ -23,8 +22,6 @@ from .forms import (
     TargetForm,
 )
 from .models import KPI, Meeting, Objective, Principle, Strategy, Theme
-
-HEAD_OF_ICT = frozenset({Role.HEAD_OF_ICT})
 
 
 class CurrentStrategyView(RoleRequiredMixin, RedirectView):
@@ -109,7 +106,7 @@ class ActionPlanItemDetailView(RoleRequiredMixin, DetailView):
 
 
 class ObjectiveCreateView(ServiceFormView):
-    allowed_roles = HEAD_OF_ICT
+    allowed_roles = policies.STRATEGY_OWNERS
     form_class = ObjectiveForm
     template_name = "governance/objective_form.html"
     success_message = "Objective added."
@@ -131,7 +128,7 @@ class ObjectiveCreateView(ServiceFormView):
 
 
 class ObjectiveUpdateView(ServiceFormView):
-    allowed_roles = HEAD_OF_ICT
+    allowed_roles = policies.STRATEGY_OWNERS
     form_class = ObjectiveForm
     template_name = "governance/objective_form.html"
     success_message = "Objective updated."
@@ -157,7 +154,7 @@ class ObjectiveUpdateView(ServiceFormView):
 
 
 class ActionPlanItemCreateView(ServiceFormView):
-    allowed_roles = HEAD_OF_ICT
+    allowed_roles = policies.STRATEGY_OWNERS
     form_class = ActionPlanItemForm
     template_name = "governance/actionplanitem_form.html"
     success_message = "Action-plan item added."
@@ -175,7 +172,7 @@ class ActionPlanItemCreateView(ServiceFormView):
 
 
 class ActionPlanItemUpdateView(ServiceFormView):
-    allowed_roles = HEAD_OF_ICT
+    allowed_roles = policies.STRATEGY_OWNERS
     form_class = ActionPlanItemForm
     template_name = "governance/actionplanitem_form.html"
     success_message = "Action-plan item updated."
@@ -214,12 +211,10 @@ class ActionPlanItemHistoryView(ObjectHistoryView):
     queryset = selectors.action_items_with_context()
 
 
-MEETING_VIEWERS = GOVERNANCE_GROUP | HEAD_OF_ICT
-MEETING_ORGANISERS = frozenset({Role.CHAIR, Role.HEAD_OF_ICT})
 
 
 class MeetingListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = MEETING_VIEWERS
+    allowed_roles = policies.MEETING_READERS
     template_name = "governance/meeting_list.html"
     csv_name = "meetings"
 
@@ -238,13 +233,13 @@ class MeetingListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             upcoming=meetings.filter(starts_at__gte=now).order_by("starts_at"),
             past=meetings.filter(starts_at__lt=now).order_by("-starts_at")[:50],
-            can_schedule=bool(roles_of(self.request.user) & MEETING_ORGANISERS),
+            can_schedule=policies.may_organise_meetings(self.request.user),
             **kwargs,
         )
 
 
 class MeetingCreateView(ServiceFormView):
-    allowed_roles = MEETING_ORGANISERS
+    allowed_roles = policies.MEETING_ORGANISERS
     form_class = MeetingForm
     template_name = "governance/meeting_form.html"
     success_message = "Meeting scheduled."
@@ -254,7 +249,7 @@ class MeetingCreateView(ServiceFormView):
 
 
 class MeetingUpdateView(ServiceFormView):
-    allowed_roles = MEETING_ORGANISERS
+    allowed_roles = policies.MEETING_ORGANISERS
     form_class = MeetingForm
     template_name = "governance/meeting_form.html"
     success_message = "Meeting updated."
@@ -275,7 +270,7 @@ class MeetingUpdateView(ServiceFormView):
 class MeetingDetailView(RoleRequiredMixin, DetailView):
     """The meeting with its agenda (each app's section) and attendance."""
 
-    allowed_roles = MEETING_VIEWERS
+    allowed_roles = policies.MEETING_READERS
     queryset = Meeting.objects.select_related("chair")
     template_name = "governance/meeting_detail.html"
     print_view = False
@@ -288,8 +283,8 @@ class MeetingDetailView(RoleRequiredMixin, DetailView):
             attendance=attendance,
             present=present,
             quorate=present >= self.object.quorum,
-            is_chair=Role.CHAIR in roles_of(self.request.user),
-            can_edit=bool(roles_of(self.request.user) & MEETING_ORGANISERS),
+            can_keep_attendance=policies.may_keep_attendance(self.request.user),
+            can_edit=policies.may_organise_meetings(self.request.user),
             **kwargs,
         )
 
@@ -299,7 +294,7 @@ class MeetingMinutesView(MeetingDetailView):
 
 
 class AttendanceView(ServiceFormView):
-    allowed_roles = frozenset({Role.CHAIR})
+    allowed_roles = policies.ATTENDANCE_KEEPERS
     template_name = "governance/attendance_form.html"
     success_message = "Attendance saved."
 
@@ -308,7 +303,7 @@ class AttendanceView(ServiceFormView):
         self.extra_context = {"meeting": self.meeting}
 
     def get_form(self, form_class=None):
-        members = selectors.people_with_role(*GOVERNANCE_GROUP)
+        members = selectors.people_with_role(*policies.GOVERNANCE_GROUP)
         return AttendanceForm(**self.get_form_kwargs(), members=members)
 
     def get_initial(self):
@@ -322,7 +317,7 @@ class AttendanceView(ServiceFormView):
 
 
 class MeetingHistoryView(ObjectHistoryView):
-    allowed_roles = MEETING_VIEWERS
+    allowed_roles = policies.MEETING_READERS
     model = Meeting
 
 
@@ -373,7 +368,7 @@ class KPIDetailView(RoleRequiredMixin, DetailView):
 
 
 class KPICreateView(ServiceFormView):
-    allowed_roles = HEAD_OF_ICT
+    allowed_roles = policies.STRATEGY_OWNERS
     form_class = KPIForm
     template_name = "governance/kpi_form.html"
     success_message = "KPI saved."
@@ -395,7 +390,7 @@ class KPIUpdateView(KPICreateView):
 
 
 class KPIMeasurementView(ServiceFormView):
-    allowed_roles = HEAD_OF_ICT
+    allowed_roles = policies.STRATEGY_OWNERS
     form_class = MeasurementForm
     template_name = "governance/kpi_value_form.html"
     success_message = "Value recorded."
@@ -427,7 +422,7 @@ class KPIHistoryView(ObjectHistoryView):
 
 
 class KPIImportView(ServiceFormView):
-    allowed_roles = HEAD_OF_ICT
+    allowed_roles = policies.STRATEGY_OWNERS
     template_name = "governance/kpi_import.html"
 
     def get_form(self, form_class=None):

@@ -2,11 +2,11 @@
 proposals section of a Governance Group meeting's agenda."""
 
 from common import slots
-from common.roles import GOVERNANCE_GROUP, Role, roles_of
 from common.slots import Section, Slot
 
-from . import selectors
+from . import policies, selectors
 from .models import AgendaItem
+from .workflow import TRANSITIONS
 
 LIMIT = 10
 
@@ -32,13 +32,12 @@ def _to_score(*, user):
 
 
 def _ready_for_decision(*, user):
-    return {"proposals": list(selectors.proposals_ready_for_decision()[:LIMIT])}
+    return {"proposals": list(selectors.proposals_ready_for_decision(user)[:LIMIT])}
 
 
 def _updates_due(*, user):
-    oversight = roles_of(user) & (GOVERNANCE_GROUP | {Role.HEAD_OF_ICT})
-    manager = None if oversight else user
-    return {"projects": list(selectors.projects_needing_update(manager=manager)[:LIMIT])}
+    projects = selectors.projects_needing_update().filter(policies.projects_visible(user))
+    return {"projects": list(projects[:LIMIT])}
 
 
 def _managed_updates_due(*, user):
@@ -56,12 +55,13 @@ def _agenda(*, meeting, user):
     }
     for item in items:
         item.decision = decisions.get(item.proposal_id)
-    return {"items": items, "can_manage": Role.CHAIR in roles_of(user)}
+    return {"items": items, "can_manage": policies.may_keep_agenda(user)}
 
 
 def _theme_work(*, user, theme):
     proposals = (
-        selectors.with_scores(selectors.proposals_visible_to(user).filter(theme_links__theme=theme))
+        selectors.proposals_visible_to(user)
+        .filter(theme_links__theme=theme)
         .select_related("business_unit")
         .prefetch_related("project")
         .order_by("status", "-updated_at")
@@ -71,7 +71,8 @@ def _theme_work(*, user, theme):
 
 def _objective_work(*, user, objective):
     proposals = (
-        selectors.with_scores(selectors.proposals_visible_to(user).filter(objectives=objective))
+        selectors.proposals_visible_to(user)
+        .filter(objectives=objective)
         .select_related("business_unit")
         .prefetch_related("project")
         .order_by("status", "-updated_at")
@@ -85,7 +86,7 @@ def register() -> None:
         Section(
             title="Your unit's proposals",
             template="projects/panels/unit_proposals.html",
-            roles=frozenset({Role.OFFICER}),
+            roles=policies.PROPOSERS,
             context=_unit_proposals,
             order=5,
         ),
@@ -95,7 +96,7 @@ def register() -> None:
         Section(
             title="Proposals waiting for triage",
             template="projects/panels/triage.html",
-            roles=frozenset({Role.HEAD_OF_ICT}),
+            roles=frozenset({TRANSITIONS["start_triage"].role}),
             context=_triage,
             order=5,
         ),
@@ -105,7 +106,7 @@ def register() -> None:
         Section(
             title="Proposals waiting for your score",
             template="projects/panels/to_score.html",
-            roles=GOVERNANCE_GROUP,
+            roles=policies.SCORERS,
             context=_to_score,
             order=5,
         ),
@@ -115,7 +116,7 @@ def register() -> None:
         Section(
             title="Proposals ready for a decision",
             template="projects/panels/ready.html",
-            roles=frozenset({Role.CHAIR}),
+            roles=policies.DECIDERS,
             context=_ready_for_decision,
             order=6,
         ),
@@ -125,7 +126,7 @@ def register() -> None:
         Section(
             title="Projects with no update for over a month",
             template="projects/panels/updates_due.html",
-            roles=frozenset({Role.HEAD_OF_ICT, *GOVERNANCE_GROUP}),
+            roles=policies.OVERSIGHT,
             context=_updates_due,
             order=7,
         ),
@@ -135,7 +136,7 @@ def register() -> None:
         Section(
             title="Your projects due a progress update",
             template="projects/panels/updates_due.html",
-            roles=frozenset({Role.OFFICER}),
+            roles=policies.PROPOSERS,
             context=_managed_updates_due,
             order=6,
         ),
@@ -145,6 +146,7 @@ def register() -> None:
         Section(
             title="Proposals and projects serving this theme",
             template="projects/theme_section.html",
+            roles=policies.PROPOSAL_READERS,
             context=_theme_work,
             order=10,
         ),
@@ -154,6 +156,7 @@ def register() -> None:
         Section(
             title="Proposals and projects delivering this objective",
             template="projects/theme_section.html",
+            roles=policies.PROPOSAL_READERS,
             context=_objective_work,
             order=10,
         ),

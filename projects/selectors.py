@@ -8,10 +8,13 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import (
     Avg,
+    BooleanField,
+    Case,
     Count,
     DecimalField,
     Exists,
     F,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -21,15 +24,15 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from common import dataversion
-from common.roles import GOVERNANCE_GROUP, Role, roles_of
 
-from . import prioritisation
+from . import policies, prioritisation
 from .choices import (
     APPROVED_STATUSES,
     AWAITING_DECISION,
@@ -54,30 +57,22 @@ UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
 RECOMMENDATION_CACHE = 24 * 60 * 60
 PORTFOLIO_YEAR_FIELDS = ("proposal", "financial_year", "capital_cost", "revenue_cost")
 RECOMMENDATION_FIGURES = ("total_score", "spend", "budgets", "over_budget_years")
-OVERSIGHT_ROLES = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
 
 
 def proposals_visible_to(user) -> QuerySet[Proposal]:
-    """Officers see their own unit's proposals, drafts included; the Governance Group
-    and the Head of ICT see every proposal once submitted; project managers see the
-    proposals they manage once submitted. Anything else is a 404."""
-    roles = roles_of(user)
-    visible = Q(pk__in=[])
-    if Role.OFFICER in roles and user.business_unit_id:
-        visible |= Q(business_unit_id=user.business_unit_id)
-    submitted = ~Q(status=ProposalStatus.DRAFT)
-    if roles & OVERSIGHT_ROLES:
-        visible |= submitted
-    elif roles:
-        visible |= submitted & Q(project_manager=user)
-    return Proposal.objects.filter(visible)
+    """The proposals this user may see (policies.proposals_visible); anything else
+    is a 404."""
+    return Proposal.objects.filter(policies.proposals_visible(user))
 
 
-def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """Annotate each proposal's mean weighted score, spread and number of scores, and
-    its total cost and savings. Each is a subquery, not a join: rows are not multiplied,
-    a count ignores them, and PostgreSQL works them out only for the rows a page shows."""
+def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
+    """Annotate each proposal's mean weighted score, spread and number of scores as
+    `viewer` may see them (policies.scores_visible: None where hidden, and
+    `scores_visible` False), and its total cost and savings. Each is a subquery, not
+    a join: rows are not multiplied, a count ignores them, and PostgreSQL works them
+    out only for the rows a page shows."""
     money = DecimalField(max_digits=14, decimal_places=2)
+    shown = policies.scores_visible(viewer)
 
     def year_total(expression):
         totals = (
@@ -88,20 +83,25 @@ def with_scores(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
         )
         return Coalesce(Subquery(totals, output_field=money), Value(0), output_field=money)
 
-    def scores(aggregate):
+    def scores(aggregate, output_field, *, none=None):
         values = (
             Assessment.objects.filter(proposal=OuterRef("pk"), conflict_declared=False)
             .values("proposal")
             .annotate(value=aggregate)
             .values("value")
         )
-        return Subquery(values)
+        value = Subquery(values, output_field=output_field)
+        if none is not None:
+            value = Coalesce(value, Value(none), output_field=output_field)
+        return Case(When(shown, then=value), default=None, output_field=output_field)
 
+    score = DecimalField(max_digits=5, decimal_places=1)
     return proposals.annotate(
-        score=scores(Avg("weighted_score")),
-        score_low=scores(Min("weighted_score")),
-        score_high=scores(Max("weighted_score")),
-        score_count=Coalesce(scores(Count("pk")), Value(0)),
+        scores_visible=Case(When(shown, then=True), default=False, output_field=BooleanField()),
+        score=scores(Avg("weighted_score"), score),
+        score_low=scores(Min("weighted_score"), score),
+        score_high=scores(Max("weighted_score"), score),
+        score_count=scores(Count("pk"), IntegerField(), none=0),
         total_cost=year_total(F("capital_cost") + F("revenue_cost")),
         total_savings=year_total(F("cashable_savings")),
     )
@@ -111,7 +111,7 @@ def proposal_list(user, *, status: str | None = None) -> QuerySet[Proposal]:
     proposals = proposals_visible_to(user).select_related("business_unit", "created_by")
     if status:
         proposals = proposals.filter(status=status)
-    return with_scores(proposals).order_by("-updated_at", "-pk")
+    return with_scores(proposals, viewer=user).order_by("-updated_at", "-pk")
 
 
 def proposal_for_detail(user, pk: int) -> Proposal:
@@ -124,14 +124,17 @@ def proposal_for_detail(user, pk: int) -> Proposal:
 
 
 def portfolio(
+    viewer,
     *,
     theme: int | None = None,
     unit: int | None = None,
     status: str | None = None,
     year: int | None = None,
 ) -> QuerySet[Proposal]:
-    """Proposals awaiting a decision, best score first. Approved ones are decided: they
-    count against the budget (approved_costs_by_year) and are listed as projects."""
+    """Proposals awaiting a decision, best score first among those whose scores the
+    viewer may see, then the rest (unranked for them) by reference. Approved ones are
+    decided: they count against the budget (approved_costs_by_year) and are listed as
+    projects."""
     proposals = Proposal.objects.filter(status__in=AWAITING_DECISION)
     if theme:
         proposals = proposals.filter(theme_links__theme_id=theme)
@@ -148,7 +151,8 @@ def portfolio(
         with_scores(
             proposals.select_related("business_unit").only(
                 "title", "status", "is_statutory", "business_unit__name"
-            )
+            ),
+            viewer=viewer,
         )
         .prefetch_related(
             Prefetch("years", ProposalYear.objects.only(*PORTFOLIO_YEAR_FIELDS)),
@@ -161,6 +165,15 @@ def portfolio(
     )
 
 
+def conflicts_declared(user, proposal_ids) -> set[int]:
+    """Which of these proposals the user declared a conflict of interest on."""
+    return set(
+        Assessment.objects.filter(
+            assessor=user, conflict_declared=True, proposal_id__in=proposal_ids
+        ).values_list("proposal_id", flat=True)
+    )
+
+
 def proposals_awaiting_triage() -> QuerySet[Proposal]:
     return (
         Proposal.objects.filter(status__in=[ProposalStatus.SUBMITTED, ProposalStatus.IN_TRIAGE])
@@ -170,18 +183,29 @@ def proposals_awaiting_triage() -> QuerySet[Proposal]:
 
 
 def proposals_to_score(user) -> QuerySet[Proposal]:
-    """In assessment, not from the member's unit, and not yet scored or conflicted."""
-    proposals = Proposal.objects.filter(status=ProposalStatus.IN_ASSESSMENT).exclude(
-        Exists(Assessment.objects.filter(proposal=OuterRef("pk"), assessor=user))
+    """What this member may score now (policies.scorable)."""
+    return (
+        Proposal.objects.filter(policies.scorable(user))
+        .select_related("business_unit")
+        .order_by("submitted_at", "pk")
     )
-    if user.business_unit_id:
-        proposals = proposals.exclude(business_unit_id=user.business_unit_id)
-    return proposals.select_related("business_unit").order_by("submitted_at", "pk")
 
 
-def proposals_ready_for_decision() -> QuerySet[Proposal]:
+def proposals_in_assessment() -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(status=ProposalStatus.IN_ASSESSMENT)
+        .select_related("business_unit")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def proposals_ready_for_decision(viewer) -> QuerySet[Proposal]:
+    """In assessment, best score first among those whose scores the viewer may see."""
     return with_scores(
-        Proposal.objects.filter(status=ProposalStatus.IN_ASSESSMENT).select_related("business_unit")
+        proposals_visible_to(viewer)
+        .filter(status=ProposalStatus.IN_ASSESSMENT)
+        .select_related("business_unit"),
+        viewer=viewer,
     ).order_by(F("score").desc(nulls_last=True), "pk")
 
 
@@ -192,18 +216,9 @@ def unit_proposals_needing_action(unit) -> QuerySet[Proposal]:
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
-    roles = roles_of(user)
-    projects = Project.objects.select_related("proposal__business_unit", "project_manager")
-    if roles & OVERSIGHT_ROLES:
-        return projects
-    visible = Q(project_manager=user)
-    if Role.OFFICER in roles and user.business_unit_id:
-        visible |= Q(proposal__business_unit_id=user.business_unit_id)
-    return projects.filter(visible) if roles else projects.none()
-
-
-def is_project_lead(user, project: Project) -> bool:
-    return project.project_manager_id == user.pk or Role.HEAD_OF_ICT in roles_of(user)
+    return Project.objects.filter(policies.projects_visible(user)).select_related(
+        "proposal__business_unit", "project_manager"
+    )
 
 
 def projects_needing_update(*, manager=None) -> QuerySet[Project]:

@@ -20,16 +20,15 @@ from django.utils import timezone
 from common.emails import email_queue
 from common.errors import WorkflowError
 from common.permissions import require_role
-from common.roles import GOVERNANCE_GROUP, Role, roles_of
+from common.roles import GOVERNANCE_GROUP, Role
 from common.services import save_with_history
 from common.uploads import safe_display_name, storage_name
 from governance import selectors as governance_selectors
 from governance.models import CorporateObjective, Meeting, Objective, Principle, User
 
-from . import completeness, selectors
+from . import completeness, policies
 from .choices import (
     APPROVED_STATUSES,
-    EDITABLE_STATUSES,
     Outcome,
     ProjectStatus,
     ProposalStatus,
@@ -73,7 +72,7 @@ def _locked(proposal: Proposal) -> Proposal:
 
 
 def _require_unit(user: User, proposal: Proposal) -> None:
-    if user.business_unit_id is None or user.business_unit_id != proposal.business_unit_id:
+    if not policies.acts_for_unit(user, proposal):
         raise PermissionDenied("Only officers of the proposing business unit can do this.")
 
 
@@ -110,8 +109,8 @@ def _transition(
 ) -> Proposal:
     """Move a locked proposal along the state machine, with its event and history."""
     transition = TRANSITIONS[action]
-    require_role(user, transition.role)
-    if transition.role == Role.OFFICER:
+    if not policies.may_take(user, proposal, transition, in_any_state=True):
+        require_role(user, transition.role)
         _require_unit(user, proposal)
     if proposal.status not in transition.sources:
         raise WorkflowError(_moved_on_message(proposal, transition.label))
@@ -137,8 +136,8 @@ def _transition(
 
 @transaction.atomic
 def proposal_create(*, user: User, title: str) -> Proposal:
-    require_role(user, Role.OFFICER)
-    if user.business_unit is None:
+    if not policies.may_start_proposal(user):
+        require_role(user, *policies.PROPOSERS)
         raise PermissionDenied("Your account is not linked to a business unit.")
     strategy = governance_selectors.strategy_current()
     proposal = Proposal(
@@ -164,10 +163,9 @@ def proposal_save_draft(
 
     `themes` maps each chosen theme's id to how the proposal serves it; `years` maps a
     financial year to its capital_cost, revenue_cost and cashable_savings."""
-    require_role(user, Role.OFFICER)
     proposal = _locked(proposal)
     _require_unit(user, proposal)
-    if proposal.status not in EDITABLE_STATUSES:
+    if not policies.may_edit_proposal(user, proposal):
         raise WorkflowError(
             f"This proposal is {proposal.get_status_display().lower()}, so it can no longer "
             "be edited. Nothing was changed."
@@ -236,7 +234,6 @@ def proposal_submit(*, proposal: Proposal, user: User, answer: str = "") -> Prop
     if proposal.status == ProposalStatus.RETURNED and not answer.strip():
         missing["answer"] = "Answer the request for more information."
     if missing and proposal.status in TRANSITIONS["submit"].sources:
-        require_role(user, Role.OFFICER)
         _require_unit(user, proposal)
         raise ValidationError(missing)
     resubmitted = proposal.status == ProposalStatus.RETURNED
@@ -324,7 +321,7 @@ def proposal_decide(
 
     The proposal row is locked and its state re-checked, so when two chairs decide at
     once exactly one decision is recorded and the other is told who decided first."""
-    require_role(user, Role.CHAIR)
+    require_role(user, *policies.DECIDERS)
     proposal = _locked(proposal)
     if proposal.status not in TRANSITIONS["decide"].sources:
         raise WorkflowError(_moved_on_message(proposal, "record a decision on"))
@@ -387,10 +384,9 @@ def proposal_decide(
 def attachment_add(*, proposal: Proposal, user: User, upload) -> Attachment:
     """Store a document checked by common.uploads.DocumentField (its `checked` result)
     under a name the server chooses."""
-    require_role(user, Role.OFFICER)
     proposal = _locked(proposal)
     _require_unit(user, proposal)
-    if proposal.status not in EDITABLE_STATUSES:
+    if not policies.may_edit_proposal(user, proposal):
         raise WorkflowError("Documents can be added only while the unit is editing the proposal.")
     checked = upload.checked
     attachment = Attachment(
@@ -413,10 +409,9 @@ def attachment_add(*, proposal: Proposal, user: User, upload) -> Attachment:
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, user: User) -> None:
-    require_role(user, Role.OFFICER)
     proposal = _locked(attachment.proposal)
     _require_unit(user, proposal)
-    if proposal.status not in EDITABLE_STATUSES:
+    if not policies.may_edit_proposal(user, proposal):
         raise WorkflowError("Documents can be removed only while the unit is editing the proposal.")
     name, storage = attachment.file.name, attachment.file.storage
     attachment._history_user = user
@@ -427,31 +422,14 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
 # ---------------------------------------------------------------------------- scoring
 
 
-def scoring_refusal(*, proposal: Proposal, user: User) -> str | None:
-    """Why this user may not score this proposal now, or None if they may."""
-    if not roles_of(user) & GOVERNANCE_GROUP:
-        return "Only ICT Governance Group members score proposals."
-    if proposal.status != ProposalStatus.IN_ASSESSMENT:
-        return "Proposals are scored only while in assessment."
-    if user.business_unit_id and user.business_unit_id == proposal.business_unit_id:
-        return "You cannot score a proposal from your own business unit."
-    existing = proposal.assessments.filter(assessor=user).first()
-    if existing and existing.conflict_declared:
-        return "You declared a conflict of interest, so you cannot score this proposal."
-    if existing:
-        return "You have already scored this proposal."
-    return None
-
-
 @transaction.atomic
 def assessment_submit(
     *, proposal: Proposal, user: User, ratings: Mapping[int, tuple[int, str]]
 ) -> Assessment:
     """Record a member's scores: a 0 to 5 rating and comment per criterion in use."""
-    if not roles_of(user) & GOVERNANCE_GROUP:
-        raise PermissionDenied("Only ICT Governance Group members score proposals.")
+    require_role(user, *policies.SCORERS)
     proposal = _locked(proposal)
-    refusal = scoring_refusal(proposal=proposal, user=user)
+    refusal = policies.scoring_refusal(user, proposal)
     if refusal:
         raise WorkflowError(refusal)
     criteria = list(Criterion.objects.filter(is_active=True))
@@ -482,11 +460,12 @@ def assessment_submit(
 
 @transaction.atomic
 def conflict_declare(*, proposal: Proposal, user: User, note: str) -> Assessment:
+    """A member steps aside from scoring a proposal they could otherwise score."""
+    require_role(user, *policies.SCORERS)
     proposal = _locked(proposal)
-    if not roles_of(user) & GOVERNANCE_GROUP:
-        raise PermissionDenied("Only ICT Governance Group members declare conflicts here.")
-    if proposal.assessments.filter(assessor=user).exists():
-        raise WorkflowError("You have already scored or declared a conflict on this proposal.")
+    refusal = policies.conflict_refusal(user, proposal)
+    if refusal:
+        raise WorkflowError(refusal)
     if not note.strip():
         raise ValidationError({"note": "Describe the conflict of interest."})
     assessment = Assessment(
@@ -502,7 +481,7 @@ def criterion_save(
 ) -> Criterion:
     """Add or change a criterion. Past assessments keep the weights they were scored
     under, so this changes only scores given from now on."""
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.PRIORITISATION_SETTERS)
     if criterion is None:
         criterion = Criterion()
     else:
@@ -515,7 +494,7 @@ def criterion_save(
 
 @transaction.atomic
 def budget_set(*, user: User, financial_year: int, amount: Decimal) -> Budget:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.PRIORITISATION_SETTERS)
     budget = Budget.objects.select_for_update().filter(
         financial_year=financial_year
     ).first() or Budget(financial_year=financial_year)
@@ -528,15 +507,16 @@ def budget_set(*, user: User, financial_year: int, amount: Decimal) -> Budget:
 
 
 def _require_chair(user: User) -> None:
-    require_role(user, Role.CHAIR)
+    require_role(user, *policies.AGENDA_KEEPERS)
 
 
 @transaction.atomic
 def agenda_add(*, meeting: Meeting, proposal: Proposal, user: User) -> AgendaItem:
     _require_chair(user)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if proposal.status != ProposalStatus.IN_ASSESSMENT:
-        raise WorkflowError("Only proposals in assessment can go on an agenda.")
+    refusal = policies.agenda_refusal(user, meeting, _locked(proposal))
+    if refusal:
+        raise WorkflowError(refusal)
     if meeting.proposal_items.filter(proposal=proposal).exists():
         raise WorkflowError("This proposal is already on the agenda.")
     position = (meeting.proposal_items.aggregate(p=Max("position"))["p"] or 0) + 1
@@ -578,7 +558,7 @@ def agenda_remove(*, item: AgendaItem, user: User) -> None:
 
 
 def _require_project_lead(user: User, project: Project) -> None:
-    if not selectors.is_project_lead(user, project):
+    if not policies.may_lead_project(user, project):
         raise PermissionDenied("Only the project manager or the Head of ICT can do this.")
 
 

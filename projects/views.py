@@ -11,18 +11,12 @@ from common.errors import WorkflowError
 from common.forms import add_service_errors
 from common.fragments import Deferred
 from common.permissions import RoleRequiredMixin
-from common.roles import GOVERNANCE_GROUP, Role, roles_of
+from common.roles import roles_of
 from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
 from governance.models import BusinessUnit, Meeting, Theme
 
-from . import prioritisation, selectors, services
-from .choices import (
-    APPROVED_STATUSES,
-    AWAITING_DECISION,
-    EDITABLE_STATUSES,
-    ProjectStatus,
-    ProposalStatus,
-)
+from . import policies, prioritisation, selectors, services
+from .choices import APPROVED_STATUSES, AWAITING_DECISION, ProjectStatus, ProposalStatus
 from .forms import (
     AgendaAddForm,
     AttachmentForm,
@@ -40,10 +34,6 @@ from .forms import (
 from .models import AgendaItem, Attachment, Budget, Criterion
 from .workflow import TRANSITIONS
 
-OVERSIGHT = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
-PROPOSAL_VIEWERS = OVERSIGHT | {Role.OFFICER}
-HEAD = frozenset({Role.HEAD_OF_ICT})
-CHAIR = frozenset({Role.CHAIR})
 PAGE_SIZE = 25
 # The whole ranking is worked out (ranks and running totals run across pages); a page
 # shows this many of it.
@@ -64,8 +54,15 @@ class ProposalMixin:
 # --------------------------------------------------------------------------- proposals
 
 
+def score_cells(proposal) -> list:
+    """A proposal's score and number of scores as a CSV shows them to its reader."""
+    if not proposal.scores_visible:
+        return ["Not shown until you have scored it", ""]
+    return [proposal.score, proposal.score_count]
+
+
 class ProposalListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = PROPOSAL_VIEWERS
+    allowed_roles = policies.PROPOSAL_READERS
     template_name = "projects/proposal_list.html"
     csv_name = "proposals"
 
@@ -78,7 +75,7 @@ class ProposalListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
                   "Score", "Scores", "Submitted", "Updated"]  # fmt: skip
         rows = [
             [p.reference, p.title, p.business_unit, p.get_status_display(), p.is_statutory,
-             p.total_cost, p.score, p.score_count, p.submitted_at, p.updated_at]
+             p.total_cost, *score_cells(p), p.submitted_at, p.updated_at]
             for p in proposals
         ]  # fmt: skip
         return header, rows
@@ -91,7 +88,7 @@ class ProposalListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             page=Deferred(self.page, status),
             status=status,
             statuses=ProposalStatus.choices,
-            can_propose=Role.OFFICER in roles_of(self.request.user),
+            can_propose=policies.may_start_proposal(self.request.user),
             **kwargs,
         )
 
@@ -101,7 +98,7 @@ class ProposalListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
 
 
 class ProposalStartView(ServiceFormView):
-    allowed_roles = frozenset({Role.OFFICER})
+    allowed_roles = policies.PROPOSERS
     form_class = ProposalStartForm
     template_name = "projects/proposal_start.html"
     success_message = "Draft proposal started. Fill in what you can and save; come back any time."
@@ -114,32 +111,41 @@ class ProposalStartView(ServiceFormView):
 
 
 class ProposalDetailView(RoleRequiredMixin, TemplateView):
-    allowed_roles = PROPOSAL_VIEWERS
+    allowed_roles = policies.PROPOSAL_READERS
     template_name = "projects/proposal_detail.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         proposal = selectors.proposal_for_detail(user, self.kwargs["pk"])
-        roles = roles_of(user)
+        sees_scores = policies.may_see_scores(user, proposal)
         return super().get_context_data(
             proposal=proposal,
             scored=Deferred(
-                lambda: selectors.with_scores(type(proposal).objects.filter(pk=proposal.pk)).get()
+                lambda: selectors.with_scores(
+                    type(proposal).objects.filter(pk=proposal.pk), viewer=user
+                ).get()
             ),
             theme_links=proposal.theme_links.select_related("theme"),
             years=proposal.years.all(),
             events=proposal.events.select_related("actor"),
             attachments=proposal.attachments.all(),
             decisions=proposal.decisions.select_related("meeting", "decided_by"),
-            assessments=Deferred(self._assessments, proposal, roles, user),
-            scoring_refusal=services.scoring_refusal(proposal=proposal, user=user),
-            is_group_member=bool(roles & GOVERNANCE_GROUP),
-            actions=self._actions(proposal, roles, user),
-            can_edit=(
-                Role.OFFICER in roles
-                and proposal.business_unit_id == user.business_unit_id
-                and proposal.status in EDITABLE_STATUSES
+            assessments=Deferred(
+                lambda: (
+                    proposal.assessments.select_related("assessor").prefetch_related("scores")
+                    if sees_scores
+                    else None
+                )
             ),
+            scoring_refusal=policies.scoring_refusal(user, proposal),
+            is_group_member=bool(roles_of(user) & policies.SCORERS),
+            actions=[
+                transition
+                for transition in TRANSITIONS.values()
+                if transition.action not in ("submit", "decide")
+                and policies.may_take(user, proposal, transition)
+            ],
+            can_edit=policies.may_edit_proposal(user, proposal),
             project=Deferred(
                 lambda: (
                     getattr(proposal, "project", None)
@@ -150,44 +156,18 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
             **kwargs,
         )
 
-    def _assessments(self, proposal, roles, user):
-        """Every member's scores, or None while this user may not see them. Members
-        see others' scores only once they have scored (or declared a conflict), so
-        their own judgement is independent; the Head of ICT, who does not score, sees
-        them all, and so does everyone once the proposal is decided."""
-        own = proposal.assessments.filter(assessor=user).exists()
-        decided = proposal.status not in AWAITING_DECISION | EDITABLE_STATUSES
-        if own or Role.HEAD_OF_ICT in roles or (decided and roles & OVERSIGHT):
-            return proposal.assessments.select_related("assessor").prefetch_related("scores")
-        return None
-
-    def _actions(self, proposal, roles, user):
-        actions = []
-        for transition in TRANSITIONS.values():
-            if transition.action in ("submit", "decide"):
-                continue
-            if transition.role not in roles or proposal.status not in transition.sources:
-                continue
-            if (
-                transition.role == Role.OFFICER
-                and user.business_unit_id != proposal.business_unit_id
-            ):
-                continue
-            actions.append(transition)
-        return actions
-
 
 class ProposalEditView(ProposalMixin, RoleRequiredMixin, FormView):
     """The business case form: save a draft any time, or submit the whole case."""
 
-    allowed_roles = frozenset({Role.OFFICER})
+    allowed_roles = policies.PROPOSERS
     template_name = "projects/proposal_form.html"
 
     def load_objects(self):
         super().load_objects()
-        if self.proposal.business_unit_id != self.request.user.business_unit_id:
+        if not policies.acts_for_unit(self.request.user, self.proposal):
             raise Http404
-        if self.proposal.status not in EDITABLE_STATUSES:
+        if not policies.may_edit_proposal(self.request.user, self.proposal):
             messages.error(
                 self.request,
                 f"This proposal is {self.proposal.get_status_display().lower()}, "
@@ -248,9 +228,10 @@ class ProposalTransitionView(ProposalMixin, ServiceFormView):
     action: str = ""
     comment_label = "Comment (optional)"
 
-    @property
-    def allowed_roles(self):
-        return frozenset({TRANSITIONS[self.action].role})
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Who may open the page is who may take the step (projects.workflow).
+        cls.allowed_roles = frozenset({TRANSITIONS[cls.action].role})
 
     def get_form(self, form_class=None):
         transition = TRANSITIONS[self.action]
@@ -303,7 +284,7 @@ class ProposalReopenView(ProposalTransitionView):
 
 
 class ProposalHistoryView(ObjectHistoryView):
-    allowed_roles = PROPOSAL_VIEWERS
+    allowed_roles = policies.PROPOSAL_READERS
 
     def get_queryset(self):
         return selectors.proposals_visible_to(self.request.user)
@@ -313,7 +294,7 @@ class ProposalHistoryView(ObjectHistoryView):
 
 
 class AttachmentUploadView(ProposalMixin, ServiceFormView):
-    allowed_roles = frozenset({Role.OFFICER})
+    allowed_roles = policies.PROPOSERS
     form_class = AttachmentForm
     template_name = "projects/attachment_form.html"
     success_message = "Document uploaded."
@@ -328,7 +309,7 @@ class AttachmentUploadView(ProposalMixin, ServiceFormView):
 class AttachmentDownloadView(RoleRequiredMixin, View):
     """Always a download with the server's content type, never shown inline."""
 
-    allowed_roles = PROPOSAL_VIEWERS
+    allowed_roles = policies.PROPOSAL_READERS
 
     def get(self, request, pk):
         attachment = get_object_or_404(
@@ -346,7 +327,7 @@ class AttachmentDownloadView(RoleRequiredMixin, View):
 
 
 class AttachmentDeleteView(RoleRequiredMixin, View):
-    allowed_roles = frozenset({Role.OFFICER})
+    allowed_roles = policies.PROPOSERS
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -367,7 +348,7 @@ class AttachmentDeleteView(RoleRequiredMixin, View):
 
 
 class ScoreView(ProposalMixin, ServiceFormView):
-    allowed_roles = GOVERNANCE_GROUP
+    allowed_roles = policies.SCORERS
     template_name = "projects/score_form.html"
     success_message = "Your scores are recorded. You can now see the other members' scores."
 
@@ -376,7 +357,7 @@ class ScoreView(ProposalMixin, ServiceFormView):
         self.criteria = list(Criterion.objects.filter(is_active=True))
 
     def get(self, request, *args, **kwargs):
-        refusal = services.scoring_refusal(proposal=self.proposal, user=request.user)
+        refusal = policies.scoring_refusal(request.user, self.proposal)
         if refusal:
             messages.error(request, refusal)
             return redirect(self.proposal.get_absolute_url())
@@ -393,7 +374,7 @@ class ScoreView(ProposalMixin, ServiceFormView):
 
 
 class ConflictView(ProposalMixin, ServiceFormView):
-    allowed_roles = GOVERNANCE_GROUP
+    allowed_roles = policies.SCORERS
     form_class = ConflictForm
     template_name = "projects/conflict_form.html"
     success_message = "Your conflict of interest is recorded. You will not score this proposal."
@@ -406,7 +387,7 @@ class ConflictView(ProposalMixin, ServiceFormView):
 
 
 class CriterionListView(RoleRequiredMixin, TemplateView):
-    allowed_roles = OVERSIGHT
+    allowed_roles = policies.PORTFOLIO_READERS
     template_name = "projects/criterion_list.html"
 
     def get_context_data(self, **kwargs):
@@ -416,7 +397,7 @@ class CriterionListView(RoleRequiredMixin, TemplateView):
 
 
 class CriterionCreateView(ServiceFormView):
-    allowed_roles = HEAD
+    allowed_roles = policies.PRIORITISATION_SETTERS
     form_class = CriterionForm
     template_name = "projects/criterion_form.html"
     success_message = "Criterion saved. Scores already given keep the weights they had."
@@ -446,7 +427,7 @@ class CriterionUpdateView(CriterionCreateView):
 
 
 class BudgetView(ServiceFormView):
-    allowed_roles = HEAD
+    allowed_roles = policies.PRIORITISATION_SETTERS
     form_class = BudgetForm
     template_name = "projects/budget_form.html"
     success_message = "Budget saved."
@@ -464,7 +445,7 @@ class BudgetView(ServiceFormView):
 class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
     """The ranked portfolio, cumulative cost against budget, and the recommended set."""
 
-    allowed_roles = OVERSIGHT
+    allowed_roles = policies.PORTFOLIO_READERS
     template_name = "projects/portfolio.html"
     csv_name = "portfolio"
 
@@ -477,9 +458,10 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             p, choice = row["proposal"], row["choice"]
             rows.append([
                 row["rank"], p.reference, p.title, p.business_unit, p.get_status_display(),
-                p.is_statutory, p.score, p.total_cost,
-                "In" if choice.selected else "Out",
-                choice.reason,
+                p.is_statutory, p.score if p.scores_visible else row["hidden_because"],
+                p.total_cost,
+                ("In" if choice.selected else "Out") if choice else "",
+                choice.reason if choice else "",
             ])  # fmt: skip
         return header, rows
 
@@ -494,6 +476,10 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
         return super().get_context_data(portfolio=Deferred(self.portfolio), **kwargs)
 
     def portfolio(self) -> dict:
+        """The ranking of the proposals whose scores the reader may see, then the rest
+        unranked (ranking them would reveal their scores), and the recommended set
+        only to a reader who may see every score it weighs."""
+        user = self.request.user
         status = self.request.GET.get("status") or None
         if status not in ProposalStatus.values:
             status = None
@@ -503,32 +489,37 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             "status": status,
             "year": self._filter("year"),
         }
-        proposals = list(selectors.portfolio(**filters))
+        proposals = list(selectors.portfolio(user, **filters))
+        ranked = [p for p in proposals if p.scores_visible]
+        unranked = [p for p in proposals if not p.scores_visible]
         budgets = {b.financial_year: b.amount for b in Budget.objects.all()}
         committed = selectors.approved_costs_by_year()
-        # Approved projects may already overrun a year's budget: then nothing is left.
-        room = {year: max(amount - committed.get(year, 0), 0) for year, amount in budgets.items()}
-        recommendation = selectors.recommendation(
-            [
-                prioritisation.Candidate(
-                    key=p.pk,
-                    label=str(p),
-                    score=float(p.score) if p.score is not None else None,
-                    costs={y.financial_year: y.total_cost for y in p.years.all()},
-                    statutory=p.is_statutory,
-                )
-                for p in proposals
-            ],
-            room,
-        )
-        reasons = {c.candidate.key: c for c in recommendation.choices}
-        years = sorted(set(budgets) | set(committed) | set(recommendation.spend))
+        recommendation = None
+        if not unranked:
+            # Approved projects may already overrun a year's budget: then nothing is left.
+            room = {y: max(amount - committed.get(y, 0), 0) for y, amount in budgets.items()}
+            recommendation = selectors.recommendation(
+                [
+                    prioritisation.Candidate(
+                        key=p.pk,
+                        label=str(p),
+                        score=float(p.score) if p.score is not None else None,
+                        costs={y.financial_year: y.total_cost for y in p.years.all()},
+                        statutory=p.is_statutory,
+                    )
+                    for p in ranked
+                ],
+                room,
+            )
+        reasons = {c.candidate.key: c for c in recommendation.choices} if recommendation else {}
+        spend = recommendation.spend if recommendation else {}
+        years = sorted(set(budgets) | set(committed) | set(spend))
         summary = [
             {
                 "year": year,
                 "budget": budgets.get(year),
                 "committed": committed.get(year, 0),
-                "recommended": recommendation.spend.get(year, 0),
+                "recommended": spend.get(year, 0),
             }
             for year in years
         ]
@@ -536,7 +527,7 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             if row["budget"] is not None:
                 row["left"] = row["budget"] - row["committed"] - row["recommended"]
         rows, running = [], {}
-        for rank, proposal in enumerate(proposals, start=1):
+        for rank, proposal in enumerate(ranked, start=1):
             for y in proposal.years.all():
                 running[y.financial_year] = running.get(y.financial_year, 0) + y.total_cost
             rows.append(
@@ -547,11 +538,27 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
                     "cumulative": running.get(filters["year"]) if filters["year"] else None,
                 }
             )
+        conflicted = selectors.conflicts_declared(user, [p.pk for p in unranked])
+        for proposal in unranked:
+            rows.append(
+                {
+                    "rank": None,
+                    "proposal": proposal,
+                    "choice": None,
+                    "cumulative": None,
+                    "hidden_because": (
+                        "Not shown: you declared a conflict of interest"
+                        if proposal.pk in conflicted
+                        else "Not shown until you have scored it"
+                    ),
+                }
+            )
         return {
             "rows": rows,
             "page": Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(self.request.GET.get("page")),
             "summary": summary,
             "recommendation": recommendation,
+            "unranked": len(unranked),
             "filters": filters,
             "themes": Theme.objects.filter(strategy__status="approved").select_related("strategy"),
             "units": BusinessUnit.objects.filter(is_active=True),
@@ -573,12 +580,12 @@ class MeetingObjectMixin:
 
 
 class AgendaAddView(MeetingObjectMixin, ServiceFormView):
-    allowed_roles = CHAIR
+    allowed_roles = policies.AGENDA_KEEPERS
     template_name = "projects/agenda_add.html"
     success_message = "Added to the agenda."
 
     def get_form(self, form_class=None):
-        proposals = selectors.proposals_ready_for_decision().exclude(
+        proposals = selectors.proposals_ready_for_decision(self.request.user).exclude(
             agenda_items__meeting=self.meeting
         )
         return AgendaAddForm(**self.get_form_kwargs(), proposals=proposals)
@@ -593,7 +600,7 @@ class AgendaAddView(MeetingObjectMixin, ServiceFormView):
 class AgendaItemActionView(RoleRequiredMixin, View):
     """Move an agenda item up or down, or drop it."""
 
-    allowed_roles = CHAIR
+    allowed_roles = policies.AGENDA_KEEPERS
     http_method_names = ["post"]
     operation = ""
 
@@ -610,7 +617,7 @@ class AgendaItemActionView(RoleRequiredMixin, View):
 
 
 class DecisionView(ServiceFormView):
-    allowed_roles = CHAIR
+    allowed_roles = policies.DECIDERS
     form_class = DecisionForm
     template_name = "projects/decision_form.html"
     success_message = "Decision recorded. Everyone concerned is being e-mailed."
@@ -643,7 +650,7 @@ class DecisionView(ServiceFormView):
 
 
 class ProjectListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = PROPOSAL_VIEWERS
+    allowed_roles = policies.PROPOSAL_READERS
     template_name = "projects/project_list.html"
     csv_name = "projects"
 
@@ -679,7 +686,7 @@ class ProjectMixin:
         self.project = get_object_or_404(
             selectors.projects_visible_to(self.request.user), pk=self.kwargs["pk"]
         )
-        if self.lead_only and not selectors.is_project_lead(self.request.user, self.project):
+        if self.lead_only and not policies.may_lead_project(self.request.user, self.project):
             raise PermissionDenied("Only the project manager or the Head of ICT can do this.")
         self.extra_context = {"project": self.project, "proposal": self.project.proposal}
 
@@ -688,7 +695,7 @@ class ProjectMixin:
 
 
 class ProjectDetailView(ProjectMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = PROPOSAL_VIEWERS
+    allowed_roles = policies.PROPOSAL_READERS
     template_name = "projects/project_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -700,7 +707,7 @@ class ProjectDetailView(ProjectMixin, RoleRequiredMixin, TemplateView):
             {"year": year, "planned": planned.get(year, 0), "realised": realised.get(year)}
             for year in sorted(set(planned) | set(realised))
         ]
-        is_lead = selectors.is_project_lead(user, project)
+        is_lead = policies.may_lead_project(user, project)
         return super().get_context_data(
             updates=project.updates.select_related("author"),
             benefits=benefits,
@@ -711,7 +718,7 @@ class ProjectDetailView(ProjectMixin, RoleRequiredMixin, TemplateView):
 
 
 class ProgressUpdateCreateView(ProjectMixin, ServiceFormView):
-    allowed_roles = PROPOSAL_VIEWERS
+    allowed_roles = policies.PROPOSAL_READERS
     lead_only = True
     form_class = ProgressUpdateForm
     template_name = "projects/progress_update_form.html"
@@ -725,7 +732,7 @@ class ProgressUpdateCreateView(ProjectMixin, ServiceFormView):
 
 
 class ProjectCloseView(ProjectMixin, ServiceFormView):
-    allowed_roles = PROPOSAL_VIEWERS
+    allowed_roles = policies.PROPOSAL_READERS
     lead_only = True
     template_name = "projects/project_close.html"
     success_message = "Project closed with its benefits review."
@@ -746,7 +753,7 @@ class ProjectCloseView(ProjectMixin, ServiceFormView):
 
 
 class ProjectHistoryView(ObjectHistoryView):
-    allowed_roles = PROPOSAL_VIEWERS
+    allowed_roles = policies.PROPOSAL_READERS
 
     def get_queryset(self):
         return selectors.projects_visible_to(self.request.user)

@@ -29,6 +29,9 @@ def period_for(kind: str, day: datetime.date) -> str:
 
 
 def _governance_pack(period: str, progress) -> tuple[bytes, str]:
+    """The month's pack. Every reader of the archive and every recipient gets the same
+    file, so it holds only what all of them may see: no scores of proposals awaiting
+    a decision, which a member sees only once they have scored (projects.policies)."""
     progress(20, "Reading the pipeline, portfolio and risks")
     html = render_to_string(
         "reports/governance_pack_pdf.html",
@@ -36,7 +39,7 @@ def _governance_pack(period: str, progress) -> tuple[bytes, str]:
             "period": period,
             "council_name": settings.COUNCIL_NAME,
             "triage": list(project_selectors.proposals_awaiting_triage()[:100]),
-            "decisions_due": list(project_selectors.proposals_ready_for_decision()[:100]),
+            "decisions_due": list(project_selectors.proposals_in_assessment()[:100]),
             "updates_due": list(project_selectors.projects_needing_update()[:100]),
             "projects": list(project_selectors.projects_with_latest_update()[:200]),
             "outside": list(risk_selectors.register(appetite="outside")[:100]),

@@ -15,10 +15,9 @@ from django_celery_beat.models import CrontabSchedule
 from common.emails import email_queue
 from common.errors import WorkflowError
 from common.permissions import require_role
-from common.roles import Role
 from common.services import save_with_history
 
-from . import generation
+from . import generation, policies
 from .assembly import annual_report_data
 from .models import (
     NARRATIVE_FIELDS,
@@ -37,7 +36,7 @@ logger = logging.getLogger(__name__)
 def annual_report_draft(*, user, financial_year: int) -> AnnualReport:
     """The year's draft, started if there is none; a new version after a final one
     carries its narrative forward."""
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.REPORT_WRITERS)
     draft = (
         AnnualReport.objects.select_for_update()
         .filter(financial_year=financial_year, status=ReportStatus.DRAFT)
@@ -61,7 +60,7 @@ def annual_report_draft(*, user, financial_year: int) -> AnnualReport:
 def annual_report_write(
     *, user, report: AnnualReport, narrative: Mapping[str, str]
 ) -> AnnualReport:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.REPORT_WRITERS)
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.DRAFT:
         raise WorkflowError("A final report cannot be changed. Start a new version instead.")
@@ -75,7 +74,7 @@ def annual_report_write(
 @transaction.atomic
 def annual_report_finalise(*, user, report: AnnualReport) -> AnnualReport:
     """Freeze the figures as they are now; the report never changes after this."""
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.REPORT_WRITERS)
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.DRAFT:
         raise WorkflowError("This report is already final.")
@@ -91,6 +90,7 @@ def annual_report_finalise(*, user, report: AnnualReport) -> AnnualReport:
 def report_export_record(*, user, report: AnnualReport, file_format: str, filename: str,
                          content: bytes) -> ReportExport:  # fmt: skip
     """Record a file made from the report with its SHA-256."""
+    require_role(user, *policies.REPORT_READERS)
     export = ReportExport(
         report=report,
         file_format=file_format,
@@ -114,7 +114,10 @@ def report_request(
     *, kind: str, period: str, requested_by=None, schedule: ScheduledReport | None = None
 ) -> ReportRun:
     """Record the request first, then queue its production after commit. Asking again
-    for a report and period that exists returns it (re-queued only if it had failed)."""
+    for a report and period that exists returns it (re-queued only if it had failed).
+    A person asking must be one who may produce reports; a schedule asks as no one."""
+    if requested_by is not None:
+        require_role(requested_by, *policies.REPORT_WRITERS)
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().filter(kind=kind, period=period).first()
         if run is None:
@@ -238,7 +241,7 @@ def scheduled_report_run(*, schedule_id: int, day=None) -> ReportRun | None:
 @transaction.atomic
 def schedule_update(*, user, schedule: ScheduledReport, fields: Mapping, crontab: Mapping):
     """Change when a schedule runs and who receives it."""
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.REPORT_WRITERS)
     schedule = ScheduledReport.objects.select_for_update().get(pk=schedule.pk)
     for field, value in fields.items():
         setattr(schedule, field, value)

@@ -13,15 +13,14 @@ from common.exports import attachment
 from common.fragments import Deferred
 from common.fy import financial_year_choices, financial_year_of
 from common.permissions import RoleRequiredMixin
-from common.roles import GOVERNANCE_GROUP, Role
 from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
 
-from . import documents, generation, selectors, services
+from . import documents, generation, policies, selectors, services
 from .forms import NarrativeForm, ReportRequestForm, ScheduleForm
 from .models import NARRATIVE_FIELDS, AnnualReport, ReportRun, RunStatus, ScheduledReport
 
-READERS = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
-HEAD = frozenset({Role.HEAD_OF_ICT})
+READERS = policies.REPORT_READERS
+HEAD = policies.REPORT_WRITERS
 
 
 class AnnualReportListView(RoleRequiredMixin, TemplateView):

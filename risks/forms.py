@@ -7,6 +7,7 @@ from governance.models import Principle, Theme, User
 from governance.selectors import portal_users
 from projects.models import Project, Proposal
 
+from . import policies
 from .choices import AppetiteLevel, Level, Proximity, RiskCategory
 from .models import RiskAction, RiskMatrix
 from .rating import IMPACT, LIKELIHOOD
@@ -83,17 +84,27 @@ class RiskForm(GDSFormMixin, forms.Form):
 
     LINKS = ("themes", "principles", "proposals", "projects")
 
-    def __init__(self, *args, strategy, owner_editable=True, **kwargs):
+    def __init__(self, *args, strategy, user, risk=None, **kwargs):
+        """`user` decides what the form offers (risks.policies): the proposals and
+        projects they may see, and the owner only if they may reassign the risk. An
+        existing `risk`'s links show ticked, as far as the user may see them."""
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = portal_users()
         self.fields["themes"].queryset = strategy.themes.all()
         self.fields["principles"].queryset = strategy.principles.all()
-        self.fields["proposals"].queryset = Proposal.objects.exclude(status="draft").select_related(
-            "business_unit"
-        )
-        self.fields["projects"].queryset = Project.objects.select_related("proposal")
-        if not owner_editable:
-            self.fields["owner"].disabled = True
+        self.fields["proposals"].queryset = Proposal.objects.filter(
+            policies.proposals_linkable(user)
+        ).select_related("business_unit")
+        self.fields["projects"].queryset = Project.objects.filter(
+            policies.projects_linkable(user)
+        ).select_related("proposal")
+        if risk is not None:
+            for name in self.LINKS:
+                self.initial[name] = list(
+                    getattr(risk, name).filter(pk__in=self.fields[name].queryset.values("pk"))
+                )
+            if not policies.may_reassign_risk(user):
+                self.fields["owner"].disabled = True
         self.helper.layout = Layout(
             Field.text("title"),
             Fieldset(

@@ -5,10 +5,10 @@ import datetime
 from django.utils import timezone
 
 from common import slots
-from common.roles import ALL_ROLES, GOVERNANCE_GROUP, Role
 from common.slots import Section, Slot
+from projects.policies import OVERSIGHT
 
-from . import selectors
+from . import policies, selectors
 from .choices import RiskStatus
 from .models import RiskAgendaItem
 
@@ -50,7 +50,7 @@ def register() -> None:
             title="Risks you own that are due for review",
             template="risks/panels/owned.html",
             context=_owned,
-            roles=ALL_ROLES - {Role.ADMINISTRATOR},
+            roles=policies.REGISTER_READERS,
             order=40,
         ),
     )
@@ -60,7 +60,7 @@ def register() -> None:
             title="Risks outside appetite and overdue reviews",
             template="risks/panels/oversight.html",
             context=_oversight,
-            roles=frozenset({Role.HEAD_OF_ICT}) | GOVERNANCE_GROUP,
+            roles=OVERSIGHT,
             order=8,
         ),
     )
@@ -69,6 +69,7 @@ def register() -> None:
         Section(
             title="Risks outside appetite",
             template="risks/agenda_section.html",
+            roles=policies.REGISTER_READERS,
             context=_agenda,
             order=20,
         ),
@@ -78,6 +79,7 @@ def register() -> None:
         Section(
             title="Open risks threatening this theme",
             template="risks/theme_section.html",
+            roles=policies.REGISTER_READERS,
             context=_theme,
             order=20,
         ),

@@ -15,7 +15,6 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from common.roles import GOVERNANCE_GROUP, Role, roles_of
 from governance.choices import CLOSED_ACTION_STATUSES
 from governance.selectors import meetings_upcoming
 
@@ -31,7 +30,6 @@ from .models import (
 )
 from .rating import is_outside_appetite
 
-REGISTER_ROLES = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT, Role.OFFICER}
 QUARTER = datetime.timedelta(days=91)
 
 
@@ -64,11 +62,6 @@ def outside_appetite_expression(tolerated: dict[str, int]):
 def is_outside(risk: Risk, tolerated: dict[str, int] | None = None) -> bool:
     tolerated = tolerated_scores() if tolerated is None else tolerated
     return is_outside_appetite(risk.residual_score, tolerated.get(risk.category))
-
-
-def can_change(user, risk: Risk) -> bool:
-    """Only the Head of ICT and the risk's owner change a risk."""
-    return Role.HEAD_OF_ICT in roles_of(user) or risk.owner_id == user.pk
 
 
 def register(

@@ -14,12 +14,12 @@ from django.utils import timezone
 from common.emails import email_queue
 from common.errors import WorkflowError
 from common.permissions import require_role
-from common.roles import Role, has_role
+from common.roles import Role
 from common.services import save_by_system, save_with_history
 from governance import selectors as governance_selectors
 from governance.models import User
 
-from . import selectors
+from . import policies, selectors
 from .choices import ReviewKind, RiskStatus
 from .models import (
     AppetiteThreshold,
@@ -47,7 +47,7 @@ RATINGS = ("inherent", "residual", "target")
 
 
 def _require_change(user: User, risk: Risk) -> None:
-    if not selectors.can_change(user, risk):
+    if not policies.may_change_risk(user, risk):
         raise PermissionDenied("Only the Head of ICT and the risk's owner can change a risk.")
 
 
@@ -88,6 +88,28 @@ def _record_rating(risk: Risk, *, user: User, kind: ReviewKind, on: datetime.dat
     return review, outside
 
 
+def _link(risk: Risk, links: Mapping[str, Iterable], *, user: User) -> None:
+    """Set the proposals, projects, themes and principles a risk threatens, as far as
+    this user may see them: they may link only what they may see, and links they
+    cannot see (another unit's proposal, say) stay as they were."""
+    linkable = {
+        "proposals": policies.proposals_linkable(user),
+        "projects": policies.projects_linkable(user),
+    }
+    for name, chosen in links.items():
+        chosen = set(chosen)
+        related = getattr(risk, name)
+        if name not in linkable:
+            related.set(chosen)
+            continue
+        model = related.model
+        allowed = set(model.objects.filter(linkable[name]).filter(pk__in=[o.pk for o in chosen]))
+        if chosen - allowed:
+            raise ValidationError({name: f"Choose {name} you can see."})
+        unseen = set(related.exclude(linkable[name]))
+        related.set(chosen | unseen)
+
+
 def _escalate(risk: Risk, *, user: User | None) -> RiskAgendaItem | None:
     """Put a risk outside appetite on the next Governance Group meeting's agenda."""
     meeting = selectors.next_meeting()
@@ -102,7 +124,7 @@ def _escalate(risk: Risk, *, user: User | None) -> RiskAgendaItem | None:
 def risk_create(
     *, user: User, fields: Mapping[str, Any], links: Mapping[str, Iterable] | None = None
 ) -> Risk:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.RISK_RAISERS)
     unknown = set(fields) - RISK_FIELDS - CREATE_ONLY_FIELDS
     if unknown:
         raise ValueError(f"Not risk fields: {sorted(unknown)}")
@@ -112,8 +134,7 @@ def risk_create(
         risk, user=user, kind=ReviewKind.RAISED, on=timezone.localdate(), note="Raised."
     )
     save_with_history(risk, user=user)
-    for name, objects in (links or {}).items():
-        getattr(risk, name).set(objects)
+    _link(risk, links or {}, user=user)
     review.risk = risk
     save_with_history(review, user=user, exclude={"risk", "reviewer", "matrix"})
     if outside:
@@ -139,7 +160,7 @@ def risk_update(
     unknown = set(fields) - RISK_FIELDS
     if unknown:
         raise ValueError(f"Not risk fields: {sorted(unknown)}")
-    if "owner" in fields and fields["owner"] != risk.owner and not has_role(user, Role.HEAD_OF_ICT):
+    if "owner" in fields and fields["owner"] != risk.owner and not policies.may_reassign_risk(user):
         raise PermissionDenied("Only the Head of ICT can give a risk a new owner.")
     previous_owner = risk.owner
     before = {f: getattr(risk, f) for f in fields}
@@ -153,8 +174,7 @@ def risk_update(
             risk, user=user, kind=ReviewKind.RERATED, on=timezone.localdate(), note="Re-rated."
         )
     save_with_history(risk, user=user)
-    for name, objects in (links or {}).items():
-        getattr(risk, name).set(objects)
+    _link(risk, links or {}, user=user)
     if review is not None:
         save_with_history(review, user=user, exclude={"risk", "reviewer", "matrix"})
         if outside:
@@ -231,7 +251,7 @@ def action_add(*, user: User, risk: Risk, fields: Mapping[str, Any]) -> RiskActi
 @transaction.atomic
 def action_update(*, user: User, action: RiskAction, fields: Mapping[str, Any]) -> RiskAction:
     action = RiskAction.objects.select_for_update().select_related("risk").get(pk=action.pk)
-    if not (selectors.can_change(user, action.risk) or action.owner_id == user.pk):
+    if not policies.may_change_action(user, action):
         raise PermissionDenied("Only the Head of ICT, the risk owner or the action owner can.")
     for field, value in fields.items():
         setattr(action, field, value)
@@ -257,7 +277,7 @@ def _notify_owner(risk: Risk, *, by: User) -> None:
 def matrix_update(*, user: User, cells: dict, descriptors: dict) -> RiskMatrix:
     """Make a new matrix version current. Risks keep the version they were rated under
     until they are next reviewed or re-rated."""
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.SETTINGS_KEEPERS)
     current = RiskMatrix.objects.select_for_update().get(is_current=True)
     current.is_current = False
     save_with_history(current, user=user)
@@ -276,7 +296,7 @@ def matrix_update(*, user: User, cells: dict, descriptors: dict) -> RiskMatrix:
 def appetite_update(
     *, user: User, thresholds: Mapping[str, int], categories: Mapping[str, str]
 ) -> None:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.SETTINGS_KEEPERS)
     scores = [thresholds[level] for level in sorted(thresholds, key=list(thresholds).index)]
     if scores != sorted(scores):
         raise ValidationError(
@@ -298,7 +318,7 @@ def appetite_update(
 
 @transaction.atomic
 def review_frequency_update(*, user: User, days: Mapping[str, int]) -> None:
-    require_role(user, Role.HEAD_OF_ICT)
+    require_role(user, *policies.SETTINGS_KEEPERS)
     for level, value in days.items():
         frequency = ReviewFrequency.objects.select_for_update().get(level=level)
         if frequency.days != value:

@@ -9,12 +9,11 @@ from django.views.generic import TemplateView
 from common.exports import csv_response, xlsx_response
 from common.fragments import Deferred
 from common.permissions import RoleRequiredMixin
-from common.roles import Role, roles_of
 from common.views import ObjectHistoryView, ServiceFormView
 from governance.models import Theme, User
 from governance.selectors import strategy_current
 
-from . import selectors, services
+from . import policies, selectors, services
 from .choices import Level, RiskCategory, RiskStatus
 from .forms import (
     ActionForm,
@@ -27,8 +26,7 @@ from .forms import (
 )
 from .models import AppetiteThreshold, CategoryAppetite, Risk, RiskAction
 
-VIEWERS = selectors.REGISTER_ROLES
-HEAD = frozenset({Role.HEAD_OF_ICT})
+VIEWERS = policies.REGISTER_READERS
 PAGE_SIZE = 25
 EXPORT_HEADER = [
     "Reference", "Title", "Category", "Owner", "Cause", "Event", "Consequence",
@@ -79,7 +77,7 @@ class RiskListView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
             levels=Level.choices,
             owners=User.objects.filter(risks_owned__isnull=False).distinct(),
             themes=Deferred(lambda: Theme.objects.filter(strategy=strategy_current())),
-            can_raise=Role.HEAD_OF_ICT in roles_of(self.request.user),
+            can_raise=policies.may_raise_risk(self.request.user),
             **kwargs,
         )
 
@@ -133,20 +131,29 @@ class RiskDetailView(RoleRequiredMixin, TemplateView):
     template_name = "risks/risk_detail.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         risk = get_object_or_404(
             selectors.register(status=None).select_related("strategy", "matrix"),
             pk=self.kwargs["pk"],
         )
+        actions = list(risk.actions.select_related("owner", "risk"))
+        for action in actions:
+            action.may_update = policies.may_change_action(user, action)
         return super().get_context_data(
             risk=risk,
             themes=risk.themes.all(),
             principles=risk.principles.all(),
-            proposals=risk.proposals.select_related("business_unit"),
-            projects=risk.projects.select_related("proposal"),
-            actions=risk.actions.select_related("owner"),
+            proposals=risk.proposals.filter(policies.proposals_linkable(user)).select_related(
+                "business_unit"
+            ),
+            projects=risk.projects.filter(policies.projects_linkable(user)).select_related(
+                "proposal"
+            ),
+            actions=actions,
+            actions_updatable=any(action.may_update for action in actions),
             reviews=risk.reviews.select_related("reviewer", "matrix"),
             tolerated=selectors.tolerated_scores().get(risk.category),
-            can_change=selectors.can_change(self.request.user, risk),
+            can_change=policies.may_change_risk(user, risk),
             matrix_is_old=not risk.matrix.is_current,
             **kwargs,
         )
@@ -157,7 +164,7 @@ class RiskMixin:
 
     def load_objects(self):
         self.risk = get_object_or_404(Risk.objects.select_related("owner"), pk=self.kwargs["pk"])
-        if not selectors.can_change(self.request.user, self.risk):
+        if not policies.may_change_risk(self.request.user, self.risk):
             raise PermissionDenied("Only the Head of ICT and the risk's owner can change it.")
         self.extra_context = {"risk": self.risk}
 
@@ -166,12 +173,14 @@ class RiskMixin:
 
 
 class RiskCreateView(ServiceFormView):
-    allowed_roles = HEAD
+    allowed_roles = policies.RISK_RAISERS
     template_name = "risks/risk_form.html"
     success_message = "Risk raised."
 
     def get_form(self, form_class=None):
-        return RiskForm(**self.get_form_kwargs(), strategy=strategy_current())
+        return RiskForm(
+            **self.get_form_kwargs(), strategy=strategy_current(), user=self.request.user
+        )
 
     def perform(self, form):
         return services.risk_create(user=self.request.user, **form.service_arguments())
@@ -185,12 +194,12 @@ class RiskUpdateView(RiskMixin, ServiceFormView):
     def get_form(self, form_class=None):
         risk = self.risk
         initial = {field: getattr(risk, field) for field in services.RISK_FIELDS}
-        initial |= {name: list(getattr(risk, name).all()) for name in RiskForm.LINKS}
         return RiskForm(
             **self.get_form_kwargs(),
             initial=initial,
             strategy=risk.strategy,
-            owner_editable=Role.HEAD_OF_ICT in roles_of(self.request.user),
+            user=self.request.user,
+            risk=risk,
         )
 
     def get_form_kwargs(self):
@@ -256,8 +265,7 @@ class ActionUpdateView(ServiceFormView):
             RiskAction.objects.select_related("risk"), pk=self.kwargs["pk"]
         )
         self.risk = self.action.risk
-        user = self.request.user
-        if not (selectors.can_change(user, self.risk) or self.action.owner_id == user.pk):
+        if not policies.may_change_action(self.request.user, self.action):
             raise PermissionDenied("Only the Head of ICT, the risk owner or the action owner can.")
         self.extra_context = {"risk": self.risk, "action": self.action}
 
@@ -364,7 +372,7 @@ class SettingsView(RoleRequiredMixin, TemplateView):
 
 
 class MatrixUpdateView(ServiceFormView):
-    allowed_roles = HEAD
+    allowed_roles = policies.SETTINGS_KEEPERS
     template_name = "risks/matrix_form.html"
     success_message = "New matrix version saved. Risks move to it when next reviewed."
 
@@ -379,7 +387,7 @@ class MatrixUpdateView(ServiceFormView):
 
 
 class AppetiteUpdateView(ServiceFormView):
-    allowed_roles = HEAD
+    allowed_roles = policies.SETTINGS_KEEPERS
     template_name = "risks/appetite_form.html"
     success_message = "Risk appetite saved."
 
@@ -403,7 +411,7 @@ class RiskHistoryView(ObjectHistoryView):
 
 
 class ReviewFrequencyUpdateView(ServiceFormView):
-    allowed_roles = HEAD
+    allowed_roles = policies.SETTINGS_KEEPERS
     template_name = "risks/frequency_form.html"
     success_message = "Review frequencies saved. They apply from each risk's next review."
 

@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from common.fy import financial_year_label
+from common.permissions import may_open as _may_open
 
 register = template.Library()
 
@@ -51,3 +52,22 @@ def csv_link(context, label="Download this list as CSV"):
     query.pop("page", None)
     query["format"] = "csv"
     return {"url": f"?{query.urlencode()}", "label": label}
+
+
+@register.simple_tag(takes_context=True)
+def may_open(context, url_name):
+    """{% may_open "risks:risk-create" as can_raise %}: whether the signed-in user may
+    open that page, by the page's own rule (common.permissions.may_open)."""
+    return _may_open(context["request"].user, url_name)
+
+
+@register.inclusion_tag("includes/nav_item.html", takes_context=True)
+def nav_item(context, section, label, url_name):
+    """A service navigation link, shown only to those the page lets in."""
+    return {
+        "show": _may_open(context["request"].user, url_name),
+        "url": reverse(url_name),
+        "section": section,
+        "label": label,
+        "nav_section": context.get("nav_section"),
+    }

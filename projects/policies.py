@@ -1,0 +1,197 @@
+"""Who may see and do what with proposals, their scores and projects: each rule once.
+
+Views, services, selectors, forms, templates, exports, panels, history, the admin and
+reports ask these functions; none writes a rule of its own. A rule that lists pages
+need has two forms side by side here: a Q for querysets (`..._visible`) and a check on
+one object (`may_...`); tests hold them to the same answers.
+
+Plain functions rather than django-rules predicates: most rules here narrow querysets
+(lists, CSVs, panels, rankings), which predicates do not express, and a plain function
+beside its Q keeps both forms of one rule in one place a reader can find.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from common.roles import GOVERNANCE_GROUP, Role, roles_of
+
+from .choices import APPROVED_STATUSES, EDITABLE_STATUSES, ProposalStatus
+
+OVERSIGHT = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
+# Who may open the proposal and project pages at all; what each sees is narrowed below.
+PROPOSAL_READERS = OVERSIGHT | {Role.OFFICER}
+PORTFOLIO_READERS = OVERSIGHT
+PRIORITISATION_SETTERS = frozenset({Role.HEAD_OF_ICT})  # criteria, weights and budgets
+PROPOSERS = frozenset({Role.OFFICER})
+SCORERS = GOVERNANCE_GROUP
+AGENDA_KEEPERS = frozenset({Role.CHAIR})
+DECIDERS = frozenset({Role.CHAIR})
+# Once finally decided, a proposal's scores are part of the record its readers see.
+# Deferred is not final: it returns to assessment, where scoring is independent again.
+FINALLY_DECIDED = APPROVED_STATUSES | {ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN}
+
+
+# --------------------------------------------------------------------------- proposals
+
+
+def proposals_visible(user) -> Q:
+    """Officers see their own unit's proposals, drafts included; the Governance Group
+    and the Head of ICT see every proposal once submitted; a project manager sees the
+    proposals they manage once submitted. Anything else is a 404."""
+    roles = roles_of(user)
+    visible = Q(pk__in=[])
+    if Role.OFFICER in roles and user.business_unit_id:
+        visible |= Q(business_unit_id=user.business_unit_id)
+    submitted = ~Q(status=ProposalStatus.DRAFT)
+    if roles & OVERSIGHT:
+        visible |= submitted
+    elif roles:
+        visible |= submitted & Q(project_manager=user)
+    return visible
+
+
+def acts_for_unit(user, proposal) -> bool:
+    """An officer of the proposing business unit: who holds the pen on a proposal."""
+    return (
+        Role.OFFICER in roles_of(user)
+        and user.business_unit_id is not None
+        and user.business_unit_id == proposal.business_unit_id
+    )
+
+
+def may_start_proposal(user) -> bool:
+    return bool(roles_of(user) & PROPOSERS) and user.business_unit_id is not None
+
+
+def may_edit_proposal(user, proposal) -> bool:
+    """The business case, its documents and its links change only while the unit
+    holds the pen (a draft, or returned for more information)."""
+    return acts_for_unit(user, proposal) and proposal.status in EDITABLE_STATUSES
+
+
+def may_take(user, proposal, transition, *, in_any_state: bool = False) -> bool:
+    """May this user move this proposal along `transition` (projects.workflow)? With
+    `in_any_state`, ask only who may, not whether the proposal is in a state it
+    applies to: services tell a late-comer that someone else acted first."""
+    if transition.role not in roles_of(user):
+        return False
+    if transition.role == Role.OFFICER and not acts_for_unit(user, proposal):
+        return False
+    return in_any_state or proposal.status in transition.sources
+
+
+# ------------------------------------------------------------------------------ scores
+
+
+def _own_score(user):
+    from .models import Assessment
+
+    return Exists(
+        Assessment.objects.filter(proposal=OuterRef("pk"), assessor=user, conflict_declared=False)
+    )
+
+
+def sees_every_score(user) -> bool:
+    """The Head of ICT runs the process and does not score, so sees every score."""
+    return Role.HEAD_OF_ICT in roles_of(user)
+
+
+def scores_visible(user) -> Q:
+    """The proposals whose scores (each member's, the mean, spread and count) this
+    user may see: independent scoring means a member sees none until they have
+    submitted their own, and never while conflicted; the proposing unit sees them
+    once the proposal is finally decided. Callers intersect it with what the user
+    may see at all (proposals_visible)."""
+    if sees_every_score(user):
+        return Q(pk__isnull=False)  # every proposal, as a condition a CASE can hold
+    visible = Q(status__in=FINALLY_DECIDED)
+    if roles_of(user) & SCORERS:
+        visible |= Q(_own_score(user))
+    return visible
+
+
+def may_see_scores(user, proposal) -> bool:
+    """scores_visible, for one proposal the user may see."""
+    if sees_every_score(user) or proposal.status in FINALLY_DECIDED:
+        return True
+    if not roles_of(user) & SCORERS:
+        return False
+    return proposal.assessments.filter(assessor=user, conflict_declared=False).exists()
+
+
+def scorable(user) -> Q:
+    """The proposals this member may score now: in assessment, not from their own
+    unit, and not yet scored or conflicted by them (scoring_refusal, as a Q)."""
+    from .models import Assessment
+
+    if not roles_of(user) & SCORERS:
+        return Q(pk__in=[])
+    may = Q(status=ProposalStatus.IN_ASSESSMENT) & ~Q(
+        Exists(Assessment.objects.filter(proposal=OuterRef("pk"), assessor=user))
+    )
+    if user.business_unit_id:
+        may &= ~Q(business_unit_id=user.business_unit_id)
+    return may
+
+
+def scoring_refusal(user, proposal) -> str | None:
+    """Why this user may not score this proposal now, or None if they may. The same
+    answer governs declaring a conflict: only someone who could score it may step
+    aside from scoring it, and only while it is being assessed."""
+    if not roles_of(user) & SCORERS:
+        return "Only ICT Governance Group members score proposals."
+    if proposal.status != ProposalStatus.IN_ASSESSMENT:
+        return "Proposals are scored only while in assessment."
+    if user.business_unit_id and user.business_unit_id == proposal.business_unit_id:
+        return "You cannot score a proposal from your own business unit."
+    existing = proposal.assessments.filter(assessor=user).first()
+    if existing and existing.conflict_declared:
+        return "You declared a conflict of interest, so you cannot score this proposal."
+    if existing:
+        return "You have already scored this proposal."
+    return None
+
+
+def conflict_refusal(user, proposal) -> str | None:
+    return scoring_refusal(user, proposal)
+
+
+# --------------------------------------------------------------- agenda and decisions
+
+
+def may_keep_agenda(user) -> bool:
+    return bool(roles_of(user) & AGENDA_KEEPERS)
+
+
+def agenda_refusal(user, meeting, proposal) -> str | None:
+    """Why this proposal may not go on this meeting's agenda, or None."""
+    if not may_keep_agenda(user):
+        return "Only the Governance Group chair keeps the agenda."
+    if proposal.status != ProposalStatus.IN_ASSESSMENT:
+        return "Only proposals in assessment can go on an agenda."
+    return None
+
+
+def may_decide(user) -> bool:
+    return bool(roles_of(user) & DECIDERS)
+
+
+# ---------------------------------------------------------------------------- projects
+
+
+def projects_visible(user) -> Q:
+    """The Governance Group and the Head of ICT see every project; an officer sees
+    their unit's; anyone sees the projects they manage."""
+    roles = roles_of(user)
+    if roles & OVERSIGHT:
+        return Q()
+    if not roles:
+        return Q(pk__in=[])
+    visible = Q(project_manager=user)
+    if Role.OFFICER in roles and user.business_unit_id:
+        visible |= Q(proposal__business_unit_id=user.business_unit_id)
+    return visible
+
+
+def may_lead_project(user, project) -> bool:
+    """The project manager and the Head of ICT report progress and close a project."""
+    return project.project_manager_id == user.pk or Role.HEAD_OF_ICT in roles_of(user)
