@@ -1,0 +1,162 @@
+"""The projects rules (projects/policies.py): each holds the same on one object as in
+the querysets lists are built from, and says what the Governance Group expects."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from common.errors import WorkflowError
+from common.roles import Role
+from governance.tests.factories import BusinessUnitFactory, UserFactory
+from projects import policies, selectors, services
+from projects.choices import ProposalStatus
+from projects.models import Criterion, Proposal
+from projects.tests.factories import ProposalFactory
+
+
+def _ratings(value):
+    return {c.pk: (value, "") for c in Criterion.objects.filter(is_active=True)}
+
+
+@pytest.fixture
+def people(housing, finance):
+    planning = BusinessUnitFactory(name="Planning", code="planning")
+    return {
+        "officer": UserFactory(business_unit=housing, roles=[Role.OFFICER]),
+        "other_officer": UserFactory(business_unit=finance, roles=[Role.OFFICER]),
+        "scorer": UserFactory(business_unit=planning, roles=[Role.MEMBER]),
+        "unscored": UserFactory(business_unit=planning, roles=[Role.MEMBER]),
+        "conflicted": UserFactory(business_unit=planning, roles=[Role.MEMBER]),
+        "insider": UserFactory(business_unit=housing, roles=[Role.MEMBER]),
+        "chair": UserFactory(business_unit=planning, roles=[Role.CHAIR]),
+        "head": UserFactory(roles=[Role.HEAD_OF_ICT]),
+        "administrator": UserFactory(roles=[Role.ADMINISTRATOR]),
+    }
+
+
+@pytest.fixture
+def proposals(strategy, housing, people):
+    """One housing proposal in each state, scored by `scorer` while in assessment."""
+    made = {}
+    for status in ProposalStatus:
+        made[status] = ProposalFactory(
+            business_unit=housing,
+            created_by=people["officer"],
+            complete=True,
+            status=ProposalStatus.IN_ASSESSMENT,
+        )
+        services.assessment_submit(
+            proposal=made[status], user=people["scorer"], ratings=_ratings(4)
+        )
+        services.conflict_declare(proposal=made[status], user=people["conflicted"], note="Kin.")
+        Proposal.objects.filter(pk=made[status].pk).update(status=status)
+        made[status].refresh_from_db()
+    return made
+
+
+def test_scores_rule_is_the_same_for_one_proposal_and_for_a_list(people, proposals):
+    for user in people.values():
+        visible = Proposal.objects.filter(policies.proposals_visible(user))
+        in_list = set(
+            visible.filter(policies.scores_visible(user)).values_list("pk", flat=True)
+        )
+        for proposal in visible:
+            assert policies.may_see_scores(user, proposal) == (proposal.pk in in_list), (
+                user.username,
+                proposal.status,
+            )
+
+
+def test_independent_scoring_who_sees_scores_while_in_assessment(people, proposals):
+    assessing = proposals[ProposalStatus.IN_ASSESSMENT]
+    sees = {key for key, user in people.items() if policies.may_see_scores(user, assessing)}
+    assert sees == {"scorer", "head"}
+
+
+@pytest.mark.parametrize(
+    "status",
+    [ProposalStatus.APPROVED, ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN],
+)
+def test_everyone_who_may_see_a_finally_decided_proposal_sees_its_scores(
+    people, proposals, status
+):
+    decided = proposals[status]
+    for key in ("officer", "unscored", "conflicted", "insider", "chair", "head"):
+        assert policies.may_see_scores(people[key], decided), key
+
+
+def test_deferred_is_not_final_so_scoring_stays_independent(people, proposals):
+    deferred = proposals[ProposalStatus.DEFERRED]
+    assert not policies.may_see_scores(people["unscored"], deferred)
+    assert not policies.may_see_scores(people["officer"], deferred)
+
+
+def test_list_and_its_csv_hide_scores_from_a_member_who_has_not_scored(
+    people, proposals, client_for
+):
+    assessing = proposals[ProposalStatus.IN_ASSESSMENT]
+    for key, shown in (("unscored", False), ("conflicted", False), ("scorer", True)):
+        row = selectors.proposal_list(people[key]).get(pk=assessing.pk)
+        assert (row.score is not None, row.score_count is not None) == (shown, shown), key
+        csv = client_for(people[key]).get(reverse("projects:proposal-list") + "?format=csv")
+        line = next(
+            line for line in csv.content.decode().splitlines() if assessing.reference in line
+        )
+        assert ("80.0" in line) == shown, (key, line)
+
+
+def test_portfolio_ranks_for_a_member_only_what_they_have_scored(
+    people, proposals, client_for
+):
+    assessing = proposals[ProposalStatus.IN_ASSESSMENT]
+    page = client_for(people["unscored"]).get(reverse("projects:portfolio"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Not shown until you have scored it" in text
+    assert "80.0" not in text
+    assert "recommended set, which weighs every score" in text
+    csv = client_for(people["conflicted"]).get(reverse("projects:portfolio") + "?format=csv")
+    line = next(line for line in csv.content.decode().splitlines() if assessing.reference in line)
+    assert "declared a conflict" in line and "80.0" not in line
+    head = client_for(people["head"]).get(reverse("projects:portfolio") + "?format=csv")
+    line = next(line for line in head.content.decode().splitlines() if assessing.reference in line)
+    assert "80.0" in line
+
+
+def test_conflict_may_be_declared_only_by_someone_who_may_score(people, proposals):
+    assessing = proposals[ProposalStatus.IN_ASSESSMENT]
+    with pytest.raises(WorkflowError, match="own business unit"):
+        services.conflict_declare(proposal=assessing, user=people["insider"], note="Mine.")
+    with pytest.raises(WorkflowError, match="only while in assessment"):
+        services.conflict_declare(
+            proposal=proposals[ProposalStatus.APPROVED], user=people["unscored"], note="Late."
+        )
+    with pytest.raises(PermissionDenied):
+        services.conflict_declare(proposal=assessing, user=people["officer"], note="Not mine.")
+    # And declaring one never opens the scores.
+    services.conflict_declare(proposal=assessing, user=people["unscored"], note="Spouse.")
+    assert not policies.may_see_scores(people["unscored"], assessing)
+
+
+def test_a_conflict_link_is_offered_only_when_it_may_be_declared(people, proposals, client_for):
+    for key, status in (("insider", ProposalStatus.IN_ASSESSMENT), ("unscored", "approved")):
+        proposal = proposals[status]
+        page = client_for(people[key]).get(proposal.get_absolute_url()).content.decode()
+        assert reverse("projects:proposal-conflict", args=[proposal.pk]) not in page, key
+    page = client_for(people["unscored"]).get(
+        proposals[ProposalStatus.IN_ASSESSMENT].get_absolute_url()
+    )
+    assert reverse(
+        "projects:proposal-conflict", args=[proposals[ProposalStatus.IN_ASSESSMENT].pk]
+    ) in page.content.decode()
+
+
+def test_administrator_is_offered_no_page_it_may_not_open(people, strategy, client_for):
+    """The menu and a theme's page (with its proposals and risks sections) offer the
+    Administrator only pages whose own rule lets it in."""
+    client = client_for(people["administrator"])
+    theme = strategy.themes.get(number=1)
+    for url in (reverse("home"), theme.get_absolute_url()):
+        page = client.get(url).content.decode()
+        for path in ("/risks/", "/proposals/", "/portfolio/", "/meetings/"):
+            assert f'href="{path}' not in page, (url, path)
