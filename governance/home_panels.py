@@ -4,7 +4,7 @@ from common import slots
 from common.roles import ALL_ROLES, Role
 from common.slots import Section, Slot
 
-from . import selectors
+from . import policies, selectors
 
 PANEL_LIMIT = 10
 
@@ -53,7 +53,7 @@ def register() -> None:
         Section(
             title="Gaps and overdue work in the strategy",
             template="governance/panels/strategy_gaps.html",
-            roles=frozenset({Role.HEAD_OF_ICT}),
+            roles=policies.STRATEGY_OWNERS,
             context=_strategy_gaps,
             order=10,
         ),

@@ -8,6 +8,9 @@ one object (`may_...`); tests hold them to the same answers.
 Plain functions rather than django-rules predicates: most rules here narrow querysets
 (lists, CSVs, panels, rankings), which predicates do not express, and a plain function
 beside its Q keeps both forms of one rule in one place a reader can find.
+
+Who takes each step of a proposal's workflow is stated once, in projects/workflow.py
+(each Transition's role); the rules below read it from there.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -15,16 +18,17 @@ from django.db.models import Exists, OuterRef, Q
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
 
 from .choices import APPROVED_STATUSES, EDITABLE_STATUSES, ProposalStatus
+from .workflow import TRANSITIONS
 
 OVERSIGHT = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
 # Who may open the proposal and project pages at all; what each sees is narrowed below.
 PROPOSAL_READERS = OVERSIGHT | {Role.OFFICER}
 PORTFOLIO_READERS = OVERSIGHT
 PRIORITISATION_SETTERS = frozenset({Role.HEAD_OF_ICT})  # criteria, weights and budgets
-PROPOSERS = frozenset({Role.OFFICER})
+PROPOSERS = frozenset({TRANSITIONS["submit"].role})
 SCORERS = GOVERNANCE_GROUP
 AGENDA_KEEPERS = frozenset({Role.CHAIR})
-DECIDERS = frozenset({Role.CHAIR})
+DECIDERS = frozenset({TRANSITIONS["decide"].role})
 # Once finally decided, a proposal's scores are part of the record its readers see.
 # Deferred is not final: it returns to assessment, where scoring is independent again.
 FINALLY_DECIDED = APPROVED_STATUSES | {ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN}
