@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from common import formatting
@@ -100,3 +102,32 @@ def test_a_meetings_history_shows_who_attended(chair, member, client_for):
 
     assert f"Attendance of {member}: added by {chair}" in text
     assert f"Attendance of {member}: changed by {chair}" in text and "Attended Yes No" in text
+
+
+def test_a_kpis_history_reads_in_queries_that_do_not_grow_with_its_values(
+    kpi, head_of_ict, client_for
+):
+    client = client_for(head_of_ict)
+    url = reverse("governance:kpi-history", args=[kpi.pk])
+
+    def record_values(months):
+        for month in months:
+            services.kpi_measurement_record(
+                user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, month, 1),
+                value=Decimal(month),
+            )  # fmt: skip
+            services.kpi_target_set(
+                user=head_of_ict, kpi=kpi, financial_year=2020 + month, target=Decimal(month)
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    record_values([1])
+    client.get(url)  # the session and the user's roles, read once
+    few = queries()
+    record_values(range(2, 13))
+
+    assert queries() == few
