@@ -265,9 +265,11 @@ class _History:
         ]
 
     def _differences(self, source: _Source, before, after) -> list[Change]:
+        """What changed since `before`; with no record before (the object predates its
+        history), everything it holds is new."""
         changes = []
         for f in _readable_fields(source.model, source.part):
-            old, new = getattr(before, f.attname), getattr(after, f.attname)
+            old, new = getattr(before, f.attname, None), getattr(after, f.attname)
             if old != new:
                 changes.append(
                     Change(
@@ -277,7 +279,8 @@ class _History:
                     )
                 )
         for m2m, linked in self._links(source):
-            old, new = linked.get(before.history_id, set()), linked.get(after.history_id, set())
+            old = linked.get(getattr(before, "history_id", None), set())
+            new = linked.get(after.history_id, set())
             said = []
             if added := self._names(m2m, new - old):
                 said.append(f"Added: {', '.join(added)}")

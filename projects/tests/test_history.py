@@ -172,6 +172,18 @@ def test_a_save_that_changes_nothing_a_person_sees_is_not_listed(draft, officer,
     assert text.count("Changed by") == 1
 
 
+def test_an_object_whose_history_begins_with_a_change_shows_what_it_holds(
+    draft, officer, client_for
+):
+    draft.history.all().delete()
+    _save(draft, officer, fields={"sponsor": "Director of Housing"})
+
+    text = _text(_page(client_for(officer), draft))
+
+    assert "Sponsor Not set Director of Housing" in text
+    assert f"Title Not set {draft.title}" in text
+
+
 def test_created_and_deleted_parts_are_always_listed(draft, officer, client_for):
     attachment = Attachment.objects.create(
         proposal=draft, file="proposals/x/a.pdf", original_name="costs.pdf", kind="PDF",
