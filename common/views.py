@@ -140,12 +140,15 @@ class ServiceFormView(RoleRequiredMixin, FormView):
 
 
 class ObjectHistoryView(RoleRequiredMixin, DetailView):
-    """Who changed what and when, with old and new values, for one object.
+    """Who changed what and when, with old and new values, for one object and the
+    parts of it the user may see (common.history).
 
-    Subclasses set `queryset` to what the user may see, and `back_url_name`."""
+    Subclasses set `queryset` (or `get_queryset`) to what the user may see."""
 
     template_name = "common/object_history.html"
     context_object_name = "object"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(entries=history_entries(self.object), **kwargs)
+        return super().get_context_data(
+            entries=history_entries(self.object, user=self.request.user), **kwargs
+        )

@@ -12,12 +12,13 @@ class GovernanceConfig(AppConfig):
         from common.demo import register_demo_loader
         from common.largedata import register_generator
 
-        from . import home_panels
+        from . import history, home_panels
         from .demo import demo_data_load
         from .largedata import generate_governance
         from .setup import after_migrate
 
         home_panels.register()
+        history.register()
         register_demo_loader(10, demo_data_load)
         register_generator(10, "governance", generate_governance)
         # The strategy catalogue is reference data, not demo data: every install gets

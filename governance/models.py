@@ -481,3 +481,23 @@ class KPIMeasurement(models.Model):
 
     def __str__(self):
         return f"{self.kpi} {self.period_end}: {self.value}"
+
+
+class KPIImport(models.Model):
+    """A CSV file of values imported for one KPI: who imported which file, and how many
+    of its values were this KPI's. A file with several KPIs' values leaves one per KPI,
+    so each KPI's history says where its values came from."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField(max_length=255)
+    values = models.PositiveIntegerField("values imported")
+    imported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="kpi_imports")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "-imported_at", "-pk"]
+        verbose_name = "KPI import"
+
+    def __str__(self):
+        return self.file_name

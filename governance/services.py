@@ -1,6 +1,7 @@
 """Changes to the strategy catalogue. Each checks who may make it, runs in one
 transaction, leaves a history record naming the user, and notifies after commit."""
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from .models import (
     KPI,
     ActionPlanItem,
     CorporateObjective,
+    KPIImport,
     KPIMeasurement,
     KPITarget,
     Meeting,
@@ -202,9 +204,15 @@ def kpi_measurement_record(
 
 
 @transaction.atomic
-def kpi_measurements_import(*, user: User, rows: list[dict]) -> int:
-    """Record every row, or none: one bad row and nothing is saved."""
+def kpi_measurements_import(*, user: User, rows: list[dict], file_name: str) -> int:
+    """Record every row, or none: one bad row and nothing is saved. Each KPI the file
+    gives values for keeps a record of the import: who, which file, how many values."""
     require_role(user, *policies.STRATEGY_OWNERS)
     for row in rows:
         kpi_measurement_record(user=user, **row)
+    for kpi, values in Counter(row["kpi"] for row in rows).items():
+        save_with_history(
+            KPIImport(kpi=kpi, file_name=file_name[:255], values=values, imported_by=user),
+            user=user,
+        )
     return len(rows)

@@ -429,7 +429,9 @@ class KPIImportView(ServiceFormView):
         return KPIImportForm(**self.get_form_kwargs(), kpis=KPI.objects.all())
 
     def perform(self, form):
-        count = services.kpi_measurements_import(user=self.request.user, rows=form.rows)
+        count = services.kpi_measurements_import(
+            user=self.request.user, rows=form.rows, file_name=form.cleaned_data["file"].name
+        )
         self.success_message = f"{count} value{'s' if count != 1 else ''} imported."
 
     def get_success_url(self, result=None):

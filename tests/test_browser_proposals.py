@@ -8,6 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from common.models import OutboundEmail
+from governance.models import Principle, User
+from projects import services as projects_services
 from projects.models import ProgressUpdate, Proposal
 
 from .conftest import menu_link, sign_in
@@ -205,3 +207,23 @@ def test_a_proposal_from_first_draft_to_a_project_in_delivery(as_user, live_serv
     menu_link(head, "Projects").click()
     expect(head.get_by_role("link", name=re.compile(re.escape(title)))).to_be_visible()
     axe.check(head)
+
+
+def test_a_proposals_history_says_which_links_were_added_and_removed(as_user, live_server, axe):
+    officer_account = User.objects.get(username="officer")
+    proposal = projects_services.proposal_create(user=officer_account, title="Paperless planning")
+    first, second, third = Principle.objects.filter(strategy=proposal.strategy)[:3]
+    for principles in ([first, second], [first, third]):
+        projects_services.proposal_save_draft(
+            proposal=proposal, user=officer_account, fields={}, principles=principles
+        )
+
+    officer = as_user("officer")
+    _open_proposal(officer, live_server, proposal)
+    officer.get_by_role("link", name="Full history of changes").click()
+    expect(officer.get_by_role("heading", level=1)).to_have_text("History")
+    change = officer.get_by_role("row", name=re.compile("^Principles"))
+    expect(change.first).to_contain_text(f"Added: {third}; removed: {second}")
+    expect(officer.get_by_role("heading", name="Changed by Priya Shah")).to_have_count(2)
+    expect(officer.get_by_text(re.compile(r"\d{1,2}:\d\d[ap]m$")).first).to_be_visible()
+    axe.check(officer)

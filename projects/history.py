@@ -1,0 +1,57 @@
+"""The parts of proposals, projects and meetings that history pages show, and how the
+money in them reads. Scores are shown only to those who may see them."""
+
+from common.history import Part, register_parts, register_reading, register_scope
+from governance.models import Meeting
+
+from . import policies, selectors
+from .models import (
+    AgendaItem,
+    Assessment,
+    Attachment,
+    BenefitRealised,
+    Budget,
+    CriterionScore,
+    Decision,
+    ProgressUpdate,
+    Project,
+    Proposal,
+    ProposalEvent,
+    ProposalTheme,
+    ProposalYear,
+)
+
+
+def register() -> None:
+    register_parts(
+        Proposal,
+        Part(ProposalYear, "proposal", "Costs and savings for {financial_year}"),
+        Part(ProposalTheme, "proposal", "Serves {theme}"),
+        Part(Attachment, "proposal", "Document {original_name}"),
+        Part(ProposalEvent, "proposal", "Moved from {from_status} to {to_status}"),
+        Part(Assessment, "proposal", "Assessment by {assessor}", policies.may_see_scores),
+        Part(CriterionScore, "assessment", "{parent}, {criterion}"),
+        Part(Decision, "proposal", "Decision at {meeting}"),
+    )
+    register_parts(
+        Project,
+        Part(ProgressUpdate, "project", "Progress update for {reported_on}"),
+        Part(BenefitRealised, "project", "Savings realised in {financial_year}"),
+    )
+    register_parts(
+        Meeting,
+        Part(AgendaItem, "meeting", "Agenda: {proposal}"),
+        Part(Decision, "meeting", "Decision on {proposal}"),
+    )
+    register_reading(ProposalYear, money=["capital_cost", "revenue_cost", "cashable_savings"])
+    register_reading(ProgressUpdate, money=["actual_spend_to_date"])
+    register_reading(BenefitRealised, money=["cashable_savings"])
+    register_reading(Budget, money=["amount"])
+    # Where the file is kept and how the server knows its type mean nothing to a reader.
+    register_reading(Attachment, hidden=["file", "content_type", "size"])
+    # The label says both; the action's code name is the same step again.
+    register_reading(ProposalEvent, hidden=["action", "from_status", "to_status"])
+    # A copy of the criterion's name, kept for when the criterion is renamed.
+    register_reading(CriterionScore, hidden=["criterion_name"])
+    register_scope(Proposal, selectors.proposals_visible_to)
+    register_scope(Project, selectors.projects_visible_to)
