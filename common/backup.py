@@ -15,9 +15,14 @@ The archive holds personal data, so it is written readable by its owner only, un
 temporary name renamed into place once complete: a failed backup never leaves a
 plausible-looking archive behind.
 
-A restore unpacks and checks the whole archive before it replaces anything, then
-replaces the database (pg_restore in one transaction, or sqlite3's backup API: all of
-it or none) and then the files.
+Rows of tables named in `exclude_table_data` are left out of the archive: the data
+version (common.dataversion), so that a restore never brings back a version that
+pages were remembered under.
+
+A restore checks the whole archive before it replaces anything (only regular files
+and folders, every name inside the archive: no link, device, absolute path or `..`),
+then replaces the database (pg_restore in one transaction, or sqlite3's backup API:
+all of it or none) and then the files, each readable by the portal's account only.
 """
 
 import io
@@ -32,7 +37,7 @@ import zlib
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -81,8 +86,11 @@ def engine_of(database: dict) -> str:
 # ------------------------------------------------------------------------- backup
 
 
-def backup_create(*, database: dict, media_root: Path, path: Path) -> BackupResult:
-    """Write the database and every file under `media_root` to one archive at `path`."""
+def backup_create(
+    *, database: dict, media_root: Path, path: Path, exclude_table_data: tuple[str, ...] = ()
+) -> BackupResult:
+    """Write the database, without the rows of `exclude_table_data`, and every file
+    under `media_root` to one archive at `path`."""
     engine = engine_of(database)
     media_root, path = media_root.resolve(), path.resolve()
     if path.is_relative_to(media_root):
@@ -92,7 +100,7 @@ def backup_create(*, database: dict, media_root: Path, path: Path) -> BackupResu
     try:
         with tempfile.TemporaryDirectory(prefix="portal-backup-") as workdir:
             dump = Path(workdir) / DATABASE_FILES[engine]
-            _dump_database(database, engine, dump)
+            _dump_database(database, engine, dump, exclude_table_data)
             manifest = {
                 "format": ARCHIVE_FORMAT,
                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -114,14 +122,21 @@ def backup_create(*, database: dict, media_root: Path, path: Path) -> BackupResu
     return BackupResult(engine=engine, media_files=media_files)
 
 
-def _dump_database(database: dict, engine: str, into: Path) -> None:
+def _dump_database(
+    database: dict, engine: str, into: Path, exclude_table_data: tuple[str, ...]
+) -> None:
     if engine == "postgresql":
         command, env = _postgres_tool("pg_dump", database)
-        _run([*command, "--format=custom", "--file", str(into)], env)
+        excluded = [f"--exclude-table-data={table}" for table in exclude_table_data]
+        _run([*command, "--format=custom", *excluded, "--file", str(into)], env)
     else:
         if not Path(database["NAME"]).is_file():
             raise BackupError(f"There is no SQLite database at {database['NAME']}.")
         _sqlite_copy(database["NAME"], into)
+        with closing(sqlite3.connect(into)) as copy, copy:
+            tables = {name for (name,) in copy.execute("SELECT name FROM sqlite_master")}
+            for table in set(exclude_table_data) & tables:  # as pg_dump skips a missing one
+                copy.execute(f'DELETE FROM "{table}"')  # noqa: S608 - a name from the database
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -158,10 +173,18 @@ def _add_media(tar: tarfile.TarFile, media_root: Path) -> int:
 # ------------------------------------------------------------------------ restore
 
 
-def backup_restore(*, archive: Path, database: dict, media_root: Path) -> BackupResult:
-    """Replace the database and the files under `media_root` with the archive's."""
+def backup_restore(
+    *,
+    archive: Path,
+    database: dict,
+    media_root: Path,
+    file_mode: int = 0o600,
+    directory_mode: int = 0o700,
+) -> BackupResult:
+    """Replace the database and the files under `media_root` with the archive's; the
+    files get `file_mode` and the folders `directory_mode`, whatever the archive says."""
     engine = engine_of(database)
-    media_root.mkdir(parents=True, exist_ok=True)
+    media_root.mkdir(mode=directory_mode, parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
     try:
         manifest = _unpack(archive, staging)
@@ -170,6 +193,7 @@ def backup_restore(*, archive: Path, database: dict, media_root: Path) -> Backup
                 f"The archive holds a {manifest['engine']} database; "
                 f"it cannot be restored into {engine}."
             )
+        _set_modes(staging / MEDIA, file_mode=file_mode, directory_mode=directory_mode)
         _restore_database(database, engine, staging / manifest["database"])
         media_files = _replace_media(media_root, staging)
     finally:
@@ -178,16 +202,24 @@ def backup_restore(*, archive: Path, database: dict, media_root: Path) -> Backup
 
 
 def _unpack(archive: Path, into: Path) -> dict:
-    """Unpack the archive, refusing anything but what a backup writes; the tar `data`
-    filter refuses absolute paths, `..`, links out of the folder and device files."""
+    """Unpack the archive, refusing all of it unless it holds only what a backup
+    writes: regular files and folders, each named inside the archive."""
     try:
         with tarfile.open(archive, "r:gz") as tar:
             # Reads the archive to its end, so a truncated or corrupt one fails here.
-            names = tar.getnames()
+            members = tar.getmembers()
+            names = [member.name for member in members]
             expected = {MANIFEST, MEDIA, *DATABASE_FILES.values()}
             strays = [n for n in names if n not in expected and not n.startswith(f"{MEDIA}/")]
             if strays or MANIFEST not in names:
                 raise BackupError(f"{archive} is not a portal backup archive.")
+            if refused := [member.name for member in members if not _plain(member)]:
+                raise BackupError(
+                    f"{archive} holds something a backup never writes, so nothing was "
+                    "restored: only regular files and folders inside the archive are "
+                    f"accepted, not {', '.join(repr(name) for name in refused[:5])}."
+                )
+            # The `data` filter checks again as it unpacks.
             tar.extractall(into, filter="data")
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise BackupError(f"{archive} cannot be unpacked: {exc}") from exc
@@ -202,6 +234,24 @@ def _unpack(archive: Path, into: Path) -> dict:
     if not (into / manifest["database"]).is_file():
         raise BackupError(f"{archive} has no database in it.")
     return manifest
+
+
+def _plain(member: tarfile.TarInfo) -> bool:
+    """A regular file or a folder, named by a relative path that stays inside the
+    archive. Not a symbolic or hard link (once restored, it could point anywhere on the
+    server), a device or a fifo."""
+    path = PurePosixPath(member.name)
+    inside = not path.is_absolute() and ".." not in path.parts
+    return inside and (member.isreg() or member.isdir())
+
+
+def _set_modes(folder: Path, *, file_mode: int, directory_mode: int) -> None:
+    # What the archive recorded may be 0644 from an older release or another server.
+    if not folder.is_dir():
+        return
+    folder.chmod(directory_mode)
+    for path in folder.rglob("*"):
+        path.chmod(directory_mode if path.is_dir() else file_mode)
 
 
 def _restore_database(database: dict, engine: str, dump: Path) -> None:

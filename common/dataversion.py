@@ -15,6 +15,17 @@ remembered under a version is at least as new as every change that version count
  - a request that reads the new version reads its data after the change committed.
 Inside a transaction that has changed data and not yet committed, nothing is
 remembered or reused (changes_pending), so a request sees its own changes.
+
+The version is an epoch and a number (`stamp`). A restore replaces the data with older
+data whose number is lower: counted up again, it would reach numbers already used for
+the data before the restore, and a cache still holding those (the cache of a web
+worker the restore could not clear, since each keeps its own; a shared cache restored
+with an old snapshot) would answer with them. So a restore forgets the version
+(`forget`), and the next process to read it starts a new epoch, a random token no
+database has held: nothing remembered before the restore can ever match a key made
+after it, whatever the cache backend and however many processes. A backup leaves the
+version out too, so even a restore interrupted before it forgets the version brings
+back no epoch that was ever used.
 """
 
 from django.core.cache import cache
@@ -32,9 +43,29 @@ UNTRACKED_SAVES = {frozenset({"last_login"})}
 
 
 def current() -> int:
+    """The number of changes counted in this epoch."""
+    return _read()[1]
+
+
+def stamp() -> str:
+    """The version as it goes into every remembered key: epoch and number."""
+    epoch, number = _read()
+    return f"{epoch}.{number}"
+
+
+def _read() -> tuple[str, int]:
     from .models import DataVersion
 
-    return DataVersion.objects.filter(pk=ROW).values_list("number", flat=True).first() or 0
+    versions = DataVersion.objects.filter(pk=ROW).values_list("epoch", "number")
+    if (version := versions.first()) is not None:
+        return version
+    # None yet (a new or restored database): start an epoch. One query more, once.
+    try:
+        with transaction.atomic():
+            started = DataVersion.objects.create(pk=ROW)
+    except IntegrityError:  # another process started it first
+        return versions.get()
+    return started.epoch, started.number
 
 
 def bump() -> None:
@@ -50,12 +81,27 @@ def bump() -> None:
         DataVersion.objects.filter(pk=ROW).update(number=F("number") + 1)
 
 
+def table() -> str:
+    """The table the version is kept in: a backup leaves its rows out."""
+    from .models import DataVersion
+
+    return DataVersion._meta.db_table
+
+
+def forget(connection) -> None:
+    """Forget the version in the database `connection` opens, after a restore has
+    replaced its data: the next process to read it starts a new epoch."""
+    with connection.cursor() as cursor:
+        # The model's own table name, quoted: nothing here comes from outside.
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(table())}")  # noqa: S608
+
+
 def remember(key: str, work_out, timeout: int):
     """`work_out()`, remembered under `key` until the data changes. The version is read
     before `work_out` reads any data."""
     if changes_pending():
         return work_out()
-    return cache.get_or_set(f"{key}:v{current()}", work_out, timeout=timeout)
+    return cache.get_or_set(f"{key}:{stamp()}", work_out, timeout=timeout)
 
 
 def changes_pending() -> bool:
@@ -104,14 +150,14 @@ def connect(app_config):
 
 class DataVersionMiddleware:
     """Reads the data version before the view reads any data (see the module's note),
-    for the fragments the page remembers: `request.data_version`."""
+    for the fragments the page remembers: `request.data_version`, a `stamp()`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         try:
-            request.data_version = current()
+            request.data_version = stamp()
         except DatabaseError:
             # The database is down (the health check says so) or not migrated yet:
             # the page remembers nothing and meets the error itself.

@@ -3,6 +3,9 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.management.base import CommandError
+
 _loaders: list[tuple[int, Callable[..., object]]] = []
 
 
@@ -15,3 +18,14 @@ def register_demo_loader(order: int, loader: Callable[..., object]) -> None:
 
 def demo_loaders() -> list[Callable[..., object]]:
     return [loader for _, loader in _loaders]
+
+
+def refuse_unless_demo_accounts_allowed(command: str) -> None:
+    """Stops `command`, which makes accounts whose passwords are published in the
+    README, under settings that do not allow them: production's."""
+    if not settings.DEMO_ACCOUNTS_ALLOWED:
+        raise CommandError(
+            f"{command} refuses to run under production settings "
+            f"({settings.SETTINGS_MODULE}): it makes accounts with published passwords. "
+            "Run it on a development or scratch install, with the local settings."
+        )

@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import models
 
 from .choices import EmailStatus
@@ -40,10 +42,17 @@ class OutboundEmail(models.Model):
         return f"{self.subject} to {self.recipient}"
 
 
+def new_epoch() -> str:
+    """A token no database has held before (common.dataversion)."""
+    return secrets.token_hex(8)
+
+
 class DataVersion(models.Model):
     """One row whose number goes up after every committed change to the portal's data
-    (common.dataversion). Work derived from the data is remembered under it."""
+    (common.dataversion), and whose epoch changes whenever the data is replaced by a
+    restore. Work derived from the data is remembered under both."""
 
+    epoch = models.CharField(max_length=32, default=new_epoch)
     number = models.BigIntegerField(default=0)
 
     class Meta:

@@ -1,4 +1,5 @@
-"""The security log: every sign-in, failed sign-in, lock-out, sign-out and refusal (403).
+"""The security log: every sign-in, failed sign-in, lock-out, sign-out and refusal (403),
+and every page a signed-in person asked for and was not found (404).
 
 Records go to the `ictstrategy.security` logger, one line each, with the user or the
 username tried and the client's address; never a password. Operators ship the log with
@@ -44,9 +45,13 @@ def locked_out(request, original_response=None, credentials=None):
     return render(request, "registration/locked_out.html", context, status=429)
 
 
-def _who(request):
+def _is_signed_in(request):
     user = getattr(request, "user", None)
-    return user.get_username() if user is not None and user.is_authenticated else "anonymous"
+    return user is not None and user.is_authenticated
+
+
+def _who(request):
+    return request.user.get_username() if _is_signed_in(request) else "anonymous"
 
 
 @receiver(user_logged_in)
@@ -75,7 +80,10 @@ def _signed_out(sender, request, user, **kwargs):
 
 class RefusalLogMiddleware:
     """Logs every 403, whichever layer refused: a role check, an object outside the
-    user's scope, or a missing CSRF token."""
+    user's scope, or a missing CSRF token. Logs a signed-in person's 404s too: an object
+    outside their scope answers 404, so that it does not even show it exists, and a
+    person working through ids they may not see shows only there. (An anonymous 404 is
+    a scanner's noise; it names nobody.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,11 +91,18 @@ class RefusalLogMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code == 403:
-            log.warning(
-                "access refused user=%s ip=%s %s %s",
-                _who(request),
-                client_ip(request),
-                request.method,
-                request.path,
-            )
+            self._log("access refused", request)
+        elif response.status_code == 404 and _is_signed_in(request):
+            self._log("not found", request)
         return response
+
+    @staticmethod
+    def _log(what, request):
+        log.warning(
+            "%s user=%s ip=%s %s %s",
+            what,
+            _who(request),
+            client_ip(request),
+            request.method,
+            request.path,
+        )

@@ -1,9 +1,10 @@
 """{% fragment "name" %} … {% endfragment %}: a costly part of a page, remembered until
 the portal's data changes (common.dataversion) or the day does.
 
-The key is the fragment's name, the data version the request read first, today's
-date, the signed-in user and the page's path with its query, so a remembered part is
-only ever shown again to the same person, on the same page, with the same data. Any
+The key is the fragment's name, the data version the request read first (its epoch and
+number), today's date, the signed-in user and the page's path with its query, so a
+remembered part is only ever shown again to the same person, on the same page, with
+the same data, and never after a restore. Any
 further values after the name vary the key too. Nothing is remembered for a request
 whose transaction has changed data, or one without a signed-in user.
 

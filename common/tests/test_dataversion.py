@@ -118,6 +118,26 @@ def test_remember_works_out_afresh_while_changes_are_uncommitted():
     assert dataversion.remember("figures", work_out, timeout=60) == 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_after_a_restore_forgets_the_version_nothing_remembered_before_matches_again():
+    calls = []
+
+    def work_out():
+        calls.append(1)
+        return len(calls)
+
+    BusinessUnitFactory(name="Parks")
+    remembered_at, before = dataversion.current(), dataversion.stamp()
+    assert dataversion.remember("figures", work_out, timeout=60) == 1
+    dataversion.forget(connection)  # as `restore` does, in whichever process
+    after = dataversion.stamp()
+    assert after != before and dataversion.stamp() == after  # a new epoch, read alike
+    while dataversion.current() < remembered_at:  # restored data, counted up again
+        dataversion.bump()
+    assert dataversion.current() == remembered_at
+    assert dataversion.remember("figures", work_out, timeout=60) == 2
+
+
 # Remembered fragments
 
 

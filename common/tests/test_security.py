@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.tests.factories import TEST_PASSWORD
+from projects.tests.factories import ProposalFactory
 
 SIGN_IN = "/sign-in/"
 OFFICE = "10.1.1.1"
@@ -225,6 +226,21 @@ def test_a_refusal_is_logged_with_the_user_and_the_page(officer, client_for, sec
     response = client_for(officer).get(url, REMOTE_ADDR=ELSEWHERE)
     assert response.status_code == 403
     assert f"access refused user={officer.username} ip={ELSEWHERE} GET {url}" in security_log()
+
+
+def test_an_object_outside_the_users_scope_is_logged_with_the_user_and_the_address(
+    officer, finance, client_for, security_log
+):
+    another_units_draft = ProposalFactory(business_unit=finance)
+    url = another_units_draft.get_absolute_url()
+    response = client_for(officer).get(url, REMOTE_ADDR=ELSEWHERE)
+    assert response.status_code == 404
+    assert f"not found user={officer.username} ip={ELSEWHERE} GET {url}" in security_log()
+
+
+def test_an_anonymous_404_names_nobody_so_is_not_logged(db, security_log):
+    assert Client().get("/no-such-page/", REMOTE_ADDR=ELSEWHERE).status_code == 404
+    assert not any(line.startswith("not found") for line in security_log())
 
 
 def test_a_post_without_a_csrf_token_is_refused_and_logged(officer, security_log):

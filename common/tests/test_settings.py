@@ -1,22 +1,34 @@
 """Production settings: the deployment checklist, run as an operator would run it."""
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
+
+from governance.models import User
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+# The services are on port 1, where nothing listens, so the tests answer the same on
+# every machine: what needs them fails at once.
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "ictstrategy.settings.production",
     "DJANGO_SECRET_KEY": "x8#kq2!vn@4z$w7p0r&m5t^y1u*i3o(e6a)s9d-f+g=h_j.l;b/c,",
     "DJANGO_ALLOWED_HOSTS": "ict.example.gov.uk",
+    "DATABASE_URL": "postgres://portal@127.0.0.1:1/portal",
+    "DJANGO_CACHE_URL": "redis://127.0.0.1:1/1",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
 }
+SERVICE_URLS = ("DATABASE_URL", "DJANGO_CACHE_URL", "CELERY_BROKER_URL")
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k not in SERVICE_URLS
+    }
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -33,12 +45,39 @@ def test_production_settings_pass_the_deployment_checklist_with_no_warnings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", *SERVICE_URLS])
 def test_production_refuses_to_start_without_required_settings(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = _manage("check", env=env)
     assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "url"),
+    [
+        ("DJANGO_CACHE_URL", "locmemcache://"),
+        ("DJANGO_CACHE_URL", "dummycache://"),
+        ("CELERY_BROKER_URL", "filesystem://"),
+        ("CELERY_BROKER_URL", "memory://"),
+    ],
+)
+def test_production_refuses_a_cache_or_broker_only_one_process_can_see(variable, url):
+    result = _manage("check", env={**PRODUCTION_ENV, variable: url})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{variable} is {url}" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["load_demo_data", "generate_large_data"])
+def test_loaders_that_make_accounts_with_published_passwords_refuse_to_run_in_production(
+    command,
+):
+    result = _manage(command, env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "production" in result.stderr
+    assert "published password" in result.stderr
 
 
 def test_production_sends_hsts_and_only_secure_cookies():
@@ -67,3 +106,12 @@ def test_production_redirects_plain_http_except_the_health_probe():
     sign_in, health = result.stdout.strip().splitlines()[-1].split()
     assert sign_in == "301"
     assert health in {"200", "503"}  # answered, whatever the state of this machine
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["load_demo_data", "generate_large_data"])
+def test_a_loader_refused_makes_no_account(command, settings):
+    settings.DEMO_ACCOUNTS_ALLOWED = False
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command(command, stdout=io.StringIO())
+    assert not User.objects.exists()

@@ -1,8 +1,9 @@
 """Settings shared by every environment, read from the environment where they vary.
 
 Each environment module (local, test, production) imports this one and overrides what
-differs. Defaults here are the embedded ones `make run` uses: SQLite, and a Celery broker
-on the local filesystem, so the portal runs on a fresh machine with no server installed.
+differs. Defaults here are the embedded ones `make run` uses: SQLite, a cache in each
+process and a Celery broker on the local filesystem, so the portal runs on a fresh
+machine with no server installed. Production refuses to start on them.
 """
 
 import datetime
@@ -103,12 +104,17 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # What pages remember (a draft report's figures, the portfolio's recommendation), keyed
-# so that it is never stale. In memory per process by default; in production point it at
-# Redis (redis://host:6379/1) so gunicorn's workers share it.
+# so that it is never stale, whichever backend (common.dataversion). In memory per
+# process by default; production requires one gunicorn's workers share, such as Redis
+# (redis://host:6379/1).
 CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
 # How long a remembered page fragment is kept (common.templatetags.fragments). A change
 # to the data makes it unused at once; this only lets unused ones drop out.
 FRAGMENT_CACHE_SECONDS = 10 * 60
+
+# Whether load_demo_data and generate_large_data may run: they make accounts whose
+# passwords are published in the README. Production does not allow them.
+DEMO_ACCOUNTS_ALLOWED = True
 
 AUTH_USER_MODEL = "governance.User"
 LOGIN_URL = "login"
@@ -179,6 +185,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded files and produced reports hold personal and commercial data and are only
+# ever served by the portal's own views, after an access check: no other account on
+# the server needs to read them, so they are the portal account's alone (not 0644 from
+# the usual umask). Every process that saves one (gunicorn, the Celery worker, restore)
+# reads these settings; run them all, and the backups, as that one account.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -194,8 +207,9 @@ EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="ict-strategy@localhost")
 
 # Celery. With no CELERY_BROKER_URL the broker is a folder on disk, so `make run` needs
-# no Redis; production and CI set a redis:// URL. Results always go to the database
-# (django-celery-results), where the portal's background-task page reads them.
+# no Redis; CI sets a redis:// URL, and production requires one. Results always go to
+# the database (django-celery-results), where the portal's background-task page reads
+# them.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 _celery_queue_dir = VAR_DIR / "celery" / "queue"
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -1,5 +1,8 @@
 """Settings for `make bench`: production's, served by gunicorn over plain HTTP on the
-loopback address, with the bare comparison page and a query count on each response."""
+loopback address, with the bare comparison page and a query count on each response.
+
+Like production's, they refuse to start without DATABASE_URL, DJANGO_CACHE_URL and
+CELERY_BROKER_URL: `manage.py bench` passes its server all three."""
 
 from .production import *  # noqa: F403
 from .production import MIDDLEWARE

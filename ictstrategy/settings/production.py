@@ -1,17 +1,59 @@
-"""Production settings: every secret comes from the environment, with no default.
+"""Production settings: every secret and every service comes from the environment,
+with no default.
 
 Django refuses to start (ImproperlyConfigured) when DJANGO_SECRET_KEY or
-DJANGO_ALLOWED_HOSTS is missing. Run behind a TLS-terminating proxy that sets
-X-Forwarded-Proto.
+DJANGO_ALLOWED_HOSTS is missing, or when DATABASE_URL, DJANGO_CACHE_URL or
+CELERY_BROKER_URL is missing or names a service only one process can use. Run behind a
+TLS-terminating proxy that sets X-Forwarded-Proto.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env
+from .base import CACHES, CELERY_BROKER_URL, MIDDLEWARE, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# Like cookiecutter-django's production settings, and unlike `local` and `test`: no
+# embedded services. base.py read these URLs with the embedded defaults `make run`
+# uses (SQLite, a cache in each process, a broker in a folder); in production a missing
+# URL is a mistake to stop at, not a cue to fall back on them. A cache or broker that
+# only one process can see is refused too: gunicorn's workers would each remember their
+# own pages, and a worker on another machine would never see a queued task.
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache": "locmemcache://",
+    "django.core.cache.backends.dummy.DummyCache": "dummycache://",
+}
+PROCESS_LOCAL_BROKERS = ("filesystem://", "memory://")
+REQUIRED_URLS = {
+    "DATABASE_URL": "postgres://ictstrategy@db.internal:5432/ictstrategy",
+    "DJANGO_CACHE_URL": "redis://redis.internal:6379/1",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+}
+
+if missing := [name for name in REQUIRED_URLS if not env.str(name, default="")]:
+    raise ImproperlyConfigured(
+        "Production settings have no embedded services. Set "
+        + "; ".join(f"{name} (for example {REQUIRED_URLS[name]})" for name in missing)
+        + "."
+    )
+if CACHES["default"]["BACKEND"] in PROCESS_LOCAL_CACHES:
+    raise ImproperlyConfigured(
+        f"DJANGO_CACHE_URL is {PROCESS_LOCAL_CACHES[CACHES['default']['BACKEND']]}, a cache "
+        "each process keeps to itself: set it to one gunicorn's workers share, for "
+        f"example {REQUIRED_URLS['DJANGO_CACHE_URL']}."
+    )
+if CELERY_BROKER_URL.startswith(PROCESS_LOCAL_BROKERS):
+    raise ImproperlyConfigured(
+        f"CELERY_BROKER_URL is {CELERY_BROKER_URL.split('//')[0]}//, a broker inside one "
+        "machine's folders or memory: set it to a broker server, for example "
+        f"{REQUIRED_URLS['CELERY_BROKER_URL']}."
+    )
+
+DEMO_ACCOUNTS_ALLOWED = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

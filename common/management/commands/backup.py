@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from common import dataversion
 from common.backup import BackupError, backup_create
 
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
                 database=connections[options["database"]].settings_dict,
                 media_root=Path(settings.MEDIA_ROOT),
                 path=path,
+                # A restore must never bring back a version pages were remembered under.
+                exclude_table_data=(dataversion.table(),),
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc

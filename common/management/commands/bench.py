@@ -51,6 +51,8 @@ P95_LIMIT_MS = 300
 RATIO_LIMIT = 3.0
 GUNICORN_WORKERS = 2
 BENCH_CACHE_URL = "redis://127.0.0.1:6379/14"  # one per core on the reference machine
+# Production settings refuse to start without a broker; the measured pages queue nothing.
+BENCH_BROKER_URL = "redis://127.0.0.1:6379/13"
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,7 @@ class Command(BaseCommand):
             # Shared by the workers, as in production; emptied first so the run
             # starts cold. Set DJANGO_CACHE_URL to use another.
             "DJANGO_CACHE_URL": os.environ.get("DJANGO_CACHE_URL", BENCH_CACHE_URL),
+            "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", BENCH_BROKER_URL),
         }
         command = [
             sys.executable, "-m", "gunicorn", "ictstrategy.wsgi",

@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from common.demo import refuse_unless_demo_accounts_allowed
 from common.largedata import (
     BENCH_PASSWORD,
     GeneratedDataPresent,
@@ -57,6 +58,7 @@ def add_generation_arguments(parser, *, proposals: int, risks: int) -> None:
 
 
 def run_from_options(options) -> GenerationRun:
+    refuse_unless_demo_accounts_allowed("generate_large_data")
     if options["proposals"] < 0 or options["risks"] < 0:
         raise CommandError("--proposals and --risks cannot be negative.")
     if not 1 <= options["years"] <= 20:

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from common.demo import demo_loaders
+from common.demo import demo_loaders, refuse_unless_demo_accounts_allowed
 from common.roles import roles_of
 
 DEFAULT_DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo accounts only
@@ -22,6 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        refuse_unless_demo_accounts_allowed("load_demo_data")
         with transaction.atomic():
             for loader in demo_loaders():
                 loader(password=options["password"])

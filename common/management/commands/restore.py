@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.utils import ConnectionHandler
 
+from common import dataversion
 from common.backup import BackupError, backup_restore
 
 
@@ -47,12 +49,23 @@ class Command(BaseCommand):
         connections.close_all()
         try:
             result = backup_restore(
-                archive=options["archive"], database=database, media_root=media_root
+                archive=options["archive"],
+                database=database,
+                media_root=media_root,
+                file_mode=settings.FILE_UPLOAD_PERMISSIONS,
+                directory_mode=settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS,
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        # Pages remember parts under the data version (common.dataversion); the restored
-        # database may hold an older version number, so forget everything remembered.
+        # Pages remember parts under the data version (common.dataversion), and the
+        # restored data would count it up again through numbers already used: forget
+        # it, so the next reader starts a new epoch that nothing remembered can match,
+        # in this cache or any web worker's own. Emptying the cache only frees memory.
+        restored = ConnectionHandler({DEFAULT_DB_ALIAS: dict(database)})
+        try:
+            dataversion.forget(restored[DEFAULT_DB_ALIAS])
+        finally:
+            restored.close_all()
         cache.clear()
         self.stdout.write(
             f"Restored the {result.engine} database {database['NAME']} and "
