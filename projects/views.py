@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from common.errors import WorkflowError
+from common.figures import money_cell
 from common.forms import add_service_errors
 from common.fragments import Deferred
 from common.permissions import RoleRequiredMixin
@@ -78,7 +79,7 @@ class ProposalListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
                   "Score", "Scores", "Submitted", "Updated"]  # fmt: skip
         rows = [
             [p.reference, p.title, p.business_unit, p.get_status_display(), p.is_statutory,
-             p.total_cost, p.score, p.score_count, p.submitted_at, p.updated_at]
+             money_cell(p.total_cost), p.score, p.score_count, p.submitted_at, p.updated_at]
             for p in proposals
         ]  # fmt: skip
         return header, rows
@@ -477,7 +478,7 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             p, choice = row["proposal"], row["choice"]
             rows.append([
                 row["rank"], p.reference, p.title, p.business_unit, p.get_status_display(),
-                p.is_statutory, p.score, p.total_cost,
+                p.is_statutory, p.score, money_cell(p.total_cost),
                 "In" if choice.selected else "Out",
                 choice.reason,
             ])  # fmt: skip
