@@ -169,6 +169,7 @@ def test_pages_show_money_and_kpis_in_the_councils_format(
     assert ">£45,000</td>" in detail and ">£10,000</td>" in detail  # cost, savings planned
     assert ">£0</td>" in detail and ".00</td>" not in detail  # no pence, none shown
     assert "Spend to date £1,610.50" in page(project.get_absolute_url())
+    assert "Planned: £10,000<" in page(reverse("projects:project-close", args=[project.pk]))
     assert "£2,500,000" in page(reverse("projects:budgets"))
     portfolio = page(reverse("projects:portfolio") + "?year=2026")
     assert "£2,500,000" in portfolio and "£600,000" in portfolio and "£45,000" in portfolio
