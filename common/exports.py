@@ -4,18 +4,32 @@ A spreadsheet treats a cell starting with = + - @ (or a tab or carriage return t
 hides one) as a formula: a risk titled =HYPERLINK(...) would become a live link. Every
 text cell that starts with one of those is prefixed with an apostrophe, so Excel,
 LibreOffice and Sheets all show it as the text it is.
+
+Money and measures (common.figures) are text in the council's format in CSV, and
+numbers with a number format in Excel, so a workbook's columns add up.
 """
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 
+from .figures import PERCENT_UNIT, POUND_UNIT, Measure, Money, has_pence
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Excel number formats: money as on the page (pence only where there are some).
+POUNDS_FORMAT = '"£"#,##0'
+POUNDS_AND_PENCE_FORMAT = '"£"#,##0.00'
+WHOLE_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0#"
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,6 +41,9 @@ def safe_cell(value):
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, Money | Measure):
+        # Made here from a number, never a formula, though "-£1,610" starts with "-".
+        return str(value)
     if isinstance(value, int | float | date | datetime) or hasattr(value, "as_tuple"):
         return value
     text = str(value)
@@ -67,17 +84,44 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) 
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
-        sheet.append([safe_cell(h) for h in header])
+        for number, row in enumerate(itertools.chain([header], rows), start=1):
+            for column, value in enumerate(row, start=1):
+                _xlsx_cell(sheet.cell(row=number, column=column), value)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([safe_cell(value) for value in row])
-        for cell in (c for row in sheet.iter_rows() for c in row):
-            # openpyxl reads any string starting "=" as a formula; ours are defused
-            # above, and marking them as strings makes sure none slips through.
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(cell: Cell, value) -> None:
+    """Money and measures as numbers with a number format; text defused."""
+    if isinstance(value, Money):
+        cell.value = value.amount
+        cell.number_format = POUNDS_AND_PENCE_FORMAT if has_pence(value.amount) else POUNDS_FORMAT
+        return
+    if isinstance(value, Measure):
+        _xlsx_measure(cell, value)
+        return
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.make_naive(value)  # Excel has no time zones: the council's time
+    cell.value = safe_cell(value)
+    if isinstance(cell.value, str):
+        # openpyxl reads any string starting "=" as a formula; ours are defused by
+        # safe_cell, and marking them as strings makes sure none slips through.
+        cell.data_type = "s"
+
+
+def _xlsx_measure(cell: Cell, measure: Measure) -> None:
+    if measure.unit == POUND_UNIT:
+        _xlsx_cell(cell, Money(measure.value))
+        return
+    whole = measure.value == measure.value.to_integral_value()
+    if measure.unit == PERCENT_UNIT:
+        # Excel's own percentage: 97.5% is the number 0.975, so formulas read it right.
+        cell.value = measure.value / Decimal(100)
+        cell.number_format = "0%" if whole else "0.0#%"
+        return
+    cell.value = measure.value  # its unit is in a column of its own
+    cell.number_format = WHOLE_FORMAT if whole else DECIMAL_FORMAT

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
+from common.figures import measure_cell
 from common.fragments import Deferred
 from common.fy import financial_year_of
 from common.permissions import RoleRequiredMixin
@@ -330,8 +331,10 @@ class KPIListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
         header = ["KPI", "Unit", "Direction", "Latest value", "Period ending",
                   "Target this year", "Status", "Trend"]  # fmt: skip
         rows = [
-            [k.name, k.unit, k.get_direction_display(), k.latest.value if k.latest else None,
-             k.latest.period_end if k.latest else None, k.target, k.status, k.trend]
+            [k.name, k.unit, k.get_direction_display(),
+             measure_cell(k.latest.value, k.unit) if k.latest else None,
+             k.latest.period_end if k.latest else None, measure_cell(k.target, k.unit),
+             k.status, k.trend]
             for k in selectors.kpis_with_latest(year)
         ]  # fmt: skip
         return header, rows

@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
+from common.figures import money
 from common.forms import GDSDateField, GDSFormMixin
 from common.fy import financial_year_choices, financial_year_label, financial_year_of
 from common.uploads import DocumentField
@@ -453,7 +454,7 @@ class ClosureForm(GDSFormMixin, forms.Form):
         for year in self.years:
             self.fields[f"realised_{year}"] = forms.DecimalField(
                 label=f"Cashable savings realised in {financial_year_label(year)} (£)",
-                help_text=f"Planned: £{planned[year]:,.2f}",
+                help_text=f"Planned: {money(planned[year])}",
                 **{**MONEY_FIELD, "required": True},
             )
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from common.figures import money
+
 logger = logging.getLogger(__name__)
 
 # Scores are compared in thousandths of a point and money in pence, so sums are exact.
@@ -447,8 +449,7 @@ def _pounds(pence: int) -> Decimal:
 
 
 def _money(pence: int) -> str:
-    pounds, pennies = divmod(pence, 100)
-    return f"£{pounds:,}" if pennies == 0 else f"£{pounds:,}.{pennies:02d}"
+    return money(Decimal(pence) / 100)
 
 
 def _years_text(years: list[int]) -> str:

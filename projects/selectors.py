@@ -283,8 +283,65 @@ def _approved_costs_by_year() -> dict[int, object]:
     return {row["financial_year"]: row["total"] for row in rows}
 
 
+def _spend_to_date_on(day: datetime.date):
+    """A project's spend to date as its latest progress update on or before `day`
+    reported it (updates state the running total, so they are not added up)."""
+    latest = ProgressUpdate.objects.filter(project=OuterRef("pk"), reported_on__lte=day)
+    return Coalesce(
+        Subquery(latest.order_by("-reported_on", "-pk").values("actual_spend_to_date")[:1]),
+        Value(Decimal(0)),
+        output_field=DecimalField(),
+    )
+
+
+def _projects_counted(financial_year: int) -> list[dict]:
+    """The projects the year's cost and spend count: every project in delivery at any
+    time in the year, that is started by its last day and not closed before its first
+    (in delivery now, or closed during the year, or since). Each with its planned cost
+    in the year and its spend in the year: spend to date at the year's end less spend
+    to date before it began."""
+    start = datetime.date(financial_year, 4, 1)
+    end = datetime.date(financial_year + 1, 3, 31)
+    planned = ProposalYear.objects.filter(
+        proposal=OuterRef("proposal"), financial_year=financial_year
+    ).values(total=F("capital_cost") + F("revenue_cost"))
+    projects = (
+        Project.objects.filter(started_on__lte=end)
+        .exclude(closed_on__lt=start)
+        .select_related("proposal__business_unit")
+        .annotate(
+            planned_cost=Coalesce(
+                Subquery(planned[:1]), Value(Decimal(0)), output_field=DecimalField()
+            ),
+            spend_before=_spend_to_date_on(start - datetime.timedelta(days=1)),
+            spend_at_end=_spend_to_date_on(end),
+        )
+        .order_by("proposal_id")
+    )
+    return [
+        {
+            "reference": project.proposal.reference,
+            "title": project.proposal.title,
+            "business_unit": project.proposal.business_unit.name,
+            "status": project.get_status_display(),
+            "started_on": project.started_on.isoformat(),
+            "closed_on": project.closed_on.isoformat() if project.closed_on else None,
+            "planned_cost": project.planned_cost,
+            "spend_before": project.spend_before,
+            "spend_at_end": project.spend_at_end,
+            "spend_in_year": project.spend_at_end - project.spend_before,
+        }
+        for project in projects
+    ]
+
+
 def year_summary(financial_year: int) -> dict:
-    """The year's governance and delivery figures for the annual report."""
+    """The year's governance and delivery figures for the annual report.
+
+    Money compared is counted over the same projects: planned cost and spend over the
+    projects in delivery at any time in the year (listed in `counted`, so the totals
+    are their sums); savings planned and realised over every approved project, since
+    savings go on after a project closes."""
     start = datetime.date(financial_year, 4, 1)
     end = datetime.date(financial_year + 1, 3, 31)
     in_year = Q(decided_at__date__gte=start, decided_at__date__lte=end)
@@ -310,12 +367,13 @@ def year_summary(financial_year: int) -> dict:
     outcomes = {label: outcomes[label] for label in ProposalStatus.labels if label in outcomes}
     for unit in by_unit.values():
         unit["approval_rate"] = round(100 * unit["approved"] / unit["decided"], 1)
-    years = ProposalYear.objects.filter(
-        financial_year=financial_year, proposal__status__in=APPROVED_STATUSES
-    ).aggregate(cost=Sum(F("capital_cost") + F("revenue_cost")), savings=Sum("cashable_savings"))
+    savings_planned = ProposalYear.objects.filter(
+        financial_year=financial_year, proposal__project__isnull=False
+    ).aggregate(total=Sum("cashable_savings"))["total"]
     realised = BenefitRealised.objects.filter(financial_year=financial_year).aggregate(
         total=Sum("cashable_savings")
     )["total"]
+    counted = _projects_counted(financial_year)
     budget = Budget.objects.filter(financial_year=financial_year).first()
     projects = Project.objects.all()
 
@@ -336,14 +394,6 @@ def year_summary(financial_year: int) -> dict:
         }
         for number in sorted(n for n in {*approved, *delivering, *closed} if n is not None)
     }
-    spent = ProgressUpdate.objects.filter(
-        pk__in=Subquery(
-            ProgressUpdate.objects.filter(project=OuterRef("project"))
-            .order_by("-reported_on", "-pk")
-            .values("pk")[:1]
-        ),
-        project__status=ProjectStatus.IN_DELIVERY,
-    ).aggregate(total=Sum("actual_spend_to_date"))["total"]
     return {
         "received": received,
         "decided": len(decided),
@@ -354,10 +404,11 @@ def year_summary(financial_year: int) -> dict:
         "in_delivery": projects.filter(status=ProjectStatus.IN_DELIVERY).count(),
         "closed_in_year": projects.filter(closed_on__gte=start, closed_on__lte=end).count(),
         "by_theme": by_theme,
-        "spend_to_date_in_delivery": spent or 0,
         "budget": budget.amount if budget else None,
-        "planned_cost": years["cost"] or 0,
-        "savings_planned": years["savings"] or 0,
+        "counted": counted,
+        "planned_cost": sum((row["planned_cost"] for row in counted), Decimal(0)),
+        "spend_in_year": sum((row["spend_in_year"] for row in counted), Decimal(0)),
+        "savings_planned": savings_planned or 0,
         "savings_realised": realised or 0,
     }
 

@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from common.errors import WorkflowError
+from common.figures import money_cell
 from common.forms import add_service_errors
 from common.fragments import Deferred
 from common.permissions import RoleRequiredMixin
@@ -75,7 +76,7 @@ class ProposalListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
                   "Score", "Scores", "Submitted", "Updated"]  # fmt: skip
         rows = [
             [p.reference, p.title, p.business_unit, p.get_status_display(), p.is_statutory,
-             p.total_cost, *score_cells(p), p.submitted_at, p.updated_at]
+             money_cell(p.total_cost), *score_cells(p), p.submitted_at, p.updated_at]
             for p in proposals
         ]  # fmt: skip
         return header, rows
@@ -459,7 +460,7 @@ class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
             rows.append([
                 row["rank"], p.reference, p.title, p.business_unit, p.get_status_display(),
                 p.is_statutory, p.score if p.scores_visible else row["hidden_because"],
-                p.total_cost,
+                money_cell(p.total_cost),
                 ("In" if choice.selected else "Out") if choice else "",
                 choice.reason if choice else "",
             ])  # fmt: skip

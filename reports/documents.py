@@ -5,12 +5,16 @@ import io
 
 from django.template.loader import render_to_string
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.table import Table
 from weasyprint import HTML
 
 from common.exports import csv_bytes, xlsx_bytes
+from common.figures import figure
 
 from .models import AnnualReport
-from .selectors import report_charts, report_sheets
+from .selectors import report_charts, report_sheets, report_tables
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {
@@ -21,12 +25,9 @@ CONTENT_TYPES = {
 }
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return "Not recorded"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
+# What the report's page offers, in the order it offers them.
+FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "csv": "CSV"}
+NOT_RECORDED = "Not recorded"
 
 
 def pdf_bytes(report: AnnualReport, figures: dict, *, council_name: str) -> bytes:
@@ -35,7 +36,7 @@ def pdf_bytes(report: AnnualReport, figures: dict, *, council_name: str) -> byte
         {
             "report": report,
             "figures": figures,
-            "sheets": report_sheets(figures),
+            "sheets": report_tables(figures),
             "charts": report_charts(figures),
             "council_name": council_name,
         },
@@ -58,31 +59,47 @@ def docx_bytes(report: AnnualReport, figures: dict, *, council_name: str) -> byt
             document.add_heading(label, level=1)
             for paragraph in text.split("\n\n"):
                 document.add_paragraph(paragraph)
-    for title, header, rows in report_sheets(figures):
-        document.add_heading(title, level=1)
-        table = document.add_table(rows=1, cols=len(header))
+    for sheet in report_tables(figures):
+        document.add_heading(sheet.title, level=1)
+        document.add_paragraph(f"{sheet.caption}.", style="Caption")
+        table = document.add_table(rows=1, cols=len(sheet.header))
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
+        _name_table(table, sheet.caption)
+        for cell, text in zip(table.rows[0].cells, sheet.header, strict=True):
             cell.text = text
-        for row in rows:
+        for row in sheet.rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
-                cell.text = _cell_text(value)
+                cell.text = figure(value, missing=NOT_RECORDED)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
+def _name_table(table: Table, name: str) -> None:
+    """The table's alternative text title, which Word gives screen readers as its name
+    (python-docx has no call for it)."""
+    caption = OxmlElement("w:tblCaption")
+    caption.set(qn("w:val"), name)
+    properties = table._tbl.tblPr
+    # The schema puts the caption after the table's look, before any description.
+    look = properties.find(qn("w:tblLook"))
+    if look is not None:
+        look.addnext(caption)
+    else:
+        properties.append(caption)
+
+
 def xlsx_file(report: AnnualReport, figures: dict, **kwargs) -> bytes:
-    return xlsx_bytes(report_sheets(figures))
+    return xlsx_bytes([(s.title, s.header, s.rows) for s in report_sheets(figures)])
 
 
 def csv_file(report: AnnualReport, figures: dict, **kwargs) -> bytes:
     # One block per section: its title, its column headings, its rows, a blank line.
     rows = [
         line
-        for title, header, table in report_sheets(figures)
-        for line in ([title], header, *table, [])
+        for sheet in report_sheets(figures)
+        for line in ([sheet.title], sheet.header, *sheet.rows, [])
     ]
     return csv_bytes([f"Annual progress report {report.label}"], rows)
 

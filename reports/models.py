@@ -90,13 +90,19 @@ class AnnualReport(models.Model):
         return [(field, label, getattr(self, field)) for field, label in NARRATIVE_FIELDS]
 
 
+def _export_path(instance, filename):
+    return f"reports/annual/{instance.report.financial_year}/{filename}"
+
+
 class ReportExport(models.Model):
     """A file made from a report, with its SHA-256, so a copy in circulation can be
-    checked against what the portal produced."""
+    checked against what the portal produced. The file is kept, and downloading it
+    gives exactly these bytes; files made before the portal kept them have none."""
 
     report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="exports")
     file_format = models.CharField(max_length=8)
     filename = models.CharField(max_length=200)
+    file = models.FileField(upload_to=_export_path, blank=True, max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

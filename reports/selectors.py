@@ -1,7 +1,11 @@
+import datetime
+from typing import NamedTuple
+
 from django.utils import timezone
 
 from common import dataversion
 from common.charts import bar_chart
+from common.figures import PERCENT_UNIT, measure_cell, money_cell
 
 from .assembly import annual_report_data
 from .models import AnnualReport, ReportStatus
@@ -20,13 +24,107 @@ def annual_report_figures(report: AnnualReport) -> dict:
     return dataversion.remember(key, lambda: annual_report_data(year), timeout=FIGURES_CACHE)
 
 
-def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
-    """The figures as tables, one per section: the Excel workbook's sheets."""
+class Sheet(NamedTuple):
+    """One section's table: a sheet of the workbook, a table on the page and in the
+    PDF and Word documents. The caption says what the table holds, so it names the
+    table for screen readers without repeating the section's heading."""
+
+    title: str
+    caption: str
+    header: list[str]
+    rows: list[list]
+    # A long list (one row per project) goes to the Excel and CSV files only.
+    data_files_only: bool = False
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _money_rows(figures: dict) -> list[list]:
+    """The budget, cost, spend and savings, each labelled with the projects it counts."""
+    projects = figures["projects"]
+    label = figures["label"]
+    if "counted" not in projects:
+        # Reports finalised before cost and spend counted the same projects keep the
+        # figures they were published with, under the words they were published with.
+        return [
+            ["ICT budget", money_cell(projects["budget"])],
+            ["Planned cost of approved projects", money_cell(projects["planned_cost"])],
+            [
+                "Spend to date on projects in delivery",
+                money_cell(projects["spend_to_date_in_delivery"]),
+            ],
+            ["Cashable savings planned", money_cell(projects["savings_planned"])],
+            ["Cashable savings realised", money_cell(projects["savings_realised"])],
+        ]
+    year = figures["financial_year"]
+    first, last = datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
+    return [
+        [
+            f"Projects counted for cost and spend: every project in delivery at any time "
+            f"in {label} (started by {_long_date(last)} and not closed before "
+            f"{_long_date(first)})",
+            len(projects["counted"]),
+        ],
+        [f"ICT budget for {label}", money_cell(projects["budget"])],
+        [f"Planned cost in {label} of the projects counted", money_cell(projects["planned_cost"])],
+        [
+            f"Spend in {label} on the projects counted, from their progress updates",
+            money_cell(projects["spend_in_year"]),
+        ],
+        [
+            f"Cashable savings planned for {label} by every approved project",
+            money_cell(projects["savings_planned"]),
+        ],
+        [
+            f"Cashable savings realised in {label} by every approved project",
+            money_cell(projects["savings_realised"]),
+        ],
+    ]
+
+
+def _counted_sheet(figures: dict) -> list[Sheet]:
+    counted = figures["projects"].get("counted")
+    if counted is None:
+        return []
+    label = figures["label"]
+    return [
+        Sheet(
+            "Projects counted",
+            f"Each project in delivery at any time in {label}, with its planned cost and "
+            f"spend in the year: the totals under Projects and spend are these columns' sums",
+            ["Reference", "Title", "Business unit", "Status", "Started", "Closed",
+             f"Planned cost in {label}", f"Spend to date before {label}",
+             f"Spend to date at the end of {label}", f"Spend in {label}"],
+            [
+                [p["reference"], p["title"], p["business_unit"], p["status"],
+                 _day(p["started_on"]), _day(p["closed_on"]), money_cell(p["planned_cost"]),
+                 money_cell(p["spend_before"]), money_cell(p["spend_at_end"]),
+                 money_cell(p["spend_in_year"])]
+                for p in counted
+            ],
+            data_files_only=True,
+        )
+    ]  # fmt: skip
+
+
+def report_sheets(figures: dict) -> list[Sheet]:
+    """The figures as tables, one per section: the Excel workbook's sheets. Money and
+    KPI values are Money and Measure cells (common.figures), so every file shows them
+    in the council's format and the workbook keeps them as numbers."""
     projects = figures["projects"]
     risks = figures["risks"]
+    label = figures["label"]
     return [
-        (
+        Sheet(
             "Themes",
+            "Each theme's objectives and action-plan items, with how many items are "
+            "completed and how many are red, amber and green",
             [
                 "Theme",
                 "Title",
@@ -51,25 +149,23 @@ def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
                 for t in figures["themes"]
             ],
         ),
-        (
+        Sheet(
             "Projects and spend",
+            f"Projects approved, in delivery and closed, and the budget, cost, spend and "
+            f"savings for {label}, each with the projects it counts (the Excel and CSV "
+            f"files list every project counted)",
             ["Measure", "Value"],
             [
                 ["Approved in the year", projects["approved_in_year"]],
                 ["In delivery", projects["in_delivery"]],
                 ["Closed in the year", projects["closed_in_year"]],
-                ["ICT budget (£)", projects["budget"]],
-                ["Planned cost of approved projects (£)", projects["planned_cost"]],
-                [
-                    "Spend to date on projects in delivery (£)",
-                    projects["spend_to_date_in_delivery"],
-                ],
-                ["Cashable savings planned (£)", projects["savings_planned"]],
-                ["Cashable savings realised (£)", projects["savings_realised"]],
+                *_money_rows(figures),
             ],
         ),
-        (
+        Sheet(
             "Projects by theme",
+            "Projects approved, in delivery and closed under each theme they serve (a "
+            "project serving two themes is counted under both)",
             ["Theme", "Approved in the year", "In delivery", "Closed in the year"],
             [
                 [
@@ -81,8 +177,10 @@ def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
                 for number, row in projects["by_theme"].items()
             ],
         ),
-        (
+        Sheet(
             "Governance",
+            f"Proposals received and decided in {label}, by outcome, with the time taken to "
+            f"decide and each business unit's approval rate",
             ["Measure", "Value"],
             [
                 ["Proposals received", projects["received"]],
@@ -90,29 +188,33 @@ def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
                 ["Median days from submission to decision", projects["median_days_to_decision"]],
                 *[[f"Decided: {outcome}", n] for outcome, n in projects["outcomes"].items()],
                 *[
-                    [f"Approval rate, {unit} (%)", row["approval_rate"]]
+                    [f"Approval rate, {unit}", measure_cell(row["approval_rate"], PERCENT_UNIT)]
                     for unit, row in projects["approval_by_unit"].items()
                 ],
             ],
         ),
-        (
+        Sheet(
             "KPIs",
+            f"Each KPI with the theme or principle it measures, its target for {label}, its "
+            f"latest value, its status against the target and its trend",
             ["KPI", "Measures", "Unit", "Target", "Latest", "Status", "Trend"],
             [
                 [
                     k["name"],
                     k["measures"],
                     k["unit"],
-                    k["target"],
-                    k["latest"],
+                    measure_cell(k["target"], k["unit"]),
+                    measure_cell(k["latest"], k["unit"]),
                     k["status"],
                     k["trend"],
                 ]
                 for k in figures["kpis"]
             ],
         ),
-        (
+        Sheet(
             "Risks",
+            "The open risks with the highest residual scores, with their owners and "
+            "whether each is outside appetite",
             [
                 "Reference",
                 "Title",
@@ -135,8 +237,10 @@ def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
                 for r in risks["top"]
             ],
         ),
-        (
+        Sheet(
             "Risk movement",
+            f"Open risks at the end of {label}, those outside appetite, and how residual "
+            f"scores moved since the start of the year",
             ["Measure", "Value"],
             [
                 ["Open risks at year end", risks["open"]],
@@ -150,7 +254,14 @@ def report_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
                 ],
             ],
         ),
+        *_counted_sheet(figures),
     ]
+
+
+def report_tables(figures: dict) -> list[Sheet]:
+    """The sections as tables on the page, in the PDF and in Word: the long lists
+    stay in the Excel and CSV files."""
+    return [sheet for sheet in report_sheets(figures) if not sheet.data_files_only]
 
 
 def report_charts(figures: dict) -> list[dict]:

@@ -17,7 +17,7 @@ from common.errors import WorkflowError
 from common.permissions import require_role
 from common.services import save_with_history
 
-from . import generation, policies
+from . import documents, generation, policies
 from .assembly import annual_report_data
 from .models import (
     NARRATIVE_FIELDS,
@@ -28,6 +28,7 @@ from .models import (
     RunStatus,
     ScheduledReport,
 )
+from .selectors import annual_report_figures
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +87,19 @@ def annual_report_finalise(*, user, report: AnnualReport) -> AnnualReport:
     return report
 
 
-@transaction.atomic
-def report_export_record(*, user, report: AnnualReport, file_format: str, filename: str,
-                         content: bytes) -> ReportExport:  # fmt: skip
-    """Record a file made from the report with its SHA-256."""
+def report_file_produce(*, user, report: AnnualReport, file_format: str) -> ReportExport:
+    """Make the report as a PDF, Word, Excel or CSV file from its figures as they are
+    now, keep the file and record it with its SHA-256. Each call makes one file; a
+    download gives that file's bytes and records nothing."""
     require_role(user, *policies.REPORT_READERS)
+    if file_format not in documents.BUILDERS:
+        raise WorkflowError("Choose PDF, Word, Excel or CSV.")
+    # Built before the transaction: a large year takes seconds, and holds no lock.
+    content = documents.BUILDERS[file_format](
+        report, annual_report_figures(report), council_name=settings.COUNCIL_NAME
+    )
+    year = f"{report.financial_year}-{report.financial_year + 1}"
+    filename = f"annual-report-{year}-v{report.version}-{report.status}.{file_format}"
     export = ReportExport(
         report=report,
         file_format=file_format,
@@ -99,7 +108,14 @@ def report_export_record(*, user, report: AnnualReport, file_format: str, filena
         size=len(content),
         created_by=user,
     )
-    save_with_history(export, user=user, exclude={"report", "created_by"})
+    export.file.save(filename, ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            save_with_history(export, user=user, exclude={"report", "created_by"})
+    except Exception:
+        # The file went to storage before the row; do not leave it behind on failure.
+        export.file.storage.delete(export.file.name)
+        raise
     return export
 
 

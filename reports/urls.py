@@ -37,24 +37,14 @@ urlpatterns = [
         name="annual-finalise",
     ),
     path(
-        "reports/annual/<int:pk>/report.pdf",
-        views.AnnualReportExportView.as_view(file_format="pdf"),
-        name="annual-pdf",
+        "reports/annual/<int:pk>/files/",
+        views.AnnualReportProduceView.as_view(),
+        name="annual-produce",
     ),
     path(
-        "reports/annual/<int:pk>/report.docx",
-        views.AnnualReportExportView.as_view(file_format="docx"),
-        name="annual-docx",
-    ),
-    path(
-        "reports/annual/<int:pk>/report.xlsx",
-        views.AnnualReportExportView.as_view(file_format="xlsx"),
-        name="annual-xlsx",
-    ),
-    path(
-        "reports/annual/<int:pk>/report.csv",
-        views.AnnualReportExportView.as_view(file_format="csv"),
-        name="annual-csv",
+        "reports/annual/<int:pk>/files/<int:file_pk>/",
+        views.AnnualReportFileView.as_view(),
+        name="annual-file",
     ),
     path(
         "reports/annual/<int:pk>/history/",

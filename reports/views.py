@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
@@ -9,7 +8,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from common.errors import WorkflowError
-from common.exports import attachment
 from common.fragments import Deferred
 from common.fy import financial_year_choices, financial_year_of
 from common.permissions import RoleRequiredMixin
@@ -17,7 +15,14 @@ from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
 
 from . import documents, generation, policies, selectors, services
 from .forms import NarrativeForm, ReportRequestForm, ScheduleForm
-from .models import NARRATIVE_FIELDS, AnnualReport, ReportRun, RunStatus, ScheduledReport
+from .models import (
+    NARRATIVE_FIELDS,
+    AnnualReport,
+    ReportExport,
+    ReportRun,
+    RunStatus,
+    ScheduledReport,
+)
 
 READERS = policies.REPORT_READERS
 HEAD = policies.REPORT_WRITERS
@@ -70,9 +75,10 @@ class AnnualReportDetailView(ReportMixin, RoleRequiredMixin, TemplateView):
         figures = Deferred(selectors.annual_report_figures, self.report)
         return super().get_context_data(
             figures=figures,
-            sheets=Deferred(lambda: selectors.report_sheets(figures())),
+            sheets=Deferred(lambda: selectors.report_tables(figures())),
             charts=Deferred(lambda: selectors.report_charts(figures())),
             exports=self.report.exports.select_related("created_by")[:10],
+            file_formats=documents.FORMAT_LABELS.items(),
             **kwargs,
         )
 
@@ -109,31 +115,43 @@ class AnnualReportFinaliseView(ReportMixin, RoleRequiredMixin, View):
         return redirect(self.report)
 
 
-class AnnualReportExportView(ReportMixin, RoleRequiredMixin, View):
-    """The report as PDF, Word, Excel or CSV, downloaded with a clear name; each file's
-    SHA-256 is recorded and shown on the report's page."""
+class AnnualReportProduceView(ReportMixin, RoleRequiredMixin, View):
+    """Make the report as a file, keep and record it, then send the browser to it.
+    Making a file is a POST: a GET of a file only reads one already made."""
 
     allowed_roles = READERS
-    file_format = "pdf"
+    http_method_names = ["post"]
 
-    def get(self, request, pk):
-        report = self.report
-        content = documents.BUILDERS[self.file_format](
-            report,
-            selectors.annual_report_figures(report),
-            council_name=settings.COUNCIL_NAME,
-        )
-        year = f"{report.financial_year}-{report.financial_year + 1}"
-        filename = f"annual-report-{year}-v{report.version}-{report.status}.{self.file_format}"
-        services.report_export_record(
-            user=request.user,
-            report=report,
-            file_format=self.file_format,
-            filename=filename,
-            content=content,
-        )
-        return attachment(
-            content, filename=filename, content_type=documents.CONTENT_TYPES[self.file_format]
+    def post(self, request, pk):
+        try:
+            export = services.report_file_produce(
+                user=request.user,
+                report=self.report,
+                file_format=request.POST.get("file_format", ""),
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(self.report)
+        return redirect("reports:annual-file", pk=self.report.pk, file_pk=export.pk)
+
+
+class AnnualReportFileView(RoleRequiredMixin, View):
+    """A file made from the report, exactly as it was recorded with its SHA-256."""
+
+    allowed_roles = READERS
+
+    def get(self, request, pk, file_pk):
+        export = get_object_or_404(ReportExport.objects.exclude(file=""), pk=file_pk, report_id=pk)
+        try:
+            handle = export.file.open("rb")
+        except FileNotFoundError as error:
+            # The record outlived its file (a restore without media): say not found.
+            raise Http404("This file is no longer stored.") from error
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=export.filename,
+            content_type=documents.CONTENT_TYPES[export.file_format],
         )
 
 

@@ -1,6 +1,7 @@
 """Journey 5 so far, in real Chromium: the Head of ICT opens the year's draft report,
 writes its narrative, finalises it and downloads it; KPIs are shown to every role."""
 
+import pathlib
 import re
 
 import openpyxl
@@ -15,8 +16,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_head_of_ict_writes_finalises_and_downloads_the_annual_report(
-    page, live_server, demo, axe, tmp_path
+    page, live_server, demo, axe, tmp_path, settings
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"  # where the report's files are kept
     sign_in(page, live_server, "headofict")
     menu_link(page, "KPIs").click()
     expect(page.get_by_role("link", name="Transactions completed online")).to_be_visible()
@@ -54,14 +56,21 @@ def test_head_of_ict_writes_finalises_and_downloads_the_annual_report(
     files = {}
     for kind in ("PDF", "Word", "Excel"):
         with page.expect_download() as download:
-            page.get_by_role("link", name=f"Download as {kind}").click()
+            page.get_by_role("button", name=f"Produce {kind}").click()
         files[kind] = tmp_path / download.value.suggested_filename
         download.value.save_as(files[kind])
     assert [path.suffix for path in files.values()] == [".pdf", ".docx", ".xlsx"]
     assert all(path.stem.endswith("-v1-final") for path in files.values())
     assert files["PDF"].read_bytes().startswith(b"%PDF-")
     assert "KPIs" in openpyxl.load_workbook(files["Excel"]).sheetnames
-    assert AnnualReport.objects.get().status == "final"
+    report = AnnualReport.objects.get()
+    assert report.status == "final"
+    assert report.exports.count() == 3
     page.reload()
     expect(page.get_by_role("heading", name="Files made from this report")).to_be_visible()
     axe.check(page)
+    # Downloading a file already made gives the same file and makes no other.
+    with page.expect_download() as download:
+        page.get_by_role("link", name=files["PDF"].name).click()
+    assert pathlib.Path(download.value.path()).read_bytes() == files["PDF"].read_bytes()
+    assert report.exports.count() == 3

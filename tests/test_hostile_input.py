@@ -191,7 +191,8 @@ def risks_objects(strategy, chair, officer):
 
 
 @pytest.fixture
-def reports_objects(db):
+def reports_objects(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the annual report's files are kept
     return SimpleNamespace(
         report=AnnualReport.objects.create(financial_year=2025),
         run=ReportRun.objects.create(

@@ -1,6 +1,7 @@
 from django import template
 from django.urls import reverse
 
+from common import figures
 from common.fy import financial_year_label
 from common.permissions import may_open as _may_open
 
@@ -43,6 +44,26 @@ def rag(value, label):
 def fy(start_year):
     """2026 -> "2026/27"."""
     return financial_year_label(int(start_year)) if start_year not in (None, "") else ""
+
+
+@register.filter
+def money(value):
+    """600000 -> "£600,000"; 1610.5 -> "£1,610.50"; -1610 -> "-£1,610"."""
+    return figures.money(value)
+
+
+@register.filter
+def measure(value, unit):
+    """A KPI's value in its unit: {{ value|measure:kpi.unit }} -> "£1,610", "97.5%",
+    "12 days"."""
+    return figures.measure(value, unit)
+
+
+@register.filter
+def figure(value, missing=figures.NOTHING):
+    """A table cell that may hold money, a measure, a count, yes or no, or nothing:
+    {{ cell|figure }}, or {{ cell|figure:"Not recorded" }}."""
+    return figures.figure(value, missing=missing)
 
 
 @register.inclusion_tag("includes/csv_link.html", takes_context=True)

@@ -1,3 +1,5 @@
+import hashlib
+
 import pytest
 from django.urls import reverse
 
@@ -42,10 +44,19 @@ ACCESS_CASES = [
     AccessCase(
         "reports:annual-finalise", _url("annual-finalise", True), HEAD, "post", ok_status=302
     ),
-    AccessCase("reports:annual-pdf", _url("annual-pdf", True), READERS),
-    AccessCase("reports:annual-docx", _url("annual-docx", True), READERS),
-    AccessCase("reports:annual-xlsx", _url("annual-xlsx", True), READERS),
-    AccessCase("reports:annual-csv", _url("annual-csv", True), READERS),
+    AccessCase(
+        "reports:annual-produce",
+        _url("annual-produce", True),
+        READERS,
+        method="post",
+        data={"file_format": "csv"},
+        ok_status=302,
+    ),
+    AccessCase(
+        "reports:annual-file",
+        lambda o: reverse("reports:annual-file", args=[o.report.pk, o.export.pk]),
+        READERS,
+    ),
     AccessCase("reports:annual-history", _url("annual-history", True), READERS),
 ]
 
@@ -56,16 +67,26 @@ def report(db, settings, tmp_path):
 
     from django.core.files.base import ContentFile
 
-    from reports.models import ReportRun, ScheduledReport
+    from governance.tests.factories import UserFactory
+    from reports.models import ReportExport, ReportRun, ScheduledReport
 
     settings.MEDIA_ROOT = tmp_path
     run = ReportRun(kind="risk_report", period="2026-Q1", status="done", filename="r.xlsx")
     run.file.save("r.xlsx", ContentFile(b"PK"), save=False)
     run.save()
+    annual = AnnualReport.objects.create(financial_year=2025)
+    export = ReportExport(
+        report=annual,
+        file_format="csv",
+        filename="annual-report-2025-2026-v1-draft.csv",
+        sha256=hashlib.sha256(b"Report").hexdigest(),
+        size=6,
+        created_by=UserFactory(),
+    )
+    export.file.save(export.filename, ContentFile(b"Report"), save=False)
+    export.save()
     return SimpleNamespace(
-        report=AnnualReport.objects.create(financial_year=2025),
-        run=run,
-        schedule=ScheduledReport.objects.first(),
+        report=annual, run=run, export=export, schedule=ScheduledReport.objects.first()
     )
 
 
