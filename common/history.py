@@ -57,7 +57,7 @@ def history_entries(obj) -> list[HistoryEntry]:
         if previous is None:
             fields = [
                 f.name
-                for f in record.instance_type._meta.concrete_fields
+                for f in record.tracked_fields  # not those the history leaves out
                 if f.name not in HIDDEN_FIELDS and getattr(record, f.attname) not in (None, "")
             ]
             changes = [FieldChange(_verbose(record, f), "", _display(record, f)) for f in fields]

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -13,8 +14,10 @@ from .choices import (
     CLOSED_ACTION_STATUSES,
     RAG,
     ActionStatus,
+    ChangePath,
     Direction,
     MeetingStatus,
+    RoleChangeKind,
     StrategyStatus,
 )
 
@@ -40,6 +43,9 @@ class BusinessUnit(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("governance:business-unit-detail", args=[self.pk])
+
 
 class User(AbstractUser):
     """Someone who signs in. Roles are groups; officers belong to a business unit."""
@@ -60,6 +66,42 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def get_absolute_url(self):
+        return reverse("governance:account-detail", args=[self.pk])
+
+
+class RoleChange(models.Model):
+    """One role (a group) granted to or removed from an account: who, when, which way.
+
+    Written by governance.accounts.role_changes for every change to an account's groups,
+    whichever path makes it (a portal page, the Django admin, a shell, a command), so
+    this table is itself the history of roles and keeps no history of its own. Rows are
+    never changed or deleted, and the people they name cannot be deleted.
+    """
+
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes")
+    role = models.CharField(max_length=150, help_text="The group's name: one of the roles.")
+    kind = models.CharField(max_length=8, choices=RoleChangeKind.choices)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_changes_made",
+        help_text="Empty when no one was signed in: a shell, command or background task.",
+    )
+    path = models.CharField(max_length=16, choices=ChangePath.choices)
+    # The database's clock: on PostgreSQL the transaction's start, so the removals and
+    # grants of one edit share one time and read as one change.
+    at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person", "at"], name="role_change_person_at")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.role} for {self.person}"
 
 
 class CorporateObjective(models.Model):
