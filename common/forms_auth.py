@@ -28,3 +28,12 @@ class SetPasswordGDSForm(GDSFormMixin, SetPasswordForm):
     """A new account's first password, set from the link the portal e-mails."""
 
     submit_label = "Set password"
+
+    def save(self, commit=True):
+        # The account's history leaves the password out, so setting it records nothing
+        # (rather than a change of nothing, by no one signed in).
+        self.user.skip_history_when_saving = True
+        try:
+            return super().save(commit)
+        finally:
+            del self.user.skip_history_when_saving

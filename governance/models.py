@@ -5,7 +5,6 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -71,6 +70,15 @@ class User(AbstractUser):
         return reverse("governance:account-detail", args=[self.pk])
 
 
+class TransactionStart(models.Func):
+    """When the current transaction began, by the database's clock (SQL's
+    CURRENT_TIMESTAMP: on PostgreSQL, unlike Django's Now, the same for every
+    statement of one transaction)."""
+
+    template = "CURRENT_TIMESTAMP"
+    output_field = models.DateTimeField()
+
+
 class RoleChange(models.Model):
     """One role (a group) granted to or removed from an account: who, when, which way.
 
@@ -92,9 +100,8 @@ class RoleChange(models.Model):
         help_text="Empty when no one was signed in: a shell, command or background task.",
     )
     path = models.CharField(max_length=16, choices=ChangePath.choices)
-    # The database's clock: on PostgreSQL the transaction's start, so the removals and
-    # grants of one edit share one time and read as one change.
-    at = models.DateTimeField(db_default=Now(), editable=False)
+    # The removals and grants of one edit share one time, and read as one change.
+    at = models.DateTimeField(db_default=TransactionStart(), editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]

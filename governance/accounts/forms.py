@@ -27,7 +27,7 @@ class AccountForm(GDSFormMixin, forms.Form):
         help_text="Officers propose for this unit; members do not score its proposals.",
     )
     roles = forms.MultipleChoiceField(
-        choices=Role.choices,
+        choices=[(role.value, role.value) for role in Role],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply.",
