@@ -172,3 +172,32 @@ def test_the_walk_would_see_an_escalation(administrator, root):
     administrator.groups.remove(Group.objects.get(name=Role.HEAD_OF_ICT.value))
     administrator.user_permissions.add(Permission.objects.first())
     assert privileges(administrator, root) != before
+
+
+def test_the_administrator_sees_no_proposal_on_any_page_they_may_open(administrator, request):
+    """Nothing in the workflow: no proposal, draft or not, on any page their role
+    opens, found from every app's access cases."""
+    objects = {app: request.getfixturevalue(f"{app}_objects") for app in LOCAL_APPS}
+    made = objects["projects"]
+    titles = {
+        proposal.title
+        for proposal in (
+            made.draft,
+            made.submitted,
+            made.assessing,
+            made.project.proposal,
+        )
+    }
+    client = Client()
+    client.force_login(administrator)
+    opened = 0
+    for app, case in _access_cases():
+        if case.method != "get" or Role.ADMINISTRATOR not in case.allowed:
+            continue
+        response = client.get(case.url(objects[app]))
+        if response.status_code != 200 or response.streaming:
+            continue
+        opened += 1
+        shown = [title for title in titles if title in response.text]
+        assert not shown, f"{case.url(objects[app])} shows {shown}"
+    assert opened > 20
