@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the portal's site: superusers only (common.admin)."""
+
+    default = False  # named in INSTALLED_APPS; not the common app's own config
+    default_site = "common.admin.PortalAdminSite"
 
 
 class CommonConfig(AppConfig):

@@ -32,6 +32,8 @@ NAV_SECTIONS = [
     ("projects", "", "proposals"),
     ("governance", "meeting", "meetings"),
     ("governance", "kpi", "kpis"),
+    ("governance", "account", "accounts"),
+    ("governance", "business-unit", "accounts"),
     ("governance", "", "strategy"),
     ("risks", "", "risks"),
     ("reports", "", "reports"),

@@ -1,6 +1,6 @@
 """The sign-in and password forms, in the GOV.UK Design System's look."""
 
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 
 from .forms import GDSFormMixin
@@ -22,3 +22,18 @@ class SignInForm(GDSFormMixin, AuthenticationForm):
 
 class PasswordChangeGDSForm(GDSFormMixin, PasswordChangeForm):
     submit_label = "Change password"
+
+
+class SetPasswordGDSForm(GDSFormMixin, SetPasswordForm):
+    """A new account's first password, set from the link the portal e-mails."""
+
+    submit_label = "Set password"
+
+    def save(self, commit=True):
+        # The account's history leaves the password out, so setting it records nothing
+        # (rather than a change of nothing, by no one signed in).
+        self.user.skip_history_when_saving = True
+        try:
+            return super().save(commit)
+        finally:
+            del self.user.skip_history_when_saving

@@ -1,5 +1,6 @@
 """The security log: every sign-in, failed sign-in, lock-out, sign-out and refusal (403),
-and every page a signed-in person asked for and was not found (404).
+and every page a signed-in person asked for and was not found (404), and every grant or
+removal of a role or a privilege.
 
 Records go to the `ictstrategy.security` logger, one line each, with the user or the
 username tried and the client's address; never a password. Operators ship the log with
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.shortcuts import render
+from simple_history.models import HistoricalRecords
 
 log = logging.getLogger("ictstrategy.security")
 
@@ -43,6 +45,44 @@ def locked_out(request, original_response=None, credentials=None):
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def current_request():
+    """The request this thread is serving, if any: django-simple-history's
+    HistoryRequestMiddleware keeps it, so a change made deep in a model signal can still
+    say who made it and from where. None in a shell, a command or a Celery task."""
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def _name(user) -> str:
+    return user.get_username() if user is not None else "(no one signed in)"
+
+
+def log_role_change(*, granted: bool, role: str, person, actor, path: str, request=None):
+    """A role given to or taken from an account, by whatever path."""
+    log.info(
+        "role %s role=%r user=%s by=%s via=%r ip=%s",
+        "granted" if granted else "removed",
+        role,
+        person.get_username(),
+        _name(actor),
+        path,
+        client_ip(request),
+    )
+
+
+def log_privilege_change(*, change: str, holder: str, actor, path: str, request=None):
+    """A change to what an account or group may do beyond the portal's roles: superuser
+    or staff status, or a model permission. Only superusers (in the Django admin, a
+    shell or a command) can make one, so each is worth a warning."""
+    log.warning(
+        "privilege changed: %s for %s by=%s via=%r ip=%s",
+        change,
+        holder,
+        _name(actor),
+        path,
+        client_ip(request),
+    )
 
 
 def _is_signed_in(request):

@@ -35,3 +35,16 @@ class MeetingStatus(models.TextChoices):
 class Direction(models.TextChoices):
     HIGHER_IS_BETTER = "higher", "Higher is better"
     LOWER_IS_BETTER = "lower", "Lower is better"
+
+
+class RoleChangeKind(models.TextChoices):
+    GRANTED = "granted", "Granted"
+    REMOVED = "removed", "Removed"
+
+
+class ChangePath(models.TextChoices):
+    """Which way into the portal a change came."""
+
+    PORTAL = "portal", "a portal page"
+    ADMIN = "admin", "the Django admin"
+    NO_REQUEST = "no_request", "a shell, command or background task"

@@ -229,7 +229,6 @@ def demo_data_load(*, password: str) -> list[User]:
                 "job_title": job,
                 "email": f"{username}@example.org",
                 "business_unit": units[unit_code],
-                "is_staff": role == Role.ADMINISTRATOR,
             },
         )
         user.set_password(password)

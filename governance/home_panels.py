@@ -43,7 +43,10 @@ def _accounts(*, user):
     attention = selectors.users_needing_attention()
     return {
         "without_role": list(attention["without_role"][:PANEL_LIMIT]),
+        "without_role_total": attention["without_role"].count(),
         "officers_without_unit": list(attention["officers_without_unit"][:PANEL_LIMIT]),
+        "officers_without_unit_total": attention["officers_without_unit"].count(),
+        "officer_role": Role.OFFICER.value,
     }
 
 
@@ -83,7 +86,7 @@ def register() -> None:
         Section(
             title="Accounts needing attention",
             template="governance/panels/accounts.html",
-            roles=frozenset({Role.ADMINISTRATOR}),
+            roles=policies.ACCOUNT_ADMINISTRATORS,
             context=_accounts,
             order=10,
         ),

@@ -26,7 +26,7 @@ from common.largedata import (
 from common.roles import Role
 
 from .catalogue import catalogue_load
-from .choices import RAG, ActionStatus, Direction, MeetingStatus
+from .choices import RAG, ActionStatus, ChangePath, Direction, MeetingStatus, RoleChangeKind
 from .models import (
     KPI,
     ActionPlanItem,
@@ -38,6 +38,7 @@ from .models import (
     MeetingAttendance,
     Objective,
     Principle,
+    RoleChange,
     Strategy,
     Theme,
     User,
@@ -404,7 +405,6 @@ def _new_population(run, strategy: Strategy) -> Population:
     # Hashing is slow by design: hash the password once for all the bench accounts.
     password = make_password(run.password)
     admin = _bench_user("admin", password=password, unit=None, when=founded)
-    admin.is_staff = True
     run.insert(User, [stamp(admin, who=admin, when=founded)])
 
     taken = set(BusinessUnit.objects.values_list("name", flat=True))
@@ -443,11 +443,15 @@ def _new_population(run, strategy: Strategy) -> Population:
         User, [stamp(person, who=admin, when=joined) for person in [*bench.values(), *generated]]
     )
     officers[bench["officer"].business_unit_id].insert(0, bench["officer"])
+    # The first administrator is given the role when the portal is set up (by a
+    # superuser, or a command); they give everyone else theirs.
+    _grant([(admin, Role.ADMINISTRATOR)], by=None, when=founded)
     _grant(
-        [(admin, Role.ADMINISTRATOR)]
-        + [(person, BENCH_ACCOUNTS[key][3]) for key, person in bench.items()]
+        [(person, BENCH_ACCOUNTS[key][3]) for key, person in bench.items()]
         + [(person, Role.OFFICER) for person in generated if person not in members]
-        + [(person, Role.MEMBER) for person in members]
+        + [(person, Role.MEMBER) for person in members],
+        by=admin,
+        when=joined,
     )
 
     head, chair = bench["headofict"], bench["chair"]
@@ -546,11 +550,24 @@ def _person(rng, name: str, *, unit, job: str, when) -> User:
     )
 
 
-def _grant(grants: list[tuple[User, Role]]) -> None:
-    """Put people in their role groups (group membership keeps no history)."""
+def _grant(grants: list[tuple[User, Role]], *, by: User | None, when: datetime.datetime) -> None:
+    """Put people in their role groups, each grant recorded as a RoleChange by `by` in
+    the portal, or by no one (set-up). The bulk insert of links sends no signal, so
+    governance.accounts.role_changes, which records all other grants, does not."""
     groups = {group.name: group.pk for group in Group.objects.filter(name__in=Role.values)}
     User.groups.through.objects.bulk_create(
         [User.groups.through(user_id=user.pk, group_id=groups[role.value]) for user, role in grants]
+    )
+    RoleChange.objects.bulk_create(
+        RoleChange(
+            person=user,
+            role=role.value,
+            kind=RoleChangeKind.GRANTED,
+            actor=by,
+            path=ChangePath.PORTAL if by else ChangePath.NO_REQUEST,
+            at=when,
+        )
+        for user, role in grants
     )
 
 

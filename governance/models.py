@@ -13,8 +13,10 @@ from .choices import (
     CLOSED_ACTION_STATUSES,
     RAG,
     ActionStatus,
+    ChangePath,
     Direction,
     MeetingStatus,
+    RoleChangeKind,
     StrategyStatus,
 )
 
@@ -40,6 +42,9 @@ class BusinessUnit(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("governance:business-unit-detail", args=[self.pk])
+
 
 class User(AbstractUser):
     """Someone who signs in. Roles are groups; officers belong to a business unit."""
@@ -60,6 +65,50 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def get_absolute_url(self):
+        return reverse("governance:account-detail", args=[self.pk])
+
+
+class TransactionStart(models.Func):
+    """When the current transaction began, by the database's clock (SQL's
+    CURRENT_TIMESTAMP: on PostgreSQL, unlike Django's Now, the same for every
+    statement of one transaction)."""
+
+    template = "CURRENT_TIMESTAMP"
+    output_field = models.DateTimeField()
+
+
+class RoleChange(models.Model):
+    """One role (a group) granted to or removed from an account: who, when, which way.
+
+    Written by governance.accounts.role_changes for every change to an account's groups,
+    whichever path makes it (a portal page, the Django admin, a shell, a command), so
+    this table is itself the history of roles and keeps no history of its own. Rows are
+    never changed or deleted, and the people they name cannot be deleted.
+    """
+
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes")
+    role = models.CharField(max_length=150, help_text="The group's name: one of the roles.")
+    kind = models.CharField(max_length=8, choices=RoleChangeKind.choices)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_changes_made",
+        help_text="Empty when no one was signed in: a shell, command or background task.",
+    )
+    path = models.CharField(max_length=16, choices=ChangePath.choices)
+    # The removals and grants of one edit share one time, and read as one change.
+    at = models.DateTimeField(db_default=TransactionStart(), editable=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person", "at"], name="role_change_person_at")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.role} for {self.person}"
 
 
 class CorporateObjective(models.Model):

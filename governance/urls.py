@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -80,4 +80,5 @@ urlpatterns += [
     path("kpis/<int:pk>/values/add/", views.KPIMeasurementView.as_view(), name="kpi-value"),
     path("kpis/<int:pk>/targets/set/", views.KPITargetView.as_view(), name="kpi-target"),
     path("kpis/<int:pk>/history/", views.KPIHistoryView.as_view(), name="kpi-history"),
+    path("", include("governance.accounts.urls")),
 ]

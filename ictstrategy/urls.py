@@ -2,10 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from common.forms_auth import PasswordChangeGDSForm, SignInForm
-
-admin.site.site_header = "ICT Strategy Portal administration"
-admin.site.site_title = "ICT Strategy Portal"
+from common.forms_auth import PasswordChangeGDSForm, SetPasswordGDSForm, SignInForm
 
 urlpatterns = [
     path(
@@ -25,6 +22,18 @@ urlpatterns = [
         "account/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    # A new account's holder sets their password from the link e-mailed to them
+    # (governance.accounts.services), so the administrator who opened it never knows it.
+    path(
+        "account/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordGDSForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
     path("", include("common.urls")),

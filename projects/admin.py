@@ -1,6 +1,13 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""Proposals, scores and projects in the Django admin: read-only, for superusers only
+(common/admin.py), and each list narrowed by projects.policies as the portal's pages
+are: proposals the viewer may see, scores only where they may see the scores."""
 
+from django.contrib import admin
+from django.db.models import Q
+
+from common.admin import PortalInline, PortalModelAdmin, as_page
+
+from . import policies
 from .models import (
     AgendaItem,
     Assessment,
@@ -19,59 +26,88 @@ from .models import (
 )
 
 
-class ProposalThemeInline(admin.TabularInline):
+def _proposals(user):
+    return Proposal.objects.filter(policies.proposals_visible(user))
+
+
+def _scored_proposals(user):
+    return Proposal.objects.filter(policies.proposals_visible(user) & policies.scores_visible(user))
+
+
+class ProposalPartAdmin(PortalModelAdmin):
+    """A part of a proposal: seen by whoever may see the proposal."""
+
+    def visible(self, user) -> Q:
+        return Q(proposal__in=_proposals(user))
+
+
+class ProjectPartAdmin(PortalModelAdmin):
+    def visible(self, user) -> Q:
+        return Q(project__in=Project.objects.filter(policies.projects_visible(user)))
+
+
+class ProposalThemeInline(PortalInline):
     model = ProposalTheme
-    extra = 0
 
 
-class ProposalYearInline(admin.TabularInline):
+class ProposalYearInline(PortalInline):
     model = ProposalYear
-    extra = 0
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(PortalModelAdmin):
     list_display = ("__str__", "business_unit", "status", "is_statutory", "submitted_at")
     list_filter = ("status", "business_unit", "is_statutory")
     search_fields = ("title",)
     list_select_related = ("business_unit",)
     inlines = [ProposalThemeInline, ProposalYearInline]
 
+    def visible(self, user) -> Q:
+        return policies.proposals_visible(user)
 
-class CriterionScoreInline(admin.TabularInline):
+
+class CriterionScoreInline(PortalInline):
     model = CriterionScore
-    extra = 0
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(PortalModelAdmin):
     list_display = ("proposal", "assessor", "weighted_score", "conflict_declared")
     list_select_related = ("proposal", "assessor")
     inlines = [CriterionScoreInline]
 
+    def visible(self, user) -> Q:
+        return Q(proposal__in=_scored_proposals(user))
 
-@admin.register(Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "weight", "position", "is_active")
+
+@admin.register(CriterionScore)
+class CriterionScoreAdmin(PortalModelAdmin):
+    def visible(self, user) -> Q:
+        return Q(assessment__proposal__in=_scored_proposals(user))
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(PortalModelAdmin):
     list_display = ("__str__", "project_manager", "status", "last_update_on")
     list_filter = ("status",)
     list_select_related = ("proposal", "project_manager")
 
+    def visible(self, user) -> Q:
+        return policies.projects_visible(user)
 
-for model in (
-    AgendaItem,
-    Attachment,
-    BenefitRealised,
-    Budget,
-    CriterionScore,
-    Decision,
-    ProgressUpdate,
-    ProposalEvent,
-    ProposalTheme,
-    ProposalYear,
-):
-    admin.site.register(model, SimpleHistoryAdmin)
+
+@admin.register(Criterion)
+class CriterionAdmin(PortalModelAdmin):
+    list_display = ("name", "weight", "position", "is_active")
+    visible = as_page("projects:criterion-list")
+
+
+@admin.register(Budget)
+class BudgetAdmin(PortalModelAdmin):
+    visible = as_page("projects:budgets")
+
+
+for model in (AgendaItem, Attachment, Decision, ProposalEvent, ProposalTheme, ProposalYear):
+    admin.site.register(model, ProposalPartAdmin)
+for model in (BenefitRealised, ProgressUpdate):
+    admin.site.register(model, ProjectPartAdmin)

@@ -1,10 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import PortalModelAdmin, as_page
 
 from .models import AnnualReport
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(SimpleHistoryAdmin):
+class AnnualReportAdmin(PortalModelAdmin):
+    """Read-only, for superusers who may read reports in the portal (common/admin.py)."""
+
     list_display = ("__str__", "financial_year", "version", "status", "finalised_at")
-    readonly_fields = ("snapshot",)
+    visible = as_page("reports:annual-list")

@@ -1,5 +1,11 @@
+"""The risk register in the Django admin: read-only, for superusers only
+(common/admin.py), and shown only to those whose roles let them read the register.
+A risk's links to proposals and projects are left out: a link to a proposal the
+viewer may not see stays unseen (risks.policies)."""
+
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import PortalInline, PortalModelAdmin, as_page
 
 from .models import (
     AppetiteThreshold,
@@ -14,18 +20,26 @@ from .models import (
 )
 
 
-class RiskActionInline(admin.TabularInline):
+class RegisterAdmin(PortalModelAdmin):
+    visible = as_page("risks:risk-list")
+
+
+class RiskActionInline(PortalInline):
     model = RiskAction
-    extra = 0
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(RegisterAdmin):
     list_display = ("__str__", "category", "owner", "residual_score", "status", "next_review_date")
     list_filter = ("status", "category", "residual_level")
     search_fields = ("title",)
     list_select_related = ("owner",)
+    exclude = ("proposals", "projects")
     inlines = [RiskActionInline]
+
+
+class MeetingAgendaAdmin(PortalModelAdmin):
+    visible = as_page("governance:meeting-list")
 
 
 for model in (
@@ -34,8 +48,8 @@ for model in (
     ReminderLog,
     ReviewFrequency,
     RiskAction,
-    RiskAgendaItem,
     RiskMatrix,
     RiskReview,
 ):
-    admin.site.register(model, SimpleHistoryAdmin)
+    admin.site.register(model, RegisterAdmin)
+admin.site.register(RiskAgendaItem, MeetingAgendaAdmin)

@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 
 from common.roles import Role
 from governance.models import KPI
-from governance.tests.factories import ActionPlanItemFactory, UserFactory
+from governance.tests.factories import ActionPlanItemFactory, BusinessUnitFactory, UserFactory
 from projects.choices import ProposalStatus
 from projects.models import AgendaItem, Attachment, Criterion
 from projects.tests.factories import MeetingFactory, ProjectFactory, ProposalFactory
@@ -133,7 +133,10 @@ def common_objects():
 @pytest.fixture
 def governance_objects(strategy, chair):
     plan_item = ActionPlanItemFactory(objective__theme=strategy.themes.get(number=1))
+    unit = BusinessUnitFactory(name="Environmental Health", code="env-health")
     return SimpleNamespace(
+        unit=unit,
+        person=UserFactory(business_unit=unit, roles=[Role.OFFICER]),  # never signed in
         strategy=strategy,
         theme=plan_item.objective.theme,
         principle=strategy.principles.first(),

@@ -25,6 +25,19 @@ ACCESS_CASES = [
         "password_change_done", lambda o: reverse("password_change_done"), ALL_ROLES | {None}
     ),
     AccessCase("login", lambda o: reverse("login"), ALL_ROLES, public=True),
+    # Public: a new account's holder is not signed in. A link that does not work says so.
+    AccessCase(
+        "password_reset_confirm",
+        lambda o: reverse("password_reset_confirm", args=["MQ", "not-a-token"]),
+        ALL_ROLES,
+        public=True,
+    ),
+    AccessCase(
+        "password_reset_complete",
+        lambda o: reverse("password_reset_complete"),
+        ALL_ROLES,
+        public=True,
+    ),
     AccessCase(
         "logout", lambda o: reverse("logout"), ALL_ROLES, method="post", ok_status=302, public=True
     ),

@@ -165,3 +165,108 @@ def test_meeting_pages_anonymous(case, client, meeting_objects):
 def test_meeting_pages_by_role(case, role, users_by_role, client_for, meeting_objects):
     client = client_for(users_by_role[role])
     assert_access(case, role=role, client=client, objects=meeting_objects, anonymous=False)
+
+
+ADMINISTRATOR = frozenset({Role.ADMINISTRATOR})
+
+ACCOUNT_CASES = [
+    AccessCase("governance:account-list", _url("account-list"), ADMINISTRATOR),
+    AccessCase("governance:account-create", _url("account-create"), ADMINISTRATOR),
+    AccessCase(
+        "governance:account-create",
+        _url("account-create"),
+        ADMINISTRATOR,
+        method="post",
+        data={
+            "username": "newcomer",
+            "first_name": "Nia",
+            "last_name": "Cole",
+            "email": "nia.cole@example.org",
+            "roles": [Role.MEMBER.value],
+        },
+        ok_status=302,
+    ),
+    AccessCase("governance:account-detail", _url("account-detail", "person"), ADMINISTRATOR),
+    AccessCase("governance:account-update", _url("account-update", "person"), ADMINISTRATOR),
+    AccessCase(
+        "governance:account-update",
+        _url("account-update", "person"),
+        ADMINISTRATOR,
+        method="post",
+        data={
+            "first_name": "Renamed",
+            "last_name": "By POST",
+            "email": "renamed@example.org",
+            "roles": [Role.MEMBER.value],
+            "is_active": "on",
+        },
+        ok_status=302,
+    ),
+    AccessCase("governance:account-history", _url("account-history", "person"), ADMINISTRATOR),
+    AccessCase(
+        "governance:account-password-link",
+        _url("account-password-link", "person"),
+        ADMINISTRATOR,
+        method="post",
+        ok_status=302,
+    ),
+    AccessCase("governance:business-unit-list", _url("business-unit-list"), ADMINISTRATOR),
+    AccessCase("governance:business-unit-create", _url("business-unit-create"), ADMINISTRATOR),
+    AccessCase(
+        "governance:business-unit-create",
+        _url("business-unit-create"),
+        ADMINISTRATOR,
+        method="post",
+        data={"name": "Parks and Leisure", "code": "parks"},
+        ok_status=302,
+    ),
+    AccessCase(
+        "governance:business-unit-detail", _url("business-unit-detail", "unit"), ADMINISTRATOR
+    ),
+    AccessCase(
+        "governance:business-unit-update", _url("business-unit-update", "unit"), ADMINISTRATOR
+    ),
+    AccessCase(
+        "governance:business-unit-update",
+        _url("business-unit-update", "unit"),
+        ADMINISTRATOR,
+        method="post",
+        data={"name": "Housing and Homelessness", "code": "housing-homes", "is_active": "on"},
+        ok_status=302,
+    ),
+    AccessCase(
+        "governance:business-unit-history", _url("business-unit-history", "unit"), ADMINISTRATOR
+    ),
+]
+ACCESS_CASES += ACCOUNT_CASES
+
+
+@pytest.fixture
+def account_objects(db):
+    """An account the Administrator may edit (never signed in to), and a unit."""
+    from governance.tests.factories import BusinessUnitFactory, UserFactory
+
+    unit = BusinessUnitFactory(name="Environmental Health", code="env-health")
+    return SimpleNamespace(person=UserFactory(business_unit=unit, roles=[Role.OFFICER]), unit=unit)
+
+
+@pytest.mark.parametrize("case", ACCOUNT_CASES, ids=str)
+def test_account_pages_anonymous(case, client, account_objects):
+    assert_access(case, role=None, client=client, objects=account_objects, anonymous=True)
+
+
+@pytest.mark.parametrize("role", SIGNED_IN_KINDS, ids=lambda r: r or "no role")
+@pytest.mark.parametrize("case", ACCOUNT_CASES, ids=str)
+def test_account_pages_by_role(case, role, users_by_role, client_for, account_objects):
+    client = client_for(users_by_role[role])
+    assert_access(case, role=role, client=client, objects=account_objects, anonymous=False)
+
+
+@pytest.mark.parametrize(
+    "name", ["account-detail", "account-update", "account-history", "business-unit-update"]
+)
+def test_missing_accounts_and_units_are_404_for_the_administrator(
+    name, administrator, client_for
+):
+    response = client_for(administrator).get(reverse(f"governance:{name}", args=[999999]))
+    assert response.status_code == 404

@@ -135,7 +135,8 @@ def test_home_page_shows_each_role_what_is_waiting(
 
     admin_home = client_for(administrator).get(reverse("home")).content.decode()
     assert "Accounts needing attention" in admin_home
-    assert f"({no_role_user.username}) has no role" in admin_home
+    assert f"({no_role_user.username})</a> has no role" in admin_home
+    assert no_role_user.get_absolute_url() in admin_home
 
     nobody = client_for(no_role_user).get(reverse("home")).content.decode()
     assert "does not have a role in the portal yet" in nobody

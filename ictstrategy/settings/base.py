@@ -27,7 +27,7 @@ SERVICE_NAME = "ICT Strategy Portal"
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "common.apps.PortalAdminConfig",  # Django's admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

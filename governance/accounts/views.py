@@ -1,0 +1,198 @@
+"""The Administrator's pages: accounts, their roles, and business units."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from common.permissions import RoleRequiredMixin
+from common.roles import Role
+from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
+
+from .. import policies
+from ..models import BusinessUnit, User
+from . import selectors, services
+from .forms import AccountCreateForm, AccountUpdateForm, BusinessUnitForm, BusinessUnitUpdateForm
+
+PAGE_SIZE = 50
+
+
+class AdministratorMixin(RoleRequiredMixin):
+    allowed_roles = policies.ACCOUNT_ADMINISTRATORS
+
+
+class AccountListView(CSVExportMixin, AdministratorMixin, TemplateView):
+    """Every account, filtered by role, business unit, status or a name."""
+
+    template_name = "governance/account_list.html"
+    csv_name = "accounts"
+
+    def accounts(self):
+        return selectors.accounts(selectors.AccountFilters.from_query(self.request.GET))
+
+    def csv_table(self):
+        header = ["Username", "Name", "E-mail address", "Job title", "Business unit", "Roles",
+                  "Active", "Last signed in"]  # fmt: skip
+        rows = [
+            [p.username, p.get_full_name(), p.email, p.job_title, p.business_unit,
+             "; ".join(g.name for g in p.groups.all()), p.is_active, p.last_login]
+            for p in self.accounts()
+        ]  # fmt: skip
+        return header, rows
+
+    def get_context_data(self, **kwargs):
+        filters = selectors.AccountFilters.from_query(self.request.GET)
+        page = Paginator(self.accounts(), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page=page,
+            filters=filters,
+            filtered=filters != selectors.AccountFilters(),
+            roles=Role.values,
+            units=BusinessUnit.objects.all(),
+            none=selectors.NONE,
+            **kwargs,
+        )
+
+
+class AccountDetailView(AdministratorMixin, DetailView):
+    queryset = selectors.accounts()
+    template_name = "governance/account_detail.html"
+    context_object_name = "person"
+
+    def get_context_data(self, **kwargs):
+        actor, person = self.request.user, self.object
+        return super().get_context_data(
+            edit_refusal=policies.account_edit_refusal(actor, person),
+            password_link_refusal=policies.password_link_refusal(actor, person),
+            **kwargs,
+        )
+
+
+class AccountCreateView(AdministratorMixin, ServiceFormView):
+    form_class = AccountCreateForm
+    template_name = "governance/account_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "actor": self.request.user}
+
+    def perform(self, form):
+        person = services.account_create(actor=self.request.user, **form.cleaned_data)
+        self.success_message = (
+            f"Account opened. We have e-mailed {person.email} a link to set their password."
+        )
+        return person
+
+
+class AccountUpdateView(AdministratorMixin, ServiceFormView):
+    form_class = AccountUpdateForm
+    template_name = "governance/account_form.html"
+    success_message = "Account saved."
+
+    def load_objects(self):
+        self.person = get_object_or_404(User, pk=self.kwargs["pk"])
+        if refusal := policies.account_edit_refusal(self.request.user, self.person):
+            raise PermissionDenied(refusal)
+        self.extra_context = {"person": self.person}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "actor": self.request.user, "person": self.person}
+
+    def perform(self, form):
+        roles = form.fields["roles"]
+        return services.account_update(
+            actor=self.request.user,
+            person=self.person,
+            changes=form.changes(),
+            roles=None if roles.disabled else form.cleaned_data["roles"],
+        )
+
+
+class AccountHistoryView(AdministratorMixin, DetailView):
+    """Changes to the account's details and roles: who, when, what."""
+
+    model = User
+    template_name = "governance/account_history.html"
+    context_object_name = "object"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            entries=selectors.account_history(self.object, viewer=self.request.user), **kwargs
+        )
+
+
+class AccountPasswordLinkView(AdministratorMixin, View):
+    """Sends a new link to set the password of an account never signed in to."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        person = get_object_or_404(User, pk=pk)
+        try:
+            services.account_password_link_send(actor=request.user, person=person)
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"We have e-mailed {person.email} a new link.")
+        return redirect(person)
+
+
+class BusinessUnitListView(CSVExportMixin, AdministratorMixin, TemplateView):
+    template_name = "governance/businessunit_list.html"
+    csv_name = "business-units"
+
+    def csv_table(self):
+        header = ["Name", "Short code", "Active", "Active accounts", "Active officers"]
+        rows = [
+            [u.name, u.code, u.is_active, u.active_accounts, u.active_officers]
+            for u in selectors.business_units()
+        ]
+        return header, rows
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(units=selectors.business_units(), **kwargs)
+
+
+class BusinessUnitDetailView(AdministratorMixin, DetailView):
+    queryset = selectors.business_units()
+    template_name = "governance/businessunit_detail.html"
+    context_object_name = "unit"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            people=selectors.accounts(selectors.AccountFilters(unit=str(self.object.pk))),
+            **kwargs,
+        )
+
+
+class BusinessUnitCreateView(AdministratorMixin, ServiceFormView):
+    form_class = BusinessUnitForm
+    template_name = "governance/businessunit_form.html"
+    success_message = "Business unit added."
+
+    def perform(self, form):
+        return services.business_unit_create(actor=self.request.user, **form.cleaned_data)
+
+
+class BusinessUnitUpdateView(AdministratorMixin, ServiceFormView):
+    form_class = BusinessUnitUpdateForm
+    template_name = "governance/businessunit_form.html"
+    success_message = "Business unit saved."
+
+    def load_objects(self):
+        self.unit = get_object_or_404(BusinessUnit, pk=self.kwargs["pk"])
+        self.extra_context = {"unit": self.unit}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.unit}
+
+    def perform(self, form):
+        return services.business_unit_update(
+            actor=self.request.user, unit=self.unit, changes=form.cleaned_data
+        )
+
+
+class BusinessUnitHistoryView(AdministratorMixin, ObjectHistoryView):
+    model = BusinessUnit
+    template_name = "governance/businessunit_history.html"
