@@ -41,8 +41,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from common.roles import Role
+from governance.choices import MeetingStatus
 from governance.models import KPI
-from governance.tests.factories import ActionPlanItemFactory, UserFactory
+from governance.tests.factories import ActionPlanItemFactory, TermsOfReferenceFactory, UserFactory
 from projects.choices import ProposalStatus
 from projects.models import AgendaItem, Attachment, Criterion
 from projects.tests.factories import MeetingFactory, ProjectFactory, ProposalFactory
@@ -140,6 +141,9 @@ def governance_objects(strategy, chair):
         objective=plan_item.objective,
         item=plan_item,
         meeting=MeetingFactory(chair=chair),
+        held=MeetingFactory(chair=chair, in_session=True, status=MeetingStatus.HELD),
+        drafted=MeetingFactory(chair=chair, in_session=True, status=MeetingStatus.MINUTES_DRAFTED),
+        terms=TermsOfReferenceFactory(),
         kpi=KPI.objects.create(name=KPI_NAME, unit="%", direction="higher"),
     )
 
