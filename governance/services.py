@@ -268,9 +268,8 @@ def attendance_record(
     _refuse(policies.attendance_refusal(user, meeting))
     present_ids = {person.pk for person in present}
     apology_ids = {person.pk for person in apologies}
-    others = {person.pk: person for person in in_attendance}
-    members = list(selectors.voting_members())
-    member_ids = {person.pk for person in members}
+    others = {person.pk for person in in_attendance}
+    member_ids = set(selectors.voting_members().values_list("pk", flat=True))
     if present_ids & apology_ids:
         raise ValidationError("Record each member as present or with apologies, not both.")
     if (present_ids | apology_ids) - member_ids:
@@ -279,21 +278,18 @@ def attendance_record(
             "Record anyone else as in attendance."
         )
     without_vote = selectors.non_voting_attendees().filter(pk__in=others)
-    if set(others) - set(without_vote.values_list("pk", flat=True)):
+    if others - set(without_vote.values_list("pk", flat=True)):
         raise ValidationError(
             {
                 "in_attendance": "Choose people attending without a vote. Voting members "
                 "are recorded as present, with apologies or absent."
             }
         )
-    wanted = {
-        person.pk: AttendanceStatus.PRESENT
-        if person.pk in present_ids
-        else AttendanceStatus.APOLOGIES
-        if person.pk in apology_ids
-        else AttendanceStatus.ABSENT
-        for person in members
-    } | {pk: AttendanceStatus.IN_ATTENDANCE for pk in others}
+    wanted = dict.fromkeys(others, AttendanceStatus.IN_ATTENDANCE)
+    for pk in member_ids:
+        wanted[pk] = AttendanceStatus.ABSENT
+    wanted |= dict.fromkeys(apology_ids, AttendanceStatus.APOLOGIES)
+    wanted |= dict.fromkeys(present_ids, AttendanceStatus.PRESENT)
     existing = {record.person_id: record for record in meeting.attendance.all()}
     for record in existing.values():
         if record.status == AttendanceStatus.IN_ATTENDANCE and record.person_id not in others:
