@@ -18,6 +18,7 @@ from .roles import ALL_ROLES, Role, roles_of
 class Slot(StrEnum):
     HOME = "home"
     MEETING_AGENDA = "meeting agenda"
+    MEETING_MINUTES = "meeting minutes"  # each section's items: governance.minutes.MinutesItem
     THEME = "theme"
     OBJECTIVE = "objective"
 

@@ -27,9 +27,36 @@ class RAG(models.TextChoices):
 
 
 class MeetingStatus(models.TextChoices):
+    """A meeting's life (governance.meetings.STEPS moves it along): scheduled, in session
+    once the chair opens it at its start time, held once they close it, then its
+    minutes drafted and approved. It may be cancelled before it starts."""
+
     SCHEDULED = "scheduled", "Scheduled"
+    IN_SESSION = "in_session", "In session"
     HELD = "held", "Held"
+    MINUTES_DRAFTED = "minutes_drafted", "Held, minutes drafted"
+    MINUTES_APPROVED = "minutes_approved", "Held, minutes approved"
     CANCELLED = "cancelled", "Cancelled"
+
+
+# A meeting whose minutes are drafted is a record: its agenda, attendance and
+# decisions no longer change (and once approved, nor do the minutes).
+MINUTES_STATUSES = frozenset({MeetingStatus.MINUTES_DRAFTED, MeetingStatus.MINUTES_APPROVED})
+# Held, whatever became of its minutes since.
+HELD_STATUSES = MINUTES_STATUSES | {MeetingStatus.HELD}
+
+
+class AttendanceStatus(models.TextChoices):
+    """Each Governance Group member is present, sent apologies, or absent; anyone else
+    at the meeting (officers, the Head of ICT) is in attendance, without a vote."""
+
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Absent"
+    IN_ATTENDANCE = "in_attendance", "In attendance"
+
+
+MEMBER_ATTENDANCE = (AttendanceStatus.PRESENT, AttendanceStatus.APOLOGIES, AttendanceStatus.ABSENT)
 
 
 class Direction(models.TextChoices):

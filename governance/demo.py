@@ -1,4 +1,5 @@
-"""Demo data: business units, one account per role, and an action plan.
+"""Demo data: business units, one account per role, an action plan, the Governance
+Group's terms of reference, a meeting held with approved minutes and the next one.
 
 Clearly labelled (is_demo, and "Demo" tags in the portal) and loaded only by `make run`
 or `manage.py load_demo_data`, never by migrate. Loading twice changes nothing.
@@ -15,7 +16,7 @@ from common.fy import financial_year_of
 from common.roles import Role
 
 from .catalogue import catalogue_load
-from .choices import RAG, ActionStatus
+from .choices import RAG, ActionStatus, AttendanceStatus, MeetingStatus
 from .models import (
     KPI,
     ActionPlanItem,
@@ -23,9 +24,16 @@ from .models import (
     CorporateObjective,
     KPIMeasurement,
     KPITarget,
+    Meeting,
+    MeetingAttendance,
     Objective,
+    TermsOfReference,
     User,
 )
+
+MEETING_PLACE = "Town Hall, Committee Room 2"
+# The demo meeting held four weeks ago: the projects demo records its decision there.
+DEMO_MEETING_HELD_DAYS_AGO = 28
 
 BUSINESS_UNITS = [
     ("Housing Services", "housing"),
@@ -259,4 +267,51 @@ def demo_data_load(*, password: str) -> list[User]:
                 },
             )
     _demo_kpis(accounts["headofict"])
+    _demo_meetings(accounts)
     return list(accounts.values())
+
+
+def _at_two(days: int) -> datetime.datetime:
+    """14:00 local time, `days` from today."""
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(14)))
+
+
+def _demo_meetings(accounts: dict[str, User]) -> None:
+    """The terms of reference, a meeting held four weeks ago with its minutes approved,
+    and the next meeting, scheduled for next week."""
+    TermsOfReference.objects.get_or_create(
+        group=TermsOfReference._meta.get_field("group").default,
+        defaults={
+            "minimum_quorum": 3,
+            "remit": "Demo data: the Group assesses every ICT proposal against the strategy "
+            "and corporate objectives, decides which go ahead, and oversees the risks and "
+            "delivery of the ICT programme. The chair records each decision with its reason.",
+        },
+    )
+    if Meeting.objects.exists():
+        return
+    chair = accounts["chair"]
+    starts = _at_two(-DEMO_MEETING_HELD_DAYS_AGO)
+    held = Meeting.objects.create(
+        starts_at=starts,
+        location=MEETING_PLACE,
+        chair=chair,
+        quorum=3,
+        status=MeetingStatus.MINUTES_APPROVED,
+        opened_at=starts,
+        closed_at=starts + timedelta(hours=2),
+        chair_counts=True,
+        notes="Demo data: the Group reviewed the ICT programme's risks and asked the Head of "
+        "ICT for a cloud exit plan by the next meeting.",
+        minutes_approved_at=starts + timedelta(days=7),
+        minutes_approved_by=chair,
+    )
+    for username in ("chair", "member", "member2"):
+        MeetingAttendance.objects.create(
+            meeting=held, person=accounts[username], status=AttendanceStatus.PRESENT
+        )
+    MeetingAttendance.objects.create(
+        meeting=held, person=accounts["headofict"], status=AttendanceStatus.IN_ATTENDANCE
+    )
+    Meeting.objects.create(starts_at=_at_two(7), location=MEETING_PLACE, chair=chair, quorum=3)

@@ -1,5 +1,6 @@
 import datetime
 
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
 
@@ -7,8 +8,18 @@ from common.forms import GDSDateField, GDSFormMixin
 from common.fy import financial_year_choices, financial_year_of
 from common.roles import Role
 
-from . import kpis
-from .models import KPI, ActionPlanItem, BusinessUnit, CorporateObjective, Meeting, Objective, User
+from . import kpis, meetings, selectors
+from .choices import MEMBER_ATTENDANCE, AttendanceStatus
+from .models import (
+    KPI,
+    ActionPlanItem,
+    BusinessUnit,
+    CorporateObjective,
+    Meeting,
+    Objective,
+    TermsOfReference,
+    User,
+)
 from .selectors import portal_users
 
 
@@ -79,18 +90,31 @@ class MeetingForm(GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["title", "location", "quorum", "chair", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        fields = ["title", "location", "quorum", "chair"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = User.objects.filter(
             is_active=True, groups__name=Role.CHAIR.value
         ).distinct()
+        minimum = selectors.terms_of_reference().minimum_quorum
+        self.fields["quorum"].help_text = (
+            f"How many voting members must be present for decisions to be made: {minimum} "
+            "or more, as the terms of reference set."
+        )
         if self.instance.pk:
             local = timezone.localtime(self.instance.starts_at)
             self.initial.update(date=local.date(), time=local.time())
-        self.order_fields(["title", "date", "time", "location", "quorum", "chair", "notes"])
+        else:
+            self.initial.setdefault("quorum", max(minimum, self.fields["quorum"].initial or 1))
+        self.order_fields(["title", "date", "time", "location", "quorum", "chair"])
+
+    def clean_quorum(self):
+        quorum = self.cleaned_data["quorum"]
+        error = meetings.quorum_error(quorum)
+        if error:
+            raise forms.ValidationError(error)
+        return quorum
 
     def clean(self):
         data = super().clean()
@@ -109,18 +133,101 @@ class MeetingForm(GDSFormMixin, forms.ModelForm):
 
 
 class AttendanceForm(GDSFormMixin, forms.Form):
+    """Each voting member present, with apologies or absent; others in attendance."""
+
     submit_label = "Save attendance"
-    present = forms.ModelMultipleChoiceField(
+    in_attendance = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Who attended?",
-        help_text="Governance Group members not ticked are recorded as absent.",
+        label="Others in attendance, without a vote",
+        help_text="The Head of ICT and officers attending. They never count towards the quorum.",
     )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, others, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = members
+        self.members = list(members)
+        for person in self.members:
+            self.fields[f"member_{person.pk}"] = forms.ChoiceField(
+                choices=[(status.value, status.label) for status in MEMBER_ATTENDANCE],
+                widget=forms.RadioSelect,
+                label=person.get_full_name() or person.username,
+                error_messages={
+                    "required": f"Select whether {person.get_full_name() or person.username} "
+                    "is present, sent apologies or is absent"
+                },
+            )
+        self.fields["in_attendance"].queryset = others
+        self.fields["in_attendance"].label_from_instance = _person_with_title
+        self.helper.layout = Layout(
+            Fieldset(
+                *(Field.radios(f"member_{p.pk}", inline=True, legend_size=Size.SMALL)
+                  for p in self.members),
+                legend="Voting members",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.checkboxes("in_attendance", legend_size=Size.MEDIUM),
+        )  # fmt: skip
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        chosen = {p: data[f"member_{p.pk}"] for p in self.members}
+        return {
+            "present": [p for p, s in chosen.items() if s == AttendanceStatus.PRESENT],
+            "apologies": [p for p, s in chosen.items() if s == AttendanceStatus.APOLOGIES],
+            "in_attendance": list(data["in_attendance"]),
+        }
+
+
+def _person_with_title(person) -> str:
+    name = person.get_full_name() or person.username
+    return f"{name}, {person.job_title}" if person.job_title else name
+
+
+class MinutesForm(GDSFormMixin, forms.Form):
+    submit_label = "Save the draft minutes"
+    notes = forms.CharField(
+        label="Discussion and actions",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="What was discussed and who will do what. Attendance, the agenda and each "
+        "decision with its reason and conditions are added to the minutes for you.",
+    )
+
+
+class TermsOfReferenceForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save the terms of reference"
+    chair_counts = forms.TypedChoiceField(
+        label="Does the chair count towards the quorum?",
+        choices=[(True, "Yes, the chair counts like any member"),
+                 (False, "No, the quorum is met by the other members present")],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the chair counts towards the quorum"},
+    )  # fmt: skip
+    head_of_ict_attends = forms.TypedChoiceField(
+        label="Does the Head of ICT attend meetings?",
+        help_text="Always without a vote: the Head of ICT never counts towards the quorum.",
+        choices=[(True, "Yes, without a vote"), (False, "No, only when invited")],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the Head of ICT attends meetings"},
+    )
+
+    class Meta:
+        model = TermsOfReference
+        fields = ["minimum_quorum", "chair_counts", "head_of_ict_attends", "remit"]
+        widgets = {"remit": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            "minimum_quorum",
+            Field.radios("chair_counts", legend_size=Size.SMALL),
+            Field.radios("head_of_ict_attends", legend_size=Size.SMALL),
+            "remit",
+        )
 
 
 class KPIForm(GDSFormMixin, forms.ModelForm):

@@ -1,6 +1,7 @@
 """Generated governance data at scale (see common.largedata): business units, people in
 their roles, the strategy's objectives and action plan, KPIs with targets and values,
-and the Governance Group's meetings with attendance.
+and the Governance Group's terms of reference and meetings, with attendance and
+minutes.
 
 Published as `run.made["governance"]`, a Population, for the apps to the right."""
 
@@ -26,7 +27,16 @@ from common.largedata import (
 from common.roles import Role
 
 from .catalogue import catalogue_load
-from .choices import RAG, ActionStatus, ChangePath, Direction, MeetingStatus, RoleChangeKind
+from .choices import (
+    HELD_STATUSES,
+    RAG,
+    ActionStatus,
+    AttendanceStatus,
+    ChangePath,
+    Direction,
+    MeetingStatus,
+    RoleChangeKind,
+)
 from .models import (
     KPI,
     ActionPlanItem,
@@ -40,6 +50,7 @@ from .models import (
     Principle,
     RoleChange,
     Strategy,
+    TermsOfReference,
     Theme,
     User,
 )
@@ -459,7 +470,8 @@ def _new_population(run, strategy: Strategy) -> Population:
     corporate = _corporate_objectives(run, head, founded)
     objectives = _objectives(run, rng, themes, corporate, units, officers, head, governance_group)
     _kpis(run, rng, themes, principles, head)
-    meetings = _meetings(run, rng, chair, governance_group)
+    _terms_of_reference(run, head, founded + datetime.timedelta(hours=2))
+    meetings = _meetings(run, rng, chair, head, governance_group)
     return Population(
         strategy=strategy,
         themes=themes,
@@ -739,10 +751,20 @@ def _kpis(run, rng, themes, principles, head) -> None:
     run.insert(KPIMeasurement, measurements)
 
 
-def _meetings(run, rng, chair, group) -> list[Meeting]:
+def _terms_of_reference(run, head, when) -> None:
+    """The Group's terms of reference, as the Head of ICT set them, unless a council's
+    own (or the demo's) are already there."""
+    group = TermsOfReference._meta.get_field("group").default
+    if not TermsOfReference.objects.filter(group=group).exists():
+        terms = TermsOfReference(group=group, minimum_quorum=QUORUM, chair_counts=True)
+        run.insert(TermsOfReference, [stamp(terms, who=head, when=when)])
+
+
+def _meetings(run, rng, chair, head, group) -> list[Meeting]:
     """Fortnightly meetings from the first year's start to a few weeks after the
-    reference date: past ones held (a few cancelled) with attendance, later ones
-    scheduled."""
+    reference date. Past ones were opened at their start and closed three hours later
+    (a few cancelled instead); their minutes drafted two days later and approved at
+    the next meeting, when those days have come. Later ones are scheduled."""
     day = run.start + datetime.timedelta(days=(1 - run.start.weekday()) % 7)  # a Tuesday
     meetings, upcoming = [], 0
     while upcoming < UPCOMING_MEETINGS:
@@ -761,17 +783,7 @@ def _meetings(run, rng, chair, group) -> list[Meeting]:
                 )
                 evolve(meeting, Change(cancelled, chair, {"status": MeetingStatus.CANCELLED}))
             else:
-                evolve(
-                    meeting,
-                    Change(
-                        starts + datetime.timedelta(hours=3),
-                        chair,
-                        {
-                            "status": MeetingStatus.HELD,
-                            "notes": "Generated data: decisions recorded below.",
-                        },
-                    ),
-                )
+                _hold(run, meeting, chair=chair, head=head)
         else:
             upcoming += 1
         meetings.append(meeting)
@@ -780,20 +792,72 @@ def _meetings(run, rng, chair, group) -> list[Meeting]:
 
     attendance = []
     for meeting in meetings:
-        if current(meeting).status != MeetingStatus.HELD:
+        if current(meeting).status not in HELD_STATUSES:
             continue
         present = [rng.random() < 0.85 for _ in group]
         for index in rng.sample(range(len(group)), len(group)):
             if sum(present) >= QUORUM:
                 break
             present[index] = True
-        attendance.extend(
-            stamp(
-                MeetingAttendance(meeting=meeting, person=person, attended=attended),
-                who=chair,
-                when=meeting.starts_at + datetime.timedelta(minutes=5),
+        taken = meeting.starts_at + datetime.timedelta(minutes=5)
+        for person, here in zip(group, present, strict=True):
+            status = (
+                AttendanceStatus.PRESENT
+                if here
+                else rng.choice([AttendanceStatus.APOLOGIES, AttendanceStatus.ABSENT])
             )
-            for person, attended in zip(group, present, strict=True)
+            attendance.append(
+                stamp(
+                    MeetingAttendance(meeting=meeting, person=person, status=status),
+                    who=chair,
+                    when=taken,
+                )
+            )
+        attendance.append(
+            stamp(
+                MeetingAttendance(
+                    meeting=meeting, person=head, status=AttendanceStatus.IN_ATTENDANCE
+                ),
+                who=chair,
+                when=taken,
+            )
         )
     run.insert(MeetingAttendance, attendance)
     return [current(meeting) for meeting in meetings]
+
+
+def _hold(run, meeting: Meeting, *, chair, head) -> None:
+    """The meeting's life, step by step, as far as the reference date has come."""
+    opened = meeting.starts_at
+    closed = opened + datetime.timedelta(hours=3)
+    steps = [
+        Change(opened, chair, {"status": MeetingStatus.IN_SESSION, "opened_at": opened}),
+        Change(
+            closed,
+            chair,
+            {"status": MeetingStatus.HELD, "closed_at": closed, "chair_counts": True},
+        ),
+        Change(
+            run.at(opened.date() + 2 * DAY, 10),
+            head,
+            {
+                "status": MeetingStatus.MINUTES_DRAFTED,
+                "notes": "Generated data: the decisions below were recorded at the meeting.",
+            },
+        ),
+    ]
+    approved = opened + MEETING_EVERY + datetime.timedelta(minutes=15)
+    steps.append(
+        Change(
+            approved,
+            chair,
+            {
+                "status": MeetingStatus.MINUTES_APPROVED,
+                "minutes_approved_at": approved,
+                "minutes_approved_by": chair,
+            },
+        )
+    )
+    for step in steps:
+        if run.happened(step.when):
+            evolve(meeting, step)

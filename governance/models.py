@@ -13,6 +13,7 @@ from .choices import (
     CLOSED_ACTION_STATUSES,
     RAG,
     ActionStatus,
+    AttendanceStatus,
     ChangePath,
     Direction,
     MeetingStatus,
@@ -382,8 +383,73 @@ class ActionPlanItem(models.Model):
         return bool(self.is_open and self.due_date and self.due_date < timezone.localdate())
 
 
+class TermsOfReference(models.Model):
+    """The Governance Group's terms of reference, as the Head of ICT sets them: the
+    minimum quorum, whether the chair counts towards it, and that the Head of ICT
+    attends without a vote. One row per group; its history keeps every earlier version.
+
+    Members count towards the quorum and the Head of ICT never does (see
+    governance.policies); what the terms choose is the minimum and the chair."""
+
+    group = models.CharField(max_length=120, unique=True, default="ICT Governance Group")
+    minimum_quorum = models.PositiveSmallIntegerField(
+        "minimum quorum",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="The fewest voting members present for the Group to decide anything. "
+        "The chair may set a higher quorum for one meeting, never a lower one.",
+    )
+    chair_counts = models.BooleanField(
+        "the chair counts towards the quorum",
+        default=True,
+        help_text="If not, the chair is present but not counted: the quorum is met by the "
+        "other members present.",
+    )
+    head_of_ict_attends = models.BooleanField(
+        "the Head of ICT attends, without a vote",
+        default=True,
+        help_text="The Head of ICT is then expected at each meeting and listed in "
+        "attendance, never counted towards the quorum.",
+    )
+    remit = models.TextField(
+        "purpose and remit",
+        blank=True,
+        help_text="What the Group is for and how it records its decisions, as agreed.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group"]
+        verbose_name_plural = "terms of reference"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minimum_quorum__gte=1),
+                name="terms_minimum_quorum_at_least_one",
+                violation_error_message="The minimum quorum must be at least 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Terms of reference of the {self.group}"
+
+    def get_absolute_url(self):
+        return reverse("governance:meeting-terms")
+
+    @property
+    def breadcrumb_parent(self):
+        return None
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return "Terms of reference"
+
+
 class Meeting(models.Model):
-    """A meeting of the ICT Governance Group, where the chair records decisions."""
+    """A meeting of the ICT Governance Group, where the chair records decisions.
+
+    Its life is governance.meetings.STEPS. When it closes, it keeps the quorum and the
+    chair rule the terms of reference then set, so a later change to the terms never
+    makes a meeting already held, or its decisions, look other than they were."""
 
     title = models.CharField(max_length=200, default="ICT Governance Group")
     starts_at = models.DateTimeField("date and time")
@@ -394,12 +460,29 @@ class Meeting(models.Model):
     quorum = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="How many Governance Group members must attend for decisions to be made.",
+        help_text="How many voting members must be present for decisions to be made.",
     )
     status = models.CharField(
         max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
-    notes = models.TextField("notes for the minutes", blank=True)
+    opened_at = models.DateTimeField("opened at", null=True, blank=True)
+    closed_at = models.DateTimeField("closed at", null=True, blank=True)
+    chair_counts = models.BooleanField(
+        "the chair counted towards the quorum",
+        null=True,
+        blank=True,
+        help_text="As the terms of reference said when the meeting closed; "
+        "empty until then, when the terms in force apply.",
+    )
+    notes = models.TextField("discussion and actions", blank=True)
+    minutes_approved_at = models.DateTimeField("minutes approved at", null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="minutes_approved",
+        null=True,
+        blank=True,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -410,6 +493,18 @@ class Meeting(models.Model):
                 condition=models.Q(quorum__gte=1),
                 name="meeting_quorum_at_least_one",
                 violation_error_message="The quorum must be at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opened_at__isnull=True)
+                | models.Q(opened_at__gte=models.F("starts_at")),
+                name="meeting_opened_from_its_start",
+                violation_error_message="A meeting cannot be opened before its start time.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=MeetingStatus.MINUTES_APPROVED)
+                | models.Q(minutes_approved_at__isnull=False, minutes_approved_by__isnull=False),
+                name="meeting_minutes_approval_recorded",
+                violation_error_message="Approved minutes record who approved them and when.",
             ),
         ]
 
@@ -429,11 +524,14 @@ class Meeting(models.Model):
 
 
 class MeetingAttendance(models.Model):
-    """Whether a Governance Group member attended a meeting or sent apologies."""
+    """Who was at a meeting: each Governance Group member present, with apologies or
+    absent; anyone else (officers, the Head of ICT) in attendance, without a vote."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="attendance")
-    attended = models.BooleanField(default=True)
+    status = models.CharField(
+        max_length=16, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -447,7 +545,7 @@ class MeetingAttendance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} at {self.meeting}"
+        return f"{self.person} at {self.meeting}: {self.get_status_display().lower()}"
 
 
 class KPI(models.Model):

@@ -1,15 +1,37 @@
 """Who may see and change the strategy catalogue, KPIs and Governance Group meetings:
 each rule once, asked by views, services, templates and panels alike (see
-projects/policies.py for why these are plain functions)."""
+projects/policies.py for why these are plain functions).
+
+A meeting's own rules are here too: the steps of its life (STEPS, which services take
+under a row lock, as projects.workflow does for proposals), who votes, and when its
+agenda, attendance and decisions may change. A `..._refusal` answers why not in words
+the page shows; None means go ahead."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
 
 from common.roles import ALL_ROLES, GOVERNANCE_GROUP, Role, roles_of
+
+from . import meetings
+from .choices import MINUTES_STATUSES
+from .choices import MeetingStatus as S
 
 # Everyone with a role reads the strategy, its action plan and KPIs: the golden thread.
 CATALOGUE_READERS = ALL_ROLES
 STRATEGY_OWNERS = frozenset({Role.HEAD_OF_ICT})  # objectives, action plan, KPIs
 MEETING_READERS = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
+# Schedule, reschedule and cancel meetings, and draft their minutes (the Head of ICT
+# clerks the Group).
 MEETING_ORGANISERS = frozenset({Role.CHAIR, Role.HEAD_OF_ICT})
-ATTENDANCE_KEEPERS = frozenset({Role.CHAIR})
+# Run the meeting: open and close it, take attendance, approve the minutes.
+MEETING_CHAIRS = frozenset({Role.CHAIR})
+ATTENDANCE_KEEPERS = MEETING_CHAIRS
+TERMS_SETTERS = frozenset({Role.HEAD_OF_ICT})
+# The terms of reference: members vote (and count towards the quorum); the Head of ICT
+# attends without a vote, whatever other role they hold.
+VOTING_ROLES = GOVERNANCE_GROUP
+NON_VOTING_ROLES = frozenset({Role.HEAD_OF_ICT})
 
 
 def may_own_strategy(user) -> bool:
@@ -26,6 +48,164 @@ def may_organise_meetings(user) -> bool:
 
 def may_keep_attendance(user) -> bool:
     return bool(roles_of(user) & ATTENDANCE_KEEPERS)
+
+
+def may_set_terms(user) -> bool:
+    return bool(roles_of(user) & TERMS_SETTERS)
+
+
+def votes(user) -> bool:
+    """A voting member of the Governance Group, as the terms of reference say."""
+    roles = roles_of(user)
+    return bool(roles & VOTING_ROLES) and not roles & NON_VOTING_ROLES
+
+
+# ------------------------------------------------------------------ a meeting's life
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    label: str  # its button
+    sources: frozenset[S]
+    target: S
+    roles: frozenset[Role]
+    done: str  # what the person is told once it is taken
+
+
+STEPS = {
+    step.action: step
+    for step in [
+        Step(
+            "open",
+            "Open the meeting",
+            frozenset({S.SCHEDULED}),
+            S.IN_SESSION,
+            MEETING_CHAIRS,
+            "The meeting is open. Decisions can be recorded while it is quorate.",
+        ),
+        Step(
+            "close",
+            "Close the meeting",
+            frozenset({S.IN_SESSION}),
+            S.HELD,
+            MEETING_CHAIRS,
+            "The meeting is closed. Its minutes can be drafted now.",
+        ),
+        Step(
+            "draft_minutes",
+            "Save the draft minutes",
+            frozenset({S.HELD, S.MINUTES_DRAFTED}),
+            S.MINUTES_DRAFTED,
+            MEETING_ORGANISERS,
+            "The draft minutes are saved. The chair approves them as a true record.",
+        ),
+        Step(
+            "approve_minutes",
+            "Approve the minutes",
+            frozenset({S.MINUTES_DRAFTED}),
+            S.MINUTES_APPROVED,
+            MEETING_CHAIRS,
+            "The minutes are approved as a true record. They can no longer change.",
+        ),
+        Step(
+            "cancel",
+            "Cancel the meeting",
+            frozenset({S.SCHEDULED}),
+            S.CANCELLED,
+            MEETING_ORGANISERS,
+            "The meeting is cancelled.",
+        ),
+    ]
+}
+
+
+def _only(roles: frozenset[Role]) -> str:
+    return "Only the " + " or the ".join(sorted(role.value for role in roles))
+
+
+def _starts(meeting) -> str:
+    return f"{timezone.localtime(meeting.starts_at):%H:%M on %A %-d %B %Y}"
+
+
+def _not_started(meeting) -> bool:
+    return timezone.now() < meeting.starts_at
+
+
+def step_refusal(user, meeting, action: str) -> str | None:
+    """Why this user may not take this step of the meeting's life now, or None. The
+    chair opens a meeting only from its start time."""
+    step = STEPS[action]
+    verb = step.label[0].lower() + step.label[1:]
+    if not roles_of(user) & step.roles:
+        return f"{_only(step.roles)} can {verb}."
+    if meeting.status not in step.sources:
+        return f"This meeting is {meeting.get_status_display().lower()}, so you cannot {verb}."
+    if action == "open" and _not_started(meeting):
+        return f"The meeting starts at {_starts(meeting)}. It can be opened from then."
+    return None
+
+
+def meeting_change_refusal(user, meeting) -> str | None:
+    """A meeting's date, place, chair and quorum change only while it is scheduled."""
+    if not may_organise_meetings(user):
+        return f"{_only(MEETING_ORGANISERS)} can change a meeting."
+    if meeting.status != S.SCHEDULED:
+        return (
+            f"This meeting is {meeting.get_status_display().lower()}, so its details "
+            "can no longer change."
+        )
+    return None
+
+
+def attendance_refusal(user, meeting) -> str | None:
+    """Attendance is taken from before the meeting (apologies) until its minutes are
+    drafted; then it is part of the record."""
+    if not may_keep_attendance(user):
+        return f"{_only(ATTENDANCE_KEEPERS)} records attendance."
+    if meeting.status == S.CANCELLED:
+        return "This meeting was cancelled, so it has no attendance."
+    if meeting.status in MINUTES_STATUSES:
+        return "The minutes of this meeting are drafted, so its attendance can no longer change."
+    return None
+
+
+def agenda_change_refusal(meeting) -> str | None:
+    """Why nothing may be added to, moved on or taken off this meeting's agenda, or
+    None: the agenda changes only until the minutes are drafted."""
+    if meeting.status == S.CANCELLED:
+        return "This meeting was cancelled, so its agenda can no longer change."
+    if meeting.status in MINUTES_STATUSES:
+        return "The minutes of this meeting are drafted, so its agenda can no longer change."
+    return None
+
+
+def decisions_refusal(meeting) -> str | None:
+    """Why no decision may be recorded at this meeting now, or None: only from its start
+    time, once the chair has opened it, while it is in session or held (until its
+    minutes are drafted), and only while enough voting members are present."""
+    if _not_started(meeting):
+        return (
+            f"The meeting has not started: it starts at {_starts(meeting)}. Decisions can "
+            "be recorded once the chair has opened it."
+        )
+    if meeting.status == S.SCHEDULED:
+        return "The chair has not opened the meeting yet. Decisions can be recorded once they do."
+    if meeting.status == S.CANCELLED:
+        return "This meeting was cancelled, so no decisions can be recorded at it."
+    if meeting.status in MINUTES_STATUSES:
+        return "The minutes of this meeting are drafted, so no more decisions can be recorded."
+    quorum = meetings.quorum_of(meeting)
+    if not quorum.met:
+        return f"The meeting is not quorate: {quorum}. Record who is present first."
+    return None
+
+
+def minutes_refusal(meeting) -> str | None:
+    """Why this meeting's minutes cannot be downloaded yet, or None."""
+    if meeting.status not in MINUTES_STATUSES:
+        return "The minutes of this meeting have not been drafted yet."
+    return None
 
 
 # -------------------------------------------------------- accounts, roles and units

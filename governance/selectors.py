@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from common.roles import Role
 
-from .choices import CLOSED_ACTION_STATUSES, RAG, ActionStatus, MeetingStatus, StrategyStatus
+from . import policies
+from .choices import (
+    CLOSED_ACTION_STATUSES,
+    RAG,
+    ActionStatus,
+    MeetingStatus,
+    StrategyStatus,
+)
 from .kpis import status, trend
 from .models import (
     KPI,
@@ -16,6 +23,7 @@ from .models import (
     Meeting,
     Objective,
     Strategy,
+    TermsOfReference,
     Theme,
     User,
 )
@@ -124,6 +132,36 @@ def meetings_upcoming() -> QuerySet:
     return Meeting.objects.filter(
         status=MeetingStatus.SCHEDULED, starts_at__gte=timezone.now()
     ).order_by("starts_at")
+
+
+def meetings_with_status(status: MeetingStatus) -> QuerySet:
+    return Meeting.objects.filter(status=status).select_related("chair").order_by("starts_at")
+
+
+def meetings_past() -> QuerySet:
+    return (
+        Meeting.objects.exclude(status__in=[MeetingStatus.IN_SESSION, MeetingStatus.SCHEDULED])
+        .select_related("chair")
+        .order_by("-starts_at")
+    )
+
+
+def terms_of_reference() -> TermsOfReference:
+    """The Governance Group's terms of reference; until the Head of ICT sets them, the
+    portal's defaults (unsaved)."""
+    return TermsOfReference.objects.first() or TermsOfReference()
+
+
+def voting_members() -> QuerySet[User]:
+    """The Governance Group's voting members now: each has a line in the attendance."""
+    non_voting = [role.value for role in policies.NON_VOTING_ROLES]
+    return people_with_role(*policies.VOTING_ROLES).exclude(groups__name__in=non_voting)
+
+
+def non_voting_attendees() -> QuerySet[User]:
+    """Who may be in attendance without a vote: the Head of ICT and officers."""
+    voting = voting_members().values("pk")
+    return people_with_role(*policies.NON_VOTING_ROLES, Role.OFFICER).exclude(pk__in=voting)
 
 
 def kpis_with_latest(financial_year: int) -> list:

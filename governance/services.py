@@ -5,14 +5,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from common.emails import email_queue
+from common.errors import WorkflowError
 from common.permissions import require_role
-from common.roles import GOVERNANCE_GROUP
 from common.services import save_with_history
 
-from . import policies
+from . import meetings, policies, selectors
+from .choices import AttendanceStatus
 from .models import (
     KPI,
     ActionPlanItem,
@@ -23,10 +26,10 @@ from .models import (
     Meeting,
     MeetingAttendance,
     Objective,
+    TermsOfReference,
     Theme,
     User,
 )
-from .selectors import people_with_role
 
 OBJECTIVE_FIELDS = frozenset({"title", "description", "owner"})
 ACTION_ITEM_FIELDS = frozenset(
@@ -134,36 +137,171 @@ def action_item_update(
     return item
 
 
+MEETING_FIELDS = frozenset({"title", "starts_at", "location", "chair", "quorum"})
+TERMS_FIELDS = frozenset({"minimum_quorum", "chair_counts", "head_of_ict_attends", "remit"})
+
+
+@transaction.atomic
+def terms_of_reference_set(*, user: User, fields: Mapping[str, Any]) -> TermsOfReference:
+    """The Head of ICT sets the Governance Group's terms of reference. Meetings already
+    held keep the quorum they were held under; those to come must meet the new one."""
+    require_role(user, *policies.TERMS_SETTERS)
+    unknown = set(fields) - TERMS_FIELDS
+    if unknown:
+        raise ValueError(f"Not terms of reference fields: {sorted(unknown)}")
+    group = TermsOfReference._meta.get_field("group").default
+    terms = (
+        TermsOfReference.objects.select_for_update().filter(group=group).first()
+        or TermsOfReference(group=group)
+    )
+    for field, value in fields.items():
+        setattr(terms, field, value)
+    save_with_history(terms, user=user)
+    return terms
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise WorkflowError(refusal)
+
+
 @transaction.atomic
 def meeting_save(
     *, user: User, fields: Mapping[str, Any], meeting: Meeting | None = None
 ) -> Meeting:
-    """Schedule a Governance Group meeting, or change one."""
+    """Schedule a Governance Group meeting, or change one still scheduled. Its quorum
+    is never below the terms of reference's minimum."""
     require_role(user, *policies.MEETING_ORGANISERS)
-    meeting = (
-        Meeting() if meeting is None else Meeting.objects.select_for_update().get(pk=meeting.pk)
-    )
+    unknown = set(fields) - MEETING_FIELDS
+    if unknown:
+        raise ValueError(f"Not meeting fields: {sorted(unknown)}")
+    if meeting is None:
+        meeting = Meeting()
+    else:
+        meeting = _locked(meeting)
+        _refuse(policies.meeting_change_refusal(user, meeting))
     for field, value in fields.items():
         setattr(meeting, field, value)
+    error = meetings.quorum_error(meeting.quorum)
+    if error:
+        raise ValidationError({"quorum": error})
+    _save(meeting, user=user)
+    return meeting
+
+
+def _take(meeting: Meeting, *, user: User, action: str) -> Meeting:
+    """Lock the meeting, re-check that `action` applies to it now, and move it on."""
+    require_role(user, *policies.STEPS[action].roles)
+    meeting = _locked(meeting)
+    _refuse(policies.step_refusal(user, meeting, action))
+    meeting.status = policies.STEPS[action].target
+    return meeting
+
+
+@transaction.atomic
+def meeting_open(*, meeting: Meeting, user: User) -> Meeting:
+    """The chair opens the meeting, from its start time; if it had no chair, they
+    chair it."""
+    meeting = _take(meeting, user=user, action="open")
+    meeting.opened_at = timezone.now()
+    if meeting.chair_id is None:
+        meeting.chair = user
     _save(meeting, user=user)
     return meeting
 
 
 @transaction.atomic
-def attendance_record(*, meeting: Meeting, user: User, present: Iterable[User]) -> None:
-    """Record who attended: each Governance Group member is present or absent."""
+def meeting_close(*, meeting: Meeting, user: User) -> Meeting:
+    """The chair closes the meeting. It keeps the quorum and chair rule it was held
+    under, whatever the terms of reference say later."""
+    meeting = _take(meeting, user=user, action="close")
+    meeting.closed_at = timezone.now()
+    meeting.quorum, meeting.chair_counts = meetings.rule_of(meeting)
+    _save(meeting, user=user)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, user: User) -> Meeting:
+    meeting = _take(meeting, user=user, action="cancel")
+    _save(meeting, user=user)
+    return meeting
+
+
+@transaction.atomic
+def minutes_draft(*, meeting: Meeting, user: User, notes: str) -> Meeting:
+    """Draft (or redraft) the minutes of a held meeting: from now its agenda, attendance
+    and decisions are the record, and only the discussion may change until the chair
+    approves them."""
+    meeting = _take(meeting, user=user, action="draft_minutes")
+    meeting.notes = notes.strip()
+    _save(meeting, user=user)
+    return meeting
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, user: User) -> Meeting:
+    """The chair approves the minutes as a true record; they are then fixed."""
+    meeting = _take(meeting, user=user, action="approve_minutes")
+    meeting.minutes_approved_at = timezone.now()
+    meeting.minutes_approved_by = user
+    _save(meeting, user=user)
+    return meeting
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    meeting: Meeting,
+    user: User,
+    present: Iterable[User],
+    apologies: Iterable[User] = (),
+    in_attendance: Iterable[User] = (),
+) -> None:
+    """Record who is at the meeting: each voting member present, with apologies, or
+    (neither) absent; others in attendance without a vote. People recorded before who
+    are no longer voting members keep their line, as the record of who was there."""
     require_role(user, *policies.ATTENDANCE_KEEPERS)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = _locked(meeting)
+    _refuse(policies.attendance_refusal(user, meeting))
     present_ids = {person.pk for person in present}
-    existing = {a.person_id: a for a in meeting.attendance.all()}
-    for person in people_with_role(*GOVERNANCE_GROUP):
-        record = existing.get(person.pk) or MeetingAttendance(meeting=meeting, person=person)
-        attended = person.pk in present_ids
-        if record.pk is None or record.attended != attended:
-            record.attended = attended
-            record.full_clean(exclude={"meeting", "person"})
+    apology_ids = {person.pk for person in apologies}
+    others = {person.pk for person in in_attendance}
+    member_ids = set(selectors.voting_members().values_list("pk", flat=True))
+    if present_ids & apology_ids:
+        raise ValidationError("Record each member as present or with apologies, not both.")
+    if (present_ids | apology_ids) - member_ids:
+        raise ValidationError(
+            "Only voting members of the Governance Group are present or send apologies. "
+            "Record anyone else as in attendance."
+        )
+    without_vote = selectors.non_voting_attendees().filter(pk__in=others)
+    if others - set(without_vote.values_list("pk", flat=True)):
+        raise ValidationError(
+            {
+                "in_attendance": "Choose people attending without a vote. Voting members "
+                "are recorded as present, with apologies or absent."
+            }
+        )
+    wanted = dict.fromkeys(others, AttendanceStatus.IN_ATTENDANCE)
+    for pk in member_ids:
+        wanted[pk] = AttendanceStatus.ABSENT
+    wanted |= dict.fromkeys(apology_ids, AttendanceStatus.APOLOGIES)
+    wanted |= dict.fromkeys(present_ids, AttendanceStatus.PRESENT)
+    existing = {record.person_id: record for record in meeting.attendance.all()}
+    for record in existing.values():
+        if record.status == AttendanceStatus.IN_ATTENDANCE and record.person_id not in others:
             record._history_user = user
-            record.save()
+            record.delete()
+    for person_id, status in wanted.items():
+        record = existing.get(person_id) or MeetingAttendance(meeting=meeting, person_id=person_id)
+        if record.pk is None or record.status != status:
+            record.status = status
+            save_with_history(record, user=user, exclude={"meeting", "person"})
 
 
 @transaction.atomic

@@ -64,11 +64,45 @@ urlpatterns += [
     path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting-create"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path("meetings/<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="meeting-update"),
+    path("meetings/<int:pk>/open/", views.MeetingOpenView.as_view(), name="meeting-open"),
+    path("meetings/<int:pk>/close/", views.MeetingCloseView.as_view(), name="meeting-close"),
+    path("meetings/<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting-cancel"),
     path(
         "meetings/<int:pk>/attendance/", views.AttendanceView.as_view(), name="meeting-attendance"
     ),
     path("meetings/<int:pk>/minutes/", views.MeetingMinutesView.as_view(), name="meeting-minutes"),
+    path(
+        "meetings/<int:pk>/minutes/draft/",
+        views.MinutesDraftView.as_view(),
+        name="meeting-minutes-draft",
+    ),
+    path(
+        "meetings/<int:pk>/minutes/approve/",
+        views.MinutesApproveView.as_view(),
+        name="meeting-minutes-approve",
+    ),
+    path(
+        "meetings/<int:pk>/minutes.pdf",
+        views.MinutesDownloadView.as_view(file_format="pdf"),
+        name="meeting-minutes-pdf",
+    ),
+    path(
+        "meetings/<int:pk>/minutes.docx",
+        views.MinutesDownloadView.as_view(file_format="docx"),
+        name="meeting-minutes-docx",
+    ),
     path("meetings/<int:pk>/history/", views.MeetingHistoryView.as_view(), name="meeting-history"),
+    path("meetings/terms/", views.TermsOfReferenceView.as_view(), name="meeting-terms"),
+    path(
+        "meetings/terms/edit/",
+        views.TermsOfReferenceUpdateView.as_view(),
+        name="meeting-terms-update",
+    ),
+    path(
+        "meetings/terms/history/",
+        views.TermsOfReferenceHistoryView.as_view(),
+        name="meeting-terms-history",
+    ),
 ]
 
 urlpatterns += [

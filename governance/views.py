@@ -1,17 +1,24 @@
+from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
+from common.errors import WorkflowError
+from common.exports import attachment
 from common.figures import measure_cell
 from common.fragments import Deferred
 from common.fy import financial_year_of
 from common.permissions import RoleRequiredMixin
+from common.roles import Role
 from common.slots import Slot, sections_for
 from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
 
-from . import kpis, policies, selectors, services
+from . import kpis, meetings, minutes, policies, selectors, services
+from .choices import AttendanceStatus, MeetingStatus
 from .forms import (
     ActionPlanItemForm,
     AttendanceForm,
@@ -19,8 +26,10 @@ from .forms import (
     KPIImportForm,
     MeasurementForm,
     MeetingForm,
+    MinutesForm,
     ObjectiveForm,
     TargetForm,
+    TermsOfReferenceForm,
 )
 from .models import KPI, Meeting, Objective, Principle, Strategy, Theme
 
@@ -229,14 +238,46 @@ class MeetingListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
         return header, rows
 
     def get_context_data(self, **kwargs):
-        now = timezone.now()
-        meetings = Meeting.objects.select_related("chair")
         return super().get_context_data(
-            upcoming=meetings.filter(starts_at__gte=now).order_by("starts_at"),
-            past=meetings.filter(starts_at__lt=now).order_by("-starts_at")[:50],
+            in_session=selectors.meetings_with_status(MeetingStatus.IN_SESSION),
+            upcoming=selectors.meetings_with_status(MeetingStatus.SCHEDULED),
+            past=selectors.meetings_past()[:50],
             can_schedule=policies.may_organise_meetings(self.request.user),
             **kwargs,
         )
+
+
+class MeetingMixin:
+    """Loads the meeting from the URL. A page whose rule (`refusal`) refuses this
+    meeting now sends the person back to the meeting, saying why (`_refused`)."""
+
+    def load_objects(self):
+        queryset = Meeting.objects.select_related("chair")
+        self.meeting = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        self.extra_context = {"meeting": self.meeting}
+
+    def refusal(self) -> str | None:
+        return None
+
+    def _refused(self):
+        refusal = self.refusal()
+        if refusal is None:
+            return None
+        messages.error(self.request, refusal)
+        return redirect(self.meeting.get_absolute_url())
+
+    def get_success_url(self, result=None):
+        return self.meeting.get_absolute_url()
+
+
+class MeetingFormMixin(MeetingMixin):
+    """A form about the meeting, shown only while its rule allows it."""
+
+    def get(self, request, *args, **kwargs):
+        return self._refused() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._refused() or super().post(request, *args, **kwargs)
 
 
 class MeetingCreateView(ServiceFormView):
@@ -249,15 +290,14 @@ class MeetingCreateView(ServiceFormView):
         return services.meeting_save(user=self.request.user, fields=form.meeting_fields())
 
 
-class MeetingUpdateView(ServiceFormView):
+class MeetingUpdateView(MeetingFormMixin, ServiceFormView):
     allowed_roles = policies.MEETING_ORGANISERS
     form_class = MeetingForm
     template_name = "governance/meeting_form.html"
     success_message = "Meeting updated."
 
-    def load_objects(self):
-        self.meeting = get_object_or_404(Meeting, pk=self.kwargs["pk"])
-        self.extra_context = {"meeting": self.meeting}
+    def refusal(self):
+        return policies.meeting_change_refusal(self.request.user, self.meeting)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.meeting}
@@ -268,51 +308,184 @@ class MeetingUpdateView(ServiceFormView):
         )
 
 
+# The steps of a meeting's life taken by a button on its page (the minutes are drafted
+# on a page of their own).
+STEP_BUTTONS = {
+    "open": "governance:meeting-open",
+    "close": "governance:meeting-close",
+    "approve_minutes": "governance:meeting-minutes-approve",
+    "cancel": "governance:meeting-cancel",
+}
+
+
 class MeetingDetailView(RoleRequiredMixin, DetailView):
-    """The meeting with its agenda (each app's section) and attendance."""
+    """The meeting: where it is in its life and what its chair may do next, its quorum
+    and attendance, and its agenda (each app's section)."""
 
     allowed_roles = policies.MEETING_READERS
-    queryset = Meeting.objects.select_related("chair")
+    queryset = Meeting.objects.select_related("chair", "minutes_approved_by")
     template_name = "governance/meeting_detail.html"
-    print_view = False
 
     def get_context_data(self, **kwargs):
-        attendance = list(self.object.attendance.select_related("person"))
-        present = sum(1 for a in attendance if a.attended)
+        user, meeting = self.request.user, self.object
         return super().get_context_data(
-            sections=sections_for(Slot.MEETING_AGENDA, user=self.request.user, meeting=self.object),
-            attendance=attendance,
-            present=present,
-            quorate=present >= self.object.quorum,
-            can_keep_attendance=policies.may_keep_attendance(self.request.user),
-            can_edit=policies.may_organise_meetings(self.request.user),
+            sections=sections_for(Slot.MEETING_AGENDA, user=user, meeting=meeting),
+            attendance=minutes.attendance_of(meeting),
+            quorum=meetings.quorum_of(meeting),
+            steps=[
+                (policies.STEPS[action], reverse(url_name, args=[meeting.pk]))
+                for action, url_name in STEP_BUTTONS.items()
+                if policies.step_refusal(user, meeting, action) is None
+            ],
+            can_draft_minutes=policies.step_refusal(user, meeting, "draft_minutes") is None,
+            can_keep_attendance=policies.attendance_refusal(user, meeting) is None,
+            can_edit=policies.meeting_change_refusal(user, meeting) is None,
             **kwargs,
         )
 
 
-class MeetingMinutesView(MeetingDetailView):
+class MeetingStepView(MeetingMixin, RoleRequiredMixin, View):
+    """Open or close the meeting, approve its minutes, or cancel it: a button on the
+    meeting's page."""
+
+    http_method_names = ["post"]
+    action = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Who may press the button is who may take the step (policies.STEPS).
+        cls.allowed_roles = policies.STEPS[cls.action].roles
+
+    def post(self, request, *args, **kwargs):
+        service = {
+            "open": services.meeting_open,
+            "close": services.meeting_close,
+            "approve_minutes": services.minutes_approve,
+            "cancel": services.meeting_cancel,
+        }[self.action]
+        try:
+            service(meeting=self.meeting, user=request.user)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, policies.STEPS[self.action].done)
+        return redirect(self.meeting.get_absolute_url())
+
+
+class MeetingOpenView(MeetingStepView):
+    action = "open"
+
+
+class MeetingCloseView(MeetingStepView):
+    action = "close"
+
+
+class MinutesApproveView(MeetingStepView):
+    action = "approve_minutes"
+
+
+class MeetingCancelView(MeetingStepView):
+    action = "cancel"
+
+
+class MinutesDraftView(MeetingFormMixin, ServiceFormView):
+    """Draft the minutes of a held meeting, or edit the draft until it is approved."""
+
+    allowed_roles = policies.STEPS["draft_minutes"].roles
+    form_class = MinutesForm
+    template_name = "governance/minutes_form.html"
+    success_message = policies.STEPS["draft_minutes"].done
+
+    def refusal(self):
+        return policies.step_refusal(self.request.user, self.meeting, "draft_minutes")
+
+    def get_initial(self):
+        return {"notes": self.meeting.notes}
+
+    def perform(self, form):
+        return services.minutes_draft(
+            meeting=self.meeting, user=self.request.user, notes=form.cleaned_data["notes"]
+        )
+
+    def get_success_url(self, result=None):
+        return reverse("governance:meeting-minutes", args=[self.meeting.pk])
+
+
+class MeetingMinutesView(RoleRequiredMixin, DetailView):
+    """The minutes as they stand: drafted, approved, or the record so far."""
+
+    allowed_roles = policies.MEETING_READERS
+    queryset = Meeting.objects.select_related("chair", "minutes_approved_by")
     template_name = "governance/meeting_minutes.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            minutes=minutes.minutes_of(self.object, user=self.request.user),
+            downloadable=policies.minutes_refusal(self.object) is None,
+            **kwargs,
+        )
 
-class AttendanceView(ServiceFormView):
+
+class MinutesDownloadView(MeetingMixin, RoleRequiredMixin, View):
+    """The drafted or approved minutes as a tagged PDF or a Word document."""
+
+    allowed_roles = policies.MEETING_READERS
+    http_method_names = ["get", "head"]
+    file_format = "pdf"
+
+    def refusal(self):
+        return policies.minutes_refusal(self.meeting)
+
+    def get(self, request, *args, **kwargs):
+        return self._refused() or self._download()
+
+    def _download(self):
+        record = minutes.minutes_of(self.meeting, user=self.request.user)
+        content = minutes.BUILDERS[self.file_format](record, council_name=settings.COUNCIL_NAME)
+        return attachment(
+            content,
+            filename=minutes.filename(self.meeting, self.file_format),
+            content_type=minutes.CONTENT_TYPES[self.file_format],
+        )
+
+
+class AttendanceView(MeetingFormMixin, ServiceFormView):
     allowed_roles = policies.ATTENDANCE_KEEPERS
     template_name = "governance/attendance_form.html"
     success_message = "Attendance saved."
 
-    def load_objects(self):
-        self.meeting = get_object_or_404(Meeting, pk=self.kwargs["pk"])
-        self.extra_context = {"meeting": self.meeting}
+    def refusal(self):
+        return policies.attendance_refusal(self.request.user, self.meeting)
 
     def get_form(self, form_class=None):
-        members = selectors.people_with_role(*policies.GOVERNANCE_GROUP)
-        return AttendanceForm(**self.get_form_kwargs(), members=members)
+        return AttendanceForm(
+            **self.get_form_kwargs(),
+            members=selectors.voting_members(),
+            others=selectors.non_voting_attendees(),
+        )
 
     def get_initial(self):
-        return {"present": [a.person_id for a in self.meeting.attendance.all() if a.attended]}
+        records = {a.person_id: a.status for a in self.meeting.attendance.all()}
+        initial = {
+            f"member_{person.pk}": records.get(person.pk, AttendanceStatus.ABSENT)
+            for person in selectors.voting_members()
+        }
+        others = [pk for pk, status in records.items() if status == AttendanceStatus.IN_ATTENDANCE]
+        if not records and selectors.terms_of_reference().head_of_ict_attends:
+            heads = selectors.non_voting_attendees().filter(groups__name=Role.HEAD_OF_ICT.value)
+            others = list(heads.values_list("pk", flat=True))
+        return {**initial, "in_attendance": others}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            quorum=meetings.quorum_of(self.meeting),
+            terms=selectors.terms_of_reference(),
+            **kwargs,
+        )
 
     def perform(self, form):
         services.attendance_record(
-            meeting=self.meeting, user=self.request.user, present=form.cleaned_data["present"]
+            meeting=self.meeting, user=self.request.user, **form.service_arguments()
         )
         return self.meeting
 
@@ -320,6 +493,47 @@ class AttendanceView(ServiceFormView):
 class MeetingHistoryView(ObjectHistoryView):
     allowed_roles = policies.MEETING_READERS
     model = Meeting
+
+
+class TermsOfReferenceView(RoleRequiredMixin, TemplateView):
+    """The Governance Group's terms of reference: the quorum and who counts towards it."""
+
+    allowed_roles = policies.MEETING_READERS
+    template_name = "governance/terms_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            terms=selectors.terms_of_reference(),
+            members=selectors.voting_members(),
+            can_set=policies.may_set_terms(self.request.user),
+            **kwargs,
+        )
+
+
+class TermsOfReferenceUpdateView(ServiceFormView):
+    allowed_roles = policies.TERMS_SETTERS
+    form_class = TermsOfReferenceForm
+    template_name = "governance/terms_form.html"
+    success_message = "Terms of reference saved. Meetings not yet held must meet them."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": selectors.terms_of_reference()}
+
+    def perform(self, form):
+        return services.terms_of_reference_set(
+            user=self.request.user,
+            fields={field: form.cleaned_data[field] for field in TermsOfReferenceForm.Meta.fields},
+        )
+
+
+class TermsOfReferenceHistoryView(ObjectHistoryView):
+    allowed_roles = policies.MEETING_READERS
+
+    def get_object(self, queryset=None):
+        terms = selectors.terms_of_reference()
+        if terms.pk is None:
+            raise Http404("The terms of reference have not been set yet.")
+        return terms
 
 
 class KPIListView(CSVExportMixin, RoleRequiredMixin, TemplateView):

@@ -1,5 +1,6 @@
-"""Demo proposals, scores, budgets, a meeting and a project in delivery, so `make run`
-shows a living pipeline. Loaded with the governance demo data; never by migrate."""
+"""Demo proposals, scores, budgets, a decision at the meeting held and a project in
+delivery, so `make run` shows a living pipeline. Loaded with the governance demo data;
+never by migrate."""
 
 import datetime
 from decimal import Decimal
@@ -9,14 +10,17 @@ from django.utils import timezone
 
 from common.fy import financial_year_of
 from governance.catalogue import catalogue_load
+from governance.choices import MeetingStatus
 from governance.models import BusinessUnit, Meeting, User
 
-from .choices import ProcurementRoute, ProposalStatus, SecurityImpact, YesNo
+from .choices import Outcome, ProcurementRoute, ProposalStatus, SecurityImpact, YesNo
 from .models import (
+    AgendaItem,
     Assessment,
     Budget,
     Criterion,
     CriterionScore,
+    Decision,
     ProgressUpdate,
     Project,
     Proposal,
@@ -53,14 +57,9 @@ def demo_projects_load(**kwargs) -> None:
         for u in User.objects.filter(username__in=["member", "chair", "headofict", "officer"])
     }
     chair = users["chair"]
-    if not Meeting.objects.exists():
-        Meeting.objects.create(
-            starts_at=timezone.now().replace(hour=14, minute=0, second=0, microsecond=0)
-            + datetime.timedelta(days=7),
-            location="Town Hall, Committee Room 2",
-            chair=chair,
-            quorum=3,
-        )
+    held = (
+        Meeting.objects.filter(status=MeetingStatus.MINUTES_APPROVED).order_by("starts_at").last()
+    )
     criteria = list(Criterion.objects.filter(is_active=True))
     themes = {t.number: t for t in strategy.themes.all()}
     for title, unit_code, status, theme_numbers, capital, savings, statutory, scores in PROPOSALS:
@@ -121,6 +120,23 @@ def demo_projects_load(**kwargs) -> None:
                     weight=criterion.weight,
                     score=rating,
                 )
+        if status == ProposalStatus.APPROVED and held is not None:
+            AgendaItem.objects.create(meeting=held, proposal=proposal, position=1)
+            decision = Decision.objects.create(
+                proposal=proposal,
+                meeting=held,
+                outcome=Outcome.APPROVED,
+                rationale="Demo data: it replaces servers at the end of their life and pays "
+                "back in its second year.",
+                decided_by=chair,
+            )
+            # Decided at the meeting, not when the demo was loaded (auto_now_add is
+            # applied only when the row is made).
+            decision.decided_at = proposal.decided_at = held.starts_at + datetime.timedelta(
+                minutes=30
+            )
+            decision.save(update_fields=["decided_at"])
+            proposal.save(update_fields=["decided_at"])
         if status == ProposalStatus.APPROVED:
             last_update = timezone.localdate() - datetime.timedelta(days=45)
             project = Project.objects.create(

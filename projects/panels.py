@@ -3,6 +3,8 @@ proposals section of a Governance Group meeting's agenda."""
 
 from common import slots
 from common.slots import Section, Slot
+from governance import policies as governance_policies
+from governance.minutes import MinutesItem
 
 from . import policies, selectors
 from .models import AgendaItem
@@ -44,7 +46,9 @@ def _managed_updates_due(*, user):
     return {"projects": list(selectors.projects_needing_update(manager=user)[:LIMIT])}
 
 
-def _agenda(*, meeting, user):
+def _agenda_items(meeting) -> list[AgendaItem]:
+    """The meeting's proposals in the chair's order, each with the decision taken on it
+    at this meeting, if any."""
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("proposal__business_unit")
@@ -55,7 +59,49 @@ def _agenda(*, meeting, user):
     }
     for item in items:
         item.decision = decisions.get(item.proposal_id)
-    return {"items": items, "can_manage": policies.may_keep_agenda(user)}
+    return items
+
+
+def _agenda(*, meeting, user):
+    items = _agenda_items(meeting)
+    undecided = [item for item in items if item.decision is None]
+    refusals = policies.decision_refusals(user, meeting, undecided)
+    for item in items:
+        item.can_decide = item.pk in refusals and refusals[item.pk] is None
+    can_manage = policies.agenda_refusal(user, meeting) is None
+    return {
+        "items": items,
+        "can_manage": can_manage,
+        "has_actions": can_manage or any(item.can_decide for item in items),
+        # Why the chair cannot record decisions now, said before they try.
+        "decisions_refusal": (
+            governance_policies.decisions_refusal(meeting) if policies.may_decide(user) else None
+        ),
+    }
+
+
+def _minutes(*, meeting, user):
+    items = []
+    for number, item in enumerate(_agenda_items(meeting), start=1):
+        proposal, decision = item.proposal, item.decision
+        lines = ["Not decided."]
+        if decision:
+            lines = [
+                f"Decision: {decision.get_outcome_display()}.",
+                f"Reason: {decision.rationale}",
+            ]
+            if decision.conditions:
+                lines.append(f"Conditions: {decision.conditions}")
+            if decision.revisit_date:
+                lines.append(f"To be revisited on {decision.revisit_date:%-d %B %Y}.")
+        items.append(
+            MinutesItem(
+                heading=f"{number}. {proposal.reference} {proposal.title} "
+                f"({proposal.business_unit})",
+                lines=tuple(lines),
+            )
+        )
+    return {"items": items, "empty": "No proposals were on the agenda."}
 
 
 def _theme_work(*, user, theme):
@@ -167,6 +213,15 @@ def register() -> None:
             title="Proposals for decision",
             template="projects/agenda_section.html",
             context=_agenda,
+            order=10,
+        ),
+    )
+    slots.register(
+        Slot.MEETING_MINUTES,
+        Section(
+            title="Proposals for decision",
+            template="governance/_minutes_section.html",
+            context=_minutes,
             order=10,
         ),
     )

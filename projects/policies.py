@@ -14,8 +14,10 @@ Who takes each step of a proposal's workflow is stated once, in projects/workflo
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
+from governance import policies as governance_policies
 
 from .choices import APPROVED_STATUSES, EDITABLE_STATUSES, ProposalStatus
 from .workflow import TRANSITIONS
@@ -166,17 +168,61 @@ def may_keep_agenda(user) -> bool:
     return bool(roles_of(user) & AGENDA_KEEPERS)
 
 
-def agenda_refusal(user, meeting, proposal) -> str | None:
-    """Why this proposal may not go on this meeting's agenda, or None."""
+def agenda_refusal(user, meeting, proposal=None) -> str | None:
+    """Why this user may not change this meeting's agenda now (and, given a proposal,
+    put it on the agenda), or None. The agenda is fixed once the minutes are drafted."""
     if not may_keep_agenda(user):
         return "Only the Governance Group chair keeps the agenda."
-    if proposal.status != ProposalStatus.IN_ASSESSMENT:
+    refusal = governance_policies.agenda_change_refusal(meeting)
+    if refusal:
+        return refusal
+    if proposal is not None and proposal.status != ProposalStatus.IN_ASSESSMENT:
         return "Only proposals in assessment can go on an agenda."
     return None
 
 
 def may_decide(user) -> bool:
     return bool(roles_of(user) & DECIDERS)
+
+
+def _decision_refusal(user, meeting_refusal: str | None, proposal) -> str | None:
+    if not may_decide(user):
+        return "Only the Governance Group chair records decisions."
+    if meeting_refusal:
+        return meeting_refusal
+    if proposal.status != ProposalStatus.IN_ASSESSMENT:
+        # Most often another chair decided it a moment ago: say who, so nobody wonders.
+        last = proposal.decisions.select_related("decided_by", "meeting").first()
+        if last is None:
+            return (
+                f"This proposal is {proposal.get_status_display().lower()}, so no decision "
+                "can be recorded on it. Nothing was changed."
+            )
+        return (
+            f"{last.decided_by} has already recorded the decision on this proposal "
+            f"({last.get_outcome_display().lower()}) at {last.meeting}, at "
+            f"{timezone.localtime(last.decided_at):%H:%M on %-d %B}. Nothing was changed."
+        )
+    return None
+
+
+def decision_refusal(user, meeting, proposal) -> str | None:
+    """Why this user may not record a decision on this proposal at this meeting now, or
+    None: the chair, at a meeting that may take decisions now (started, open or held,
+    minutes not drafted, quorate: governance.policies.decisions_refusal), on a
+    proposal on its agenda and still in assessment."""
+    if not may_decide(user):
+        return _decision_refusal(user, None, proposal)
+    if not proposal.agenda_items.filter(meeting=meeting).exists():
+        return "Put the proposal on this meeting's agenda before deciding it."
+    return _decision_refusal(user, governance_policies.decisions_refusal(meeting), proposal)
+
+
+def decision_refusals(user, meeting, items) -> dict[int, str | None]:
+    """decision_refusal for each of this meeting's agenda items, by item id, asking
+    about the meeting (its quorum) once."""
+    meeting_refusal = governance_policies.decisions_refusal(meeting) if may_decide(user) else None
+    return {item.pk: _decision_refusal(user, meeting_refusal, item.proposal) for item in items}
 
 
 # ---------------------------------------------------------------------------- projects

@@ -317,22 +317,18 @@ def proposal_decide(
     conditions: str = "",
     revisit_date: datetime.date | None = None,
 ) -> Decision:
-    """The chair records the Governance Group's decision at a quorate meeting.
+    """The chair records the Governance Group's decision at a meeting that may take it
+    now (policies.decision_refusal: started, in session or held, quorate).
 
-    The proposal row is locked and its state re-checked, so when two chairs decide at
-    once exactly one decision is recorded and the other is told who decided first."""
+    The meeting and the proposal rows are locked and both re-checked, so when two
+    chairs decide at once exactly one decision is recorded and the other is told who
+    decided first, and attendance cannot change while a decision is being recorded."""
     require_role(user, *policies.DECIDERS)
+    meeting = _locked_meeting(meeting.pk)
     proposal = _locked(proposal)
-    if proposal.status not in TRANSITIONS["decide"].sources:
-        raise WorkflowError(_moved_on_message(proposal, "record a decision on"))
-    if not AgendaItem.objects.filter(meeting=meeting, proposal=proposal).exists():
-        raise WorkflowError("Put the proposal on this meeting's agenda before deciding it.")
-    present = meeting.attendance.filter(attended=True).count()
-    if present < meeting.quorum:
-        raise WorkflowError(
-            f"The meeting is not quorate: {present} of the {meeting.quorum} members needed "
-            "are recorded as present. Record attendance first."
-        )
+    refusal = policies.decision_refusal(user, meeting, proposal)
+    if refusal:
+        raise WorkflowError(refusal)
     decision = Decision(
         proposal=proposal,
         meeting=meeting,
@@ -510,10 +506,14 @@ def _require_chair(user: User) -> None:
     require_role(user, *policies.AGENDA_KEEPERS)
 
 
+def _locked_meeting(meeting_id: int) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting_id)
+
+
 @transaction.atomic
 def agenda_add(*, meeting: Meeting, proposal: Proposal, user: User) -> AgendaItem:
     _require_chair(user)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = _locked_meeting(meeting.pk)
     refusal = policies.agenda_refusal(user, meeting, _locked(proposal))
     if refusal:
         raise WorkflowError(refusal)
@@ -528,6 +528,9 @@ def agenda_add(*, meeting: Meeting, proposal: Proposal, user: User) -> AgendaIte
 @transaction.atomic
 def agenda_move(*, item: AgendaItem, user: User, up: bool) -> None:
     _require_chair(user)
+    refusal = policies.agenda_refusal(user, _locked_meeting(item.meeting_id))
+    if refusal:
+        raise WorkflowError(refusal)
     items = list(
         AgendaItem.objects.select_for_update()
         .filter(meeting_id=item.meeting_id)
@@ -547,6 +550,9 @@ def agenda_move(*, item: AgendaItem, user: User, up: bool) -> None:
 @transaction.atomic
 def agenda_remove(*, item: AgendaItem, user: User) -> None:
     _require_chair(user)
+    refusal = policies.agenda_refusal(user, _locked_meeting(item.meeting_id))
+    if refusal:
+        raise WorkflowError(refusal)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.proposal.decisions.filter(meeting_id=item.meeting_id).exists():
         raise WorkflowError("A proposal decided at this meeting stays on its agenda.")

@@ -585,6 +585,20 @@ class AgendaAddView(MeetingObjectMixin, ServiceFormView):
     template_name = "projects/agenda_add.html"
     success_message = "Added to the agenda."
 
+    def get(self, request, *args, **kwargs):
+        return self._refused() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._refused() or super().post(request, *args, **kwargs)
+
+    def _refused(self):
+        """Once the agenda is fixed, there is no form to fill in: back to the meeting."""
+        refusal = policies.agenda_refusal(self.request.user, self.meeting)
+        if refusal is None:
+            return None
+        messages.error(self.request, refusal)
+        return redirect(self.meeting.get_absolute_url())
+
     def get_form(self, form_class=None):
         proposals = selectors.proposals_ready_for_decision(self.request.user).exclude(
             agenda_items__meeting=self.meeting
@@ -618,6 +632,14 @@ class AgendaItemActionView(RoleRequiredMixin, View):
 
 
 class DecisionView(ServiceFormView):
+    """The chair records the decision on a proposal on the agenda.
+
+    The page says first why a decision cannot be recorded now, if it cannot
+    (policies.decision_refusal), and then offers no form. A decision refused when
+    posted (the meeting became inquorate, another chair decided first) comes back on
+    the form with the chair's reason and conditions as typed and the refusal at the
+    top, so nothing typed is lost; they may try again once it is put right."""
+
     allowed_roles = policies.DECIDERS
     form_class = DecisionForm
     template_name = "projects/decision_form.html"
@@ -625,26 +647,40 @@ class DecisionView(ServiceFormView):
 
     def load_objects(self):
         self.item = get_object_or_404(
-            AgendaItem.objects.select_related("meeting", "proposal__business_unit"),
+            AgendaItem.objects.select_related("meeting__chair", "proposal__business_unit"),
             pk=self.kwargs["pk"],
         )
         self.extra_context = {"item": self.item, "proposal": self.item.proposal}
 
-    def perform(self, form):
-        data = form.cleaned_data
-        services.proposal_decide(
-            proposal=self.item.proposal,
-            user=self.request.user,
-            meeting=self.item.meeting,
-            outcome=data["outcome"],
-            rationale=data["rationale"],
-            conditions=data["conditions"],
-            revisit_date=data["revisit_date"],
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        refusal = policies.decision_refusal(
+            self.request.user, self.item.meeting, self.item.proposal
         )
-        return self.item.meeting
+        context["refusal"] = refusal
+        context["show_form"] = refusal is None or context["form"].is_bound
+        return context
 
-    def get_conflict_url(self):
-        return self.item.meeting.get_absolute_url()
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.proposal_decide(
+                proposal=self.item.proposal,
+                user=self.request.user,
+                meeting=self.item.meeting,
+                outcome=data["outcome"],
+                rationale=data["rationale"],
+                conditions=data["conditions"],
+                revisit_date=data["revisit_date"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.item.meeting.get_absolute_url())
 
 
 # --------------------------------------------------------------------------- projects

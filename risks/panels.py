@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from common import slots
 from common.slots import Section, Slot
+from governance.minutes import MinutesItem
 from projects.policies import OVERSIGHT
 
 from . import policies, selectors
@@ -36,6 +37,16 @@ def _agenda(*, user, meeting):
         .order_by("added_at", "pk")
     )
     return {"items": list(items)}
+
+
+def _minutes(*, user, meeting):
+    items = [
+        MinutesItem(heading=str(item.risk), lines=(f"{item.reason}.",))
+        for item in RiskAgendaItem.objects.filter(meeting=meeting)
+        .select_related("risk")
+        .order_by("added_at", "pk")
+    ]
+    return {"items": items, "empty": "No risks were on the agenda."}
 
 
 def _theme(*, user, theme):
@@ -71,6 +82,16 @@ def register() -> None:
             template="risks/agenda_section.html",
             roles=policies.REGISTER_READERS,
             context=_agenda,
+            order=20,
+        ),
+    )
+    slots.register(
+        Slot.MEETING_MINUTES,
+        Section(
+            title="Risks outside appetite",
+            template="governance/_minutes_section.html",
+            roles=policies.REGISTER_READERS,
+            context=_minutes,
             order=20,
         ),
     )

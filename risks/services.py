@@ -16,6 +16,7 @@ from common.errors import WorkflowError
 from common.permissions import require_role
 from common.roles import Role
 from common.services import save_by_system, save_with_history
+from governance import policies as governance_policies
 from governance import selectors as governance_selectors
 from governance.models import User
 
@@ -111,9 +112,12 @@ def _link(risk: Risk, links: Mapping[str, Iterable], *, user: User) -> None:
 
 
 def _escalate(risk: Risk, *, user: User | None) -> RiskAgendaItem | None:
-    """Put a risk outside appetite on the next Governance Group meeting's agenda."""
+    """Put a risk outside appetite on the next Governance Group meeting's agenda, while
+    that agenda may still change."""
     meeting = selectors.next_meeting()
-    if meeting is None or RiskAgendaItem.objects.filter(meeting=meeting, risk=risk).exists():
+    if meeting is None or governance_policies.agenda_change_refusal(meeting):
+        return None
+    if RiskAgendaItem.objects.filter(meeting=meeting, risk=risk).exists():
         return None
     item = RiskAgendaItem(meeting=meeting, risk=risk, reason="Outside appetite")
     save_with_history(item, user=user, exclude={"meeting", "risk"})

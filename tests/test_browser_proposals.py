@@ -5,10 +5,12 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from common.models import OutboundEmail
-from governance.models import Principle, User
+from governance import services as governance_services
+from governance.models import Meeting, Principle, User
 from projects import services as projects_services
 from projects.models import ProgressUpdate, Proposal
 
@@ -141,13 +143,22 @@ def test_a_proposal_from_first_draft_to_a_project_in_delivery(as_user, live_serv
         if username == "chair":
             chair = scorer
 
-    # 4. The chair records attendance, puts it on the agenda and approves with a condition.
+    # 4. The day of the next meeting comes; the chair opens it, records attendance, puts
+    # the proposal on the agenda and approves it with a condition.
+    meeting = Meeting.objects.filter(status="scheduled").order_by("starts_at").first()
+    governance_services.meeting_save(
+        user=meeting.chair,
+        meeting=meeting,
+        fields={"starts_at": timezone.now() - datetime.timedelta(minutes=1)},
+    )
     menu_link(chair, "Meetings").click()
     axe.check(chair)
     chair.get_by_role("link", name=re.compile("^ICT Governance Group, ")).first.click()
+    chair.get_by_role("button", name="Open the meeting").click()
+    expect(chair.get_by_role("alert")).to_contain_text("The meeting is open")
     chair.get_by_role("link", name="Record attendance").click()
-    for box in chair.get_by_role("checkbox").all():
-        box.check()
+    for name in ("Margaret Ellis", "Tom Hughes", "Aisha Rahman"):
+        chair.get_by_role("group", name=name, exact=True).get_by_label("Present").check()
     axe.check(chair)
     chair.get_by_role("button", name="Save attendance").click()
     expect(chair.get_by_text("Quorate", exact=True)).to_be_visible()

@@ -37,6 +37,7 @@ from governance.tests.factories import (
     ActionPlanItemFactory,
     BusinessUnitFactory,
     ObjectiveFactory,
+    TermsOfReferenceFactory,
     UserFactory,
 )
 from projects import services as project_services
@@ -158,6 +159,7 @@ def world(strategy, tmp_path, settings):
     project_services.conflict_declare(
         proposal=assessed, user=users["member_conflicted"], note=CONFLICT_NOTE
     )
+    TermsOfReferenceFactory(minimum_quorum=2)
     meeting = MeetingFactory(chair=users["chair"])
     AgendaItem.objects.create(meeting=meeting, proposal=assessed, position=1)
     ProjectFactory(proposal__business_unit=a, proposal__created_by=users["officer_a"])

@@ -20,6 +20,7 @@ And posting to any form without the CSRF token is refused with 403 and saves not
 """
 
 import csv
+import hashlib
 import importlib
 import io
 from collections import defaultdict
@@ -32,6 +33,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import connection, transaction
 from django.test import Client
@@ -41,12 +43,18 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from common.roles import Role
+from governance.choices import MeetingStatus
 from governance.models import KPI
-from governance.tests.factories import ActionPlanItemFactory, BusinessUnitFactory, UserFactory
+from governance.tests.factories import (
+    ActionPlanItemFactory,
+    BusinessUnitFactory,
+    TermsOfReferenceFactory,
+    UserFactory,
+)
 from projects.choices import ProposalStatus
 from projects.models import AgendaItem, Attachment, Criterion
 from projects.tests.factories import MeetingFactory, ProjectFactory, ProposalFactory
-from reports.models import AnnualReport, ReportRun, ScheduledReport
+from reports.models import AnnualReport, ReportExport, ReportRun, ScheduledReport
 from risks.models import RiskAction
 from risks.tests.factories import RiskFactory
 
@@ -143,6 +151,9 @@ def governance_objects(strategy, chair):
         objective=plan_item.objective,
         item=plan_item,
         meeting=MeetingFactory(chair=chair),
+        held=MeetingFactory(chair=chair, in_session=True, status=MeetingStatus.HELD),
+        drafted=MeetingFactory(chair=chair, in_session=True, status=MeetingStatus.MINUTES_DRAFTED),
+        terms=TermsOfReferenceFactory(),
         kpi=KPI.objects.create(name=KPI_NAME, unit="%", direction="higher"),
     )
 
@@ -196,8 +207,20 @@ def risks_objects(strategy, chair, officer):
 @pytest.fixture
 def reports_objects(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # the annual report's files are kept
+    report = AnnualReport.objects.create(financial_year=2025)
+    export = ReportExport(
+        report=report,
+        file_format="csv",
+        filename="annual-report-2025-2026-v1-draft.csv",
+        sha256=hashlib.sha256(b"Report").hexdigest(),
+        size=6,
+        created_by=UserFactory(),
+    )
+    export.file.save(export.filename, ContentFile(b"Report"), save=False)
+    export.save()
     return SimpleNamespace(
-        report=AnnualReport.objects.create(financial_year=2025),
+        report=report,
+        export=export,
         run=ReportRun.objects.create(
             kind="risk_report", period="2026-Q1", status="done", filename="r.xlsx"
         ),

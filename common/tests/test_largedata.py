@@ -23,8 +23,9 @@ from common.largedata import (
     is_generated,
 )
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
-from governance.choices import MeetingStatus
-from governance.models import KPI, Meeting, Objective, User
+from governance import meetings
+from governance.choices import HELD_STATUSES, AttendanceStatus, MeetingStatus
+from governance.models import KPI, Meeting, Objective, TermsOfReference, User
 from projects import completeness
 from projects.choices import APPROVED_STATUSES, Outcome, ProjectStatus, ProposalStatus
 from projects.models import (
@@ -86,7 +87,7 @@ def accounts():
 def test_it_makes_the_proposals_and_risks_asked_for_with_everything_around_them(generated):
     assert Proposal.objects.count() == 60
     assert Risk.objects.count() == 30
-    assert Meeting.objects.filter(status=MeetingStatus.HELD).exists()
+    assert Meeting.objects.filter(status=MeetingStatus.MINUTES_APPROVED).exists()
     assert (
         Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__date__gt=AS_OF).count()
         == 3
@@ -316,10 +317,28 @@ def test_proposals_keep_the_workflows_rules(generated):
 def test_decisions_are_made_at_quorate_meetings_with_the_proposal_on_the_agenda(generated):
     for decision in Decision.objects.select_related("meeting"):
         meeting = decision.meeting
-        assert meeting.status == MeetingStatus.HELD
+        assert meeting.status in HELD_STATUSES
+        assert meeting.opened_at <= decision.decided_at
         assert meeting.proposal_items.filter(proposal_id=decision.proposal_id).exists()
-        assert meeting.attendance.filter(attended=True).count() >= meeting.quorum
+        assert meetings.quorum_of(meeting).met
         assert decision.decided_by_id == meeting.chair_id
+        drafted = meeting.history.filter(status=MeetingStatus.MINUTES_DRAFTED).first()
+        assert drafted is None or decision.decided_at < drafted.history_date
+
+
+def test_past_meetings_were_held_and_minuted_and_the_next_are_scheduled(generated):
+    cutoff = timezone.make_aware(datetime.datetime.combine(AS_OF, datetime.time()))
+    fortnight_ago = cutoff - datetime.timedelta(days=14)
+    for meeting in Meeting.objects.all():
+        if meeting.starts_at > cutoff:
+            assert meeting.status == MeetingStatus.SCHEDULED
+        elif meeting.status != MeetingStatus.CANCELLED:
+            assert meeting.closed_at is not None and meeting.chair_counts is not None
+            assert meeting.attendance.filter(status=AttendanceStatus.IN_ATTENDANCE).exists()
+            if meeting.starts_at < fortnight_ago:  # approved at the next meeting
+                assert meeting.status == MeetingStatus.MINUTES_APPROVED
+                assert meeting.minutes_approved_by_id == meeting.chair_id
+    assert TermsOfReference.objects.get().minimum_quorum == 3
 
 
 def test_scores_are_in_range_and_weighted_as_the_scoring_rules_say(generated):
@@ -418,6 +437,8 @@ def test_the_main_pages_render_on_the_data(generated, client):
         (head, Objective.objects.filter(proposals__isnull=False).first().get_absolute_url()),
         (head, reverse("governance:meeting-list")),
         (people["chair"], held.get_absolute_url()),
+        (people["chair"], reverse("governance:meeting-minutes", args=[held.pk])),
+        (people["member"], reverse("governance:meeting-minutes-docx", args=[held.pk])),
         (people["chair"], upcoming.get_absolute_url()),
         (head, reverse("reports:annual-list")),
         (head, report.get_absolute_url()),

@@ -11,6 +11,7 @@ from governance.models import (
     Objective,
     Principle,
     Strategy,
+    TermsOfReference,
     Theme,
     User,
 )
@@ -100,3 +101,13 @@ class ActionPlanItemFactory(factory.django.DjangoModelFactory):
     status = ActionStatus.IN_PROGRESS
     rag = RAG.GREEN
     progress = 25
+
+
+class TermsOfReferenceFactory(factory.django.DjangoModelFactory):
+    """The Group's terms of reference; TermsOfReferenceFactory(minimum_quorum=2) lets the
+    two voting members of the shared fixtures (member and chair) be quorate."""
+
+    class Meta:
+        model = TermsOfReference
+
+    minimum_quorum = 3

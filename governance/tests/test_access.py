@@ -117,19 +117,50 @@ def test_wrong_role_gets_403_even_for_an_object_that_does_not_exist(officer, cli
 
 MEETING_VIEWERS = frozenset({Role.MEMBER, Role.CHAIR, Role.HEAD_OF_ICT})
 ORGANISERS = frozenset({Role.CHAIR, Role.HEAD_OF_ICT})
+CHAIR = frozenset({Role.CHAIR})
 
 MEETING_CASES = [
     AccessCase("governance:meeting-list", _url("meeting-list"), MEETING_VIEWERS),
     AccessCase("governance:meeting-create", _url("meeting-create"), ORGANISERS),
     AccessCase("governance:meeting-detail", _url("meeting-detail", "meeting"), MEETING_VIEWERS),
     AccessCase("governance:meeting-update", _url("meeting-update", "meeting"), ORGANISERS),
-    AccessCase(
-        "governance:meeting-attendance",
-        _url("meeting-attendance", "meeting"),
-        frozenset({Role.CHAIR}),
-    ),
+    AccessCase("governance:meeting-attendance", _url("meeting-attendance", "meeting"), CHAIR),
     AccessCase("governance:meeting-minutes", _url("meeting-minutes", "meeting"), MEETING_VIEWERS),
     AccessCase("governance:meeting-history", _url("meeting-history", "meeting"), MEETING_VIEWERS),
+    # The steps of a meeting's life: a button that posts and comes back to the meeting
+    # (saying why, if the step does not apply now).
+    AccessCase("governance:meeting-open", _url("meeting-open", "meeting"), CHAIR, "post", ok_status=302),
+    AccessCase("governance:meeting-close", _url("meeting-close", "meeting"), CHAIR, "post", ok_status=302),
+    AccessCase(
+        "governance:meeting-cancel", _url("meeting-cancel", "meeting"), ORGANISERS, "post", ok_status=302
+    ),
+    AccessCase(
+        "governance:meeting-minutes-approve",
+        _url("meeting-minutes-approve", "drafted"),
+        CHAIR,
+        "post",
+        ok_status=302,
+    ),
+    AccessCase(
+        "governance:meeting-minutes-draft", _url("meeting-minutes-draft", "held"), ORGANISERS
+    ),
+    AccessCase(
+        "governance:meeting-minutes-pdf", _url("meeting-minutes-pdf", "drafted"), MEETING_VIEWERS
+    ),
+    AccessCase(
+        "governance:meeting-minutes-docx", _url("meeting-minutes-docx", "drafted"), MEETING_VIEWERS
+    ),
+    AccessCase("governance:meeting-terms", _url("meeting-terms"), MEETING_VIEWERS),
+    AccessCase("governance:meeting-terms-update", _url("meeting-terms-update"), HEAD),
+    AccessCase(
+        "governance:meeting-terms-update",
+        _url("meeting-terms-update"),
+        HEAD,
+        method="post",
+        data={"minimum_quorum": "2", "chair_counts": "True", "head_of_ict_attends": "True"},
+        ok_status=302,
+    ),
+    AccessCase("governance:meeting-terms-history", _url("meeting-terms-history"), MEETING_VIEWERS),
 ]
 KPI_CASES = [
     AccessCase("governance:kpi-list", _url("kpi-list"), ALL_ROLES),
@@ -147,10 +178,17 @@ ACCESS_CASES += MEETING_CASES
 
 @pytest.fixture
 def meeting_objects(objects, chair):
+    from governance.choices import MeetingStatus
     from governance.models import KPI
+    from governance.tests.factories import TermsOfReferenceFactory
     from projects.tests.factories import MeetingFactory
 
     objects.meeting = MeetingFactory(chair=chair)
+    objects.held = MeetingFactory(chair=chair, in_session=True, status=MeetingStatus.HELD)
+    objects.drafted = MeetingFactory(
+        chair=chair, in_session=True, status=MeetingStatus.MINUTES_DRAFTED
+    )
+    objects.terms = TermsOfReferenceFactory()
     objects.kpi = KPI.objects.create(name="Uptime", unit="%", direction="higher")
     return objects
 

@@ -32,3 +32,19 @@ def test_demo_action_plan_is_labelled_as_demo(db):
     assert ActionPlanItem.objects.exists()
     assert not ActionPlanItem.objects.filter(is_demo=False).exists()
     assert not BusinessUnit.objects.filter(is_demo=False).exists()
+
+
+def test_demo_meetings_one_held_with_approved_minutes_and_the_next_scheduled(db):
+    from django.utils import timezone
+
+    from governance import meetings
+    from governance.choices import MeetingStatus
+    from governance.models import Meeting
+
+    call_command("load_demo_data", password="a-demo-password-1")
+    held = Meeting.objects.get(starts_at__lt=timezone.now())
+    assert held.status == MeetingStatus.MINUTES_APPROVED
+    assert meetings.quorum_of(held).met
+    assert held.decisions.get().proposal.title == "Hosted e-mail and office suite"
+    upcoming = Meeting.objects.get(starts_at__gt=timezone.now())
+    assert upcoming.status == MeetingStatus.SCHEDULED

@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 
 from governance.catalogue import catalogue_load
+from governance.choices import MeetingStatus
 from governance.models import Meeting
 from governance.tests.factories import BusinessUnitFactory, UserFactory
 from projects.choices import ProcurementRoute, ProposalStatus, SecurityImpact, YesNo
@@ -82,6 +83,16 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     )
     location = "Town Hall, Committee Room 2"
     quorum = 2
+
+    class Params:
+        # MeetingFactory(in_session=True): started an hour ago, opened by its chair.
+        in_session = factory.Trait(
+            starts_at=factory.LazyFunction(
+                lambda: datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
+            ),
+            opened_at=factory.LazyAttribute(lambda m: m.starts_at),
+            status=MeetingStatus.IN_SESSION,
+        )
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,7 @@ from django.db import connection
 from common.errors import WorkflowError
 from common.roles import Role
 from governance import services as governance_services
-from governance.tests.factories import UserFactory
+from governance.tests.factories import TermsOfReferenceFactory, UserFactory
 from projects import services
 from projects.choices import ProposalStatus
 from projects.models import AgendaItem, Decision, Project
@@ -19,7 +19,8 @@ from projects.tests.factories import MeetingFactory, ProposalFactory
 @pytest.mark.django_db(transaction=True)
 def test_two_chairs_deciding_at_once_record_exactly_one_decision(housing):
     chairs = [UserFactory(roles=[Role.CHAIR]) for _ in range(2)]
-    meeting = MeetingFactory(chair=chairs[0], quorum=2)
+    TermsOfReferenceFactory(minimum_quorum=2)
+    meeting = MeetingFactory(chair=chairs[0], quorum=2, in_session=True)
     governance_services.attendance_record(meeting=meeting, user=chairs[0], present=chairs)
     proposal = ProposalFactory(business_unit=housing, complete=True, status="in_assessment")
     AgendaItem.objects.create(meeting=meeting, proposal=proposal, position=1)

@@ -43,7 +43,7 @@ def _cases(w):
          {"outcome": "deferred", "rationale": "Later."}, "revisit_date"),
         ("chair", reverse("projects:decide", args=[w.item.pk]), {"outcome": "approved", "rationale": ""}, "rationale"),
         ("chair", reverse("projects:agenda-add", args=[w.meeting.pk]), {"proposal": "abc"}, "proposal"),
-        ("chair", reverse("governance:meeting-attendance", args=[w.meeting.pk]), {"present": ["999999"]}, "present"),
+        ("chair", reverse("governance:meeting-attendance", args=[w.meeting.pk]), {"in_attendance": ["999999"]}, "in_attendance"),
         ("officer", reverse("projects:project-close", args=[w.project.pk]),
          {"summary": HOSTILE_TEXT, "realised_2026": "-5"}, "realised_2026"),
         ("officer", reverse("projects:project-close", args=[w.project.pk]),

@@ -16,7 +16,7 @@ from common.history import history_entries
 from common.roles import Role
 from governance import services as governance_services
 from governance.models import Objective
-from governance.tests.factories import ObjectiveFactory, UserFactory
+from governance.tests.factories import ObjectiveFactory, TermsOfReferenceFactory, UserFactory
 from projects import services
 from projects.choices import ProcurementRoute, ProposalStatus
 from projects.models import Attachment, Criterion, Proposal
@@ -214,7 +214,8 @@ def decided(officer, housing, strategy, head_of_ict, member, chair):
     proposal = services.proposal_accept(proposal=proposal, user=head_of_ict)
     services.assessment_submit(proposal=proposal, user=member, ratings=_ratings(5, 4, 3, 2, 1))
     services.assessment_submit(proposal=proposal, user=chair, ratings=_ratings(1, 1, 1, 1, 1))
-    meeting = MeetingFactory(chair=chair, title="ICT Governance Group")
+    TermsOfReferenceFactory(minimum_quorum=2)
+    meeting = MeetingFactory(chair=chair, title="ICT Governance Group", in_session=True)
     governance_services.attendance_record(meeting=meeting, user=chair, present=[chair, member])
     services.agenda_add(meeting=meeting, proposal=proposal, user=chair)
     services.proposal_decide(
@@ -327,7 +328,7 @@ def test_a_meetings_history_shows_its_attendance_agenda_and_decisions(
     response = client_for(member).get(reverse("governance:meeting-history", args=[meeting.pk]))
     text = _text(response.content.decode())
 
-    assert f"Attendance of {member}: added by" in text and "Attended Yes" in text
+    assert f"Attendance of {member}: added by" in text and "Status Present" in text
     assert f"Agenda: {decided}: added by" in text
     assert f"Decision on {decided}: added by" in text and "Outcome Approve" in text
 

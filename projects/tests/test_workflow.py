@@ -8,7 +8,7 @@ from common.errors import WorkflowError
 from common.models import OutboundEmail
 from common.roles import Role
 from governance import services as governance_services
-from governance.tests.factories import UserFactory
+from governance.tests.factories import TermsOfReferenceFactory, UserFactory
 from projects import services
 from projects.choices import ProposalStatus as S
 from projects.models import AgendaItem, Decision, Project, ProposalEvent
@@ -38,7 +38,8 @@ def _decide(proposal, user, meeting):
 
 @pytest.fixture
 def quorate_meeting(chair, member):
-    meeting = MeetingFactory(chair=chair, quorum=2)
+    TermsOfReferenceFactory(minimum_quorum=2)
+    meeting = MeetingFactory(chair=chair, quorum=2, in_session=True)
     governance_services.attendance_record(meeting=meeting, user=chair, present=[chair, member])
     return meeting
 
@@ -147,8 +148,9 @@ def test_statutory_work_must_say_what_requires_it(officer):
 
 
 def test_decision_needs_the_proposal_on_the_agenda_and_a_quorate_meeting(housing, chair, member):
+    TermsOfReferenceFactory(minimum_quorum=2)
     proposal = ProposalFactory(business_unit=housing, complete=True, status=S.IN_ASSESSMENT)
-    meeting = MeetingFactory(chair=chair, quorum=2)
+    meeting = MeetingFactory(chair=chair, quorum=2, in_session=True)
     with pytest.raises(WorkflowError, match="agenda"):
         _decide(proposal, chair, meeting)
     AgendaItem.objects.create(meeting=meeting, proposal=proposal, position=1)
