@@ -47,3 +47,14 @@ def add_service_errors(form, error: ValidationError) -> None:
         if field == NON_FIELD_ERRORS:
             target = None
         form.add_error(target, errors)
+
+
+def chosen_and_unseen(form, name: str) -> list:
+    """What the multiple-choice field `name` was given, plus the object's links (the
+    field's initial value) that the field did not offer. The person saw no box for
+    those, so saving the form must keep them rather than drop them."""
+    field, current = form.fields[name], list(form.initial.get(name) or ())
+    keys = [getattr(link, "pk", link) for link in current]
+    offered = set(field.queryset.filter(pk__in=keys).values_list("pk", flat=True))
+    unseen = [link for link, key in zip(current, keys, strict=True) if key not in offered]
+    return [*form.cleaned_data[name], *unseen]

@@ -89,7 +89,9 @@ class MeetingForm(GDSFormMixin, forms.ModelForm):
         ).distinct()
         if self.instance.pk:
             local = timezone.localtime(self.instance.starts_at)
-            self.initial.update(date=local.date(), time=local.time())
+            self.initial.update(
+                date=local.date(), time=local.time().replace(second=0, microsecond=0)
+            )
         self.order_fields(["title", "date", "time", "location", "quorum", "chair", "notes"])
 
     def clean(self):
@@ -98,6 +100,11 @@ class MeetingForm(GDSFormMixin, forms.ModelForm):
             data["starts_at"] = timezone.make_aware(
                 datetime.datetime.combine(data["date"], data["time"])
             )
+            # The page shows the time to the minute: left as shown, the meeting keeps
+            # the time it has, seconds and all.
+            shown = (self.initial.get("date"), self.initial.get("time"))
+            if self.instance.pk and (data["date"], data["time"]) == shown:
+                data["starts_at"] = self.instance.starts_at
         return data
 
     def meeting_fields(self) -> dict:

@@ -113,6 +113,9 @@ class ProposalForm(forms.ModelForm):
         links = {link.theme_id: link.how for link in proposal.theme_links.all()}
         self.fields["themes"].choices = [(t.pk, f"Theme {t.number}: {t.title}") for t in theme_list]
         self.initial["themes"] = list(links)
+        # Declared here rather than in Meta.fields, so the ModelForm does not fill them.
+        for name in ("corporate_objectives", "objectives", "principles"):
+            self.initial[name] = list(getattr(proposal, name).all())
         self.fields["principles"].queryset = proposal.strategy.principles.all()
         self.fields["objectives"].queryset = Objective.objects.filter(
             theme__strategy=proposal.strategy

@@ -2,7 +2,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from common.forms import GDSDateField, GDSFormMixin
+from common.forms import GDSDateField, GDSFormMixin, chosen_and_unseen
 from governance.models import Principle, Theme, User
 from governance.selectors import portal_users
 from projects.models import Project, Proposal
@@ -120,7 +120,10 @@ class RiskForm(GDSFormMixin, forms.Form):
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
-        links = {name: data.pop(name) for name in self.LINKS}
+        # An owner may edit a risk linked to what they may not see: those links stay.
+        links = {name: chosen_and_unseen(self, name) for name in self.LINKS}
+        for name in self.LINKS:
+            data.pop(name)
         if self.fields["owner"].disabled:
             data.pop("owner")
         return {"fields": data, "links": links}

@@ -256,9 +256,12 @@ def _notify_owner(risk: Risk, *, by: User) -> None:
 @transaction.atomic
 def matrix_update(*, user: User, cells: dict, descriptors: dict) -> RiskMatrix:
     """Make a new matrix version current. Risks keep the version they were rated under
-    until they are next reviewed or re-rated."""
+    until they are next reviewed or re-rated. The same cells and descriptors again are
+    no new version."""
     require_role(user, Role.HEAD_OF_ICT)
     current = RiskMatrix.objects.select_for_update().get(is_current=True)
+    if (current.cells, current.descriptors) == (cells, descriptors):
+        return current
     current.is_current = False
     save_with_history(current, user=user)
     matrix = RiskMatrix(
