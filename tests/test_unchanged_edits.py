@@ -21,12 +21,11 @@ back exactly what the page shows must succeed and leave every row of every local
 table (history, links and files included) as it was.
 """
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
+from django.contrib.messages.constants import ERROR
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -36,10 +35,10 @@ from governance.tests.factories import ObjectiveFactory, UserFactory
 from projects.models import MAX_YEARS, ProposalTheme, ProposalYear
 from reports.models import NARRATIVE_FIELDS
 from risks.choices import Proximity
+from tests.shown_forms import ShownForm, shown_form
 from tests.test_hostile_input import (  # noqa: F401 - the fixtures each app's forms use
     PORTAL_FORMS,
     _local_tables,
-    _PageFormReader,
     common_objects,
     governance_objects,
     post,
@@ -51,79 +50,7 @@ from tests.test_hostile_input import (  # noqa: F401 - the fixtures each app's f
 MAKING_WORDS = ("create", "add", "new", "start", "request", "import")
 
 
-# ------------------------------------------------------------------- the page's form
-
-
-@dataclass
-class ShownForm:
-    """The page's own form, and what a browser would send from it untouched."""
-
-    values: dict[str, list[str]]
-    controls: dict[str, str]  # name: "text", "choice" (radios, checkboxes) or "select"
-    selected: set[str]  # selects with an option marked selected
-    required: set[str]
-    button: tuple[str, str] | None  # the first submit button: what Enter presses
-
-    def answered(self, name: str) -> bool:
-        if self.controls[name] == "select":
-            return name in self.selected
-        return any(value.strip() for value in self.values.get(name, []))
-
-    @property
-    def unanswered(self) -> list[str]:
-        return sorted(name for name in self.controls if not self.answered(name))
-
-    def submission(self) -> dict[str, list[str]]:
-        data = dict(self.values)
-        if self.button:
-            data[self.button[0]] = [self.button[1]]
-        return data
-
-
-class _ShownFormReader(_PageFormReader):
-    """The hostile input test's reader, also noting each control's kind, which
-    questions are required, which selects have a chosen option, and the first button."""
-
-    def __init__(self):
-        super().__init__()
-        self.controls, self.selected, self.required, self.button = {}, set(), set(), None
-
-    def handle_starttag(self, tag, attrs):
-        super().handle_starttag(tag, attrs)
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if not self.inside or name == "csrfmiddlewaretoken":
-            return
-        kind = attrs.get("type", "submit" if tag == "button" else "text").lower()
-        if tag == "option" and self.select and "selected" in attrs:
-            self.selected.add(self.select[0])
-        if not name:
-            return
-        if kind == "submit" and tag in ("input", "button"):
-            self.button = self.button or (name, attrs.get("value", ""))
-            return
-        if tag == "input" and kind == "hidden":
-            return
-        if "required" in attrs:
-            self.required.add(name)
-        if tag == "select":
-            self.controls[name] = "select"
-        elif tag == "input" and kind in ("checkbox", "radio"):
-            self.controls[name] = "choice"
-        elif tag in ("input", "textarea"):
-            self.controls[name] = "text"
-
-
-def shown_form(response) -> ShownForm | None:
-    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-        return None
-    reader = _ShownFormReader()
-    reader.feed(response.content.decode())
-    if not reader.controls:
-        return None
-    return ShownForm(
-        reader.form.values, reader.controls, reader.selected, reader.required, reader.button
-    )
+# ------------------------------------------------------------------- which forms edit
 
 
 def not_an_edit(url_name: str, page: ShownForm | None) -> str | None:
@@ -263,11 +190,11 @@ def common_filled(common_objects):  # noqa: F811
 # ------------------------------------------------------------------------- the test
 
 
-@dataclass
-class Outcome:
-    status: int
-    errors: list[str] = field(default_factory=list)
-    changed: dict = field(default_factory=dict)
+def refusals(response) -> list[str]:
+    """What the response says went wrong: error messages and the form's errors."""
+    said = [str(m) for m in get_messages(response.wsgi_request) if m.level >= ERROR]
+    form = (response.context or {}).get("form")
+    return said + ([form.errors.as_text()] if form is not None and form.errors else [])
 
 
 @pytest.mark.parametrize("form", PORTAL_FORMS, ids=str)
@@ -288,18 +215,12 @@ def test_an_edit_form_saved_unchanged_changes_nothing(form, users_by_role, reque
     )
     before = table_rows()
     response = post(client, url, page.submission())
-    errors = [
-        str(m) for m in get_messages(response.wsgi_request) if m.level >= message_levels.ERROR
-    ]
-    form_errors = (
-        response.context["form"].errors if response.context and "form" in response.context else {}
+
+    assert (response.status_code, refusals(response)) == (302, []), (
+        f"{form.url_name} refused its own page, unchanged"
     )
-    outcome = Outcome(response.status_code, errors + [str(form_errors)] * bool(form_errors))
-    outcome.changed = differences(before, table_rows())
-    assert (outcome.status, outcome.errors) == (302, []), (
-        f"{form.url_name} refused its own page, unchanged: {outcome}"
-    )
-    assert not outcome.changed, f"{form.url_name} saved unchanged, yet changed: {outcome.changed}"
+    changed = differences(before, table_rows())
+    assert not changed, f"{form.url_name} saved unchanged, yet changed: {changed}"
 
 
 def test_a_risk_owner_keeps_the_links_the_form_does_not_show_them(
