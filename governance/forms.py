@@ -34,9 +34,7 @@ class ObjectiveForm(GDSFormMixin, forms.ModelForm):
 
 class ActionPlanItemForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Save action-plan item"
-    due_date = GDSDateField(
-        required=False, require_all_fields=False, help_text="For example, 31 3 2027"
-    )
+    due_date = GDSDateField(required=False, future_only=True, help_text="For example, 31 3 2027")
 
     class Meta:
         model = ActionPlanItem
@@ -69,7 +67,8 @@ class ActionPlanItemForm(GDSFormMixin, forms.ModelForm):
 
 class MeetingForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Save meeting"
-    date = GDSDateField(label="Date", help_text="For example, 14 1 2027")
+    error_names = {"date": "the date of the meeting"}
+    date = GDSDateField(label="Date", future_only=True, help_text="For example, 14 1 2027")
     time = forms.TimeField(
         label="Start time",
         help_text="24-hour clock, for example 14:00",
@@ -117,6 +116,7 @@ class MeetingForm(GDSFormMixin, forms.ModelForm):
 
 class AttendanceForm(GDSFormMixin, forms.Form):
     submit_label = "Save attendance"
+    error_names = {"present": "who attended"}
     present = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -150,7 +150,7 @@ class KPIForm(GDSFormMixin, forms.ModelForm):
 class MeasurementForm(GDSFormMixin, forms.Form):
     submit_label = "Record the value"
     period_end = GDSDateField(
-        label="End of the period measured", help_text="For example, 31 3 2027"
+        label="End of the period measured", past_only=True, help_text="For example, 31 3 2027"
     )
     value = forms.DecimalField(max_digits=14, decimal_places=2)
     note = forms.CharField(

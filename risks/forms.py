@@ -58,7 +58,7 @@ class RiskForm(GDSFormMixin, forms.Form):
     target_likelihood = _rating("Target likelihood", RATING_CHOICES)
     target_impact = _rating("Target impact", IMPACT_CHOICES)
     target_date = GDSDateField(
-        required=False, require_all_fields=False, help_text="When the target should be reached."
+        required=False, future_only=True, help_text="When the target should be reached."
     )
     response = forms.ChoiceField(
         choices=[
@@ -82,6 +82,7 @@ class RiskForm(GDSFormMixin, forms.Form):
     )
 
     LINKS = ("themes", "principles", "proposals", "projects")
+    error_names = {"review_every_days": "the number of days between reviews"}
 
     def __init__(self, *args, strategy, owner_editable=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,7 +132,9 @@ class RiskForm(GDSFormMixin, forms.Form):
 
 class ReviewForm(GDSFormMixin, forms.Form):
     submit_label = "Record the review"
-    reviewed_on = GDSDateField(label="Date of review", help_text="For example, 27 11 2026")
+    reviewed_on = GDSDateField(
+        label="Date of review", past_only=True, help_text="For example, 27 11 2026"
+    )
     residual_likelihood = _rating("Residual likelihood now", RATING_CHOICES)
     residual_impact = _rating("Residual impact now", IMPACT_CHOICES)
     note = forms.CharField(
@@ -144,12 +147,6 @@ class ReviewForm(GDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reviewed_on"].initial = timezone.localdate()
 
-    def clean_reviewed_on(self):
-        value = self.cleaned_data["reviewed_on"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date of review must be today or in the past")
-        return value
-
 
 class CloseForm(GDSFormMixin, forms.Form):
     submit_label = "Close the risk"
@@ -160,7 +157,7 @@ class CloseForm(GDSFormMixin, forms.Form):
 
 class ActionForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Save action"
-    due_date = GDSDateField(label="Due date", help_text="For example, 31 1 2027")
+    due_date = GDSDateField(label="Due date", future_only=True, help_text="For example, 31 1 2027")
 
     class Meta:
         model = RiskAction
