@@ -21,6 +21,7 @@ back exactly what the page shows must succeed and leave every row of every local
 table (history, links and files included) as it was.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -158,7 +159,7 @@ def risks_filled(risks_objects, strategy, officer, finance):  # noqa: F811
     o = risks_objects
     risk = o.risk
     risk.existing_controls = "Two suppliers on the framework."
-    risk.target_date = timezone.localdate().replace(year=timezone.localdate().year + 1)
+    risk.target_date = timezone.localdate() + datetime.timedelta(days=365)
     risk.proximity = Proximity.values[0]
     risk.review_every_days = 45
     risk.save()
