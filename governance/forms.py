@@ -45,9 +45,7 @@ class ObjectiveForm(GDSFormMixin, forms.ModelForm):
 
 class ActionPlanItemForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Save action-plan item"
-    due_date = GDSDateField(
-        required=False, require_all_fields=False, help_text="For example, 31 3 2027"
-    )
+    due_date = GDSDateField(required=False, future_only=True, help_text="For example, 31 3 2027")
 
     class Meta:
         model = ActionPlanItem
@@ -80,7 +78,8 @@ class ActionPlanItemForm(GDSFormMixin, forms.ModelForm):
 
 class MeetingForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Save meeting"
-    date = GDSDateField(label="Date", help_text="For example, 14 1 2027")
+    error_names = {"date": "the date of the meeting"}
+    date = GDSDateField(label="Date", future_only=True, help_text="For example, 14 1 2027")
     time = forms.TimeField(
         label="Start time",
         help_text="24-hour clock, for example 14:00",
@@ -104,7 +103,9 @@ class MeetingForm(GDSFormMixin, forms.ModelForm):
         )
         if self.instance.pk:
             local = timezone.localtime(self.instance.starts_at)
-            self.initial.update(date=local.date(), time=local.time())
+            self.initial.update(
+                date=local.date(), time=local.time().replace(second=0, microsecond=0)
+            )
         else:
             self.initial.setdefault("quorum", max(minimum, self.fields["quorum"].initial or 1))
         self.order_fields(["title", "date", "time", "location", "quorum", "chair"])
@@ -122,6 +123,11 @@ class MeetingForm(GDSFormMixin, forms.ModelForm):
             data["starts_at"] = timezone.make_aware(
                 datetime.datetime.combine(data["date"], data["time"])
             )
+            # The page shows the time to the minute: left as shown, the meeting keeps
+            # the time it has, seconds and all.
+            shown = (self.initial.get("date"), self.initial.get("time"))
+            if self.instance.pk and (data["date"], data["time"]) == shown:
+                data["starts_at"] = self.instance.starts_at
         return data
 
     def meeting_fields(self) -> dict:
@@ -250,7 +256,7 @@ class KPIForm(GDSFormMixin, forms.ModelForm):
 class MeasurementForm(GDSFormMixin, forms.Form):
     submit_label = "Record the value"
     period_end = GDSDateField(
-        label="End of the period measured", help_text="For example, 31 3 2027"
+        label="End of the period measured", past_only=True, help_text="For example, 31 3 2027"
     )
     value = forms.DecimalField(max_digits=14, decimal_places=2)
     note = forms.CharField(

@@ -5,6 +5,8 @@ import csv
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from common.dates import in_future_refusal
+
 from .choices import Direction
 
 ON_TARGET, OFF_TARGET, NO_TARGET = "On target", "Off target", "No target"
@@ -57,6 +59,10 @@ def parse_measurements_csv(text: str, known: dict[str, object]) -> tuple[list[di
                 continue
         if period_end is None:
             errors.append(f"Row {number}: “{raw_date}” is not a date like 2027-03-31")
+            continue
+        refusal = in_future_refusal(period_end, "the end of the period")
+        if refusal:
+            errors.append(f"Row {number}: {refusal}")
             continue
         try:
             value = Decimal((row.get("value") or "").strip().replace(",", ""))

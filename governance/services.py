@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from common.dates import in_future_refusal, in_past_refusal, refuse, set_in_past_refusal
 from common.emails import email_queue
 from common.errors import WorkflowError
 from common.permissions import require_role
@@ -112,6 +113,7 @@ def action_item_create(
     if unknown:
         raise ValueError(f"Unknown action-plan item fields: {sorted(unknown)}")
     item = ActionPlanItem(objective=objective, **fields)
+    refuse({"due_date": set_in_past_refusal(item.due_date, "The due date")})
     _save(item, user=user)
     _notify_new_owner(item, previous_owner=None, kind="action-plan item")
     return item
@@ -127,11 +129,12 @@ def action_item_update(
         .select_related("objective__theme")
         .get(pk=item.pk)
     )
-    previous_owner = item.owner
+    previous_owner, was = item.owner, item.due_date
     for field, value in changes.items():
         if field not in ACTION_ITEM_FIELDS:
             raise ValueError(f"{field} cannot be changed here")
         setattr(item, field, value)
+    refuse({"due_date": set_in_past_refusal(item.due_date, "The due date", was=was)})
     _save(item, user=user)
     _notify_new_owner(item, previous_owner=previous_owner, kind="action-plan item")
     return item
@@ -174,7 +177,8 @@ def meeting_save(
     *, user: User, fields: Mapping[str, Any], meeting: Meeting | None = None
 ) -> Meeting:
     """Schedule a Governance Group meeting, or change one still scheduled. Its quorum
-    is never below the terms of reference's minimum."""
+    is never below the terms of reference's minimum, and it is scheduled for today or
+    later (one already in the past keeps its date when other details change)."""
     require_role(user, *policies.MEETING_ORGANISERS)
     unknown = set(fields) - MEETING_FIELDS
     if unknown:
@@ -184,8 +188,12 @@ def meeting_save(
     else:
         meeting = _locked(meeting)
         _refuse(policies.meeting_change_refusal(user, meeting))
+    was = meeting.starts_at
     for field, value in fields.items():
         setattr(meeting, field, value)
+    if meeting.starts_at and meeting.starts_at != was:
+        day = timezone.localdate(meeting.starts_at)
+        refuse({"starts_at": in_past_refusal(day, "The date of the meeting")})
     error = meetings.quorum_error(meeting.quorum)
     if error:
         raise ValidationError({"quorum": error})
@@ -331,6 +339,7 @@ def kpi_measurement_record(
 ) -> KPIMeasurement:
     """Record (or correct) the KPI's value for the period ending on `period_end`."""
     require_role(user, *policies.STRATEGY_OWNERS)
+    refuse({"period_end": in_future_refusal(period_end, "The end of the period measured")})
     row = KPIMeasurement.objects.select_for_update().filter(
         kpi=kpi, period_end=period_end
     ).first() or KPIMeasurement(kpi=kpi, period_end=period_end, recorded_by=user)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from common.figures import money
-from common.forms import GDSDateField, GDSFormMixin
+from common.forms import GDSDateField, GDSFormMixin, GOVUKErrorsMixin
 from common.fy import financial_year_choices, financial_year_label, financial_year_of
 from common.uploads import DocumentField
 from governance.models import CorporateObjective, Objective, Principle
@@ -29,15 +29,24 @@ def _money(label: str) -> forms.DecimalField:
 
 class ProposalStartForm(GDSFormMixin, forms.Form):
     submit_label = "Start the proposal"
+    error_names = {"title": "the title of the proposal"}
     title = forms.CharField(max_length=200, label="What is the proposal called?")
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(GOVUKErrorsMixin, forms.ModelForm):
     """The whole five-case business case on one page. Every part may be left blank in
     a draft; submitting checks the whole case (projects.completeness)."""
 
-    start_date = GDSDateField(required=False, require_all_fields=False)
-    end_date = GDSDateField(required=False, require_all_fields=False)
+    error_names = {
+        "themes": "the strategy themes it serves",
+        "corporate_objectives": "the corporate objectives it serves",
+        "objectives": "the objectives it delivers",
+        "principles": "the underpinning principles it touches",
+        "personal_data": "whether it involves personal data",
+        "is_statutory": "whether it is statutory or mandatory work",
+    }
+    start_date = GDSDateField(required=False)
+    end_date = GDSDateField(required=False)
     themes = forms.TypedMultipleChoiceField(
         coerce=int,
         required=False,
@@ -114,6 +123,9 @@ class ProposalForm(forms.ModelForm):
         links = {link.theme_id: link.how for link in proposal.theme_links.all()}
         self.fields["themes"].choices = [(t.pk, f"Theme {t.number}: {t.title}") for t in theme_list]
         self.initial["themes"] = list(links)
+        # Declared here rather than in Meta.fields, so the ModelForm does not fill them.
+        for name in ("corporate_objectives", "objectives", "principles"):
+            self.initial[name] = list(getattr(proposal, name).all())
         self.fields["principles"].queryset = proposal.strategy.principles.all()
         self.fields["objectives"].queryset = Objective.objects.filter(
             theme__strategy=proposal.strategy
@@ -128,8 +140,10 @@ class ProposalForm(forms.ModelForm):
         ]
 
         self.how_fields = []
+        self.error_names = dict(self.error_names)
         for theme in theme_list:
             name = f"how_{theme.pk}"
+            self.error_names[name] = f"how it serves theme {theme.number}"
             self.fields[name] = forms.CharField(
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -273,7 +287,6 @@ class CommentForm(GDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["comment"].label = label
         self.fields["comment"].required = required
-        self.fields["comment"].error_messages["required"] = f"Enter {label[0].lower()}{label[1:]}"
 
 
 class AttachmentForm(GDSFormMixin, forms.Form):
@@ -290,6 +303,7 @@ class ScoreForm(GDSFormMixin, forms.Form):
     def __init__(self, *args, criteria: list[Criterion], **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.error_names = {}
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
                 coerce=int,
@@ -298,8 +312,8 @@ class ScoreForm(GDSFormMixin, forms.Form):
                 label=f"{criterion.name} (weight {criterion.weight})",
                 help_text=(criterion.description + " " if criterion.description else "")
                 + "0 is none, 5 is excellent.",
-                error_messages={"required": f"Select a score for {criterion.name.lower()}"},
             )
+            self.error_names[f"score_{criterion.pk}"] = f"a score for {criterion.name.lower()}"
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 required=False,
                 max_length=5000,
@@ -377,7 +391,7 @@ class DecisionForm(GDSFormMixin, forms.Form):
     )
     revisit_date = GDSDateField(
         required=False,
-        require_all_fields=False,
+        future_only=True,
         label="Date to revisit",
         help_text="Needed when deferring. For example, 31 3 2027",
     )
@@ -394,7 +408,10 @@ class DecisionForm(GDSFormMixin, forms.Form):
 
 class ProgressUpdateForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Post the update"
-    reported_on = GDSDateField(label="Reporting date", help_text="For example, 30 4 2027")
+    error_names = {"reported_on": "the date of the update"}
+    reported_on = GDSDateField(
+        label="Reporting date", past_only=True, help_text="For example, 30 4 2027"
+    )
 
     class Meta:
         model = ProgressUpdate
@@ -450,7 +467,9 @@ class ClosureForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args, planned: dict[int, object], **kwargs):
         super().__init__(*args, **kwargs)
-        self.years = sorted(planned)
+        # Savings are realised only in years that have started.
+        this_year = financial_year_of(timezone.localdate())
+        self.years = sorted(year for year in planned if year <= this_year)
         for year in self.years:
             self.fields[f"realised_{year}"] = forms.DecimalField(
                 label=f"Cashable savings realised in {financial_year_label(year)} (£)",

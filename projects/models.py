@@ -9,7 +9,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from common.fy import financial_year_label
+from common.dates import before_refusal, long_date, refuse
+from common.fy import financial_year_label, financial_year_of
 from governance.choices import RAG
 from governance.models import (
     BusinessUnit,
@@ -129,8 +130,22 @@ class Proposal(models.Model):
         return reverse("projects:proposal-detail", args=[self.pk])
 
     def clean(self):
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date must be on or after the start date."})
+        start = self.start_date
+        if start is None:
+            return
+        start_year = financial_year_of(start)
+        refuse(
+            {
+                "end_date": before_refusal(self.end_date, start, "The end date", "the start date"),
+                # No costs can fall in a year before the project starts.
+                "first_financial_year": (
+                    f"The first financial year must be {financial_year_label(start_year)} or "
+                    f"later: the project starts on {long_date(start)}"
+                    if self.first_financial_year and self.first_financial_year < start_year
+                    else None
+                ),
+            }
+        )
 
     @property
     def reference(self) -> str:

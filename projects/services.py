@@ -17,8 +17,17 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from common.dates import (
+    before_refusal,
+    in_future_refusal,
+    in_past_refusal,
+    long_date,
+    not_after_refusal,
+    refuse,
+)
 from common.emails import email_queue
 from common.errors import WorkflowError
+from common.fy import financial_year_label, financial_year_of
 from common.permissions import require_role
 from common.roles import GOVERNANCE_GROUP, Role
 from common.services import save_with_history
@@ -329,6 +338,15 @@ def proposal_decide(
     refusal = policies.decision_refusal(user, meeting, proposal)
     if refusal:
         raise WorkflowError(refusal)
+    if outcome == Outcome.DEFERRED:
+        meeting_day = timezone.localdate(meeting.starts_at)
+        what = "The date to revisit"
+        refuse(
+            {
+                "revisit_date": not_after_refusal(revisit_date, meeting_day, what, "the meeting")
+                or in_past_refusal(revisit_date, what)
+            }
+        )
     decision = Decision(
         proposal=proposal,
         meeting=meeting,
@@ -576,6 +594,13 @@ def progress_update_add(
     _require_project_lead(user, project)
     if project.status != ProjectStatus.IN_DELIVERY:
         raise WorkflowError("This project is closed, so it takes no more updates.")
+    reported_on, what = fields.get("reported_on"), "The date of the update"
+    refuse(
+        {
+            "reported_on": in_future_refusal(reported_on, what)
+            or before_refusal(reported_on, project.started_on, what, "when the project started")
+        }
+    )
     update = ProgressUpdate(project=project, author=user, **fields)
     save_with_history(update, user=user, exclude={"project", "author"})
     if project.last_update_on is None or update.reported_on > project.last_update_on:
@@ -601,8 +626,22 @@ def project_close(
         raise WorkflowError("This project is already closed.")
     if not summary.strip():
         raise ValidationError({"summary": "Summarise the benefits review."})
+    today = timezone.localdate()
+    if today < project.started_on:
+        raise ValidationError(
+            f"You can close this project from {long_date(project.started_on)}, when it starts"
+        )
+    not_started = sorted(year for year in realised if year > financial_year_of(today))
+    if not_started:
+        raise ValidationError(
+            {
+                "realised": "Savings realised cannot be recorded for "
+                f"{', '.join(map(financial_year_label, not_started))}: "
+                "that financial year has not started"
+            }
+        )
     project.status = ProjectStatus.CLOSED
-    project.closed_on = timezone.localdate()
+    project.closed_on = today
     project.closure_summary = summary.strip()
     project.non_cashable_realised = non_cashable_realised.strip()
     save_with_history(project, user=user)

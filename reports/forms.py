@@ -30,6 +30,7 @@ CRON_PART = r"^(\*|[0-9]{1,2}(-[0-9]{1,2})?(,[0-9]{1,2}(-[0-9]{1,2})?)*)(/[0-9]{
 
 class ScheduleForm(GDSFormMixin, forms.Form):
     submit_label = "Save the schedule"
+    error_names = {"day_of_month": "the days of the month", "month_of_year": "the months"}
     is_active = forms.BooleanField(required=False, label="Produce this report on its schedule")
     minute = forms.RegexField(regex=CRON_PART, max_length=60, help_text="0 to 59, or *")
     hour = forms.RegexField(regex=CRON_PART, max_length=60, help_text="0 to 23, or *")

@@ -264,7 +264,8 @@ def schedule_update(*, user, schedule: ScheduledReport, fields: Mapping, crontab
     save_with_history(schedule, user=user)
     task = schedule.periodic_task
     cron, _ = CrontabSchedule.objects.get_or_create(timezone=settings.TIME_ZONE, **crontab)
-    task.crontab = cron
-    task.enabled = schedule.is_active
-    task.save()
+    if (task.crontab_id, task.enabled) != (cron.pk, schedule.is_active):
+        task.crontab = cron
+        task.enabled = schedule.is_active
+        task.save()
     return schedule

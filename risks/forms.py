@@ -2,7 +2,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from common.forms import GDSDateField, GDSFormMixin
+from common.forms import GDSDateField, GDSFormMixin, chosen_and_unseen
 from governance.models import Principle, Theme, User
 from governance.selectors import portal_users
 from projects.models import Project, Proposal
@@ -59,7 +59,7 @@ class RiskForm(GDSFormMixin, forms.Form):
     target_likelihood = _rating("Target likelihood", RATING_CHOICES)
     target_impact = _rating("Target impact", IMPACT_CHOICES)
     target_date = GDSDateField(
-        required=False, require_all_fields=False, help_text="When the target should be reached."
+        required=False, future_only=True, help_text="When the target should be reached."
     )
     response = forms.ChoiceField(
         choices=[
@@ -83,6 +83,7 @@ class RiskForm(GDSFormMixin, forms.Form):
     )
 
     LINKS = ("themes", "principles", "proposals", "projects")
+    error_names = {"review_every_days": "the number of days between reviews"}
 
     def __init__(self, *args, strategy, user, risk=None, **kwargs):
         """`user` decides what the form offers (risks.policies): the proposals and
@@ -131,7 +132,10 @@ class RiskForm(GDSFormMixin, forms.Form):
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
-        links = {name: data.pop(name) for name in self.LINKS}
+        # An owner may edit a risk linked to what they may not see: those links stay.
+        links = {name: chosen_and_unseen(self, name) for name in self.LINKS}
+        for name in self.LINKS:
+            data.pop(name)
         if self.fields["owner"].disabled:
             data.pop("owner")
         return {"fields": data, "links": links}
@@ -139,7 +143,9 @@ class RiskForm(GDSFormMixin, forms.Form):
 
 class ReviewForm(GDSFormMixin, forms.Form):
     submit_label = "Record the review"
-    reviewed_on = GDSDateField(label="Date of review", help_text="For example, 27 11 2026")
+    reviewed_on = GDSDateField(
+        label="Date of review", past_only=True, help_text="For example, 27 11 2026"
+    )
     residual_likelihood = _rating("Residual likelihood now", RATING_CHOICES)
     residual_impact = _rating("Residual impact now", IMPACT_CHOICES)
     note = forms.CharField(
@@ -152,12 +158,6 @@ class ReviewForm(GDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reviewed_on"].initial = timezone.localdate()
 
-    def clean_reviewed_on(self):
-        value = self.cleaned_data["reviewed_on"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date of review must be today or in the past")
-        return value
-
 
 class CloseForm(GDSFormMixin, forms.Form):
     submit_label = "Close the risk"
@@ -168,7 +168,7 @@ class CloseForm(GDSFormMixin, forms.Form):
 
 class ActionForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Save action"
-    due_date = GDSDateField(label="Due date", help_text="For example, 31 1 2027")
+    due_date = GDSDateField(label="Due date", future_only=True, help_text="For example, 31 1 2027")
 
     class Meta:
         model = RiskAction

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.dates import before_refusal, in_future_refusal, refuse, set_in_past_refusal
 from common.emails import email_queue
 from common.errors import WorkflowError
 from common.permissions import require_role
@@ -133,6 +134,7 @@ def risk_create(
     if unknown:
         raise ValueError(f"Not risk fields: {sorted(unknown)}")
     risk = Risk(strategy=governance_selectors.strategy_current(), **fields)
+    refuse({"target_date": set_in_past_refusal(risk.target_date, "The target date")})
     _rate(risk, selectors.current_matrix())
     review, outside = _record_rating(
         risk, user=user, kind=ReviewKind.RAISED, on=timezone.localdate(), note="Raised."
@@ -170,6 +172,8 @@ def risk_update(
     before = {f: getattr(risk, f) for f in fields}
     for field, value in fields.items():
         setattr(risk, field, value)
+    was = before.get("target_date", risk.target_date)
+    refuse({"target_date": set_in_past_refusal(risk.target_date, "The target date", was=was)})
     rerated = any(before[f] != fields[f] for f in fields if f.endswith(("_likelihood", "_impact")))
     _rate(risk, selectors.current_matrix() if rerated else risk.matrix)
     review = outside = None
@@ -206,9 +210,14 @@ def risk_review(
         raise WorkflowError("This risk is closed, so it is no longer reviewed.")
     if not note.strip():
         raise ValidationError({"note": "Say what the review found."})
-    reviewed_on = reviewed_on or timezone.localdate()
-    if reviewed_on > timezone.localdate():
-        raise ValidationError({"reviewed_on": "A review date cannot be in the future."})
+    reviewed_on, what = reviewed_on or timezone.localdate(), "The date of review"
+    raised = timezone.localdate(risk.created_at)
+    refuse(
+        {
+            "reviewed_on": in_future_refusal(reviewed_on, what)
+            or before_refusal(reviewed_on, raised, what, "when the risk was raised")
+        }
+    )
     risk.residual_likelihood = residual_likelihood
     risk.residual_impact = residual_impact
     _rate(risk, selectors.current_matrix())
@@ -241,6 +250,7 @@ def action_add(*, user: User, risk: Risk, fields: Mapping[str, Any]) -> RiskActi
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
     _require_change(user, risk)
     action = RiskAction(risk=risk, **fields)
+    refuse({"due_date": set_in_past_refusal(action.due_date, "The due date")})
     save_with_history(action, user=user, exclude={"risk"})
     if action.owner != user and action.owner.email:
         email_queue(
@@ -257,8 +267,10 @@ def action_update(*, user: User, action: RiskAction, fields: Mapping[str, Any]) 
     action = RiskAction.objects.select_for_update().select_related("risk").get(pk=action.pk)
     if not policies.may_change_action(user, action):
         raise PermissionDenied("Only the Head of ICT, the risk owner or the action owner can.")
+    was = action.due_date
     for field, value in fields.items():
         setattr(action, field, value)
+    refuse({"due_date": set_in_past_refusal(action.due_date, "The due date", was=was)})
     save_with_history(action, user=user)
     return action
 
@@ -280,9 +292,12 @@ def _notify_owner(risk: Risk, *, by: User) -> None:
 @transaction.atomic
 def matrix_update(*, user: User, cells: dict, descriptors: dict) -> RiskMatrix:
     """Make a new matrix version current. Risks keep the version they were rated under
-    until they are next reviewed or re-rated."""
+    until they are next reviewed or re-rated. The same cells and descriptors again are
+    no new version."""
     require_role(user, *policies.SETTINGS_KEEPERS)
     current = RiskMatrix.objects.select_for_update().get(is_current=True)
+    if (current.cells, current.descriptors) == (cells, descriptors):
+        return current
     current.is_current = False
     save_with_history(current, user=user)
     matrix = RiskMatrix(

@@ -147,7 +147,7 @@ def test_head_of_ict_edits_an_action_item_by_keyboard_and_sees_it_in_history(
     page.get_by_label("Progress (%)").press("Enter")
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
-    expect(summary.get_by_role("link")).to_contain_text("less than or equal to 100")
+    expect(summary.get_by_role("link")).to_contain_text("Progress must be 100 or less")
     axe.check(page)
 
     page.get_by_label("Progress (%)").fill("85")

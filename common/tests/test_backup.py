@@ -265,7 +265,9 @@ from projects.models import Proposal
 proposal = Proposal.objects.get()
 proposal.title = os.environ["TITLE"]
 save_with_history(proposal, user=proposal.created_by)
+# Each change counts the version up; an unchanged save is no change, so each differs.
 while dataversion.current() < int(os.environ["VERSION"]):
+    proposal.sponsor = f"Sponsor {dataversion.current()}"
     save_with_history(proposal, user=proposal.created_by)
 print(dataversion.current())
 """

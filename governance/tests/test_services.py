@@ -87,3 +87,16 @@ def test_unknown_fields_are_refused(objective, head_of_ict):
     item = ActionPlanItemFactory(objective=objective)
     with pytest.raises(ValueError):
         services.action_item_update(user=head_of_ict, item=item, changes={"objective": None})
+
+
+def test_an_update_that_changes_nothing_writes_no_history(objective, head_of_ict):
+    item = ActionPlanItemFactory(
+        objective=objective, progress=25, due_date=datetime.date(2027, 1, 5)
+    )
+    services.action_item_update(user=head_of_ict, item=item, changes={"progress": 30})
+    services.action_item_update(
+        user=head_of_ict,
+        item=item,
+        changes={"progress": 30, "due_date": datetime.date(2027, 1, 5), "title": item.title},
+    )
+    assert [h.progress for h in item.history.all()] == [30, 25]

@@ -55,16 +55,17 @@ def test_editing_an_action_item_in_the_portal_leaves_history_with_the_editors_na
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"title": ""}, "title", "This field is required"),
-        ({"progress": "101"}, "progress", "less than or equal to 100"),
-        ({"progress": "-1"}, "progress", "greater than or equal to 0"),
-        ({"progress": "lots"}, "progress", "Enter a whole number"),
-        ({"due_date_0": "31", "due_date_1": "2"}, "due_date", "Enter a real date"),
-        ({"due_date_2": str(10**40)}, "due_date", "Enter a real date"),
-        ({"due_date_1": "March"}, "due_date", "Enter a valid month"),
-        ({"status": "finished"}, "status", "Select a valid choice"),
+        ({"title": ""}, "title", "Enter the action"),
+        ({"progress": "101"}, "progress", "Progress must be 100 or less"),
+        ({"progress": "-1"}, "progress", "Progress must be 0 or more"),
+        ({"progress": "lots"}, "progress", "Progress must be a whole number"),
+        ({"due_date_0": "31", "due_date_1": "2"}, "due_date", "Due date must be a real date"),
+        ({"due_date_2": str(10**40)}, "due_date", "Due date must be a real date"),
+        ({"due_date_1": "March"}, "due_date", "Due date must be a real date"),
+        ({"due_date_1": ""}, "due_date", "Due date must include a month"),
+        ({"status": "finished"}, "status", "Select the status from the list"),
         ({"status": "completed", "progress": "80"}, "progress", "completed item must be at 100%"),
-        ({"title": "x" * 301}, "title", "at most 300 characters"),
+        ({"title": "x" * 301}, "title", "Action must be 300 characters or fewer"),
     ],
 )
 def test_bad_input_is_reported_at_the_field_and_nothing_is_saved(

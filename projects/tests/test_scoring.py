@@ -147,6 +147,6 @@ def test_score_form_refuses_missing_and_out_of_range_ratings(assessing, member, 
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "Select a valid choice" in errors[f"score_{criteria[0].pk}"][0]
+    assert f"Select a score for {criteria[0].name.lower()}" in errors[f"score_{criteria[0].pk}"][0]
     assert "Select a score for corporate objectives" in errors[f"score_{criteria[1].pk}"][0]
     assert not assessing.assessments.exists()

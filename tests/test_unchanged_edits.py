@@ -1,0 +1,262 @@
+"""Every edit form in the portal, submitted unchanged, changes nothing.
+
+The forms are found as tests/test_hostile_input.py finds them: every named URL whose
+view accepts POST, built and signed in as its app's access cases say, so a form added
+later is checked without touching this file. Each app's objects are those the hostile
+input test builds, filled in completely here (links, radios, dates, money, files).
+
+For each form the page is read as a browser reads it (text boxes, textareas, checked
+boxes and radios, selected options, the GOV.UK date boxes) and a form that edits an
+object is told apart from one that records something new:
+
+- a page named for making something ("create", "add", "new", "start", "request",
+  "import") creates rather than edits;
+- a URL with no page of its own (a button elsewhere posts to it) acts rather than edits;
+- a page whose form shows none of the object's values, or leaves a required question
+  blank, records an action (a decision, a review, a comment), not an edit.
+
+Every other form is an edit form. Its page must show the object completely (every
+question answered, so nothing it holds can be lost by not being shown), and posting
+back exactly what the page shows must succeed and leave every row of every local
+table (history, links and files included) as it was.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.contrib.messages.constants import ERROR
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from governance.choices import AttendanceStatus
+from governance.models import CorporateObjective, MeetingAttendance
+from governance.tests.factories import ObjectiveFactory, UserFactory
+from projects.models import MAX_YEARS, ProposalTheme, ProposalYear
+from reports.models import NARRATIVE_FIELDS
+from risks.choices import Proximity
+from tests.shown_forms import ShownForm, shown_form
+from tests.test_hostile_input import (  # noqa: F401 - the fixtures each app's forms use
+    PORTAL_FORMS,
+    _local_tables,
+    common_objects,
+    governance_objects,
+    post,
+    projects_objects,
+    reports_objects,
+    risks_objects,
+)
+
+MAKING_WORDS = ("create", "add", "new", "start", "request", "import")
+
+
+# ------------------------------------------------------------------- which forms edit
+
+
+def not_an_edit(url_name: str, page: ShownForm | None) -> str | None:
+    """Why the form at `url_name`, showing `page`, edits no object; None if it does."""
+    if page is None:
+        return f"{url_name} has no form page of its own: a button elsewhere posts to it"
+    if not any(page.answered(name) for name in page.controls):
+        return f"{url_name} shows no current values: it records an action, not an edit"
+    words = set(url_name.rsplit(":", 1)[-1].split("-")) & set(MAKING_WORDS)
+    if words:
+        return f"{url_name} makes something new: its name says {', '.join(sorted(words))}"
+    blank = sorted(name for name in page.required if not page.answered(name))
+    if blank:
+        return f"{url_name} leaves required questions blank ({', '.join(blank)}): it records something new"
+    return None
+
+
+# ------------------------------------------------------------------- the whole data
+
+
+def table_rows() -> dict[str, list[tuple]]:
+    """Every row of every local table, history and many-to-many tables included."""
+    quote = connection.ops.quote_name
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in _local_tables():
+            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY 1")  # noqa: S608 - model tables
+            rows[table] = cursor.fetchall()
+    return rows
+
+
+def differences(before: dict, after: dict) -> dict[str, dict]:
+    changed = {}
+    for table, rows in before.items():
+        if rows != after[table]:
+            gone = [row for row in rows if row not in after[table]]
+            came = [row for row in after[table] if row not in rows]
+            changed[table] = {"before": gone[:3], "after": came[:3]}
+    return changed
+
+
+# ------------------------------------------------- each app's objects, filled in full
+
+
+@pytest.fixture
+def governance_filled(governance_objects, head_of_ict, housing, chair, member, strategy):  # noqa: F811
+    o = governance_objects
+    corporate = CorporateObjective.objects.all()[:2]
+    o.objective.description = "Every service online by 2027."
+    o.objective.owner = head_of_ict
+    o.objective.save()
+    o.objective.corporate_objectives.set(corporate)
+    o.item.description = "Move the housing forms online."
+    o.item.owner = head_of_ict
+    o.item.lead_unit = housing
+    o.item.save()
+    # A meeting's time is shown to the minute; one saved to the second must keep it.
+    o.meeting.starts_at = o.meeting.starts_at.replace(second=17, microsecond=5)
+    o.meeting.quorum = o.terms.minimum_quorum
+    o.meeting.save()
+    o.terms.remit = "Assess ICT proposals against the strategy and decide them."
+    o.terms.save()
+    MeetingAttendance.objects.create(
+        meeting=o.meeting, person=head_of_ict, status=AttendanceStatus.IN_ATTENDANCE
+    )
+    MeetingAttendance.objects.create(
+        meeting=o.meeting, person=chair, status=AttendanceStatus.PRESENT
+    )
+    MeetingAttendance.objects.create(
+        meeting=o.meeting, person=member, status=AttendanceStatus.APOLOGIES
+    )
+    o.kpi.description = "Share of the month the main systems were up."
+    o.kpi.theme = o.theme
+    o.kpi.principle = o.principle
+    o.kpi.save()
+    o.person.job_title = "Housing options officer"
+    o.person.save()
+    return o
+
+
+@pytest.fixture
+def projects_filled(projects_objects, strategy, officer, finance):  # noqa: F811
+    o = projects_objects
+    proposal = o.draft
+    proposal.is_statutory = True
+    proposal.statutory_basis = "Housing Act 1996, part 7."
+    proposal.suppliers = "Three on the G-Cloud framework."
+    proposal.dependencies = "The new address gazetteer."
+    proposal.security_notes = "Hosted in the UK; Cyber Essentials Plus."
+    proposal.save()
+    proposal.corporate_objectives.set(CorporateObjective.objects.all()[:2])
+    proposal.principles.set(strategy.principles.all()[:3])
+    proposal.objectives.set([ObjectiveFactory(theme=theme) for theme in strategy.themes.all()[:2]])
+    for theme in strategy.themes.all():
+        ProposalTheme.objects.get_or_create(
+            proposal=proposal, theme=theme, defaults={"how": f"It serves theme {theme.number}."}
+        )
+    for index in range(MAX_YEARS):
+        ProposalYear.objects.update_or_create(
+            proposal=proposal,
+            financial_year=proposal.first_financial_year + index,
+            defaults={
+                "capital_cost": Decimal("50000.00") - index,
+                "revenue_cost": Decimal("1250.50") + index,
+                "cashable_savings": Decimal("10000.00") + index,
+            },
+        )
+    return o
+
+
+@pytest.fixture
+def risks_filled(risks_objects, strategy, officer, finance):  # noqa: F811
+    from projects.choices import ProposalStatus
+    from projects.tests.factories import ProposalFactory
+
+    o = risks_objects
+    risk = o.risk
+    risk.existing_controls = "Two suppliers on the framework."
+    risk.target_date = timezone.localdate() + datetime.timedelta(days=365)
+    risk.proximity = Proximity.values[0]
+    risk.review_every_days = 45
+    risk.save()
+    risk.themes.set(strategy.themes.all()[:2])
+    risk.principles.set(strategy.principles.all()[:2])
+    risk.proposals.set(
+        [ProposalFactory(business_unit=finance, complete=True, status=ProposalStatus.SUBMITTED)]
+    )
+    risk.projects.set([o.project])
+    return o
+
+
+@pytest.fixture
+def reports_filled(reports_objects):  # noqa: F811
+    o = reports_objects
+    for name, label in NARRATIVE_FIELDS:
+        setattr(o.report, name, f"{label}: what the year showed.")
+    o.report.save()
+    o.schedule.recipients = "head.of.ict@example.org\nchair@example.org"
+    o.schedule.save()
+    return o
+
+
+@pytest.fixture
+def common_filled(common_objects):  # noqa: F811
+    return common_objects
+
+
+# ------------------------------------------------------------------------- the test
+
+
+def refusals(response) -> list[str]:
+    """What the response says went wrong: error messages and the form's errors."""
+    said = [str(m) for m in get_messages(response.wsgi_request) if m.level >= ERROR]
+    form = (response.context or {}).get("form")
+    return said + ([form.errors.as_text()] if form is not None and form.errors else [])
+
+
+@pytest.mark.parametrize("form", PORTAL_FORMS, ids=str)
+def test_an_edit_form_saved_unchanged_changes_nothing(form, users_by_role, request):
+    client = Client()
+    if form.role is not None:
+        client.force_login(users_by_role[form.role])
+    url = form.url(request.getfixturevalue(f"{form.app}_filled"))
+    page = shown_form(client.get(url))
+    reason = not_an_edit(form.url_name, page)
+    if reason:
+        pytest.skip(reason)
+
+    assert not page.unanswered, (
+        f"{form.url_name} shows the object with questions unanswered: {page.unanswered}. "
+        "Either the form does not show what the object holds, or this test's fixture "
+        f"for {form.app} does not fill it in."
+    )
+    before = table_rows()
+    response = post(client, url, page.submission())
+
+    assert (response.status_code, refusals(response)) == (302, []), (
+        f"{form.url_name} refused its own page, unchanged"
+    )
+    changed = differences(before, table_rows())
+    assert not changed, f"{form.url_name} saved unchanged, yet changed: {changed}"
+
+
+def test_a_risk_owner_keeps_the_links_the_form_does_not_show_them(
+    officer, finance, strategy, client_for
+):
+    """An officer who owns a risk may edit it, but the form offers them only what they
+    may link; the links it does not show (another unit's draft proposal) stay."""
+    from django.urls import reverse
+
+    from projects.tests.factories import ProposalFactory
+    from risks.tests.factories import RiskFactory
+
+    risk = RiskFactory(owner=officer)
+    hidden = ProposalFactory(business_unit=finance, created_by=UserFactory(business_unit=finance))
+    risk.proposals.set([hidden])
+    risk.themes.set([strategy.themes.first()])
+    client = client_for(officer)
+    url = reverse("risks:risk-update", args=[risk.pk])
+    page = shown_form(client.get(url))
+    assert str(hidden.pk) not in page.values.get("proposals", [])
+
+    response = post(client, url, page.submission())
+
+    assert response.status_code == 302
+    assert list(risk.proposals.all()) == [hidden]
+    assert list(risk.themes.all()) == [strategy.themes.first()]
