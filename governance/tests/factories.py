@@ -110,4 +110,11 @@ class TermsOfReferenceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TermsOfReference
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # There is one set of terms for the Group: the demo data may have made it.
+        group = kwargs.pop("group", model_class._meta.get_field("group").default)
+        terms, _ = model_class.objects.update_or_create(group=group, defaults=kwargs)
+        return terms
+
     minimum_quorum = 3
