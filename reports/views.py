@@ -236,6 +236,8 @@ class ReportRunDownloadView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         run = get_object_or_404(ReportRun, pk=pk, status=RunStatus.DONE)
+        if not run.file:
+            raise Http404("This report has no stored file.")
         try:
             handle = run.file.open("rb")
         except FileNotFoundError as error:

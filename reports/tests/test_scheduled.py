@@ -155,3 +155,11 @@ def test_a_run_whose_file_is_gone_is_not_found_not_an_error(
     run.file.storage.delete(run.file.name)
     response = client_for(head_of_ict).get(reverse("reports:run-download", args=[run.pk]))
     assert response.status_code == 404
+
+
+def test_a_finished_run_recorded_without_a_file_is_not_found_not_an_error(
+    db, head_of_ict, client_for
+):
+    run = ReportRun.objects.create(kind="risk_report", period="2026-Q3", status="done")
+    response = client_for(head_of_ict).get(reverse("reports:run-download", args=[run.pk]))
+    assert response.status_code == 404
