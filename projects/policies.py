@@ -34,6 +34,10 @@ DECIDERS = frozenset({TRANSITIONS["decide"].role})
 # Once finally decided, a proposal's scores are part of the record its readers see.
 # Deferred is not final: it returns to assessment, where scoring is independent again.
 FINALLY_DECIDED = APPROVED_STATUSES | {ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN}
+# Scoring starts in assessment, so before it a proposal has no scores to keep apart:
+# saying so ("Not scored") tells a member nothing about anyone's judgement.
+BEFORE_SCORING = EDITABLE_STATUSES | {ProposalStatus.SUBMITTED, ProposalStatus.IN_TRIAGE}
+SCORES_OPEN = FINALLY_DECIDED | BEFORE_SCORING
 
 
 # --------------------------------------------------------------------------- proposals
@@ -109,7 +113,7 @@ def scores_visible(user) -> Q:
     may see at all (proposals_visible)."""
     if sees_every_score(user):
         return Q(pk__isnull=False)  # every proposal, as a condition a CASE can hold
-    visible = Q(status__in=FINALLY_DECIDED)
+    visible = Q(status__in=SCORES_OPEN)
     if roles_of(user) & SCORERS:
         visible |= Q(_own_score(user))
     return visible
@@ -117,7 +121,7 @@ def scores_visible(user) -> Q:
 
 def may_see_scores(user, proposal) -> bool:
     """scores_visible, for one proposal the user may see."""
-    if sees_every_score(user) or proposal.status in FINALLY_DECIDED:
+    if sees_every_score(user) or proposal.status in SCORES_OPEN:
         return True
     if not roles_of(user) & SCORERS:
         return False

@@ -36,15 +36,18 @@ def people(housing, finance):
 
 @pytest.fixture
 def proposals(strategy, housing, people):
-    """One housing proposal in each state, scored by `scorer` while in assessment."""
+    """One housing proposal in each state; those that have been in assessment were
+    scored by `scorer` there, with `conflicted` stepping aside."""
     made = {}
     for status in ProposalStatus:
         made[status] = ProposalFactory(
             business_unit=housing,
             created_by=people["officer"],
             complete=True,
-            status=ProposalStatus.IN_ASSESSMENT,
+            status=status if status in policies.BEFORE_SCORING else ProposalStatus.IN_ASSESSMENT,
         )
+        if status in policies.BEFORE_SCORING:
+            continue
         services.assessment_submit(
             proposal=made[status], user=people["scorer"], ratings=_ratings(4)
         )
@@ -71,6 +74,14 @@ def test_independent_scoring_who_sees_scores_while_in_assessment(people, proposa
     assessing = proposals[ProposalStatus.IN_ASSESSMENT]
     sees = {key for key, user in people.items() if policies.may_see_scores(user, assessing)}
     assert sees == {"scorer", "head"}
+
+
+def test_before_assessment_there_are_no_scores_to_keep_apart(people, proposals):
+    """A member may be told a submitted proposal is not scored: nobody can have scored
+    it yet, so the portfolio can rank it and show the recommended set."""
+    submitted = proposals[ProposalStatus.SUBMITTED]
+    assert not submitted.assessments.exists()
+    assert policies.may_see_scores(people["unscored"], submitted)
 
 
 @pytest.mark.parametrize(
