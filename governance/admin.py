@@ -48,6 +48,19 @@ class CatalogueAdmin(PortalModelAdmin):
     visible = as_page("governance:strategy-list")
 
 
+class ReferenceDataAdmin(CatalogueAdmin):
+    """The strategy's own text (strategies, themes, principles) and the council's
+    corporate objectives: loaded on migrate and changed rarely, by a superuser here,
+    since no portal page edits them. Each change is in history with who made it
+    (HistoryRequestMiddleware). Nothing is deleted: proposals and risks point at them."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class AccountsAdmin(PortalModelAdmin):
     visible = as_page("governance:account-list")
 
@@ -67,7 +80,7 @@ class RoleChangeAdmin(AccountsAdmin):
 
 
 @admin.register(CorporateObjective)
-class CorporateObjectiveAdmin(CatalogueAdmin):
+class CorporateObjectiveAdmin(ReferenceDataAdmin):
     list_display = ("title", "is_demo")
 
 
@@ -80,19 +93,19 @@ class PrincipleInline(PortalInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(CatalogueAdmin):
+class StrategyAdmin(ReferenceDataAdmin):
     list_display = ("title", "start_year", "end_year", "status", "approving_body")
     inlines = [ThemeInline, PrincipleInline]
 
 
 @admin.register(Theme)
-class ThemeAdmin(CatalogueAdmin):
+class ThemeAdmin(ReferenceDataAdmin):
     list_display = ("__str__", "strategy")
     list_filter = ("strategy",)
 
 
 @admin.register(Principle)
-class PrincipleAdmin(CatalogueAdmin):
+class PrincipleAdmin(ReferenceDataAdmin):
     list_display = ("title", "number", "strategy")
     list_filter = ("strategy",)
 

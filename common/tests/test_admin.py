@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from common.roles import Role
 from common.services import save_with_history
-from governance.models import BusinessUnit, Strategy
+from governance.models import BusinessUnit, CorporateObjective, Strategy
 from governance.tests.factories import BusinessUnitFactory, UserFactory
 from projects.choices import ProposalStatus
 from projects.models import Assessment, Proposal
@@ -62,6 +62,8 @@ def test_the_portals_records_are_read_only_in_the_admin_even_for_superusers(
             continue
         if model._meta.model_name == "user":
             continue  # how a superuser gives the first Administrator their role
+        if model._meta.label in REFERENCE_DATA:
+            continue  # no portal page edits it
         opts = model._meta
         assert not registered.has_add_permission(_request(root)), opts.label
         assert not registered.has_change_permission(_request(root)), opts.label
@@ -69,10 +71,34 @@ def test_the_portals_records_are_read_only_in_the_admin_even_for_superusers(
         add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
         assert client.post(add, {}).status_code == 403, opts.label
 
-    change = reverse("admin:governance_strategy_change", args=[strategy.pk])
+    objective = strategy.themes.first().objectives.create(title="Kept", number=99)
+    change = reverse("admin:governance_objective_change", args=[objective.pk])
     assert client.post(change, {"title": "Rewritten"}).status_code == 403
-    strategy.refresh_from_db()
-    assert strategy.title != "Rewritten"
+    objective.refresh_from_db()
+    assert objective.title == "Kept"
+
+
+REFERENCE_DATA = {
+    "governance.Strategy", "governance.Theme", "governance.Principle",
+    "governance.CorporateObjective",
+}  # fmt: skip
+
+
+def test_a_superuser_keeps_the_strategys_reference_data_with_history(root, client_for, strategy):
+    """The strategy's themes and principles and the corporate objectives have no
+    portal page: a superuser corrects them here, and history names them; nobody else
+    may, and nothing is deleted. Like every list here, it shows only to a superuser
+    who may read the strategy in the portal."""
+    root.groups.set(_role_groups(Role.HEAD_OF_ICT))
+    objective = CorporateObjective.objects.create(title="A thriving economy")
+    change = reverse("admin:governance_corporateobjective_change", args=[objective.pk])
+    response = client_for(root).post(change, {"title": "A strong, vibrant economy"})
+    assert response.status_code == 302
+    objective.refresh_from_db()
+    assert objective.title == "A strong, vibrant economy"
+    assert objective.history.first().history_user == root
+    request = _request(root)
+    assert not admin.site._registry[CorporateObjective].has_delete_permission(request)
 
 
 def test_reverting_from_history_in_the_admin_is_refused(root, client_for, strategy):
