@@ -10,11 +10,14 @@ same policies (`visible`).
 """
 
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import OutboundEmail
@@ -25,26 +28,23 @@ def may_use_admin(user) -> bool:
     return user.is_active and user.is_superuser
 
 
-class SuperuserAuthenticationForm(AdminAuthenticationForm):
-    error_messages = {
-        **AdminAuthenticationForm.error_messages,
-        "invalid_login": "Enter the username and password of a technical (superuser) "
-        "account. Everyone else signs in to the portal itself.",
-    }
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if not may_use_admin(user):
-            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
-
-
 class PortalAdminSite(admin.AdminSite):
     site_header = "ICT Strategy Portal administration"
     site_title = "ICT Strategy Portal"
-    login_form = SuperuserAuthenticationForm
 
     def has_permission(self, request):
         return may_use_admin(request.user)
+
+    def login(self, request, extra_context=None):
+        """The admin has no sign-in of its own: a superuser signs in to the portal,
+        with the second factor every superuser must use (common.signin.factors), and
+        comes back."""
+        if not request.user.is_authenticated:
+            next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+            return redirect(f"{reverse('login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+        if not self.has_permission(request):
+            raise PermissionDenied("The Django admin is for superusers only.")
+        return redirect(reverse("admin:index"))
 
 
 class ReadOnlyMixin:

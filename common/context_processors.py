@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 
 from .roles import roles_of
+from .signin.factors import second_factor_required
 
 
 def portal(request):
@@ -15,6 +16,9 @@ def portal(request):
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
         "user_roles": user_roles,
+        # Whether the sign-in page offers every account a password (common.signin).
+        "local_passwords": settings.LOCAL_PASSWORDS,
+        "second_factor_required": hasattr(request, "user") and second_factor_required(request.user),
         # Django's admin keeps its own rule.
         "can_open_admin": hasattr(request, "user") and admin.site.has_permission(request),
     }

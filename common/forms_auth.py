@@ -1,30 +1,27 @@
 """The sign-in and password forms, in the GOV.UK Design System's look."""
 
+from allauth.account.forms import LoginForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 
 from .forms import GDSFormMixin
 
 
-class SignInForm(GDSFormMixin, AuthenticationForm):
+class SignInForm(GDSFormMixin, LoginForm):
+    """allauth's sign-in form (fields `login` and `password`), in GOV.UK words; its
+    wrong-password and switched-off messages are common.signin.adapters'."""
+
     submit_label = "Sign in"
-    error_names = {"username": "your username", "password": "your password"}
-    error_messages = {
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive",
-        "inactive": "This account is switched off. Ask an administrator to switch it on",
-    }
+    error_names = {"login": "your username", "password": "your password"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs["autocomplete"] = "username"
-        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
-        # AuthenticationForm sets the username's max_length after building the field, so
-        # it is never checked; a longer name would reach the sign-in throttle's records
-        # (255 characters at most) and fail there.
-        username = self.fields["username"]
-        username.validators.append(MaxLengthValidator(username.max_length))
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+        # allauth's link to reset a forgotten password by e-mail: the portal's
+        # Administrator sends a set-password link instead.
+        self.fields["password"].help_text = ""
 
 
 # Django's password checks, by code, in GOV.UK words.

@@ -36,9 +36,17 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def attempted_username(request, credentials=None) -> str | None:
+    """The username a sign-in tried: from what was passed to authenticate() (Django's
+    `username`), else from allauth's sign-in form (`login`)."""
+    if credentials and credentials.get("username"):
+        return credentials["username"]
+    return request.POST.get("login") if request is not None else None
+
+
 def locked_out(request, original_response=None, credentials=None):
     """The page a locked-out sign-in gets (429): why, and when to try again."""
-    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    username = (credentials or {}).get("username") or request.POST.get("login", "")
     context = {
         "username": username,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
@@ -81,6 +89,19 @@ def log_privilege_change(*, change: str, holder: str, actor, path: str, request=
         holder,
         _name(actor),
         path,
+        client_ip(request),
+    )
+
+
+def log_second_factor_change(*, change: str, factor: str, person, actor, request=None):
+    """A second factor set up, removed or renewed by its holder, or all of an account's
+    reset by an administrator."""
+    log.warning(
+        "second factor %s factor=%s user=%s by=%s ip=%s",
+        change,
+        factor,
+        person.get_username(),
+        _name(actor),
         client_ip(request),
     )
 

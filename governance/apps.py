@@ -13,7 +13,7 @@ class GovernanceConfig(AppConfig):
         from common.largedata import register_generator
 
         from . import history, home_panels
-        from .accounts import role_changes
+        from .accounts import factor_changes, role_changes
         from .demo import demo_data_load
         from .largedata import generate_governance
         from .setup import after_migrate
@@ -21,6 +21,7 @@ class GovernanceConfig(AppConfig):
         home_panels.register()
         history.register()
         role_changes.connect()
+        factor_changes.connect()
         register_demo_loader(10, demo_data_load)
         register_generator(10, "governance", generate_governance)
         # The strategy catalogue is reference data, not demo data: every install gets

@@ -69,6 +69,13 @@ class RoleChangeKind(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
+class SecondFactorChangeKind(models.TextChoices):
+    ADDED = "added", "Set up"
+    REMOVED = "removed", "Removed"
+    RENEWED = "renewed", "New recovery codes made"
+    RESET = "reset", "All reset by an administrator"
+
+
 class ChangePath(models.TextChoices):
     """Which way into the portal a change came."""
 

@@ -18,6 +18,7 @@ from .choices import (
     Direction,
     MeetingStatus,
     RoleChangeKind,
+    SecondFactorChangeKind,
     StrategyStatus,
 )
 
@@ -111,6 +112,36 @@ class RoleChange(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.role} for {self.person}"
 
+
+
+class SecondFactorChange(models.Model):
+    """A second factor (an authenticator app, a passkey, recovery codes) set up, removed
+    or renewed by its holder, or all of an account's reset by an administrator. The
+    factors themselves are django-allauth's, and hold secrets, so they keep no history:
+    this table is their history. Rows are never changed or deleted."""
+
+    person = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="second_factor_changes"
+    )
+    kind = models.CharField(max_length=8, choices=SecondFactorChangeKind.choices)
+    factor = models.CharField(
+        max_length=20, blank=True, help_text="Which factor; empty when all were reset."
+    )
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="second_factor_changes_made",
+        help_text="Empty when no one was signed in: a shell, command or background task.",
+    )
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.person}"
 
 class CorporateObjective(models.Model):
     """A council-wide objective of the corporate plan that ICT work should serve."""

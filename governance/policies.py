@@ -270,6 +270,17 @@ def deactivation_refusal(actor, person) -> str | None:
     return None
 
 
+def second_factor_reset_refusal(actor, person) -> str | None:
+    """Why `actor` may not reset `person`'s second factors (so that they set up new
+    ones at their next sign-in), or None if they may. Never one's own: a person who
+    has lost theirs asks another administrator, who can check who is asking."""
+    if refusal := account_edit_refusal(actor, person):
+        return refusal
+    if person.pk == actor.pk:
+        return "You cannot reset your own second factors. Ask another administrator."
+    return None
+
+
 def officer_unit_refusal(roles, business_unit) -> str | None:
     """A business unit officer proposes for a business unit, so needs one."""
     if Role.OFFICER in roles and business_unit is None:

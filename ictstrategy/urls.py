@@ -1,18 +1,24 @@
+from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from common.forms_auth import PasswordChangeGDSForm, SetPasswordGDSForm, SignInForm
+from common.forms_auth import PasswordChangeGDSForm, SetPasswordGDSForm
+from common.views import not_found
 
 urlpatterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
+    # Signing in and out are django-allauth's flows (common/signin/).
+    path("sign-in/", allauth_views.login, name="login"),
+    path("sign-out/", allauth_views.logout, name="logout"),
+    # allauth's pages the portal does not offer: nobody signs themselves up, changes
+    # their e-mail address or resets a password by e-mail (the Administrator sends a
+    # set-password link), and a single sign-on account stays joined to its provider.
+    re_path(
+        r"^accounts/(signup|email|password|confirm-email|phone|login/code)/",
+        not_found,
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/3rdparty/", not_found),
+    path("accounts/", include("allauth.urls")),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(form_class=PasswordChangeGDSForm),

@@ -34,14 +34,21 @@ def test_the_admin_lets_in_superusers_only(administrator, users_by_role, root, c
     assert client_for(root).get(reverse("admin:index")).status_code == 200
 
 
-def test_the_admins_sign_in_refuses_everyone_but_superusers(administrator, client):
+def test_the_admin_has_no_sign_in_of_its_own(administrator, root, client, client_for):
+    """Its sign-in is the portal's, where a superuser's second factor is asked for; a
+    signed-in person who is not a superuser is refused, and nothing is signed in by a
+    password posted to the admin."""
+    index = reverse("admin:index")
+    response = client.get(reverse("admin:login"), {"next": index})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=%2Fadmin%2F"
     response = client.post(
         reverse("admin:login"),
         {"username": administrator.username, "password": "correct-horse-battery-staple"},
     )
-    assert response.status_code == 200
-    assert "technical (superuser) account" in response.text
     assert "_auth_user_id" not in client.session
+    assert client_for(administrator).get(reverse("admin:login")).status_code == 403
+    assert client_for(root).get(reverse("admin:login"))["Location"] == index
 
 
 def test_the_administration_link_shows_only_to_those_the_admin_lets_in(

@@ -67,7 +67,7 @@ def test_signing_in_changes_no_page_so_does_not_count(client, officer):
     officer.save()
     before = dataversion.current()
     response = client.post(
-        reverse("login"), {"username": officer.username, "password": "a long enough password 1"}
+        reverse("login"), {"login": officer.username, "password": "a long enough password 1"}
     )
     assert response.status_code == 302
     client.get(LIST_URL)  # the session is saved on every request

@@ -117,7 +117,7 @@ def test_there_is_one_account_per_role_that_signs_in_with_the_password(generated
         "admin": {Role.ADMINISTRATOR},
     }
     response = client.post(
-        reverse("login"), {"username": BENCH_USERS["chair"], "password": BENCH_PASSWORD}
+        reverse("login"), {"login": BENCH_USERS["chair"], "password": BENCH_PASSWORD}
     )
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200

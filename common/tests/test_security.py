@@ -20,7 +20,7 @@ ELSEWHERE = "10.2.2.2"
 
 
 def _sign_in(client, username, password, ip=OFFICE):
-    return client.post(SIGN_IN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(SIGN_IN, {"login": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def _signed_in(client):
@@ -84,7 +84,7 @@ def test_a_successful_sign_in_clears_earlier_failures(officer):
 def test_an_overlong_username_is_refused_at_the_field_not_recorded(db):
     response = _sign_in(Client(), "x" * 300, "wrong-password-123")
     assert response.status_code == 200
-    assert response.context["form"].errors["username"] == [
+    assert response.context["form"].errors["login"] == [
         "Your username must be 150 characters or fewer"
     ]
     assert not AccessAttempt.objects.exists()
@@ -261,7 +261,7 @@ def test_the_client_address_is_read_through_trusted_proxies_only(officer, settin
     # The client wrote the first address itself; the proxy appended the real one.
     Client().post(
         SIGN_IN,
-        {"username": officer.username, "password": TEST_PASSWORD},
+        {"login": officer.username, "password": TEST_PASSWORD},
         REMOTE_ADDR="127.0.0.1",
         HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -9,7 +10,7 @@ from common.history import Change, HistoryEntry, history_entries
 from common.roles import Role
 
 from ..choices import ChangePath, RoleChangeKind
-from ..models import BusinessUnit, RoleChange, User
+from ..models import BusinessUnit, RoleChange, SecondFactorChange, User
 
 NONE = "none"  # the filter value for "no role" and "no business unit"
 
@@ -79,10 +80,31 @@ def unit_choices() -> QuerySet[BusinessUnit]:
     return BusinessUnit.objects.filter(is_active=True)
 
 
+def second_factors(person: User) -> list[str]:
+    """The names of the second factors an account has, for the Administrator (never
+    their secrets)."""
+    kinds = Authenticator.objects.filter(user=person).values_list("type", flat=True)
+    return [Authenticator.Type(kind).label for kind in sorted(set(kinds))]
+
+
 def account_history(person: User, *, viewer: User) -> list[HistoryEntry]:
-    """Changes to the account's details and to its roles, newest first. The roles'
-    changes are RoleChange rows: those made together (one edit) are one entry."""
+    """Changes to the account's details, its roles and its second factors, newest
+    first. The roles' changes are RoleChange rows: those made together (one edit) are
+    one entry."""
     entries = history_entries(person, user=viewer)
+    for change in SecondFactorChange.objects.filter(person=person).select_related("actor"):
+        factor = Authenticator.Type(change.factor).label if change.factor else "All"
+        entries.append(
+            HistoryEntry(
+                when=change.at,
+                who=_name(change.actor),
+                action="Changed",
+                part="",
+                changes=[
+                    Change("Second factors", summary=f"{change.get_kind_display()}: {factor}")
+                ],
+            )
+        )
     changes = RoleChange.objects.filter(person=person).select_related("actor").order_by("at", "pk")
     groups: dict[tuple, list[RoleChange]] = {}
     for change in changes:
@@ -107,9 +129,12 @@ def account_history(person: User, *, viewer: User) -> list[HistoryEntry]:
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
 
 
+def _name(actor: User | None) -> str:
+    return (actor.get_full_name() or actor.get_username()) if actor else "System"
+
+
 def _who(change: RoleChange) -> str:
-    actor = change.actor
-    name = (actor.get_full_name() or actor.get_username()) if actor else "System"
+    name = _name(change.actor)
     if change.path == ChangePath.PORTAL:
         return name
     return f"{name}, in {change.get_path_display()}"

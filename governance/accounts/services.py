@@ -6,6 +6,7 @@ the security log) for each role granted or removed, written by role_changes."""
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
@@ -20,7 +21,9 @@ from common.roles import Role
 from common.services import save_with_history
 
 from .. import policies
+from ..choices import SecondFactorChangeKind
 from ..models import BusinessUnit, User
+from . import factor_changes
 
 ACCOUNT_FIELDS = frozenset(
     {"first_name", "last_name", "email", "job_title", "business_unit", "is_active"}
@@ -193,3 +196,18 @@ def business_unit_update(
     if changed:
         save_with_history(unit, user=actor)
     return unit
+
+
+@transaction.atomic
+def second_factors_reset(*, actor: User, person: User, request=None) -> int:
+    """Remove every second factor of `person` (authenticator apps, passkeys, recovery
+    codes), for a person who has lost theirs: they set up new ones at their next
+    sign-in if their role requires one. Recorded in their history and the security log.
+    Returns how many were removed."""
+    _refuse(policies.second_factor_reset_refusal(actor, person))
+    removed, _ = Authenticator.objects.filter(user=person).delete()
+    if removed:
+        factor_changes.record(
+            kind=SecondFactorChangeKind.RESET, person=person, actor=actor, request=request
+        )
+    return removed

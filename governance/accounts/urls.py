@@ -15,6 +15,11 @@ urlpatterns = [
         views.AccountPasswordLinkView.as_view(),
         name="account-password-link",
     ),
+    path(
+        "accounts/<int:pk>/second-factors/reset/",
+        views.AccountSecondFactorResetView.as_view(),
+        name="account-second-factor-reset",
+    ),
     path("business-units/", views.BusinessUnitListView.as_view(), name="business-unit-list"),
     path(
         "business-units/new/",

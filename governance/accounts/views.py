@@ -66,6 +66,8 @@ class AccountDetailView(AdministratorMixin, DetailView):
         return super().get_context_data(
             edit_refusal=policies.account_edit_refusal(actor, person),
             password_link_refusal=policies.password_link_refusal(actor, person),
+            factor_reset_refusal=policies.second_factor_reset_refusal(actor, person),
+            second_factors=selectors.second_factors(person),
             **kwargs,
         )
 
@@ -135,6 +137,29 @@ class AccountPasswordLinkView(AdministratorMixin, View):
             messages.error(request, str(refusal))
         else:
             messages.success(request, f"We have e-mailed {person.email} a new link.")
+        return redirect(person)
+
+
+class AccountSecondFactorResetView(AdministratorMixin, View):
+    """Removes every second factor of a person who has lost theirs."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        person = get_object_or_404(User, pk=pk)
+        try:
+            removed = services.second_factors_reset(
+                actor=request.user, person=person, request=request
+            )
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal))
+        else:
+            if removed:
+                messages.success(
+                    request,
+                    f"{person.get_full_name() or person.username}'s second factors are reset. "
+                    "They set up new ones when they next sign in.",
+                )
         return redirect(person)
 
 

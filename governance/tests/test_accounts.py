@@ -35,7 +35,7 @@ def security_log(caplog):
 
 def _signs_in(username, password) -> bool:
     client = Client()
-    client.post(reverse("login"), {"username": username, "password": password})
+    client.post(reverse("login"), {"login": username, "password": password})
     return "_auth_user_id" in client.session
 
 

@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_celery_results",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "common",
     "governance",
     "projects",
@@ -55,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "common.signin.factors.SecondFactorRequiredMiddleware",
     "common.dataversion.DataVersionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -132,7 +139,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Local passwords, unless switched off (LOCAL_PASSWORDS) for all but break-glass
+    # accounts; single sign-on accounts sign in through django-allauth's flow.
+    "common.signin.backends.PortalBackend",
 ]
 # Five failed sign-ins for one username from one address lock that pair out for 15
 # minutes; then it may try again. Not a permanent lock, and other addresses are not
@@ -144,6 +153,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "common.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "common.security.client_ip"
+AXES_USERNAME_CALLABLE = "common.security.attempted_username"
 # How many proxies in front of the portal append to X-Forwarded-For (0: none, the
 # client connects directly). Set it to the real number, or addresses can be forged.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
@@ -273,3 +283,75 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Sign-in, through django-allauth (common/signin/): the portal's own passwords, single
+# sign-on with the council's OpenID Connect provider (Microsoft Entra ID), and second
+# factors (authenticator app codes, passkeys, recovery codes).
+ACCOUNT_ADAPTER = "common.signin.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "common.signin.adapters.SocialAccountAdapter"
+MFA_ADAPTER = "common.signin.adapters.MFAAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]  # sign-up itself is closed
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # sessions end as SESSION_COOKIE_AGE says
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_FORMS = {"login": "common.forms_auth.SignInForm"}
+# Failed passwords are throttled with the rest of sign-in (AUTHENTICATION_BACKENDS);
+# allauth's own limit is kept for second-factor codes: five wrong codes for one account
+# in five minutes and it must wait.
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/key", "login": None}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = f"{COUNCIL_NAME} ICT Strategy Portal"
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Accounts are opened by the Administrator with the council's e-mail address, not
+# signed up for, so allauth's check that the address was verified does not apply.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_FORMS = {
+    "authenticate": "common.signin.forms.CodeForm",
+    "reauthenticate": "common.signin.forms.ReauthenticateCodeForm",
+    "activate_totp": "common.signin.forms.ActivateAuthenticatorForm",
+}
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+# Who must use a second factor: these roles, and every superuser (the Django admin).
+MFA_REQUIRED_ROLES = env.list(
+    "MFA_REQUIRED_ROLES", default=["Head of ICT", "Governance Group chair", "Administrator"]
+)
+MFA_REQUIRED_FOR_SUPERUSERS = env.bool("MFA_REQUIRED_FOR_SUPERUSERS", default=True)
+# Local passwords for everyone, or (False) only for the break-glass accounts named here,
+# once single sign-on is set up.
+LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
+BREAK_GLASS_USERNAMES = env.list("BREAK_GLASS_USERNAMES", default=[])
+
+# Single sign-on: on when SSO_CLIENT_ID is set. SSO_SERVER_URL is the provider's issuer,
+# for Microsoft Entra ID https://login.microsoftonline.com/<tenant id>/v2.0.
+SSO_NAME = env("SSO_NAME", default="Microsoft Entra ID")
+SSO_SERVER_URL = env("SSO_SERVER_URL", default="")
+SSO_CLIENT_ID = env("SSO_CLIENT_ID", default="")
+SSO_CLIENT_SECRET = env("SSO_CLIENT_SECRET", default="")
+SSO_GROUPS_CLAIM = env("SSO_GROUPS_CLAIM", default="groups")
+# Whether the provider's word that it asked for a second factor (`amr` holding "mfa")
+# satisfies MFA_REQUIRED_ROLES, so a person need not set up one here too.
+SSO_TRUST_PROVIDER_MFA = env.bool("SSO_TRUST_PROVIDER_MFA", default=False)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "council",
+                "name": SSO_NAME,
+                "client_id": SSO_CLIENT_ID,
+                "secret": SSO_CLIENT_SECRET,
+                "settings": {"server_url": SSO_SERVER_URL},
+            }
+        ]
+        if SSO_CLIENT_ID
+        else [],
+    }
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# A first sign-in joins the account with the same e-mail address only when the provider
+# says it has verified it; after that the provider's subject (`sub`) finds the account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True

@@ -12,3 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so the live server and Celery worker threads share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# Second factors are asked of no role by default here, so a test signs in as any role
+# with force_login; the tests of second factors set the roles they need.
+MFA_REQUIRED_ROLES = []
+MFA_REQUIRED_FOR_SUPERUSERS = False

@@ -142,7 +142,7 @@ class Browser:
         _, _, body = self.get(reverse("login"))
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
         data = urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": token.decode(), "username": username, "password": password}
+            {"csrfmiddlewaretoken": token.decode(), "login": username, "password": password}
         ).encode()
         request = urllib.request.Request(
             self.base_url + reverse("login"), data=data, headers={"Referer": self.base_url}
