@@ -39,7 +39,7 @@ class ClaimsApplied:
 @transaction.atomic
 def apply_group_claims(
     person: User,
-    groups: Iterable[str],
+    groups: Iterable[str] | None,
     *,
     source: str = "single sign-on",
     request=None,
@@ -57,6 +57,10 @@ def apply_group_claims(
       theirs; if to several, theirs stays and a warning is logged; if to none, it
       stays. The officer role needs a unit: with none, it is withheld, with a warning.
     - A group value that no mapping names is ignored; values match whatever their case.
+    - `groups` None means the token carried no groups claim at all (Entra ID leaves it
+      out when someone is in too many groups, the "overage", and gives a link to fetch
+      them instead): nothing is changed, with a warning, rather than every role
+      removed. An empty list is a claim of no groups, and is applied.
     - A deactivated account is left exactly as it is (claims never switch it on), and
       so is a superuser's (policies.group_claims_refusal).
 
@@ -69,10 +73,17 @@ def apply_group_claims(
     address (by default the request being served).
     """
     request = request or current_request()
-    person = User.objects.select_for_update().get(pk=person.pk)
-    if refusal := policies.group_claims_refusal(person):
+    caller, person = person, User.objects.select_for_update().get(pk=person.pk)
+    refusal = policies.group_claims_refusal(person)
+    if refusal is None and groups is None:
+        refusal = "the sign-in carried no groups claim"
+    if refusal:
         log_group_claims(
-            change=f"not applied: {refusal}", person=person, source=source, request=request
+            change=f"not applied: {refusal}",
+            person=person,
+            source=source,
+            request=request,
+            warning=groups is None,
         )
         return ClaimsApplied(refused=refusal)
 
@@ -122,6 +133,9 @@ def apply_group_claims(
             )
 
     transaction.on_commit(log)
+    # The caller's copy of the account (often request.user) reads as it now is.
+    caller.business_unit = person.business_unit
+    caller.__dict__.pop("_portal_roles", None)
     return ClaimsApplied(
         granted=frozenset(roles - held),
         removed=frozenset(held - roles),

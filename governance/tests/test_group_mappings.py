@@ -327,6 +327,29 @@ def test_a_deactivated_account_is_neither_switched_on_nor_changed(mappings):
     assert not RoleChange.objects.filter(person=person, path=ChangePath.SINGLE_SIGN_ON).exists()
 
 
+def test_a_sign_in_without_a_groups_claim_changes_nothing_with_a_warning(
+    mappings, caplog, housing
+):
+    """Entra ID leaves the claim out for someone in too many groups: that is not a
+    claim of no groups, so no role is taken away."""
+    caplog.set_level(logging.WARNING, logger="ictstrategy.security")
+    person = UserFactory(business_unit=housing, roles=[Role.HEAD_OF_ICT])
+    applied = apply_group_claims(person, None)
+    assert applied.refused == "the sign-in carried no groups claim"
+    assert _roles(person) == {HEAD}
+    assert any("no groups claim" in r.getMessage() for r in caplog.records)
+
+
+def test_the_callers_copy_of_the_account_reads_its_new_roles_and_unit(mappings, housing):
+    from common.roles import roles_of
+
+    person = UserFactory(roles=[Role.CHAIR])
+    assert roles_of(person) == {Role.CHAIR}
+    apply_group_claims(person, [HEADS, HOUSING])
+    assert roles_of(person) == {Role.HEAD_OF_ICT, Role.OFFICER}
+    assert person.business_unit == housing
+
+
 def test_a_superusers_account_is_out_of_the_mappings_reach(mappings):
     root = UserFactory(is_superuser=True, is_staff=True)
     apply_group_claims(root, [HEADS])
