@@ -19,6 +19,7 @@ class CommonConfig(AppConfig):
 
         from . import dataversion, security  # noqa: F401 - security connects its log
         from .roles import ensure_role_groups
+        from .signin import factors, sso  # noqa: F401 - they connect to allauth's signals
 
         # After every migrate, and after each flush between transactional tests, the
         # role groups exist, as content types and permissions do.

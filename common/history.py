@@ -236,11 +236,10 @@ class _History:
             else:
                 action, changes = "Changed", self._differences(source, before, after)
             if changes or action != "Changed":
-                user = after.history_user
                 entries.append(
                     HistoryEntry(
                         when=after.history_date,
-                        who=(user.get_full_name() or user.get_username()) if user else "The portal",
+                        who=_who(after),
                         action=action,
                         part=self._label(source, after) if source.part else "",
                         changes=changes,
@@ -344,6 +343,16 @@ class _LabelValues(dict):
             return self.history._label(_Source(f.related_model, parent_part), parent)
         f = meta.get_field(key)
         return self.history._read(self.source.model, f, getattr(self.record, f.attname))
+
+
+def _who(record) -> str:
+    """Who made a save: its user, else the portal itself, with the reason it gave (such
+    as single sign-on group claims) if any."""
+    user = record.history_user
+    if user is not None:
+        return user.get_full_name() or user.get_username()
+    reason = getattr(record, "history_change_reason", None)
+    return f"The portal ({reason})" if reason else "The portal"
 
 
 def _saves(records: list) -> list[list]:

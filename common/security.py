@@ -66,14 +66,17 @@ def _name(user) -> str:
     return user.get_username() if user is not None else "(no one signed in)"
 
 
-def log_role_change(*, granted: bool, role: str, person, actor, path: str, request=None):
-    """A role given to or taken from an account, by whatever path."""
+def log_role_change(
+    *, granted: bool, role: str, person, actor, path: str, request=None, by: str | None = None
+):
+    """A role given to or taken from an account, by whatever path. `by` names who
+    acted where no account did (single sign-on), instead of "no one signed in"."""
     log.info(
         "role %s role=%r user=%s by=%s via=%r ip=%s",
         "granted" if granted else "removed",
         role,
         person.get_username(),
-        _name(actor),
+        by or _name(actor),
         path,
         client_ip(request),
     )
@@ -101,6 +104,31 @@ def log_second_factor_change(*, change: str, factor: str, person, actor, request
         change,
         factor,
         person.get_username(),
+        _name(actor),
+        client_ip(request),
+    )
+
+
+def log_group_claims(*, change: str, person, source: str, request=None, warning=False):
+    """A change a single sign-on made to an account from the provider's group claims
+    (its business unit), or why it made none it might have (a warning)."""
+    (log.warning if warning else log.info)(
+        "group claims: %s user=%s via=%r ip=%s",
+        change,
+        person.get_username(),
+        source,
+        client_ip(request),
+    )
+
+
+def log_group_mapping(*, change: str, mapping, actor, request=None):
+    """A single sign-on group mapping added, changed or removed: what a group gives
+    decides who gets which role at sign-in, so each change is worth a warning."""
+    log.warning(
+        "group mapping %s claim=%r gives=%r by=%s ip=%s",
+        change,
+        mapping.claim_value,
+        mapping.gives,
         _name(actor),
         client_ip(request),
     )

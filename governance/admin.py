@@ -13,6 +13,7 @@ from .models import (
     ActionPlanItem,
     BusinessUnit,
     CorporateObjective,
+    GroupMapping,
     Objective,
     Principle,
     RoleChange,
@@ -77,6 +78,13 @@ class RoleChangeAdmin(AccountsAdmin):
     list_filter = ("kind", "role", "path")
     list_select_related = ("person", "actor")
     search_fields = ("person__username", "actor__username")
+
+
+@admin.register(GroupMapping)
+class GroupMappingAdmin(AccountsAdmin):
+    list_display = ("label", "claim_value", "role", "business_unit")
+    list_select_related = ("business_unit",)
+    search_fields = ("label", "claim_value")
 
 
 @admin.register(CorporateObjective)

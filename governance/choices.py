@@ -82,3 +82,6 @@ class ChangePath(models.TextChoices):
     PORTAL = "portal", "a portal page"
     ADMIN = "admin", "the Django admin"
     NO_REQUEST = "no_request", "a shell, command or background task"
+    # At someone's sign-in, from the groups the identity provider says they are in
+    # (governance.accounts.group_claims): the portal acts, no one is choosing.
+    SINGLE_SIGN_ON = "single_sign_on", "single sign-on group claims"

@@ -5,9 +5,12 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from common.roles import Role
 
 from .choices import (
     CLOSED_ACTION_STATUSES,
@@ -142,6 +145,97 @@ class SecondFactorChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.person}"
+
+
+class GroupMapping(models.Model):
+    """A group the council's identity provider (Microsoft Entra ID) names at single
+    sign-on, and what membership of it gives in the portal: one role, or one business
+    unit, never both. The Administrator keeps these in the portal; at each sign-in
+    governance.accounts.group_claims gives the person what their groups map to.
+
+    A group may be mapped twice, once to a role and once to a unit; never twice to the
+    same thing. Claim values match whatever their case (Entra ID sends group object
+    ids, GUIDs, or names where it is set up to), so uniqueness ignores case too."""
+
+    claim_value = models.CharField(
+        "group claim value",
+        max_length=256,
+        help_text="Exactly as the identity provider sends it in the groups claim: the "
+        "group's object id (for example 5f3c9a52-1d4e-4b0a-9c1e-7a2b3c4d5e6f) or, if "
+        "Entra ID is set up to send names, its name.",
+    )
+    label = models.CharField(
+        max_length=200,
+        help_text="What the group is, for people reading this list: for example "
+        "Housing Services staff.",
+    )
+    # A role's value is its name (common.roles), shown as it is.
+    role = models.CharField(max_length=150, choices=[(r.value, r.value) for r in Role], blank=True)
+    business_unit = models.ForeignKey(
+        BusinessUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_mappings",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["label", "claim_value", "pk"]
+        verbose_name = "single sign-on group mapping"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(role="") & models.Q(business_unit__isnull=False))
+                | (~models.Q(role="") & models.Q(business_unit__isnull=True)),
+                name="group_mapping_gives_a_role_or_a_unit",
+                violation_error_message="A group gives a role or a business unit, not both.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["", *Role.values]),
+                name="group_mapping_role_is_a_portal_role",
+                violation_error_message="Choose one of the portal's roles.",
+            ),
+            models.UniqueConstraint(
+                Lower("claim_value"),
+                "role",
+                condition=models.Q(business_unit__isnull=True),
+                name="group_mapping_role_once_per_group",
+                violation_error_message="This group already gives this role.",
+            ),
+            models.UniqueConstraint(
+                Lower("claim_value"),
+                "business_unit",
+                condition=models.Q(business_unit__isnull=False),
+                name="group_mapping_unit_once_per_group",
+                violation_error_message="This group already gives this business unit.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.claim_value}): {self.gives}"
+
+    def get_absolute_url(self):
+        return reverse("governance:group-mapping-list")
+
+    @property
+    def gives(self) -> str:
+        return self.role or f"business unit {self.business_unit}"
+
+    def clean(self):
+        # Said at the fields, so the form shows each message beside its question;
+        # Django then skips the database constraints these repeat.
+        self.claim_value = self.claim_value.strip()
+        if not self.role and self.business_unit_id is None:
+            raise ValidationError({"role": "Choose the role or the business unit this group gives"})
+        if self.role and self.business_unit_id is not None:
+            both = "Choose a role or a business unit, not both: map the group twice to give both"
+            raise ValidationError({"business_unit": both})
+        same = GroupMapping.objects.filter(claim_value__iexact=self.claim_value).exclude(pk=self.pk)
+        if self.role and same.filter(role=self.role).exists():
+            raise ValidationError({"claim_value": f"This group already gives the {self.role} role"})
+        if self.business_unit_id and same.filter(business_unit_id=self.business_unit_id).exists():
+            raise ValidationError({"claim_value": "This group already gives this business unit"})
+
 
 class CorporateObjective(models.Model):
     """A council-wide objective of the corporate plan that ICT work should serve."""

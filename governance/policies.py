@@ -313,3 +313,46 @@ def unit_deactivation_refusal(unit) -> str | None:
             "business unit. Move them to another unit before you deactivate it."
         )
     return None
+
+
+# ------------------------------------------------- single sign-on: groups to roles
+#
+# The Administrator maps the identity provider's groups to roles and business units
+# (governance.models.GroupMapping); at each single sign-on the person is given what
+# their groups map to (governance.accounts.group_claims).
+
+GROUP_MAPPERS = ACCOUNT_ADMINISTRATORS
+
+
+def may_map_groups(user) -> bool:
+    """Lists, adds, changes and removes the single sign-on group mappings."""
+    return bool(roles_of(user) & GROUP_MAPPERS)
+
+
+def group_mapping_refusal(actor, role: str = "") -> str | None:
+    """Why `actor` may not add, change or remove a mapping that gives `role` (blank: a
+    business unit), or None. A mapping gives its role to whoever is in the group, so
+    it obeys the rule for granting that role by hand to an account not yet opened
+    (role_change_refusal with no person): administrators only, only the portal's
+    roles. That rule lets an administrator grant the Administrator role to someone
+    else, so a group may be mapped to it too. The rule that nobody changes their own
+    roles names a person, and a mapping names a group, whose members the identity
+    provider decides; so every change a mapping makes is recorded as made by single
+    sign-on, and every change to a mapping is a warning in the security log."""
+    if not may_map_groups(actor):
+        return "Only administrators map single sign-on groups to roles and business units."
+    if role:
+        return role_change_refusal(actor, None, role)
+    return None
+
+
+def group_claims_refusal(person) -> str | None:
+    """Why the groups a person signs in with may not change their account, or None.
+    A deactivated account stays as it is (claims never switch it on, nor change what
+    it holds unused), and a superuser's account is out of the mappings' reach as it is
+    out of the Administrator's, who keeps the mappings."""
+    if not person.is_active:
+        return "the account is deactivated"
+    if person.is_superuser:
+        return "the account is a technical (superuser) account"
+    return None

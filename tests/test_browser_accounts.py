@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from common.models import OutboundEmail
-from governance.models import User
+from governance.models import GroupMapping, User
 
 from .conftest import menu_link, sign_in
 
@@ -94,3 +94,51 @@ def test_administrator_opens_an_officer_account_then_changes_its_role(
     sign_in(tab, live_server, "jwebb", password="a long walk by the river")
     expect(tab.get_by_role("heading", level=1)).to_contain_text("Welcome, Jo")
     context.close()
+
+
+def test_administrator_maps_a_single_sign_on_group_then_changes_and_removes_it(
+    page, live_server, demo, axe
+):
+    sign_in(page, live_server, "admin")
+    menu_link(page, "Accounts").click()
+    page.get_by_role("link", name="single sign-on groups").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Single sign-on groups")
+    axe.check(page)
+
+    page.get_by_role("link", name="Map a group").click()
+    axe.check(page)
+    page.get_by_label("Group claim value").fill("0b5a4f0e-6a51-4c6b-9d7e-3f1a2b3c4d5e")
+    page.get_by_label("Label").fill("ICT leadership")
+    page.get_by_label("Role it gives").select_option(label="Head of ICT")
+    page.get_by_label("Business unit it gives").select_option(label="Housing Services")
+    page.get_by_role("button", name="Save group mapping").click()
+
+    # Both a role and a unit: said at the field, nothing saved.
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Choose a role or a business unit, not both")
+    axe.check(page)
+    assert not GroupMapping.objects.exists()
+    page.get_by_label("Business unit it gives").select_option(label="No business unit")
+    page.get_by_role("button", name="Save group mapping").click()
+    expect(page.get_by_role("alert")).to_contain_text("Group mapping added")
+    expect(page.get_by_text("single sign-on decides everyone's roles")).to_be_visible()
+    axe.check(page)
+
+    page.get_by_role("link", name="Change ICT leadership").click()
+    axe.check(page)
+    page.get_by_label("Role it gives").select_option(label="Governance Group chair")
+    page.get_by_role("button", name="Save group mapping").click()
+    expect(page.get_by_role("alert")).to_contain_text("Group mapping saved")
+
+    page.get_by_role("link", name="History of ICT leadership").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("History")
+    axe.check(page)
+    page.go_back()
+
+    page.get_by_role("link", name="Remove ICT leadership").click()
+    axe.check(page)
+    page.get_by_role("button", name="Remove the group mapping").click()
+    expect(page.get_by_role("alert")).to_contain_text("removed")
+    expect(page.get_by_role("heading", name="Removed lately")).to_be_visible()
+    axe.check(page)
+    assert not GroupMapping.objects.exists()

@@ -32,7 +32,7 @@ from django.urls.converters import IntConverter
 
 from common import health
 from common.roles import Role
-from governance.models import KPI
+from governance.models import KPI, GroupMapping
 from governance.tests.factories import (
     ActionPlanItemFactory,
     BusinessUnitFactory,
@@ -163,6 +163,7 @@ def world(strategy, tmp_path, settings):
     meeting = MeetingFactory(chair=users["chair"])
     AgendaItem.objects.create(meeting=meeting, proposal=assessed, position=1)
     ProjectFactory(proposal__business_unit=a, proposal__created_by=users["officer_a"])
+    GroupMapping.objects.create(claim_value="unit-a-staff", label="Unit A staff", business_unit=a)
 
     risk = RiskFactory(owner=users["officer_a"], title="An officer's risk")
     risk.proposals.add(proposals["linked"], assessed)

@@ -44,7 +44,7 @@ from hypothesis import strategies as st
 
 from common.roles import Role
 from governance.choices import MeetingStatus
-from governance.models import KPI
+from governance.models import KPI, GroupMapping
 from governance.tests.factories import (
     ActionPlanItemFactory,
     BusinessUnitFactory,
@@ -155,6 +155,9 @@ def governance_objects(strategy, chair):
         drafted=MeetingFactory(chair=chair, in_session=True, status=MeetingStatus.MINUTES_DRAFTED),
         terms=TermsOfReferenceFactory(),
         kpi=KPI.objects.create(name=KPI_NAME, unit="%", direction="higher"),
+        mapping=GroupMapping.objects.create(
+            claim_value="env-health-staff", label="Environmental Health staff", business_unit=unit
+        ),
     )
 
 

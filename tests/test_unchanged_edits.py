@@ -219,6 +219,7 @@ KNOWN_EDIT_FORMS = {
     "governance:kpi-update", "governance:meeting-update", "governance:account-update",
     "governance:business-unit-update", "governance:meeting-terms-update",
     "governance:meeting-attendance", "reports:annual-narrative", "reports:schedule-update",
+    "governance:group-mapping-update",
 }  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from common.forms import GDSFormMixin
 from common.roles import Role
 
 from .. import policies
-from ..models import BusinessUnit, User
+from ..models import BusinessUnit, GroupMapping, User
 from .selectors import unit_choices
 
 
@@ -118,3 +118,37 @@ class BusinessUnitUpdateForm(BusinessUnitForm):
             "is_active": "A deactivated unit is no longer offered for new accounts or as "
             "the lead unit of an action; its record stays.",
         }
+
+
+class GroupMappingForm(GDSFormMixin, forms.ModelForm):
+    """What one group of the identity provider gives: a role or a business unit.
+    The roles offered are those governance.policies lets this actor map; the units,
+    the active ones (and the one the mapping already gives)."""
+
+    submit_label = "Save group mapping"
+    role = forms.ChoiceField(required=False, label="Role it gives")
+    business_unit = forms.ModelChoiceField(
+        queryset=BusinessUnit.objects.none(),
+        required=False,
+        empty_label="No business unit",
+        label="Business unit it gives",
+        help_text="Choose a role or a business unit, not both.",
+    )
+    error_names = {"claim_value": "the group claim value", "label": "a label for the group"}
+
+    class Meta:
+        model = GroupMapping
+        fields = ["claim_value", "label", "role", "business_unit"]
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.role
+        self.fields["role"].choices = [("", "No role")] + [
+            (role.value, role.value)
+            for role in Role
+            if role.value == current or not policies.group_mapping_refusal(actor, role.value)
+        ]
+        units = unit_choices()
+        if self.instance.business_unit_id:
+            units = units | BusinessUnit.objects.filter(pk=self.instance.business_unit_id)
+        self.fields["business_unit"].queryset = units

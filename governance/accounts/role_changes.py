@@ -12,7 +12,8 @@ model permissions are not roles; changing them writes a warning to the security 
 Who acted: the user the calling code names (`instance._history_user`, as
 django-simple-history reads it and the services set it), else the signed-in user of
 the request being served (django-simple-history's HistoryRequestMiddleware keeps it),
-else no one: a shell or a command.
+else no one: a shell or a command. At a single sign-on the portal itself acts, from
+the provider's group claims: no one is named, and the path says so.
 
 Not seen: raw SQL, and `bulk_create` of link rows (the large-data generator writes its
 own RoleChange rows beside its grants). Deleting an account removes its links without
@@ -30,6 +31,8 @@ from ..choices import ChangePath, RoleChangeKind
 from ..models import RoleChange, User
 
 PRIVILEGE_FLAGS = ("is_superuser", "is_staff")
+# Who the security log names when the portal acts on its own, by path.
+SYSTEM_ACTORS = {ChangePath.SINGLE_SIGN_ON: "(single sign-on)"}
 
 
 def change_path(request) -> ChangePath:
@@ -41,13 +44,18 @@ def change_path(request) -> ChangePath:
 
 
 def _who_acted(instance):
-    """(actor, request): who made the change being recorded, and the request it came
-    in, if any."""
+    """(actor, request, path): who made the change being recorded, the request it
+    came in, if any, and which way. Code that acts on its own account rather than a
+    person's (single sign-on) says so on the instance: `_change_path`, with
+    `_history_user` None; the request's user is then not taken for the actor."""
     request = current_request()
     actor = getattr(instance, "_history_user", None)
+    path = getattr(instance, "_change_path", None)
+    if path is not None:
+        return actor, request, path
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    return actor, request
+    return actor, request, change_path(request)
 
 
 def _links(through, source: str, target: str, *, instance, reverse: bool, pk_set):
@@ -83,8 +91,7 @@ def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not changed or not (changed[0] or changed[1]):
         return
     added, removed = changed
-    actor, request = _who_acted(instance)
-    path = change_path(request)
+    actor, request, path = _who_acted(instance)
     people = User.objects.in_bulk({user for user, _ in added | removed})
     groups = Group.objects.in_bulk({group for _, group in added | removed})
     rows = [
@@ -103,6 +110,7 @@ def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
                 actor=actor,
                 path=path.label,
                 request=request,
+                by=SYSTEM_ACTORS.get(path),
             )
 
     transaction.on_commit(log)
@@ -123,8 +131,7 @@ def _permissions_changed(source: str, holder_model):
         )
         if not changed or not (changed[0] or changed[1]):
             return
-        actor, request = _who_acted(instance)
-        path = change_path(request)
+        actor, request, path = _who_acted(instance)
         holders = holder_model.objects.in_bulk({holder for holder, _ in changed[0] | changed[1]})
         permissions = Permission.objects.select_related("content_type").in_bulk(
             {permission for _, permission in changed[0] | changed[1]}
@@ -167,8 +174,7 @@ def _privileges_changed(sender, instance, **kwargs):
     flags = instance.__dict__.pop("_privileges_changing", None)
     if not flags:
         return
-    actor, request = _who_acted(instance)
-    path = change_path(request)
+    actor, request, path = _who_acted(instance)
     changes = [f"{flag} set to {getattr(instance, flag)}" for flag in flags]
     holder = f"user={instance.get_username()}"
 

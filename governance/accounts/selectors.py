@@ -10,7 +10,7 @@ from common.history import Change, HistoryEntry, history_entries
 from common.roles import Role
 
 from ..choices import ChangePath, RoleChangeKind
-from ..models import BusinessUnit, RoleChange, SecondFactorChange, User
+from ..models import BusinessUnit, GroupMapping, RoleChange, SecondFactorChange, User
 
 NONE = "none"  # the filter value for "no role" and "no business unit"
 
@@ -134,7 +134,29 @@ def _name(actor: User | None) -> str:
 
 
 def _who(change: RoleChange) -> str:
-    name = _name(change.actor)
+    actor = change.actor
+    if actor is None and change.path == ChangePath.SINGLE_SIGN_ON:
+        return f"The portal ({change.get_path_display()})"
+    name = _name(actor)
     if change.path == ChangePath.PORTAL:
         return name
     return f"{name}, in {change.get_path_display()}"
+
+
+def group_mappings() -> QuerySet[GroupMapping]:
+    return GroupMapping.objects.select_related("business_unit")
+
+
+def roles_mapped() -> bool:
+    """Whether any mapping gives a role: single sign-on then sets everyone's roles."""
+    return GroupMapping.objects.exclude(role="").exists()
+
+
+def removed_group_mappings(limit: int = 20) -> QuerySet:
+    """The latest removals of mappings, from their history: what each gave, who
+    removed it and when."""
+    return (
+        GroupMapping.history.filter(history_type="-")
+        .select_related("history_user", "business_unit")
+        .order_by("-history_date", "-history_id")[:limit]
+    )

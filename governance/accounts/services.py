@@ -1,7 +1,9 @@
-"""Changes to accounts, roles and business units. Each asks governance.policies whether
-the actor may make it, runs in one transaction, and leaves history naming the actor:
-the account's and the unit's own history records, and a RoleChange (with a line in
-the security log) for each role granted or removed, written by role_changes."""
+"""Changes to accounts, roles, business units and the single sign-on group mappings.
+Each asks governance.policies whether the actor may make it, runs in one transaction,
+and leaves history naming the actor: the account's, the unit's and the mapping's own
+history records, and a RoleChange (with a line in the security log) for each role
+granted or removed, written by role_changes. What a person's groups give them at
+sign-in is group_claims.apply_group_claims."""
 
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,17 +20,19 @@ from django.utils.http import urlsafe_base64_encode
 
 from common.emails import email_queue
 from common.roles import Role
+from common.security import current_request, log_group_mapping
 from common.services import save_with_history
 
 from .. import policies
 from ..choices import SecondFactorChangeKind
-from ..models import BusinessUnit, User
+from ..models import BusinessUnit, GroupMapping, User
 from . import factor_changes
 
 ACCOUNT_FIELDS = frozenset(
     {"first_name", "last_name", "email", "job_title", "business_unit", "is_active"}
 )
 UNIT_FIELDS = frozenset({"name", "code", "is_active"})
+MAPPING_FIELDS = frozenset({"claim_value", "label", "role", "business_unit"})
 
 
 def _refuse(refusal: str | None) -> None:
@@ -211,3 +215,62 @@ def second_factors_reset(*, actor: User, person: User, request=None) -> int:
             kind=SecondFactorChangeKind.RESET, person=person, actor=actor, request=request
         )
     return removed
+
+
+def _log_mapping(change: str, mapping: GroupMapping, actor: User) -> None:
+    request = current_request()
+    transaction.on_commit(
+        lambda: log_group_mapping(change=change, mapping=mapping, actor=actor, request=request)
+    )
+
+
+@transaction.atomic
+def group_mapping_create(
+    *,
+    actor: User,
+    claim_value: str,
+    label: str,
+    role: str = "",
+    business_unit: BusinessUnit | None = None,
+) -> GroupMapping:
+    """Map a group of the identity provider to a role or a business unit: from each
+    member's next single sign-on, they have it."""
+    _refuse(policies.group_mapping_refusal(actor, role))
+    mapping = GroupMapping(
+        claim_value=claim_value, label=label, role=role, business_unit=business_unit
+    )
+    save_with_history(mapping, user=actor)
+    _log_mapping("added", mapping, actor)
+    return mapping
+
+
+@transaction.atomic
+def group_mapping_update(
+    *, actor: User, mapping: GroupMapping, changes: Mapping[str, Any]
+) -> GroupMapping:
+    """Change a mapping: both what it gave and what it gives must be the actor's to
+    give."""
+    mapping = GroupMapping.objects.select_for_update().get(pk=mapping.pk)
+    unknown = set(changes) - MAPPING_FIELDS
+    if unknown:
+        raise ValueError(f"{sorted(unknown)} cannot be changed here")
+    _refuse(policies.group_mapping_refusal(actor, mapping.role))
+    _refuse(policies.group_mapping_refusal(actor, changes.get("role", mapping.role)))
+    gave = mapping.gives
+    for field, value in changes.items():
+        setattr(mapping, field, value)
+    if save_with_history(mapping, user=actor):
+        _log_mapping(f"changed (it gave {gave!r})", mapping, actor)
+    return mapping
+
+
+@transaction.atomic
+def group_mapping_remove(*, actor: User, mapping: GroupMapping) -> None:
+    """Remove a mapping. It is configuration, not a record: it goes, and its history
+    (with who removed it) stays. Its members keep what it gave until they next sign
+    in."""
+    mapping = GroupMapping.objects.select_for_update().get(pk=mapping.pk)
+    _refuse(policies.group_mapping_refusal(actor, mapping.role))
+    mapping._history_user = actor
+    mapping.delete()
+    _log_mapping("removed", mapping, actor)

@@ -41,4 +41,27 @@ urlpatterns = [
         views.BusinessUnitHistoryView.as_view(),
         name="business-unit-history",
     ),
+    path(
+        "single-sign-on-groups/", views.GroupMappingListView.as_view(), name="group-mapping-list"
+    ),
+    path(
+        "single-sign-on-groups/new/",
+        views.GroupMappingCreateView.as_view(),
+        name="group-mapping-create",
+    ),
+    path(
+        "single-sign-on-groups/<int:pk>/edit/",
+        views.GroupMappingUpdateView.as_view(),
+        name="group-mapping-update",
+    ),
+    path(
+        "single-sign-on-groups/<int:pk>/remove/",
+        views.GroupMappingRemoveView.as_view(),
+        name="group-mapping-remove",
+    ),
+    path(
+        "single-sign-on-groups/<int:pk>/history/",
+        views.GroupMappingHistoryView.as_view(),
+        name="group-mapping-history",
+    ),
 ]

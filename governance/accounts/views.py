@@ -12,9 +12,15 @@ from common.roles import Role
 from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
 
 from .. import policies
-from ..models import BusinessUnit, User
+from ..models import BusinessUnit, GroupMapping, User
 from . import selectors, services
-from .forms import AccountCreateForm, AccountUpdateForm, BusinessUnitForm, BusinessUnitUpdateForm
+from .forms import (
+    AccountCreateForm,
+    AccountUpdateForm,
+    BusinessUnitForm,
+    BusinessUnitUpdateForm,
+    GroupMappingForm,
+)
 
 PAGE_SIZE = 50
 
@@ -221,3 +227,103 @@ class BusinessUnitUpdateView(AdministratorMixin, ServiceFormView):
 class BusinessUnitHistoryView(AdministratorMixin, ObjectHistoryView):
     model = BusinessUnit
     template_name = "governance/businessunit_history.html"
+
+
+class GroupMapperMixin(RoleRequiredMixin):
+    allowed_roles = policies.GROUP_MAPPERS
+
+    @classmethod
+    def allows(cls, user) -> bool:
+        return policies.may_map_groups(user)
+
+
+class GroupMappingListView(CSVExportMixin, GroupMapperMixin, TemplateView):
+    """The identity provider's groups the portal knows, what each gives, and the
+    mappings removed lately (with who removed them)."""
+
+    template_name = "governance/groupmapping_list.html"
+    csv_name = "single-sign-on-groups"
+
+    def csv_table(self):
+        header = ["Group claim value", "Label", "Role", "Business unit"]
+        rows = [
+            [m.claim_value, m.label, m.role, m.business_unit or ""]
+            for m in selectors.group_mappings()
+        ]
+        return header, rows
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            mappings=selectors.group_mappings(),
+            removed=selectors.removed_group_mappings(),
+            roles_mapped=selectors.roles_mapped(),
+            **kwargs,
+        )
+
+
+class GroupMappingCreateView(GroupMapperMixin, ServiceFormView):
+    form_class = GroupMappingForm
+    template_name = "governance/groupmapping_form.html"
+    success_message = "Group mapping added. It applies from each member's next sign-in."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "actor": self.request.user}
+
+    def perform(self, form):
+        return services.group_mapping_create(actor=self.request.user, **form.cleaned_data)
+
+
+class GroupMappingUpdateView(GroupMapperMixin, ServiceFormView):
+    form_class = GroupMappingForm
+    template_name = "governance/groupmapping_form.html"
+    success_message = "Group mapping saved. It applies from each member's next sign-in."
+
+    def load_objects(self):
+        self.mapping = get_object_or_404(GroupMapping, pk=self.kwargs["pk"])
+        if refusal := policies.group_mapping_refusal(self.request.user, self.mapping.role):
+            raise PermissionDenied(refusal)
+        self.extra_context = {"mapping": self.mapping}
+
+    def get_form_kwargs(self):
+        # A copy: validating the form writes what was posted onto its instance, and
+        # the page shown again with errors names the mapping as it is stored.
+        return {
+            **super().get_form_kwargs(),
+            "actor": self.request.user,
+            "instance": GroupMapping.objects.get(pk=self.mapping.pk),
+        }
+
+    def perform(self, form):
+        return services.group_mapping_update(
+            actor=self.request.user, mapping=self.mapping, changes=form.cleaned_data
+        )
+
+
+class GroupMappingRemoveView(GroupMapperMixin, TemplateView):
+    """Asks before removing a mapping (GET), and removes it (POST)."""
+
+    template_name = "governance/groupmapping_remove.html"
+
+    def load_objects(self):
+        self.mapping = get_object_or_404(GroupMapping, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mapping=self.mapping, **kwargs)
+
+    def post(self, request, pk):
+        try:
+            services.group_mapping_remove(actor=request.user, mapping=self.mapping)
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"Group mapping for {self.mapping.label} removed. Its members keep what it "
+                "gave until they next sign in.",
+            )
+        return redirect("governance:group-mapping-list")
+
+
+class GroupMappingHistoryView(GroupMapperMixin, ObjectHistoryView):
+    model = GroupMapping
+    template_name = "governance/groupmapping_history.html"

@@ -275,17 +275,59 @@ ACCOUNT_CASES = [
     AccessCase(
         "governance:business-unit-history", _url("business-unit-history", "unit"), ADMINISTRATOR
     ),
+    AccessCase("governance:group-mapping-list", _url("group-mapping-list"), ADMINISTRATOR),
+    AccessCase("governance:group-mapping-create", _url("group-mapping-create"), ADMINISTRATOR),
+    AccessCase(
+        "governance:group-mapping-create",
+        _url("group-mapping-create"),
+        ADMINISTRATOR,
+        method="post",
+        data={"claim_value": "ict-governance-group", "label": "Governance", "role": "Head of ICT"},
+        ok_status=302,
+    ),
+    AccessCase(
+        "governance:group-mapping-update", _url("group-mapping-update", "mapping"), ADMINISTRATOR
+    ),
+    AccessCase(
+        "governance:group-mapping-update",
+        _url("group-mapping-update", "mapping"),
+        ADMINISTRATOR,
+        method="post",
+        data={"claim_value": "housing-staff", "label": "Housing staff", "role": "Head of ICT"},
+        ok_status=302,
+    ),
+    AccessCase(
+        "governance:group-mapping-remove", _url("group-mapping-remove", "mapping"), ADMINISTRATOR
+    ),
+    AccessCase(
+        "governance:group-mapping-remove",
+        _url("group-mapping-remove", "mapping"),
+        ADMINISTRATOR,
+        method="post",
+        ok_status=302,
+    ),
+    AccessCase(
+        "governance:group-mapping-history", _url("group-mapping-history", "mapping"), ADMINISTRATOR
+    ),
 ]
 ACCESS_CASES += ACCOUNT_CASES
 
 
 @pytest.fixture
 def account_objects(db):
-    """An account the Administrator may edit (never signed in to), and a unit."""
+    """An account the Administrator may edit (never signed in to), a unit, and a
+    single sign-on group that gives it."""
+    from governance.models import GroupMapping
     from governance.tests.factories import BusinessUnitFactory, UserFactory
 
     unit = BusinessUnitFactory(name="Environmental Health", code="env-health")
-    return SimpleNamespace(person=UserFactory(business_unit=unit, roles=[Role.OFFICER]), unit=unit)
+    return SimpleNamespace(
+        person=UserFactory(business_unit=unit, roles=[Role.OFFICER]),
+        unit=unit,
+        mapping=GroupMapping.objects.create(
+            claim_value="env-health-staff", label="Environmental Health staff", business_unit=unit
+        ),
+    )
 
 
 @pytest.mark.parametrize("case", ACCOUNT_CASES, ids=str)
@@ -301,7 +343,16 @@ def test_account_pages_by_role(case, role, users_by_role, client_for, account_ob
 
 
 @pytest.mark.parametrize(
-    "name", ["account-detail", "account-update", "account-history", "business-unit-update"]
+    "name",
+    [
+        "account-detail",
+        "account-update",
+        "account-history",
+        "business-unit-update",
+        "group-mapping-update",
+        "group-mapping-remove",
+        "group-mapping-history",
+    ],
 )
 def test_missing_accounts_and_units_are_404_for_the_administrator(
     name, administrator, client_for

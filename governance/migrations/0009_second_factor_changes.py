@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0007_meetings_that_happen'),
+        ('governance', '0008_single_sign_on_group_mappings'),
     ]
 
     operations = [
