@@ -329,6 +329,10 @@ SSO_SERVER_URL = env("SSO_SERVER_URL", default="")
 SSO_CLIENT_ID = env("SSO_CLIENT_ID", default="")
 SSO_CLIENT_SECRET = env("SSO_CLIENT_SECRET", default="")
 SSO_GROUPS_CLAIM = env("SSO_GROUPS_CLAIM", default="groups")
+# E-mail domains whose addresses the provider is taken to have verified, so that a
+# first sign-in finds the account already opened with that address. Entra ID sends no
+# `email_verified`: list the council's own domains, whose mailboxes it manages.
+SSO_VERIFIED_EMAIL_DOMAINS = env.list("SSO_VERIFIED_EMAIL_DOMAINS", default=[])
 # Whether the provider's word that it asked for a second factor (`amr` holding "mfa")
 # satisfies MFA_REQUIRED_ROLES, so a person need not set up one here too.
 SSO_TRUST_PROVIDER_MFA = env.bool("SSO_TRUST_PROVIDER_MFA", default=False)
@@ -341,7 +345,10 @@ SOCIALACCOUNT_PROVIDERS = {
                 "name": SSO_NAME,
                 "client_id": SSO_CLIENT_ID,
                 "secret": SSO_CLIENT_SECRET,
-                "settings": {"server_url": SSO_SERVER_URL},
+                "settings": {
+                    "server_url": SSO_SERVER_URL,
+                    "verified_email": SSO_VERIFIED_EMAIL_DOMAINS,
+                },
             }
         ]
         if SSO_CLIENT_ID
@@ -351,7 +358,9 @@ SOCIALACCOUNT_PROVIDERS = {
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
-# A first sign-in joins the account with the same e-mail address only when the provider
-# says it has verified it; after that the provider's subject (`sub`) finds the account.
+# The provider's subject (`sub`, for Entra ID unique to the portal and never reused)
+# finds a person's account. At their first sign-in it is joined to the account that has
+# their e-mail address only if the provider has verified that address (`email_verified`,
+# or SSO_VERIFIED_EMAIL_DOMAINS); otherwise a new account is opened for them.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
