@@ -17,7 +17,8 @@ class CommonConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import dataversion, security  # noqa: F401 - security connects its log
+        # security and throttle connect their signal receivers.
+        from . import dataversion, security, throttle  # noqa: F401
         from .roles import ensure_role_groups
 
         # After every migrate, and after each flush between transactional tests, the

@@ -60,3 +60,29 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"Data version {self.number}"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, kept for as long as a throttle window counts it
+    (common.throttle). The password tried is kept only as an HMAC keyed with the
+    secret key, to tell one password tried across accounts; never the password."""
+
+    USERNAME_LENGTH = 254
+
+    at = models.DateTimeField()
+    username = models.CharField(max_length=USERNAME_LENGTH)  # lower-cased
+    address = models.CharField(max_length=45)  # IPv4 or IPv6
+    password_digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["username", "at"], name="signinfailure_username_at"),
+            models.Index(fields=["address", "at"], name="signinfailure_address_at"),
+            models.Index(fields=["password_digest", "at"], name="signinfailure_password_at"),
+            models.Index(fields=["at"], name="signinfailure_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
