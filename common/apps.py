@@ -17,11 +17,13 @@ class CommonConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        # security and throttle connect their signal receivers.
-        from . import dataversion, security, throttle  # noqa: F401
+        # security, sessions and throttle connect their signal receivers.
+        from . import dataversion, security, sessions, throttle  # noqa: F401
+        from .account import register_account_sections
         from .roles import ensure_role_groups
 
         # After every migrate, and after each flush between transactional tests, the
         # role groups exist, as content types and permissions do.
         post_migrate.connect(ensure_role_groups, sender=self)
         dataversion.connect(self)
+        register_account_sections()

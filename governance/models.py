@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from common.models import SessionGenerationMixin
+
 from .choices import (
     CLOSED_ACTION_STATUSES,
     RAG,
@@ -47,7 +49,7 @@ class BusinessUnit(models.Model):
         return reverse("governance:business-unit-detail", args=[self.pk])
 
 
-class User(AbstractUser):
+class User(SessionGenerationMixin, AbstractUser):
     """Someone who signs in. Roles are groups; officers belong to a business unit."""
 
     business_unit = models.ForeignKey(
@@ -59,7 +61,9 @@ class User(AbstractUser):
         help_text="Officers propose for this unit; members may not score its proposals.",
     )
     job_title = models.CharField(max_length=120, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "session_generation"]
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

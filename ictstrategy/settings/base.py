@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "common.middleware.NoStoreForSignedInMiddleware",
+    "common.sessions.AbsoluteSessionAgeMiddleware",
     # Turns a sign-in the throttle refused into its 429 page, whichever view it was.
     "common.throttle.SignInThrottleMiddleware",
 ]
@@ -175,8 +176,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Signed-in sessions end after 30 minutes without a request.
+# Signed-in sessions end after 30 minutes without a request, and 10 hours after
+# signing in however busy (common.sessions).
 SESSION_COOKIE_AGE = 30 * 60
+SESSION_ABSOLUTE_AGE = env.int("DJANGO_SESSION_ABSOLUTE_AGE", default=10 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
