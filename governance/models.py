@@ -71,6 +71,18 @@ class User(SessionGenerationMixin, AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs):
+        if set(kwargs.get("update_fields") or ()) == {"password"}:
+            # The history leaves the password out, so a save of it alone (a hash
+            # upgraded at sign-in, before anyone is signed in) would record a change of
+            # nothing, by no one.
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("governance:account-detail", args=[self.pk])
 
