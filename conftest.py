@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests: one named example user per role (as Zulip's
 tests have), the strategy catalogue, and a signed-in client per user."""
 
+import logging
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -102,3 +104,14 @@ def _no_write_skips_the_history():
     yield
     violations = audit_guard.take_violations()
     assert not violations, "Writes that bypass the history:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def security_log(caplog):
+    """The lines the security log (ictstrategy.security) has written in this test."""
+    caplog.set_level(logging.INFO, logger="ictstrategy.security")
+
+    def lines():
+        return [r.getMessage() for r in caplog.records if r.name == "ictstrategy.security"]
+
+    return lines

@@ -17,7 +17,9 @@ class CommonConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import dataversion, security  # noqa: F401 - security connects its log
+        # security, sessions and throttle connect their signal receivers.
+        from . import dataversion, security, sessions, throttle  # noqa: F401
+        from .account import register_account_sections
         from .roles import ensure_role_groups
         from .signin import factors, sso  # noqa: F401 - they connect to allauth's signals
 
@@ -25,3 +27,4 @@ class CommonConfig(AppConfig):
         # role groups exist, as content types and permissions do.
         post_migrate.connect(ensure_role_groups, sender=self)
         dataversion.connect(self)
+        register_account_sections()

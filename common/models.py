@@ -1,6 +1,7 @@
 import secrets
 
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from .choices import EmailStatus
 
@@ -60,3 +61,59 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"Data version {self.number}"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, kept for as long as a throttle window counts it
+    (common.throttle). The password tried is kept only as an HMAC keyed with the
+    secret key, to tell one password tried across accounts; never the password."""
+
+    USERNAME_LENGTH = 254
+
+    at = models.DateTimeField()
+    username = models.CharField(max_length=USERNAME_LENGTH)  # lower-cased
+    address = models.CharField(max_length=45)  # IPv4 or IPv6
+    password_digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["username", "at"], name="signinfailure_username_at"),
+            models.Index(fields=["address", "at"], name="signinfailure_address_at"),
+            models.Index(fields=["password_digest", "at"], name="signinfailure_password_at"),
+            models.Index(fields=["at"], name="signinfailure_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class SessionGenerationMixin(models.Model):
+    """For the user model: a count of the times its holder signed out everywhere,
+    mixed into the hash Django keeps in each session, so raising it ends every session
+    signed in before (common.sessions.sign_out_everywhere)."""
+
+    session_generation = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised to end every session of this account."
+    )
+
+    class Meta:
+        abstract = True
+
+    def get_session_auth_hash(self):
+        return self._with_generation(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self):
+        for fallback in super().get_session_auth_fallback_hash():
+            yield self._with_generation(fallback)
+
+    def _with_generation(self, session_hash):
+        # Generation 0 keeps Django's own hash, so the sessions of anyone who never
+        # signed out everywhere stay valid.
+        if not self.session_generation:
+            return session_hash
+        return salted_hmac(
+            "common.models.SessionGenerationMixin",
+            f"{session_hash}:{self.session_generation}",
+            algorithm="sha256",
+        ).hexdigest()

@@ -9,14 +9,17 @@ the rest of the server's output.
 
 import logging
 
-from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
-from django.shortcuts import render
 from simple_history.models import HistoricalRecords
 
 log = logging.getLogger("ictstrategy.security")
+
+
+def _forwarded_for(request):
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return [part for part in (p.strip() for p in header.split(",")) if part]
 
 
 def client_ip(request):
@@ -27,32 +30,10 @@ def client_ip(request):
         return ""
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        forwarded = [part for part in forwarded if part]
+        forwarded = _forwarded_for(request)
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
-
-
-def attempted_username(request, credentials=None) -> str | None:
-    """The username a sign-in tried: from what was passed to authenticate() (Django's
-    `username`), else from allauth's sign-in form (`login`)."""
-    if credentials and credentials.get("username"):
-        return credentials["username"]
-    return request.POST.get("login") if request is not None else None
-
-
-def locked_out(request, original_response=None, credentials=None):
-    """The page a locked-out sign-in gets (429): why, and when to try again."""
-    username = (credentials or {}).get("username") or request.POST.get("login", "")
-    context = {
-        "username": username,
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-    }
-    return render(request, "registration/locked_out.html", context, status=429)
 
 
 def current_request():
@@ -156,11 +137,6 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
     )
 
 
-@receiver(user_locked_out)
-def _locked_out(sender, request, username, ip_address, **kwargs):
-    log.warning("sign-in locked out username=%r ip=%s", username, ip_address)
-
-
 @receiver(user_logged_out)
 def _signed_out(sender, request, user, **kwargs):
     if user is not None:
@@ -195,3 +171,44 @@ class RefusalLogMiddleware:
             request.method,
             request.path,
         )
+
+
+class ProxyHeaderCheckMiddleware:
+    """Warns, once per process, when X-Forwarded-For does not match
+    TRUSTED_PROXY_COUNT: present with a count of 0 (a proxy the portal was not told
+    about, so every client seems to be that proxy and shares its throttle), or with
+    fewer entries than the count (fewer proxies than configured, so the address read is
+    one the client wrote and could forge)."""
+
+    warned: set[str] = set()  # per process: which mismatches have been reported
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_X_FORWARDED_FOR" in request.META:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request):
+        proxies = settings.TRUSTED_PROXY_COUNT
+        entries = len(_forwarded_for(request))
+        if proxies == 0:
+            problem = "X-Forwarded-For received but DJANGO_TRUSTED_PROXY_COUNT is 0"
+        elif entries < proxies:
+            problem = (
+                f"X-Forwarded-For has {entries} entries, fewer than "
+                f"DJANGO_TRUSTED_PROXY_COUNT={proxies}"
+            )
+        else:
+            return
+        kind = "unexpected" if proxies == 0 else "short"
+        if kind not in self.warned:
+            self.warned.add(kind)
+            log.warning(
+                "proxy misconfigured: %s; client addresses (sign-in throttling, this log) "
+                "are read as %s ip=%s",
+                problem,
+                "the proxy's" if proxies == 0 else "REMOTE_ADDR",
+                client_ip(request),
+            )

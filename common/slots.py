@@ -21,6 +21,7 @@ class Slot(StrEnum):
     MEETING_MINUTES = "meeting minutes"  # each section's items: governance.minutes.MinutesItem
     THEME = "theme"
     OBJECTIVE = "objective"
+    ACCOUNT = "account"  # the "Your account" page: password, sessions, later MFA and API tokens
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Section:
     title: str
     template: str
     context: Callable[..., dict]  # called with user= and the page's objects
-    roles: frozenset[Role] = ALL_ROLES
+    roles: frozenset[Role] | None = ALL_ROLES  # None: everyone signed in, with a role or not
     order: int = 100
 
 
@@ -48,5 +49,5 @@ def sections_for(slot: Slot, *, user, **objects) -> list[dict]:
     return [
         {"title": s.title, "template": s.template, **s.context(user=user, **objects)}
         for s in _registry[slot]
-        if s.roles & roles
+        if s.roles is None or s.roles & roles
     ]

@@ -54,3 +54,17 @@ def assert_access(case: AccessCase, *, role: Role | None, client, objects, anony
 
 
 SIGNED_IN_KINDS = [*Role, None]  # None: signed in, but with no role
+
+
+SIGN_IN_FIELDS = ("login", "password")  # the sign-in form's field names, here only
+
+
+def post_sign_in(client, username, password, *, ip="10.1.1.1", **extra):
+    """Posts the sign-in form as a browser at address `ip` would; every test signs in
+    through here, so the form's field names are written once. `extra` goes to
+    client.post (REMOTE_ADDR, HTTP_X_FORWARDED_FOR, follow...)."""
+    username_field, password_field = SIGN_IN_FIELDS
+    extra.setdefault("REMOTE_ADDR", ip)
+    return client.post(
+        resolve_url("login"), {username_field: username, password_field: password}, **extra
+    )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from .history import history_entries
 from .models import OutboundEmail
 from .permissions import RoleRequiredMixin
 from .roles import roles_of
+from .sessions import sign_out_everywhere
 from .slots import Slot, sections_for
 
 
@@ -51,6 +53,26 @@ class HomeView(LoginRequiredMixin, TemplateView):
             has_role=bool(roles_of(self.request.user)),
             **kwargs,
         )
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    """The signed-in person's own account: a section per concern (common.account)."""
+
+    template_name = "common/account.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sections=sections_for(Slot.ACCOUNT, user=self.request.user), **kwargs
+        )
+
+
+class SignOutEverywhereView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        sign_out_everywhere(user=request.user, request=request)
+        messages.success(request, "You have been signed out on every device.")
+        return redirect(settings.LOGIN_URL)
 
 
 class AccessibilityStatementView(TemplateView):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from common.models import SessionGenerationMixin
 from common.roles import Role
 
 from .choices import (
@@ -51,7 +52,7 @@ class BusinessUnit(models.Model):
         return reverse("governance:business-unit-detail", args=[self.pk])
 
 
-class User(AbstractUser):
+class User(SessionGenerationMixin, AbstractUser):
     """Someone who signs in. Roles are groups; officers belong to a business unit."""
 
     business_unit = models.ForeignKey(
@@ -63,13 +64,27 @@ class User(AbstractUser):
         help_text="Officers propose for this unit; members may not score its proposals.",
     )
     job_title = models.CharField(max_length=120, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "session_generation"]
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        if set(kwargs.get("update_fields") or ()) == {"password"}:
+            # The history leaves the password out, so a save of it alone (a hash
+            # upgraded at sign-in, before anyone is signed in) would record a change of
+            # nothing, by no one.
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("governance:account-detail", args=[self.pk])

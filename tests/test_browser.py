@@ -50,7 +50,7 @@ def test_five_wrong_passwords_pause_sign_in_with_a_page_that_says_why(page, live
         if attempt < 4:  # wait for the answer before the next try
             expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in paused for 15 minutes")
-    expect(page.get_by_text("You can try again in 15 minutes.")).to_be_visible()
+    expect(page.get_by_text("You can try again in 15 minutes")).to_be_visible()
     axe.check(page)
 
 

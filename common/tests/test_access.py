@@ -20,6 +20,14 @@ ACCESS_CASES = [
         method="post",
         ok_status=302,
     ),
+    AccessCase("account", lambda o: reverse("account"), ALL_ROLES | {None}),
+    AccessCase(
+        "sign-out-everywhere",
+        lambda o: reverse("sign-out-everywhere"),
+        ALL_ROLES | {None},
+        method="post",
+        ok_status=302,
+    ),
     AccessCase("password_change", lambda o: reverse("password_change"), ALL_ROLES | {None}),
     AccessCase(
         "password_change_done", lambda o: reverse("password_change_done"), ALL_ROLES | {None}

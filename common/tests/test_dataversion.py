@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from common import dataversion
 from common.roles import Role
+from common.testing import post_sign_in
 from governance.tests.factories import BusinessUnitFactory, UserFactory
 from projects.tests.factories import ProposalFactory
 
@@ -66,9 +67,7 @@ def test_signing_in_changes_no_page_so_does_not_count(client, officer):
     officer.set_password("a long enough password 1")
     officer.save()
     before = dataversion.current()
-    response = client.post(
-        reverse("login"), {"login": officer.username, "password": "a long enough password 1"}
-    )
+    response = post_sign_in(client, officer.username, "a long enough password 1")
     assert response.status_code == 302
     client.get(LIST_URL)  # the session is saved on every request
     assert dataversion.current() == before

@@ -23,6 +23,7 @@ from common.largedata import (
     is_generated,
 )
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
+from common.testing import post_sign_in
 from governance import meetings
 from governance.choices import HELD_STATUSES, AttendanceStatus, MeetingStatus
 from governance.models import KPI, Meeting, Objective, TermsOfReference, User
@@ -116,9 +117,7 @@ def test_there_is_one_account_per_role_that_signs_in_with_the_password(generated
         "headofict": {Role.HEAD_OF_ICT},
         "admin": {Role.ADMINISTRATOR},
     }
-    response = client.post(
-        reverse("login"), {"login": BENCH_USERS["chair"], "password": BENCH_PASSWORD}
-    )
+    response = post_sign_in(client, BENCH_USERS["chair"], BENCH_PASSWORD)
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
     assert "bench-headofict" in generated["output"]

@@ -1,93 +1,23 @@
-"""Sign-in throttling, the password policy, idle sessions, security headers and the
-security log, as a person signing in (or an attacker) meets them."""
+"""The password policy, idle sessions, security headers and the security log, as a person signing in (or an attacker) meets them."""
 
 import datetime
-import logging
 
 import pytest
-from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.testing import post_sign_in
 from governance.tests.factories import TEST_PASSWORD
 from projects.tests.factories import ProposalFactory
 
-SIGN_IN = "/sign-in/"
 OFFICE = "10.1.1.1"
 ELSEWHERE = "10.2.2.2"
 
 
-def _sign_in(client, username, password, ip=OFFICE):
-    return client.post(SIGN_IN, {"login": username, "password": password}, REMOTE_ADDR=ip)
-
-
 def _signed_in(client):
     return "_auth_user_id" in client.session
-
-
-# Throttling: five failures per username and address, then fifteen minutes' pause.
-
-
-def test_five_failures_pause_sign_in_for_that_user_from_that_address(officer):
-    client = Client()
-    for _ in range(4):
-        response = _sign_in(client, officer.username, "wrong-password-123")
-        assert response.status_code == 200
-        assert "Enter a correct username and password" in response.text
-
-    fifth = _sign_in(client, officer.username, "wrong-password-123")
-    assert fifth.status_code == 429
-    assert "Sign-in paused for 15 minutes" in fifth.text
-
-    # Even the right password is refused while the pause lasts.
-    right = _sign_in(client, officer.username, TEST_PASSWORD)
-    assert right.status_code == 429
-    assert not _signed_in(client)
-
-
-def test_a_pause_does_not_lock_the_user_out_from_elsewhere(officer):
-    attacker = Client()
-    for _ in range(5):
-        _sign_in(attacker, officer.username, "wrong-password-123", ip=OFFICE)
-
-    colleague = Client()
-    response = _sign_in(colleague, officer.username, TEST_PASSWORD, ip=ELSEWHERE)
-    assert response.status_code == 302
-    assert _signed_in(colleague)
-
-
-def test_the_pause_ends_after_fifteen_minutes(officer):
-    client = Client()
-    for _ in range(5):
-        _sign_in(client, officer.username, "wrong-password-123")
-    assert _sign_in(client, officer.username, TEST_PASSWORD).status_code == 429
-
-    sixteen_minutes_ago = timezone.now() - datetime.timedelta(minutes=16)
-    AccessAttempt.objects.filter(username=officer.username).update(attempt_time=sixteen_minutes_ago)
-    response = _sign_in(client, officer.username, TEST_PASSWORD)
-    assert response.status_code == 302
-    assert _signed_in(client)
-
-
-def test_a_successful_sign_in_clears_earlier_failures(officer):
-    client = Client()
-    for _ in range(4):
-        _sign_in(client, officer.username, "wrong-password-123")
-    assert _sign_in(client, officer.username, TEST_PASSWORD).status_code == 302
-    client.post(reverse("logout"))
-    for _ in range(4):
-        assert _sign_in(client, officer.username, "wrong-password-123").status_code == 200
-
-
-def test_an_overlong_username_is_refused_at_the_field_not_recorded(db):
-    response = _sign_in(Client(), "x" * 300, "wrong-password-123")
-    assert response.status_code == 200
-    assert response.context["form"].errors["login"] == [
-        "Your username must be 150 characters or fewer"
-    ]
-    assert not AccessAttempt.objects.exists()
 
 
 # Passwords: twelve characters at least, common ones refused, no composition rules.
@@ -136,7 +66,7 @@ def test_a_long_passphrase_needs_no_digits_capitals_or_symbols(officer, client_f
 
 def test_each_request_keeps_the_session_alive_for_thirty_more_minutes(officer):
     client = Client()
-    _sign_in(client, officer.username, TEST_PASSWORD)
+    post_sign_in(client, officer.username, TEST_PASSWORD)
     session = Session.objects.get(session_key=client.session.session_key)
     Session.objects.filter(pk=session.pk).update(
         expire_date=timezone.now() + datetime.timedelta(minutes=5)
@@ -151,7 +81,7 @@ def test_each_request_keeps_the_session_alive_for_thirty_more_minutes(officer):
 
 def test_a_session_idle_for_thirty_minutes_is_signed_out(officer):
     client = Client()
-    _sign_in(client, officer.username, TEST_PASSWORD)
+    post_sign_in(client, officer.username, TEST_PASSWORD)
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() - datetime.timedelta(seconds=1)
     )
@@ -195,32 +125,15 @@ def test_signed_in_pages_carry_the_security_headers_and_are_not_stored(officer, 
 # The security log.
 
 
-@pytest.fixture
-def security_log(caplog):
-    caplog.set_level(logging.INFO, logger="ictstrategy.security")
-
-    def lines():
-        return [r.getMessage() for r in caplog.records if r.name == "ictstrategy.security"]
-
-    return lines
-
-
 def test_sign_ins_and_failures_are_logged_without_the_password(officer, security_log):
     client = Client()
-    _sign_in(client, officer.username, "wrong-password-123")
-    _sign_in(client, officer.username, TEST_PASSWORD)
+    post_sign_in(client, officer.username, "wrong-password-123")
+    post_sign_in(client, officer.username, TEST_PASSWORD)
 
     lines = security_log()
     assert f"sign-in failed username='{officer.username}' ip={OFFICE}" in lines
     assert f"sign-in succeeded user={officer.username} ip={OFFICE}" in lines
     assert not any("wrong-password-123" in line or TEST_PASSWORD in line for line in lines)
-
-
-def test_a_lock_out_is_logged(officer, security_log):
-    client = Client()
-    for _ in range(5):
-        _sign_in(client, officer.username, "wrong-password-123")
-    assert f"sign-in locked out username='{officer.username}' ip={OFFICE}" in security_log()
 
 
 def test_a_refusal_is_logged_with_the_user_and_the_page(officer, client_for, security_log):
@@ -259,10 +172,11 @@ def test_a_post_without_a_csrf_token_is_refused_and_logged(officer, security_log
 def test_the_client_address_is_read_through_trusted_proxies_only(officer, settings, security_log):
     settings.TRUSTED_PROXY_COUNT = 1
     # The client wrote the first address itself; the proxy appended the real one.
-    Client().post(
-        SIGN_IN,
-        {"login": officer.username, "password": TEST_PASSWORD},
-        REMOTE_ADDR="127.0.0.1",
+    post_sign_in(
+        Client(),
+        officer.username,
+        TEST_PASSWORD,
+        ip="127.0.0.1",
         HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
     )
     assert f"sign-in succeeded user={officer.username} ip=203.0.113.9" in security_log()

@@ -96,6 +96,21 @@ def test_production_sends_hsts_and_only_secure_cookies():
     assert cookies == "True True True Lax"
 
 
+def test_production_cookies_are_host_only_so_no_other_subdomain_can_set_them():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_PATH, "
+        "s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN)"
+    )
+    result = _manage("shell", "-c", script, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    # __Host- cookies: Secure, Path=/, no Domain, or browsers refuse them.
+    assert result.stdout.strip().splitlines()[-1] == (
+        "__Host-sessionid __Host-csrftoken True True / / None None"
+    )
+
+
 def test_production_redirects_plain_http_except_the_health_probe():
     script = (
         "from django.test import Client; c = Client(HTTP_HOST='ict.example.gov.uk'); "

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from common.models import OutboundEmail
 from common.roles import Role
+from common.testing import post_sign_in
 from governance.accounts import services
 from governance.choices import ChangePath, RoleChangeKind
 from governance.models import BusinessUnit, RoleChange, User
@@ -35,7 +36,7 @@ def security_log(caplog):
 
 def _signs_in(username, password) -> bool:
     client = Client()
-    client.post(reverse("login"), {"login": username, "password": password})
+    post_sign_in(client, username, password)
     return "_auth_user_id" in client.session
 
 

@@ -6,7 +6,6 @@ process and a Celery broker on the local filesystem, so the portal runs on a fre
 machine with no server installed. Production refuses to start on them.
 """
 
-import datetime
 from pathlib import Path
 
 import environ
@@ -39,7 +38,6 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "django_celery_results",
-    "axes",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -55,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "common.security.RefusalLogMiddleware",
+    "common.security.ProxyHeaderCheckMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,8 +66,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "common.middleware.NoStoreForSignedInMiddleware",
-    # Last, as django-axes requires: it turns a locked-out sign-in into the lock-out page.
-    "axes.middleware.AxesMiddleware",
+    "common.sessions.AbsoluteSessionAgeMiddleware",
+    # Turns a sign-in the throttle refused into its 429 page, whichever view it was.
+    "common.throttle.SignInThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "ictstrategy.urls"
@@ -128,6 +128,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Argon2id (common.hashers) for every new password; a password stored by an older
+# hasher below still signs in, and is stored again with Argon2id as it does.
+PASSWORD_HASHERS = [
+    "common.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -138,22 +146,32 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # First: refuses a throttled sign-in before any password is checked.
+    "common.throttle.ThrottleBackend",
     # Local passwords, unless switched off (LOCAL_PASSWORDS) for all but break-glass
     # accounts; single sign-on accounts sign in through django-allauth's flow.
     "common.signin.backends.PortalBackend",
 ]
-# Five failed sign-ins for one username from one address lock that pair out for 15
-# minutes; then it may try again. Not a permanent lock, and other addresses are not
-# affected, so an attacker cannot lock a colleague out from elsewhere.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "common.security.locked_out"
-AXES_CLIENT_IP_CALLABLE = "common.security.client_ip"
-AXES_USERNAME_CALLABLE = "common.security.attempted_username"
+
+
+def _failures_per_minutes(name, default):
+    """A throttle limit from the environment, written failures/minutes, e.g. 5/15."""
+    failures, minutes = env.str(name, default=default).split("/")
+    return int(failures), int(minutes)
+
+
+# Failed sign-ins allowed, and the minutes over which they are counted, before sign-in
+# pauses: see common/throttle.py.
+SIGN_IN_THROTTLE = {
+    # One username from one address: the 15-minute pause the lock-out page describes.
+    "username_at_address": _failures_per_minutes("DJANGO_THROTTLE_USERNAME_AT_ADDRESS", "5/15"),
+    # One address, whatever the usernames.
+    "address": _failures_per_minutes("DJANGO_THROTTLE_ADDRESS", "20/15"),
+    # One username, from every address together.
+    "username": _failures_per_minutes("DJANGO_THROTTLE_USERNAME", "30/60"),
+    # One password, counted in distinct usernames it failed for (spraying).
+    "password": _failures_per_minutes("DJANGO_THROTTLE_PASSWORD", "10/60"),
+}
 # How many proxies in front of the portal append to X-Forwarded-For (0: none, the
 # client connects directly). Set it to the real number, or addresses can be forged.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
@@ -175,8 +193,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Signed-in sessions end after 30 minutes without a request.
+# Signed-in sessions end after 30 minutes without a request, and 10 hours after
+# signing in however busy (common.sessions).
 SESSION_COOKIE_AGE = 30 * 60
+SESSION_ABSOLUTE_AGE = env.int("DJANGO_SESSION_ABSOLUTE_AGE", default=10 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -278,7 +298,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Sign-ins, failures, lock-outs and refusals: see common/security.py.
         "ictstrategy.security": {"level": "INFO"},
-        "axes": {"level": "ERROR"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -11,6 +11,9 @@ from .production import MIDDLEWARE
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# A __Host- cookie must be Secure: over plain HTTP, the usual names.
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
 # No static files are fetched; the manifest from collectstatic is not needed.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

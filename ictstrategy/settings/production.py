@@ -64,6 +64,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The __Host- prefix makes browsers refuse these cookies unless Secure, for Path=/ and
+# with no Domain, so no other host under the council's domain can set or overwrite
+# them (Django sets no Domain unless SESSION_/CSRF_COOKIE_DOMAIN is set; keep it so).
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # gunicorn serves the collected static files itself, compressed and cache-busted.
 MIDDLEWARE = [*MIDDLEWARE]
