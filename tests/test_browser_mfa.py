@@ -80,6 +80,12 @@ def test_head_of_ict_sets_up_an_authenticator_app_then_needs_its_code(
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Set up an authenticator app")
     page.goto(f"{live_server.url}/proposals/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Proposals")
+    # Their account page says so, and leads to where they manage it.
+    page.get_by_role("link", name="Your account").click()
+    axe.check(page)
+    page.get_by_role("link", name="Manage your second factors and recovery codes").click()
+    expect(page.get_by_text("You sign in with a code from your authenticator app.")).to_be_visible()
+    axe.check(page)
 
     head = User.objects.get(username="headofict")
     added = head.second_factor_changes.values_list("kind", "factor", "actor")
