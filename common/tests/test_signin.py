@@ -13,7 +13,7 @@ from common.testing import post_sign_in
 from governance.tests.factories import UserFactory
 from ictstrategy.settings import base
 
-TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the factories' password
+TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
