@@ -10,6 +10,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from tests.oidc.fixtures import _oidc_provider_process, oidc_provider  # noqa: F401 - fixtures
+
 DEMO_PASSWORD = "browser-demo-password"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, Chromium tries to reach Google's hosts on a machine with no internet.
