@@ -4,11 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from common.forms_auth import PasswordChangeGDSForm, SetPasswordGDSForm
+from common.signin import views as signin_views
 from common.views import not_found
 
 urlpatterns = [
     # Signing in and out are django-allauth's flows (common/signin/).
-    path("sign-in/", allauth_views.login, name="login"),
+    path("sign-in/", signin_views.sign_in, name="login"),
     path("sign-out/", allauth_views.logout, name="logout"),
     # allauth's pages the portal does not offer: nobody signs themselves up, changes
     # their e-mail address or resets a password by e-mail (the Administrator sends a

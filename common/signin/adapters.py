@@ -72,6 +72,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         return True
 
+    def pre_social_login(self, request, sociallogin):
+        # Whatever allauth saves of their account as they sign in (joining it to the
+        # provider, taking away the password of an account joined by e-mail address),
+        # history names them.
+        if sociallogin.user is not None and sociallogin.user.pk:
+            sociallogin.user._history_user = sociallogin.user
+
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
         # Left blank, allauth makes a username no other account has, from the name and
