@@ -1,5 +1,8 @@
+import io
+
+import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from common.roles import Role, roles_of
@@ -48,3 +51,42 @@ def test_demo_meetings_one_held_with_approved_minutes_and_the_next_scheduled(db)
     assert held.decisions.get().proposal.title == "Hosted e-mail and office suite"
     upcoming = Meeting.objects.get(starts_at__gt=timezone.now())
     assert upcoming.status == MeetingStatus.SCHEDULED
+
+
+def test_demo_accounts_have_no_second_factor_unless_asked(db):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    call_command("load_demo_data", password="a-demo-password-1", stdout=io.StringIO())
+    assert not Authenticator.objects.exists()
+
+    secret = "JBSWY3DPEHPK3PXP"
+    call_command(
+        "load_demo_data",
+        password="a-demo-password-1",
+        authenticator_secret=secret,
+        stdout=io.StringIO(),
+    )
+    apps = Authenticator.objects.filter(type=Authenticator.Type.TOTP).select_related("user")
+    assert sorted(app.user.username for app in apps) == ["admin", "chair", "headofict"]
+    # Stored encrypted, and a code from that secret is accepted.
+    assert all(secret not in str(app.data) for app in apps)
+    code = _code(secret)
+    assert all(TOTP(app).validate_code(code) for app in apps)
+
+    with pytest.raises(CommandError, match="base32"):
+        call_command("load_demo_data", authenticator_secret="not base32!", stdout=io.StringIO())
+
+
+def _code(secret: str) -> str:
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    import time
+
+    key = base64.b32decode(secret)
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
