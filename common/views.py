@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -174,8 +174,3 @@ class ObjectHistoryView(RoleRequiredMixin, DetailView):
         return super().get_context_data(
             entries=history_entries(self.object, user=self.request.user), **kwargs
         )
-
-
-def not_found(request, *args, **kwargs):
-    """A page a library would serve that the portal does not offer."""
-    raise Http404

@@ -1,25 +1,12 @@
-from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from common.forms_auth import PasswordChangeGDSForm, SetPasswordGDSForm
-from common.signin import views as signin_views
-from common.views import not_found
 
 urlpatterns = [
-    # Signing in and out are django-allauth's flows (common/signin/).
-    path("sign-in/", signin_views.sign_in, name="login"),
-    path("sign-out/", allauth_views.logout, name="logout"),
-    # allauth's pages the portal does not offer: nobody signs themselves up, changes
-    # their e-mail address or resets a password by e-mail (the Administrator sends a
-    # set-password link), and a single sign-on account stays joined to its provider.
-    re_path(
-        r"^accounts/(signup|email|password|confirm-email|phone|login/code)/",
-        not_found,
-    ),
-    path("accounts/3rdparty/", not_found),
-    path("accounts/", include("allauth.urls")),
+    # Signing in and out, second factors and single sign-on (common/signin/).
+    path("", include("common.signin.urls")),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(form_class=PasswordChangeGDSForm),

@@ -25,6 +25,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "Enter a correct username and password. Both are case-sensitive"
         ),
         "account_inactive": "This account is switched off. Ask an administrator to switch it on",
+        "incorrect_password": "Your password is not right. Enter it again",
         "too_many_login_attempts": (
             "Too many wrong codes or passwords for this account. Wait 5 minutes and try again"
         ),

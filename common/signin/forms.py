@@ -1,38 +1,46 @@
 """allauth's second-factor forms, in GOV.UK words."""
 
+from allauth.account.forms import ReauthenticateForm as PasswordAgainForm
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
+
+from common.forms import GOVUKErrorsMixin
 
 CODE_HINT = "The 6-digit code your authenticator app shows now, or one of your recovery codes"
 
 
-def _code_field(form, *, label: str, hint: str, required: str) -> None:
-    field = form.fields["code"]
-    field.label, field.help_text = label, hint
-    field.error_messages["required"] = required
-    field.widget.attrs.pop("placeholder", None)
-    field.widget.attrs.update(autocomplete="one-time-code", spellcheck="false")
-    field.widget.attrs.setdefault("class", "govuk-input govuk-input--width-10")
+class CodeMixin(GOVUKErrorsMixin):
+    error_names = {"code": "the code"}
+    code_label = "Code"
+    code_hint = CODE_HINT
 
-
-class CodeForm(AuthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _code_field(self, label="Code", hint=CODE_HINT, required="Enter the code")
+        field = self.fields["code"]
+        field.label, field.help_text = self.code_label, self.code_hint
+        field.widget.attrs.pop("placeholder", None)
+        field.widget.attrs.update(autocomplete="one-time-code", spellcheck="false")
 
 
-class ReauthenticateCodeForm(ReauthenticateForm):
+class CodeForm(CodeMixin, AuthenticateForm):
+    """The code asked for at sign-in."""
+
+
+class ReauthenticateCodeForm(CodeMixin, ReauthenticateForm):
+    """The code asked for again before something that needs it."""
+
+
+class ActivateAuthenticatorForm(CodeMixin, ActivateTOTPForm):
+    error_names = {"code": "the code your authenticator app shows"}
+    code_label = "Authenticator code"
+    code_hint = "The 6-digit code your app shows once you have added the portal to it"
+
+
+class ConfirmPasswordForm(GOVUKErrorsMixin, PasswordAgainForm):
+    """The password asked for again before a second factor is set up or removed."""
+
+    error_names = {"password": "your password"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _code_field(self, label="Code", hint=CODE_HINT, required="Enter the code")
-
-
-class ActivateAuthenticatorForm(ActivateTOTPForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _code_field(
-            self,
-            label="Authenticator code",
-            hint="The 6-digit code your app shows once you have added the portal to it",
-            required="Enter the code your authenticator app shows",
-        )
+        self.fields["password"].help_text = ""  # allauth's link to reset it by e-mail

@@ -5,6 +5,8 @@ from common import health
 from common.roles import ALL_ROLES, Role
 from common.testing import SIGNED_IN_KINDS, AccessCase, assert_access
 
+SIGNED_IN = ALL_ROLES | {None}  # anyone signed in, with a role or none
+
 ACCESS_CASES = [
     AccessCase("home", lambda o: reverse("home"), ALL_ROLES | {None}),
     AccessCase("accessibility", lambda o: reverse("accessibility"), ALL_ROLES, public=True),
@@ -49,6 +51,83 @@ ACCESS_CASES = [
     AccessCase(
         "logout", lambda o: reverse("logout"), ALL_ROLES, method="post", ok_status=302, public=True
     ),
+    # django-allauth's pages (common/signin/urls.py): for everyone signed in, whatever
+    # their role, since they are about their own account.
+    AccessCase("account_login", lambda o: reverse("account_login"), ALL_ROLES, public=True),
+    AccessCase(
+        "account_logout",
+        lambda o: reverse("account_logout"),
+        ALL_ROLES,
+        method="post",
+        ok_status=302,
+        public=True,
+    ),
+    AccessCase("account_inactive", lambda o: reverse("account_inactive"), ALL_ROLES, public=True),
+    AccessCase(
+        "account_reauthenticate", lambda o: reverse("account_reauthenticate"), SIGNED_IN
+    ),
+    AccessCase("mfa_index", lambda o: reverse("mfa_index"), SIGNED_IN),
+    # Only halfway through a sign-in that asks for a code; otherwise home.
+    AccessCase("mfa_authenticate", lambda o: reverse("mfa_authenticate"), SIGNED_IN, ok_status=302),
+    # Each of these first asks for the password again, unless given in the last minutes.
+    *(
+        AccessCase(name, lambda o, name=name: reverse(name), SIGNED_IN, ok_status=302)
+        for name in (
+            "mfa_reauthenticate",
+            "mfa_activate_totp",
+            "mfa_generate_recovery_codes",
+            "mfa_add_webauthn",
+            "mfa_reauthenticate_webauthn",
+        )
+    ),
+    # Not found until the person has what they would manage there.
+    *(
+        AccessCase(name, lambda o, name=name: reverse(name), SIGNED_IN, ok_status=404)
+        for name in (
+            "mfa_deactivate_totp",
+            "mfa_view_recovery_codes",
+            "mfa_download_recovery_codes",
+        )
+    ),
+    AccessCase("mfa_list_webauthn", lambda o: reverse("mfa_list_webauthn"), SIGNED_IN),
+    *(
+        AccessCase(
+            name, lambda o, name=name: reverse(name, args=[999_999]), SIGNED_IN, ok_status=302
+        )
+        for name in ("mfa_remove_webauthn", "mfa_edit_webauthn")
+    ),
+    AccessCase(
+        "socialaccount_login_cancelled",
+        lambda o: reverse("socialaccount_login_cancelled"),
+        ALL_ROLES,
+        public=True,
+    ),
+    AccessCase(
+        "socialaccount_login_error",
+        lambda o: reverse("socialaccount_login_error"),
+        ALL_ROLES,
+        public=True,
+        ok_status=401,
+    ),
+    # Only halfway through a first single sign-on; otherwise back to sign in.
+    AccessCase(
+        "socialaccount_signup",
+        lambda o: reverse("socialaccount_signup"),
+        ALL_ROLES,
+        public=True,
+        ok_status=302,
+    ),
+    # No provider is set up in the tests (tests/test_browser_sso.py sets one up).
+    *(
+        AccessCase(
+            name,
+            lambda o, name=name: reverse(name, kwargs={"provider_id": "council"}),
+            ALL_ROLES,
+            public=True,
+            ok_status=404,
+        )
+        for name in ("openid_connect_login", "openid_connect_callback")
+    ),
 ]
 
 
@@ -72,7 +151,7 @@ def test_anonymous_is_sent_to_sign_in(case, client, db):
 @pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
 def test_signed_in_access_by_role(case, role, users_by_role, client_for):
     client = client_for(users_by_role[role])
-    if case.url_name == "login":
+    if case.url_name in ("login", "account_login"):
         # A signed-in user visiting sign-in is sent on to their home page.
         response = client.get(case.url(None))
         assert response.status_code == 302

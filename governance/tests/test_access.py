@@ -248,6 +248,13 @@ ACCOUNT_CASES = [
         method="post",
         ok_status=302,
     ),
+    AccessCase(
+        "governance:account-second-factor-reset",
+        _url("account-second-factor-reset", "person"),
+        ADMINISTRATOR,
+        method="post",
+        ok_status=302,
+    ),
     AccessCase("governance:business-unit-list", _url("business-unit-list"), ADMINISTRATOR),
     AccessCase("governance:business-unit-create", _url("business-unit-create"), ADMINISTRATOR),
     AccessCase(

@@ -314,7 +314,10 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]  # sign-up itself is closed
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False  # sessions end as SESSION_COOKIE_AGE says
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_FORMS = {"login": "common.forms_auth.SignInForm"}
+ACCOUNT_FORMS = {
+    "login": "common.forms_auth.SignInForm",
+    "reauthenticate": "common.signin.forms.ConfirmPasswordForm",
+}
 # Failed passwords are throttled with the rest of sign-in (AUTHENTICATION_BACKENDS);
 # allauth's own limit is kept for second-factor codes: five wrong codes for one account
 # in five minutes and it must wait.
