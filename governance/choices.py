@@ -73,7 +73,7 @@ class SecondFactorChangeKind(models.TextChoices):
     ADDED = "added", "Set up"
     REMOVED = "removed", "Removed"
     RENEWED = "renewed", "New recovery codes made"
-    RESET = "reset", "All reset by an administrator"
+    RESET = "reset", "All reset by an administrator, to be set up again"
 
 
 class ChangePath(models.TextChoices):

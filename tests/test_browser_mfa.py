@@ -137,14 +137,14 @@ def test_an_administrator_resets_a_lost_second_factor_and_it_is_in_history(
 
     enter_password(page, live_server, "admin")
     page.goto(f"{live_server.url}/accounts/{head.pk}/")
-    expect(page.get_by_text("TOTP Authenticator")).to_be_visible()
+    expect(page.get_by_text("Authenticator app")).to_be_visible()
     page.get_by_role("button", name="Reset their second factors").click()
     expect(page.get_by_role("alert", name="Success")).to_contain_text(
         "They set up new ones when they next sign in"
     )
     axe.check(page)
     page.get_by_role("link", name="History of this account, roles included").click()
-    expect(page.get_by_text("All reset by an administrator: All")).to_be_visible()
+    expect(page.get_by_text("All reset by an administrator, to be set up again")).to_be_visible()
     reset = SecondFactorChange.objects.get(person=head, kind="reset")
     assert reset.actor.username == "admin"
     sign_out(page)

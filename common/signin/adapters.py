@@ -104,6 +104,7 @@ class MFAAdapter(DefaultMFAAdapter):
             "The code is not right. Enter the code your authenticator app shows now, or "
             "a recovery code you have not used"
         ),
+        "rate_limited": "Too many wrong codes. Wait 5 minutes and try again",
     }
 
     def _fernet(self) -> Fernet:

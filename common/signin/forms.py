@@ -3,6 +3,7 @@
 from allauth.account.forms import ReauthenticateForm as PasswordAgainForm
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
+from django.core.exceptions import ValidationError
 
 from common.forms import GOVUKErrorsMixin
 
@@ -34,6 +35,18 @@ class ActivateAuthenticatorForm(CodeMixin, ActivateTOTPForm):
     error_names = {"code": "the code your authenticator app shows"}
     code_label = "Authenticator code"
     code_hint = "The 6-digit code your app shows once you have added the portal to it"
+
+    def clean_code(self):
+        try:
+            return super().clean_code()
+        except ValidationError as error:
+            if error.code == "incorrect_code":
+                # No recovery code yet: the app's code is the only one.
+                raise ValidationError(
+                    "The code is not right. Enter the code your authenticator app shows now",
+                    code="incorrect_code",
+                ) from error
+            raise
 
 
 class ConfirmPasswordForm(GOVUKErrorsMixin, PasswordAgainForm):

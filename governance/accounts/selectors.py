@@ -80,11 +80,19 @@ def unit_choices() -> QuerySet[BusinessUnit]:
     return BusinessUnit.objects.filter(is_active=True)
 
 
+# Second factors by the names people know them by.
+FACTOR_NAMES = {
+    Authenticator.Type.TOTP: "Authenticator app",
+    Authenticator.Type.WEBAUTHN: "Passkey or security key",
+    Authenticator.Type.RECOVERY_CODES: "Recovery codes",
+}
+
+
 def second_factors(person: User) -> list[str]:
     """The names of the second factors an account has, for the Administrator (never
     their secrets)."""
     kinds = Authenticator.objects.filter(user=person).values_list("type", flat=True)
-    return [Authenticator.Type(kind).label for kind in sorted(set(kinds))]
+    return [FACTOR_NAMES[kind] for kind in FACTOR_NAMES if kind in set(kinds)]
 
 
 def account_history(person: User, *, viewer: User) -> list[HistoryEntry]:
@@ -93,7 +101,9 @@ def account_history(person: User, *, viewer: User) -> list[HistoryEntry]:
     one entry."""
     entries = history_entries(person, user=viewer)
     for change in SecondFactorChange.objects.filter(person=person).select_related("actor"):
-        factor = Authenticator.Type(change.factor).label if change.factor else "All"
+        summary = change.get_kind_display()
+        if change.factor:
+            summary += f": {FACTOR_NAMES.get(change.factor, change.factor)}"
         entries.append(
             HistoryEntry(
                 when=change.at,
@@ -101,7 +111,7 @@ def account_history(person: User, *, viewer: User) -> list[HistoryEntry]:
                 action="Changed",
                 part="",
                 changes=[
-                    Change("Second factors", summary=f"{change.get_kind_display()}: {factor}")
+                    Change("Second factors", summary=summary)
                 ],
             )
         )

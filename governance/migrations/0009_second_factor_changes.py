@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='SecondFactorChange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('added', 'Set up'), ('removed', 'Removed'), ('renewed', 'New recovery codes made'), ('reset', 'All reset by an administrator')], max_length=8)),
+                ('kind', models.CharField(choices=[('added', 'Set up'), ('removed', 'Removed'), ('renewed', 'New recovery codes made'), ('reset', 'All reset by an administrator, to be set up again')], max_length=8)),
                 ('factor', models.CharField(blank=True, help_text='Which factor; empty when all were reset.', max_length=20)),
                 ('at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('actor', models.ForeignKey(blank=True, help_text='Empty when no one was signed in: a shell, command or background task.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='second_factor_changes_made', to=settings.AUTH_USER_MODEL)),
