@@ -38,6 +38,7 @@ NAV_SECTIONS = [
     ("governance", "kpi", "kpis"),
     ("governance", "account", "accounts"),
     ("governance", "business-unit", "accounts"),
+    ("governance", "group-mapping", "accounts"),
     ("governance", "", "strategy"),
     ("risks", "", "risks"),
     ("reports", "", "reports"),
