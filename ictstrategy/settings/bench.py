@@ -25,3 +25,7 @@ MIDDLEWARE = [
     "ictstrategy.bench.QueryCountMiddleware",
     *(name for name in MIDDLEWARE if not name.startswith("whitenoise.")),
 ]
+# The generated accounts have no second factor: the benchmark times pages and a sign-in
+# by password, and a role that had to set one up first would time only redirects.
+MFA_REQUIRED_ROLES = []
+MFA_REQUIRED_FOR_SUPERUSERS = False
