@@ -68,7 +68,9 @@ class PortalPage:
     def may_open(self, visitor) -> bool:
         case = self.case
         if visitor == ANONYMOUS or case.public:
-            return case.public
+            # A public page that answers an error where no flow leads to it (a single
+            # sign-on callback with no provider set up) is not a page to read.
+            return case.public and case.ok_status < 400
         status = case.overrides.get(visitor, case.ok_status if visitor in case.allowed else 403)
         return status < 400
 
