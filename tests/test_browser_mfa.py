@@ -59,9 +59,7 @@ def test_head_of_ict_sets_up_an_authenticator_app_then_needs_its_code(
     # No page is open until then: each sends them back.
     for path in ("/", "/proposals/", "/risks/", "/reports/", "/admin/"):
         page.goto(f"{live_server.url}{path}")
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            "Set up an authenticator app"
-        )
+        expect(page.get_by_role("heading", level=1)).to_have_text("Set up an authenticator app")
 
     # A wrong code is refused at the field.
     page.get_by_label("Authenticator code").fill("000000")
@@ -152,3 +150,43 @@ def test_an_administrator_resets_a_lost_second_factor_and_it_is_in_history(
     # They set up a new app at their next sign-in.
     enter_password(page, live_server, "headofict")
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up an authenticator app")
+
+
+def test_a_passkey_is_added_and_then_signs_in_instead_of_a_code(
+    page, live_server, demo, axe, settings
+):
+    """Chromium's virtual authenticator stands in for a laptop's passkey. WebAuthn needs
+    a secure origin: http://localhost is one to the browser; the server is told to
+    accept it (MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN, for local trials only)."""
+    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+    assert live_server.url.startswith("http://localhost:")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    enter_password(page, live_server, "headofict")
+    page.goto(f"{live_server.url}/accounts/2fa/")
+    page.get_by_role("button", name="Add a passkey or security key").click()
+    axe.check(page)
+    page.get_by_label("Name").fill("Work laptop")
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
+    head = User.objects.get(username="headofict")
+    assert head.second_factor_changes.filter(kind="added", factor="webauthn").exists()
+
+    sign_out(page)
+    enter_password(page, live_server, "headofict")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter a code")
+    page.get_by_role("button", name="Use a passkey or security key").click()
+    expect(page).to_have_url(f"{live_server.url}/")
