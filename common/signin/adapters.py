@@ -105,7 +105,22 @@ class MFAAdapter(DefaultMFAAdapter):
             "a recovery code you have not used"
         ),
         "rate_limited": "Too many wrong codes. Wait 5 minutes and try again",
+        "cannot_delete_authenticator": (
+            "Your role needs a second factor. Add a passkey or security key before you "
+            "remove the authenticator app"
+        ),
     }
+
+    def can_delete_authenticator(self, authenticator):
+        """Not the last authenticator app or passkey of someone whose role needs one:
+        they would be held to set one up again at once."""
+        from .factors import FACTORS, second_factor_required
+
+        user = authenticator.user
+        if authenticator.type not in FACTORS or not second_factor_required(user):
+            return True
+        others = user.authenticator_set.filter(type__in=FACTORS).exclude(pk=authenticator.pk)
+        return others.exists()
 
     def _fernet(self) -> Fernet:
         digest = hashlib.sha256(f"mfa-totp:{settings.SECRET_KEY}".encode()).digest()

@@ -67,3 +67,20 @@ def test_production_asks_a_second_factor_of_the_roles_it_names_and_of_superusers
         assert response["Location"].startswith(reverse("mfa_activate_totp"))
     else:
         assert response.status_code == 200
+
+
+def test_the_last_authenticator_app_of_a_role_that_needs_one_cannot_be_removed(db, settings):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.forms import DeactivateTOTPForm
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    head = UserFactory()
+    head.groups.set(Group.objects.filter(name=Role.HEAD_OF_ICT.value))
+    app = TOTP.activate(head, "JBSWY3DPEHPK3PXP").instance
+    settings.MFA_REQUIRED_ROLES = []
+    assert DeactivateTOTPForm(data={}, authenticator=app).is_valid()
+
+    settings.MFA_REQUIRED_ROLES = [Role.HEAD_OF_ICT.value]
+    form = DeactivateTOTPForm(data={}, authenticator=Authenticator.objects.get(pk=app.pk))
+    assert not form.is_valid()
+    assert "Your role needs a second factor" in str(form.errors)
