@@ -164,12 +164,15 @@ def non_voting_attendees() -> QuerySet[User]:
     return people_with_role(*policies.NON_VOTING_ROLES, Role.OFFICER).exclude(pk__in=voting)
 
 
-def kpis_with_latest(financial_year: int) -> list:
-    """Every KPI with its latest two values, its target for the year, status and trend,
-    in three queries."""
-    kpis = list(KPI.objects.select_related("theme", "principle"))
+def kpis_with_latest(financial_year: int, *, kpis: QuerySet[KPI] | None = None) -> list:
+    """Every KPI (or those of `kpis`) with its latest two values, its target for the
+    year, status and trend, in three queries."""
+    if kpis is None:
+        kpis = KPI.objects.select_related("theme", "principle")
+    kpis = list(kpis)
     values: dict[int, list] = {}
-    for m in KPIMeasurement.objects.order_by("kpi_id", "period_end"):
+    measured = KPIMeasurement.objects.filter(kpi__in=[kpi.pk for kpi in kpis])
+    for m in measured.order_by("kpi_id", "period_end"):
         values.setdefault(m.kpi_id, []).append(m)
     targets = {t.kpi_id: t.target for t in KPITarget.objects.filter(financial_year=financial_year)}
     for kpi in kpis:

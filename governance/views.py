@@ -9,15 +9,15 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 
 from common.errors import WorkflowError
 from common.exports import attachment
-from common.figures import measure_cell
 from common.fragments import Deferred
 from common.fy import financial_year_of
+from common.lists import DeclaredListMixin
 from common.permissions import RoleRequiredMixin
 from common.roles import Role
 from common.slots import Slot, sections_for
-from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
+from common.views import ObjectHistoryView, ServiceFormView
 
-from . import kpis, meetings, minutes, policies, selectors, services
+from . import kpis, lists, meetings, minutes, policies, selectors, services
 from .choices import AttendanceStatus, MeetingStatus
 from .forms import (
     ActionPlanItemForm,
@@ -47,27 +47,18 @@ class StrategyListView(RoleRequiredMixin, ListView):
     template_name = "governance/strategy_list.html"
 
 
-class StrategyDetailView(CSVExportMixin, RoleRequiredMixin, DetailView):
+class StrategyDetailView(DeclaredListMixin, RoleRequiredMixin, DetailView):
     """The strategy on one page: themes with objectives and action plan, principles.
-    As CSV, its action plan."""
+    Downloaded, its action plan."""
 
     model = Strategy
     template_name = "governance/strategy_detail.html"
-    csv_name = "action-plan"
+    declared = lists.action_plan_list
 
-    def csv_table(self):
-        strategy = self.get_object()
-        header = ["Reference", "Theme", "Objective", "Action", "Owner", "Lead unit", "Due",
-                  "Status", "RAG", "Progress (%)"]  # fmt: skip
-        rows = [
-            [item.reference, item.objective.theme.title, item.objective.title, item.title,
-             item.owner, item.lead_unit, item.due_date, item.get_status_display(),
-             item.get_rag_display(), item.progress]
-            for item in selectors.action_items_with_context().filter(
-                objective__theme__strategy=strategy
-            )
-        ]  # fmt: skip
-        return header, rows
+    def filter_data(self):
+        data = super().filter_data()
+        data["strategy"] = self.kwargs["pk"]
+        return data
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -223,19 +214,9 @@ class ActionPlanItemHistoryView(ObjectHistoryView):
 
 
 
-class MeetingListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = policies.MEETING_READERS
+class MeetingListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
+    declared = lists.meeting_list
     template_name = "governance/meeting_list.html"
-    csv_name = "meetings"
-
-    def csv_table(self):
-        header = ["Meeting", "Date and time", "Location", "Chair", "Quorum", "Status"]
-        rows = [
-            [m.title, timezone.localtime(m.starts_at), m.location, m.chair, m.quorum,
-             m.get_status_display()]
-            for m in Meeting.objects.select_related("chair")
-        ]  # fmt: skip
-        return header, rows
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -536,26 +517,13 @@ class TermsOfReferenceHistoryView(ObjectHistoryView):
         return terms
 
 
-class KPIListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
+class KPIListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
+    declared = lists.kpi_list
     template_name = "governance/kpi_list.html"
-    csv_name = "kpis"
-
-    def csv_table(self):
-        year = financial_year_of(timezone.localdate())
-        header = ["KPI", "Unit", "Direction", "Latest value", "Period ending",
-                  "Target this year", "Status", "Trend"]  # fmt: skip
-        rows = [
-            [k.name, k.unit, k.get_direction_display(),
-             measure_cell(k.latest.value, k.unit) if k.latest else None,
-             k.latest.period_end if k.latest else None, measure_cell(k.target, k.unit),
-             k.status, k.trend]
-            for k in selectors.kpis_with_latest(year)
-        ]  # fmt: skip
-        return header, rows
 
     def get_context_data(self, **kwargs):
         year = financial_year_of(timezone.localdate())
-        kpis = Deferred(selectors.kpis_with_latest, year)
+        kpis = Deferred(self.declared.rows, self.request.user, self.filterset)
         return super().get_context_data(kpis=kpis, year=year, **kwargs)
 
 

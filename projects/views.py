@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -8,16 +7,16 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from common.errors import WorkflowError
-from common.figures import money_cell
 from common.forms import add_service_errors
 from common.fragments import Deferred
+from common.lists import DeclaredListMixin
 from common.permissions import RoleRequiredMixin
 from common.roles import roles_of
-from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
-from governance.models import BusinessUnit, Meeting, Theme
+from common.views import ObjectHistoryView, ServiceFormView
+from governance.models import Meeting
 
-from . import policies, prioritisation, selectors, services
-from .choices import APPROVED_STATUSES, AWAITING_DECISION, ProjectStatus, ProposalStatus
+from . import lists, policies, selectors, services
+from .choices import APPROVED_STATUSES, ProjectStatus
 from .forms import (
     AgendaAddForm,
     AttachmentForm,
@@ -36,9 +35,6 @@ from .models import AgendaItem, Attachment, Budget, Criterion
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 25
-# The whole ranking is worked out (ranks and running totals run across pages); a page
-# shows this many of it.
-PORTFOLIO_PAGE_SIZE = 50
 
 
 class ProposalMixin:
@@ -55,47 +51,16 @@ class ProposalMixin:
 # --------------------------------------------------------------------------- proposals
 
 
-def score_cells(proposal) -> list:
-    """A proposal's score and number of scores as a CSV shows them to its reader."""
-    if not proposal.scores_visible:
-        return ["Not shown until you have scored it", ""]
-    return [proposal.score, proposal.score_count]
-
-
-class ProposalListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = policies.PROPOSAL_READERS
+class ProposalListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
+    declared = lists.proposal_list
     template_name = "projects/proposal_list.html"
-    csv_name = "proposals"
-
-    def csv_table(self):
-        status = self.request.GET.get("status")
-        proposals = selectors.proposal_list(
-            self.request.user, status=status if status in ProposalStatus.values else None
-        )
-        header = ["Reference", "Title", "Business unit", "Status", "Statutory", "Total cost",
-                  "Score", "Scores", "Submitted", "Updated"]  # fmt: skip
-        rows = [
-            [p.reference, p.title, p.business_unit, p.get_status_display(), p.is_statutory,
-             money_cell(p.total_cost), *score_cells(p), p.submitted_at, p.updated_at]
-            for p in proposals
-        ]  # fmt: skip
-        return header, rows
 
     def get_context_data(self, **kwargs):
-        status = self.request.GET.get("status") or None
-        if status not in ProposalStatus.values:
-            status = None
         return super().get_context_data(
-            page=Deferred(self.page, status),
-            status=status,
-            statuses=ProposalStatus.choices,
+            page=Deferred(lambda: self.paginate(self.filterset.qs)),
             can_propose=policies.may_start_proposal(self.request.user),
             **kwargs,
         )
-
-    def page(self, status):
-        proposals = selectors.proposal_list(self.request.user, status=status)
-        return Paginator(proposals, PAGE_SIZE).get_page(self.request.GET.get("page"))
 
 
 class ProposalStartView(ServiceFormView):
@@ -443,129 +408,20 @@ class BudgetView(ServiceFormView):
         return reverse("projects:budgets")
 
 
-class PortfolioView(CSVExportMixin, RoleRequiredMixin, TemplateView):
+class PortfolioView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
     """The ranked portfolio, cumulative cost against budget, and the recommended set."""
 
-    allowed_roles = policies.PORTFOLIO_READERS
+    declared = lists.portfolio_list
     template_name = "projects/portfolio.html"
-    csv_name = "portfolio"
-
-    def csv_table(self):
-        context = self.portfolio()
-        header = ["Rank", "Reference", "Title", "Business unit", "Status", "Statutory",
-                  "Score", "Total cost", "Recommended", "Reason"]  # fmt: skip
-        rows = []
-        for row in context["rows"]:
-            p, choice = row["proposal"], row["choice"]
-            rows.append([
-                row["rank"], p.reference, p.title, p.business_unit, p.get_status_display(),
-                p.is_statutory, p.score if p.scores_visible else row["hidden_because"],
-                money_cell(p.total_cost),
-                ("In" if choice.selected else "Out") if choice else "",
-                choice.reason if choice else "",
-            ])  # fmt: skip
-        return header, rows
-
-    def _filter(self, name, cast=int):
-        value = self.request.GET.get(name) or None
-        try:
-            return cast(value) if value is not None else None
-        except ValueError:
-            return None
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(portfolio=Deferred(self.portfolio), **kwargs)
-
-    def portfolio(self) -> dict:
-        """The ranking of the proposals whose scores the reader may see, then the rest
-        unranked (ranking them would reveal their scores), and the recommended set
-        only to a reader who may see every score it weighs."""
-        user = self.request.user
-        status = self.request.GET.get("status") or None
-        if status not in ProposalStatus.values:
-            status = None
-        filters = {
-            "theme": self._filter("theme"),
-            "unit": self._filter("unit"),
-            "status": status,
-            "year": self._filter("year"),
-        }
-        proposals = list(selectors.portfolio(user, **filters))
-        ranked = [p for p in proposals if p.scores_visible]
-        unranked = [p for p in proposals if not p.scores_visible]
-        budgets = {b.financial_year: b.amount for b in Budget.objects.all()}
-        committed = selectors.approved_costs_by_year()
-        recommendation = None
-        if not unranked:
-            # Approved projects may already overrun a year's budget: then nothing is left.
-            room = {y: max(amount - committed.get(y, 0), 0) for y, amount in budgets.items()}
-            recommendation = selectors.recommendation(
-                [
-                    prioritisation.Candidate(
-                        key=p.pk,
-                        label=str(p),
-                        score=float(p.score) if p.score is not None else None,
-                        costs={y.financial_year: y.total_cost for y in p.years.all()},
-                        statutory=p.is_statutory,
-                    )
-                    for p in ranked
-                ],
-                room,
-            )
-        reasons = {c.candidate.key: c for c in recommendation.choices} if recommendation else {}
-        spend = recommendation.spend if recommendation else {}
-        years = sorted(set(budgets) | set(committed) | set(spend))
-        summary = [
-            {
-                "year": year,
-                "budget": budgets.get(year),
-                "committed": committed.get(year, 0),
-                "recommended": spend.get(year, 0),
-            }
-            for year in years
-        ]
-        for row in summary:
-            if row["budget"] is not None:
-                row["left"] = row["budget"] - row["committed"] - row["recommended"]
-        rows, running = [], {}
-        for rank, proposal in enumerate(ranked, start=1):
-            for y in proposal.years.all():
-                running[y.financial_year] = running.get(y.financial_year, 0) + y.total_cost
-            rows.append(
-                {
-                    "rank": rank,
-                    "proposal": proposal,
-                    "choice": reasons.get(proposal.pk),
-                    "cumulative": running.get(filters["year"]) if filters["year"] else None,
-                }
-            )
-        conflicted = selectors.conflicts_declared(user, [p.pk for p in unranked])
-        for proposal in unranked:
-            rows.append(
-                {
-                    "rank": None,
-                    "proposal": proposal,
-                    "choice": None,
-                    "cumulative": None,
-                    "hidden_because": (
-                        "Not shown: you declared a conflict of interest"
-                        if proposal.pk in conflicted
-                        else "Not shown until you have scored it"
-                    ),
-                }
-            )
-        return {
-            "rows": rows,
-            "page": Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(self.request.GET.get("page")),
-            "summary": summary,
-            "recommendation": recommendation,
-            "unranked": len(unranked),
-            "filters": filters,
-            "themes": Theme.objects.filter(strategy__status="approved").select_related("strategy"),
-            "units": BusinessUnit.objects.filter(is_active=True),
-            "statuses": [(s.value, s.label) for s in ProposalStatus if s in AWAITING_DECISION],
-            "year_choices": years,
-        }
+        portfolio = Deferred(
+            self.declared.worked_out,
+            self.request.user,
+            self.filterset,
+            self.request.GET.get("page"),
+        )
+        return super().get_context_data(portfolio=portfolio, **kwargs)
 
 
 # ---------------------------------------------------------------------------- agenda
@@ -686,29 +542,13 @@ class DecisionView(ServiceFormView):
 # --------------------------------------------------------------------------- projects
 
 
-class ProjectListView(CSVExportMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = policies.PROPOSAL_READERS
+class ProjectListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
+    declared = lists.project_list
     template_name = "projects/project_list.html"
-    csv_name = "projects"
-
-    def csv_table(self):
-        header = ["Reference", "Title", "Business unit", "Project manager", "Status",
-                  "Started", "Last update", "Closed"]  # fmt: skip
-        rows = [
-            [p.proposal.reference, p.proposal.title, p.proposal.business_unit,
-             p.project_manager, p.get_status_display(), p.started_on, p.last_update_on,
-             p.closed_on]
-            for p in selectors.projects_visible_to(self.request.user)
-        ]  # fmt: skip
-        return header, rows
 
     def get_context_data(self, **kwargs):
-        page = Deferred(self.page)
+        page = Deferred(lambda: self.paginate(self.filterset.qs))
         return super().get_context_data(page=page, overdue=Deferred(self.overdue, page), **kwargs)
-
-    def page(self):
-        projects = selectors.projects_visible_to(self.request.user)
-        return Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
 
     def overdue(self, page):
         shown = [project.pk for project in page()]

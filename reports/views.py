@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -10,10 +9,11 @@ from django.views.generic import TemplateView
 from common.errors import WorkflowError
 from common.fragments import Deferred
 from common.fy import financial_year_choices, financial_year_of
+from common.lists import DeclaredListMixin
 from common.permissions import RoleRequiredMixin
-from common.views import CSVExportMixin, ObjectHistoryView, ServiceFormView
+from common.views import ObjectHistoryView, ServiceFormView
 
-from . import documents, generation, policies, selectors, services
+from . import documents, generation, lists, policies, selectors, services
 from .forms import NarrativeForm, ReportRequestForm, ScheduleForm
 from .models import (
     NARRATIVE_FIELDS,
@@ -160,32 +160,19 @@ class AnnualReportHistoryView(ObjectHistoryView):
     model = AnnualReport
 
 
-class ArchiveView(CSVExportMixin, RoleRequiredMixin, TemplateView):
+class ArchiveView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
     """Every report produced, on schedule or on request, with its file and checksum."""
 
-    allowed_roles = READERS
+    declared = lists.report_archive_list
     template_name = "reports/archive.html"
-    csv_name = "report-archive"
-
-    def csv_table(self):
-        header = ["Report", "Period", "Status", "Requested", "Finished", "File", "SHA-256"]
-        rows = [
-            [r.get_kind_display(), r.period, r.get_status_display(), r.created_at,
-             r.finished_at, r.filename, r.sha256]
-            for r in ReportRun.objects.all()
-        ]  # fmt: skip
-        return header, rows
+    page_size = 50
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page=Deferred(self.page),
+            page=Deferred(lambda: self.paginate(self.filterset.qs)),
             schedules=ScheduledReport.objects.select_related("periodic_task__crontab"),
             **kwargs,
         )
-
-    def page(self):
-        runs = ReportRun.objects.select_related("requested_by", "schedule")
-        return Paginator(runs, 50).get_page(self.request.GET.get("page"))
 
 
 class ReportRequestView(ServiceFormView):

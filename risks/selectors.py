@@ -66,6 +66,7 @@ def is_outside(risk: Risk, tolerated: dict[str, int] | None = None) -> bool:
 
 def register(
     *,
+    risks: QuerySet[Risk] | None = None,
     category: str | None = None,
     owner: int | None = None,
     theme: int | None = None,
@@ -76,8 +77,9 @@ def register(
     impact: int | None = None,
     rating: str = "residual",
 ) -> QuerySet[Risk]:
-    """The register, filtered; each risk annotated with `outside_appetite`."""
-    risks = Risk.objects.select_related("owner").annotate(
+    """The register (or `risks` of it), filtered; each risk annotated with
+    `outside_appetite`."""
+    risks = (Risk.objects.all() if risks is None else risks).select_related("owner").annotate(
         outside_appetite=outside_appetite_expression(tolerated_scores())
     )
     if status:

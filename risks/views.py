@@ -1,5 +1,4 @@
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -8,13 +7,14 @@ from django.views.generic import TemplateView
 
 from common.exports import csv_response, xlsx_response
 from common.fragments import Deferred
+from common.lists import DeclaredListMixin
 from common.permissions import RoleRequiredMixin
 from common.views import ObjectHistoryView, ServiceFormView
 from governance.models import Theme, User
 from governance.selectors import strategy_current
 
-from . import policies, selectors, services
-from .choices import Level, RiskCategory, RiskStatus
+from . import lists, policies, selectors, services
+from .choices import Level, RiskCategory
 from .forms import (
     ActionForm,
     AppetiteForm,
@@ -28,50 +28,26 @@ from .models import AppetiteThreshold, CategoryAppetite, Risk, RiskAction
 
 VIEWERS = policies.REGISTER_READERS
 PAGE_SIZE = 25
-EXPORT_HEADER = [
-    "Reference", "Title", "Category", "Owner", "Cause", "Event", "Consequence",
-    "Inherent likelihood", "Inherent impact", "Inherent score", "Existing controls",
-    "Residual likelihood", "Residual impact", "Residual score", "Residual level",
-    "Outside appetite", "Target score", "Target date", "Response", "Status", "Next review",
-]  # fmt: skip
 
 
 class RegisterFilterMixin:
-    """Reads the register's filters from the query string, ignoring bad values."""
+    """The register's filters as the list declares them (risks.lists), bad values
+    ignored."""
 
     def filters(self) -> dict:
-        get = self.request.GET
-
-        def number(name):
-            value = get.get(name, "")
-            return int(value) if value.isdigit() else None
-
-        status = get.get("status", RiskStatus.OPEN)
-        appetite = get.get("appetite")
-        return {
-            "category": get.get("category") if get.get("category") in RiskCategory.values else None,
-            "owner": number("owner"),
-            "theme": number("theme"),
-            "level": get.get("level") if get.get("level") in Level.values else None,
-            "status": status if status in RiskStatus.values else None,
-            "appetite": appetite if appetite in ("outside", "within") else None,
-            "likelihood": number("likelihood"),
-            "impact": number("impact"),
-            "rating": "inherent" if get.get("rating") == "inherent" else "residual",
-        }  # fmt: skip
+        return lists.RiskFilter(self.request.GET).arguments()
 
 
-class RiskListView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
-    allowed_roles = VIEWERS
+class RiskListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
+    declared = lists.risk_list
     template_name = "risks/risk_list.html"
 
     def get_context_data(self, **kwargs):
-        filters = self.filters()
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            page=Deferred(self.page, filters),
-            filters=filters,
+            page=Deferred(lambda: self.paginate(self.filterset.qs)),
+            filters=self.filterset.arguments(),
             query=query.urlencode(),
             categories=RiskCategory.choices,
             levels=Level.choices,
@@ -81,49 +57,19 @@ class RiskListView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
             **kwargs,
         )
 
-    def page(self, filters):
-        risks = selectors.register(**filters)
-        return Paginator(risks, PAGE_SIZE).get_page(self.request.GET.get("page"))
 
-
-class RiskExportView(RegisterFilterMixin, RoleRequiredMixin, View):
+class RiskExportView(DeclaredListMixin, RoleRequiredMixin, View):
     """The register as shown by the filters, as CSV or Excel."""
 
-    allowed_roles = VIEWERS
+    declared = lists.risk_list
     file_format = "csv"
 
     def get(self, request):
-        risks = selectors.register(**self.filters()).prefetch_related(None)
-        rows = (
-            [
-                r.reference,
-                r.title,
-                r.get_category_display(),
-                r.owner,
-                r.cause,
-                r.event,
-                r.consequence,
-                r.inherent_likelihood,
-                r.inherent_impact,
-                r.inherent_score,
-                r.existing_controls,
-                r.residual_likelihood,
-                r.residual_impact,
-                r.residual_score,
-                r.get_residual_level_display(),
-                r.outside_appetite,
-                r.target_score,
-                r.target_date,
-                r.get_response_display(),
-                r.get_status_display(),
-                r.next_review_date,
-            ]
-            for r in risks
-        )
+        header, rows = self.declared.table(self.filterset.qs)
         name = f"risk-register-{timezone.localdate():%Y-%m-%d}"
         if self.file_format == "xlsx":
-            return xlsx_response(f"{name}.xlsx", [("Risk register", EXPORT_HEADER, rows)])
-        return csv_response(f"{name}.csv", EXPORT_HEADER, rows)
+            return xlsx_response(f"{name}.xlsx", [(self.declared.title, header, rows)])
+        return csv_response(f"{name}.csv", header, rows)
 
 
 class RiskDetailView(RoleRequiredMixin, TemplateView):

@@ -75,6 +75,18 @@ def csv_link(context, label="Download this list as CSV"):
     return {"url": f"?{query.urlencode()}", "label": label}
 
 
+@register.inclusion_tag("includes/download_links.html", takes_context=True)
+def download_links(context):
+    """Links to a declared list (common.lists) as CSV and as Excel, keeping its filters."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    links = []
+    for file_format, label in (("csv", "CSV"), ("xlsx", "Excel")):
+        query["format"] = file_format
+        links.append({"url": f"?{query.urlencode()}", "label": label})
+    return {"links": links}
+
+
 @register.simple_tag(takes_context=True)
 def may_open(context, url_name):
     """{% may_open "risks:risk-create" as can_raise %}: whether the signed-in user may

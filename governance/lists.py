@@ -1,0 +1,119 @@
+"""The meetings, KPIs and action plan lists, declared once (common.lists) for their
+pages, downloads, the API and Power BI."""
+
+import django_filters
+from django.utils import timezone
+
+from common.figures import measure_cell
+from common.fy import financial_year_of
+from common.lists import Column, DeclaredList, Kind, register
+
+from . import policies, selectors
+from .choices import RAG, ActionStatus, MeetingStatus
+from .models import KPI, ActionPlanItem, Meeting, Strategy, Theme
+
+
+class MeetingFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=MeetingStatus.choices, empty_label="All")
+
+    class Meta:
+        model = Meeting
+        fields = ["status"]
+
+
+class MeetingList(DeclaredList):
+    name = "meetings"
+    title = "Governance Group meetings"
+    allowed_roles = policies.MEETING_READERS
+    filterset_class = MeetingFilter
+    columns = (
+        Column("Meeting", lambda m: m.title),
+        Column("Date and time", lambda m: timezone.localtime(m.starts_at), Kind.DATETIME),
+        Column("Location", lambda m: m.location),
+        Column("Chair", lambda m: str(m.chair or "")),
+        Column("Quorum", lambda m: m.quorum, Kind.INTEGER),
+        Column("Status", lambda m: m.get_status_display()),
+    )
+
+    def scoped(self, user):
+        return Meeting.objects.select_related("chair").order_by("-starts_at", "-pk")
+
+
+class KPIFilter(django_filters.FilterSet):
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.select_related("strategy"), empty_label="All"
+    )
+
+    class Meta:
+        model = KPI
+        fields = ["theme"]
+
+
+class KPIList(DeclaredList):
+    """Every KPI with its latest value and this financial year's target."""
+
+    name = "kpis"
+    title = "KPIs"
+    filterset_class = KPIFilter
+    columns = (
+        Column("KPI", lambda k: k.name),
+        Column("Unit", lambda k: k.unit),
+        Column("Direction", lambda k: k.get_direction_display()),
+        Column(
+            "Latest value",
+            lambda k: measure_cell(k.latest.value, k.unit) if k.latest else None,
+            Kind.MEASURE,
+        ),
+        Column("Period ending", lambda k: k.latest.period_end if k.latest else None, Kind.DATE),
+        Column("Target this year", lambda k: measure_cell(k.target, k.unit), Kind.MEASURE),
+        Column("Status", lambda k: k.status),
+        Column("Trend", lambda k: k.trend),
+    )
+
+    def scoped(self, user):
+        return KPI.objects.select_related("theme", "principle")
+
+    def rows(self, user, filterset):
+        return selectors.kpis_with_latest(
+            financial_year_of(timezone.localdate()), kpis=filterset.qs
+        )
+
+
+class ActionPlanFilter(django_filters.FilterSet):
+    strategy = django_filters.ModelChoiceFilter(
+        queryset=Strategy.objects.all(),
+        field_name="objective__theme__strategy",
+        empty_label="All",
+    )
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices, empty_label="All")
+    rag = django_filters.ChoiceFilter(choices=RAG.choices, label="RAG", empty_label="All")
+
+    class Meta:
+        model = ActionPlanItem
+        fields = ["strategy", "status", "rag"]
+
+
+class ActionPlanList(DeclaredList):
+    name = "action-plan"
+    title = "Action plan"
+    filterset_class = ActionPlanFilter
+    columns = (
+        Column("Reference", lambda item: item.reference),
+        Column("Theme", lambda item: item.objective.theme.title),
+        Column("Objective", lambda item: item.objective.title),
+        Column("Action", lambda item: item.title),
+        Column("Owner", lambda item: str(item.owner or "")),
+        Column("Lead unit", lambda item: str(item.lead_unit or "")),
+        Column("Due", lambda item: item.due_date, Kind.DATE),
+        Column("Status", lambda item: item.get_status_display()),
+        Column("RAG", lambda item: item.get_rag_display()),
+        Column("Progress (%)", lambda item: item.progress, Kind.INTEGER, name="progress"),
+    )
+
+    def scoped(self, user):
+        return selectors.action_items_with_context()
+
+
+meeting_list = register(MeetingList())
+kpi_list = register(KPIList())
+action_plan_list = register(ActionPlanList())

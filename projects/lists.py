@@ -1,0 +1,252 @@
+"""The proposals, projects and portfolio lists, declared once (common.lists) for their
+pages, downloads, the API and Power BI."""
+
+import django_filters
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.utils.text import Truncator
+
+from common.figures import money_cell
+from common.fy import financial_year_label
+from common.lists import Column, DeclaredList, Kind, register
+from governance.models import BusinessUnit, Theme
+
+from . import policies, prioritisation, selectors
+from .choices import AWAITING_DECISION, ProjectStatus, ProposalStatus
+from .models import Budget, Project, Proposal, ProposalYear
+
+# The whole ranking is worked out (ranks and running totals run across pages); a page
+# shows this many of it.
+PORTFOLIO_PAGE_SIZE = 50
+SCORE_HIDDEN = "Not shown until you have scored it"
+CONFLICT_HIDDEN = "Not shown: you declared a conflict of interest"
+
+
+def _score(proposal):
+    return proposal.score if proposal.scores_visible else SCORE_HIDDEN
+
+
+def _score_count(proposal):
+    return proposal.score_count if proposal.scores_visible else None
+
+
+class ProposalFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, empty_label="All")
+
+    class Meta:
+        model = Proposal
+        fields = ["status"]
+
+
+class ProposalList(DeclaredList):
+    name = "proposals"
+    title = "Proposals"
+    allowed_roles = policies.PROPOSAL_READERS
+    filterset_class = ProposalFilter
+    columns = (
+        Column("Reference", lambda p: p.reference),
+        Column("Title", lambda p: p.title),
+        Column("Business unit", lambda p: str(p.business_unit)),
+        Column("Status", lambda p: p.get_status_display()),
+        Column("Statutory", lambda p: p.is_statutory, Kind.BOOLEAN),
+        Column("Total cost", lambda p: money_cell(p.total_cost), Kind.MONEY),
+        # Text where the reader may not see it yet, so the cell says why it is empty.
+        Column("Score", _score, Kind.TEXT),
+        Column("Scores", _score_count, Kind.INTEGER),
+        Column("Submitted", lambda p: p.submitted_at, Kind.DATETIME),
+        Column("Updated", lambda p: p.updated_at, Kind.DATETIME),
+    )
+
+    def scoped(self, user):
+        return selectors.proposal_list(user)
+
+
+class ProjectFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, empty_label="All")
+
+    class Meta:
+        model = Project
+        fields = ["status"]
+
+
+class ProjectList(DeclaredList):
+    name = "projects"
+    title = "Projects"
+    allowed_roles = policies.PROPOSAL_READERS
+    filterset_class = ProjectFilter
+    columns = (
+        Column("Reference", lambda p: p.proposal.reference),
+        Column("Title", lambda p: p.proposal.title),
+        Column("Business unit", lambda p: str(p.proposal.business_unit)),
+        Column("Project manager", lambda p: str(p.project_manager or "")),
+        Column("Status", lambda p: p.get_status_display()),
+        Column("Started", lambda p: p.started_on, Kind.DATE),
+        Column("Last update", lambda p: p.last_update_on, Kind.DATE),
+        Column("Closed", lambda p: p.closed_on, Kind.DATE),
+    )
+
+    def scoped(self, user):
+        return selectors.projects_visible_to(user)
+
+
+def portfolio_years() -> list[tuple[int, str]]:
+    """The financial years with a budget or a proposal's costs."""
+    years = set(Budget.objects.values_list("financial_year", flat=True))
+    years |= set(ProposalYear.objects.values_list("financial_year", flat=True).distinct())
+    return [(year, financial_year_label(year)) for year in sorted(years)]
+
+
+class PortfolioFilter(django_filters.FilterSet):
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.filter(strategy__status="approved").select_related("strategy"),
+        method="by_theme",
+        empty_label="All",
+    )
+    unit = django_filters.ModelChoiceFilter(
+        queryset=BusinessUnit.objects.filter(is_active=True),
+        field_name="business_unit",
+        label="Business unit",
+        empty_label="All",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[(s.value, s.label) for s in ProposalStatus if s in AWAITING_DECISION],
+        empty_label="All",
+    )
+    year = django_filters.ChoiceFilter(
+        choices=[], method="by_year", label="Financial year", empty_label="All years"
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["theme", "unit", "status", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = portfolio_years()
+        self.form.fields["theme"].label_from_instance = (
+            lambda theme: f"Theme {theme.number}: {Truncator(theme.title).chars(60)}"
+        )
+
+    def by_theme(self, queryset, name, value):
+        return queryset.filter(theme_links__theme=value)
+
+    def by_year(self, queryset, name, value):
+        return queryset.filter(
+            Exists(ProposalYear.objects.filter(proposal=OuterRef("pk"), financial_year=int(value)))
+        )
+
+
+class PortfolioList(DeclaredList):
+    """Proposals awaiting a decision, ranked by the scores the reader may see, then the
+    rest unranked (ranking them would reveal their scores); the recommended set only
+    for a reader who may see every score it weighs."""
+
+    name = "portfolio"
+    title = "Portfolio"
+    allowed_roles = policies.PORTFOLIO_READERS
+    filterset_class = PortfolioFilter
+    columns = (
+        Column("Rank", lambda row: row["rank"], Kind.INTEGER),
+        Column("Reference", lambda row: row["proposal"].reference),
+        Column("Title", lambda row: row["proposal"].title),
+        Column("Business unit", lambda row: str(row["proposal"].business_unit)),
+        Column("Status", lambda row: row["proposal"].get_status_display()),
+        Column("Statutory", lambda row: row["proposal"].is_statutory, Kind.BOOLEAN),
+        Column(
+            "Score",
+            lambda row: (
+                row["proposal"].score if row["proposal"].scores_visible else row["hidden_because"]
+            ),
+        ),
+        Column("Total cost", lambda row: money_cell(row["proposal"].total_cost), Kind.MONEY),
+        Column(
+            "Recommended",
+            lambda row: ("In" if row["choice"].selected else "Out") if row["choice"] else "",
+        ),
+        Column("Reason", lambda row: row["choice"].reason if row["choice"] else ""),
+    )
+    def scoped(self, user):
+        return selectors.portfolio(user)
+
+    def rows(self, user, filterset):
+        return self.worked_out(user, filterset)["rows"]
+
+    def worked_out(self, user, filterset, page_number=None) -> dict:
+        proposals = list(filterset.qs)
+        ranked = [p for p in proposals if p.scores_visible]
+        unranked = [p for p in proposals if not p.scores_visible]
+        budgets = {b.financial_year: b.amount for b in Budget.objects.all()}
+        committed = selectors.approved_costs_by_year()
+        recommendation = None
+        if not unranked:
+            # Approved projects may already overrun a year's budget: then nothing is left.
+            room = {y: max(amount - committed.get(y, 0), 0) for y, amount in budgets.items()}
+            recommendation = selectors.recommendation(
+                [
+                    prioritisation.Candidate(
+                        key=p.pk,
+                        label=str(p),
+                        score=float(p.score) if p.score is not None else None,
+                        costs={y.financial_year: y.total_cost for y in p.years.all()},
+                        statutory=p.is_statutory,
+                    )
+                    for p in ranked
+                ],
+                room,
+            )
+        reasons = {c.candidate.key: c for c in recommendation.choices} if recommendation else {}
+        spend = recommendation.spend if recommendation else {}
+        years = sorted(set(budgets) | set(committed) | set(spend))
+        summary = [
+            {
+                "year": year,
+                "budget": budgets.get(year),
+                "committed": committed.get(year, 0),
+                "recommended": spend.get(year, 0),
+            }
+            for year in years
+        ]
+        for row in summary:
+            if row["budget"] is not None:
+                row["left"] = row["budget"] - row["committed"] - row["recommended"]
+        year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
+        year = int(year) if year else None
+        rows, running = [], {}
+        for rank, proposal in enumerate(ranked, start=1):
+            for y in proposal.years.all():
+                running[y.financial_year] = running.get(y.financial_year, 0) + y.total_cost
+            rows.append(
+                {
+                    "rank": rank,
+                    "proposal": proposal,
+                    "choice": reasons.get(proposal.pk),
+                    "cumulative": running.get(year) if year else None,
+                }
+            )
+        conflicted = selectors.conflicts_declared(user, [p.pk for p in unranked])
+        for proposal in unranked:
+            rows.append(
+                {
+                    "rank": None,
+                    "proposal": proposal,
+                    "choice": None,
+                    "cumulative": None,
+                    "hidden_because": (
+                        CONFLICT_HIDDEN if proposal.pk in conflicted else SCORE_HIDDEN
+                    ),
+                }
+            )
+        return {
+            "rows": rows,
+            "page": Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(page_number),
+            "summary": summary,
+            "recommendation": recommendation,
+            "unranked": len(unranked),
+            "year": year,
+            "year_choices": years,
+        }
+
+
+proposal_list = register(ProposalList())
+project_list = register(ProjectList())
+portfolio_list = register(PortfolioList())

@@ -1,0 +1,105 @@
+"""The risk register, declared once (common.lists) for its page, heat map, downloads,
+the API and Power BI. The filtering itself is the register selector's."""
+
+import django_filters
+from django import forms
+
+from common.lists import Column, DeclaredList, Kind, register
+from governance.models import Theme, User
+
+from . import policies, selectors
+from .choices import Level, RiskCategory, RiskStatus
+from .models import Risk
+
+ALL = "all"
+
+
+class RiskFilter(django_filters.FilterSet):
+    """The register's filters. With no status asked for, the open risks; "all" for
+    every risk. Likelihood, impact and rating come from a click on the heat map."""
+
+    category = django_filters.ChoiceFilter(choices=RiskCategory.choices, empty_label="All")
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(risks_owned__isnull=False).distinct(), empty_label="Anyone"
+    )
+    theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.all(), empty_label="All")
+    level = django_filters.ChoiceFilter(choices=Level.choices, empty_label="All")
+    appetite = django_filters.ChoiceFilter(
+        choices=[("outside", "Outside appetite"), ("within", "Within appetite")],
+        empty_label="All",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[*RiskStatus.choices, (ALL, "All")], empty_label=None
+    )
+    likelihood = django_filters.NumberFilter(widget=forms.HiddenInput, min_value=1, max_value=10)
+    impact = django_filters.NumberFilter(widget=forms.HiddenInput, min_value=1, max_value=10)
+    rating = django_filters.ChoiceFilter(
+        choices=[("residual", "Residual"), ("inherent", "Inherent")], widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Risk
+        fields = ["category", "owner", "theme", "level", "appetite", "status"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = RiskStatus.OPEN
+        super().__init__(data, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        return selectors.register(risks=queryset, **self.arguments())
+
+    def arguments(self) -> dict:
+        """The register selector's arguments for what was asked (bad values ignored)."""
+        self.form.is_valid()  # cleaned_data holds the good values even when some are bad
+        values = getattr(self.form, "cleaned_data", {})
+        status = values.get("status") or RiskStatus.OPEN
+        return {
+            "category": values.get("category") or None,
+            "owner": values["owner"].pk if values.get("owner") else None,
+            "theme": values["theme"].pk if values.get("theme") else None,
+            "level": values.get("level") or None,
+            "status": None if status == ALL else status,
+            "appetite": values.get("appetite") or None,
+            "likelihood": int(values["likelihood"]) if values.get("likelihood") else None,
+            "impact": int(values["impact"]) if values.get("impact") else None,
+            "rating": values.get("rating") or "residual",
+        }
+
+
+class RiskList(DeclaredList):
+    name = "risks"
+    title = "Risk register"
+    allowed_roles = policies.REGISTER_READERS
+    filterset_class = RiskFilter
+    columns = (
+        Column("Reference", lambda r: r.reference),
+        Column("Title", lambda r: r.title),
+        Column("Category", lambda r: r.get_category_display()),
+        Column("Owner", lambda r: str(r.owner)),
+        Column("Cause", lambda r: r.cause),
+        Column("Event", lambda r: r.event),
+        Column("Consequence", lambda r: r.consequence),
+        Column("Inherent likelihood", lambda r: r.inherent_likelihood, Kind.INTEGER),
+        Column("Inherent impact", lambda r: r.inherent_impact, Kind.INTEGER),
+        Column("Inherent score", lambda r: r.inherent_score, Kind.INTEGER),
+        Column("Existing controls", lambda r: r.existing_controls),
+        Column("Residual likelihood", lambda r: r.residual_likelihood, Kind.INTEGER),
+        Column("Residual impact", lambda r: r.residual_impact, Kind.INTEGER),
+        Column("Residual score", lambda r: r.residual_score, Kind.INTEGER),
+        Column("Residual level", lambda r: r.get_residual_level_display()),
+        Column("Outside appetite", lambda r: r.outside_appetite, Kind.BOOLEAN),
+        Column("Target score", lambda r: r.target_score, Kind.INTEGER),
+        Column("Target date", lambda r: r.target_date, Kind.DATE),
+        Column("Response", lambda r: r.get_response_display()),
+        Column("Status", lambda r: r.get_status_display()),
+        Column("Next review", lambda r: r.next_review_date, Kind.DATE),
+    )
+
+    def scoped(self, user):
+        # Everyone who may read the register reads all of it (policies.REGISTER_READERS).
+        return Risk.objects.all()
+
+
+risk_list = register(RiskList())
