@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import django_filters
 from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from django.utils.text import slugify
 
 from .exports import csv_response, xlsx_response
@@ -46,6 +47,15 @@ class Column:
     value: Callable[[Any], Any]
     kind: Kind = Kind.TEXT
     name: str = ""  # the API's field name; by default the header in snake case
+    # What a file shows where the value is empty, such as why it is hidden; the API,
+    # whose values are typed, gives null.
+    note: Callable[[Any], str | None] | None = None
+
+    def cell(self, row):
+        value = self.value(row)
+        if value is None and self.note is not None:
+            return self.note(row)
+        return value
 
     @property
     def key(self) -> str:
@@ -60,8 +70,7 @@ class DeclaredList:
     allowed_roles: ClassVar[frozenset[Role]] = ALL_ROLES
     filterset_class: ClassVar[type[django_filters.FilterSet]]
     columns: ClassVar[Sequence[Column]]
-    # The API's detail URL looks the object up by this field of `scoped(user)`.
-    lookup: ClassVar[str] = "pk"
+    has_detail: ClassVar[bool] = True  # whether the API offers each row at its own URL
 
     @classmethod
     def allows(cls, user) -> bool:
@@ -80,11 +89,20 @@ class DeclaredList:
         worked out beyond a queryset (a ranking, a latest value) override this."""
         return filterset.qs
 
+    def one(self, user, pk: int):
+        """The row of the object with this primary key, if this user may see it; with
+        no filter applied (a closed risk is found, though the register lists open ones)."""
+        rows = list(self.rows(user, self.unfiltered(self.scoped(user).filter(pk=pk))))
+        return rows[0] if rows else None
+
+    def unfiltered(self, queryset) -> django_filters.FilterSet:
+        return self.filterset_class({}, queryset=queryset)
+
     def header(self) -> list[str]:
         return [column.header for column in self.columns]
 
     def cells(self, row) -> list:
-        return [column.value(row) for column in self.columns]
+        return [column.cell(row) for column in self.columns]
 
     def table(self, rows: Iterable) -> tuple[list[str], Iterable[list]]:
         return self.header(), (self.cells(row) for row in rows)
@@ -144,4 +162,7 @@ def register(declared: DeclaredList) -> DeclaredList:
 
 
 def registered() -> dict[str, DeclaredList]:
+    """Every declared list, each app's `lists` module found as the admin finds each
+    app's `admin` module."""
+    autodiscover_modules("lists")
     return dict(_registry)

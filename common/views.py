@@ -75,6 +75,18 @@ class SignOutEverywhereView(LoginRequiredMixin, View):
         return redirect(settings.LOGIN_URL)
 
 
+class ApiReferenceView(RoleRequiredMixin, TemplateView):
+    """The REST API described for people, from its OpenAPI schema (/api/schema/); for
+    anyone with a role, as the API is."""
+
+    template_name = "common/api_reference.html"
+
+    def get_context_data(self, **kwargs):
+        from .api import openapi_schema, reference
+
+        return super().get_context_data(sections=reference(openapi_schema()), **kwargs)
+
+
 class AccessibilityStatementView(TemplateView):
     template_name = "common/accessibility.html"
 

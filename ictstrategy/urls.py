@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
 
+from common.api import api_not_found
 from common.forms_auth import PasswordChangeGDSForm, SetPasswordGDSForm
+from common.views import ApiReferenceView
 
 urlpatterns = [
     # Signing in and out, second factors and single sign-on (common/signin/).
@@ -30,6 +33,11 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    # The REST API (common.api): its endpoints, its OpenAPI schema and a page reading it.
+    path("api/v1/", include("ictstrategy.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", ApiReferenceView.as_view(), name="api-reference"),
+    re_path(r"^api/", api_not_found, name="api-not-found"),
     path("", include("common.urls")),
     path("", include("governance.urls")),
     path("", include("projects.urls")),

@@ -1,6 +1,8 @@
 """The proposals, projects and portfolio lists, declared once (common.lists) for their
 pages, downloads, the API and Power BI."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import django_filters
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
@@ -22,12 +24,22 @@ SCORE_HIDDEN = "Not shown until you have scored it"
 CONFLICT_HIDDEN = "Not shown: you declared a conflict of interest"
 
 
-def _score(proposal):
-    return proposal.score if proposal.scores_visible else SCORE_HIDDEN
+TENTH = Decimal("0.1")
+
+
+def _score(proposal) -> Decimal | None:
+    """The mean weighted score to one place, as pages show it; None where hidden."""
+    if not proposal.scores_visible or proposal.score is None:
+        return None
+    return proposal.score.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def _score_count(proposal):
     return proposal.score_count if proposal.scores_visible else None
+
+
+def _why_no_score(proposal) -> str | None:
+    return None if proposal.scores_visible else SCORE_HIDDEN
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -50,8 +62,7 @@ class ProposalList(DeclaredList):
         Column("Status", lambda p: p.get_status_display()),
         Column("Statutory", lambda p: p.is_statutory, Kind.BOOLEAN),
         Column("Total cost", lambda p: money_cell(p.total_cost), Kind.MONEY),
-        # Text where the reader may not see it yet, so the cell says why it is empty.
-        Column("Score", _score, Kind.TEXT),
+        Column("Score", _score, Kind.DECIMAL, note=_why_no_score),
         Column("Scores", _score_count, Kind.INTEGER),
         Column("Submitted", lambda p: p.submitted_at, Kind.DATETIME),
         Column("Updated", lambda p: p.updated_at, Kind.DATETIME),
@@ -99,7 +110,7 @@ def portfolio_years() -> list[tuple[int, str]]:
 class PortfolioFilter(django_filters.FilterSet):
     theme = django_filters.ModelChoiceFilter(
         queryset=Theme.objects.filter(strategy__status="approved").select_related("strategy"),
-        method="by_theme",
+        field_name="theme_links__theme",
         empty_label="All",
     )
     unit = django_filters.ModelChoiceFilter(
@@ -127,10 +138,7 @@ class PortfolioFilter(django_filters.FilterSet):
             lambda theme: f"Theme {theme.number}: {Truncator(theme.title).chars(60)}"
         )
 
-    def by_theme(self, queryset, name, value):
-        return queryset.filter(theme_links__theme=value)
-
-    def by_year(self, queryset, name, value):
+    def by_year(self, queryset, name, value: int):
         return queryset.filter(
             Exists(ProposalYear.objects.filter(proposal=OuterRef("pk"), financial_year=int(value)))
         )
@@ -145,6 +153,7 @@ class PortfolioList(DeclaredList):
     title = "Portfolio"
     allowed_roles = policies.PORTFOLIO_READERS
     filterset_class = PortfolioFilter
+    has_detail = False  # a ranking has rows, not objects: each proposal is at proposals/
     columns = (
         Column("Rank", lambda row: row["rank"], Kind.INTEGER),
         Column("Reference", lambda row: row["proposal"].reference),
@@ -154,9 +163,9 @@ class PortfolioList(DeclaredList):
         Column("Statutory", lambda row: row["proposal"].is_statutory, Kind.BOOLEAN),
         Column(
             "Score",
-            lambda row: (
-                row["proposal"].score if row["proposal"].scores_visible else row["hidden_because"]
-            ),
+            lambda row: _score(row["proposal"]),
+            Kind.DECIMAL,
+            note=lambda row: row.get("hidden_because"),
         ),
         Column("Total cost", lambda row: money_cell(row["proposal"].total_cost), Kind.MONEY),
         Column(

@@ -22,7 +22,9 @@ class RiskFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         queryset=User.objects.filter(risks_owned__isnull=False).distinct(), empty_label="Anyone"
     )
-    theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.all(), empty_label="All")
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.all(), field_name="themes", empty_label="All"
+    )
     level = django_filters.ChoiceFilter(choices=Level.choices, empty_label="All")
     appetite = django_filters.ChoiceFilter(
         choices=[("outside", "Outside appetite"), ("within", "Within appetite")],
@@ -39,7 +41,7 @@ class RiskFilter(django_filters.FilterSet):
 
     class Meta:
         model = Risk
-        fields = ["category", "owner", "theme", "level", "appetite", "status"]
+        fields = ["category", "owner", "level", "status"]
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not data.get("status"):
@@ -96,6 +98,9 @@ class RiskList(DeclaredList):
         Column("Status", lambda r: r.get_status_display()),
         Column("Next review", lambda r: r.next_review_date, Kind.DATE),
     )
+
+    def unfiltered(self, queryset):
+        return self.filterset_class({"status": ALL}, queryset=queryset)
 
     def scoped(self, user):
         # Everyone who may read the register reads all of it (policies.REGISTER_READERS).

@@ -23,6 +23,7 @@ ACCESS_CASES = [
         ok_status=302,
     ),
     AccessCase("account", lambda o: reverse("account"), ALL_ROLES | {None}),
+    AccessCase("api-reference", lambda o: reverse("api-reference"), ALL_ROLES),
     AccessCase(
         "sign-out-everywhere",
         lambda o: reverse("sign-out-everywhere"),

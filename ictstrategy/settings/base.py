@@ -389,3 +389,39 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # or SSO_VERIFIED_EMAIL_DOMAINS); otherwise a new account is opened for them.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+
+# ----------------------------------------------------------------------- REST API
+# /api/v1/ (common.api): personal tokens or the signed-in session; errors as RFC 9457
+# problem details; each token (or person) throttled to API_RATE on the shared cache.
+API_RATE = env("API_RATE", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "common.api_access.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["common.api_access.ReadOnlyUnlessAllowed"],
+    "DEFAULT_THROTTLE_CLASSES": ["common.api_access.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "common.api.problem_exception_handler",
+    # Money and measures as JSON numbers, not strings.
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ICT Strategy Portal API",
+    "DESCRIPTION": (
+        "Read every main list of the portal as you see it on its page, and make the "
+        "changes people automate. Authenticate with a personal API token from your "
+        "account page: `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["common.api_access.ReadOnlyUnlessAllowed"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RAGEnum": "governance.choices.RAG"},
+}
