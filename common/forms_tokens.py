@@ -16,8 +16,4 @@ class AccessTokenForm(GDSFormMixin, forms.Form):
         help_text="What will use it, so you can tell your tokens apart: for example Power BI "
         "or Teams bot.",
     )
-    can_write = forms.BooleanField(
-        label="Allow this token to make changes",
-        required=False,
-        help_text="Without this, the token can only read what you can see.",
-    )
+    can_write = forms.BooleanField(label="Allow this token to make changes", required=False)

@@ -236,11 +236,14 @@ class AccessTokenRevokeView(RoleRequiredMixin, View):
         self.token = get_object_or_404(tokens.select_related("user"), pk=self.kwargs["pk"])
 
     def post(self, request, pk):
-        token_revoke(user=request.user, token=self.token)
-        what = "calendar feed" if self.token.kind == AccessTokenKind.CALENDAR else "API token"
-        messages.success(
-            request, f"The {what} {self.token.name} ({self.token.prefix}…) has been revoked."
-        )
+        token = self.token
+        token_revoke(user=request.user, token=token)
+        whose = "" if token.user_id == request.user.pk else f" of {token.user}"
+        if token.kind == AccessTokenKind.CALENDAR:
+            done = f"The calendar feed{whose} has been revoked: its address no longer works."
+        else:
+            done = f"The API token {token.name} ({token.prefix}…){whose} has been revoked."
+        messages.success(request, done)
         return redirect("account")
 
 
@@ -248,7 +251,8 @@ class CalendarFeedView(View):
     """A person's calendar feed, for Outlook or Google Calendar, which cannot sign in:
     the key in the URL is the credential. A wrong or revoked key, or a deactivated
     account, is not found (never refused), so the answer does not say whether a key
-    ever worked."""
+    ever worked. Only such a key reaches the logs that record a 404's path: one that
+    opens nothing."""
 
     http_method_names = ["get", "head"]
 

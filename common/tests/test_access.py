@@ -11,18 +11,22 @@ from governance.tests.factories import UserFactory
 SIGNED_IN = ALL_ROLES | {None}  # anyone signed in, with a role or none
 
 
+def _token_holder():
+    """Someone none of the test users is. An administrator, since the walks over every
+    form build these URLs too: a new member or officer would join the lists other
+    forms show (a meeting's attendance), and change what posting them saves."""
+    return UserFactory(roles=[Role.ADMINISTRATOR])
+
+
 def _someone_elses_token():
-    """An API token of a person none of the test users is: only an administrator may
-    revoke it, and to anyone else it is not found."""
-    token, _ = token_create(
-        user=UserFactory(roles=[Role.MEMBER]), name="Power BI", kind=AccessTokenKind.API
-    )
+    """An API token only an administrator may revoke; to anyone else, not found."""
+    token, _ = token_create(user=_token_holder(), name="Power BI", kind=AccessTokenKind.API)
     return token
 
 
 def _calendar_key():
     _, key = token_create(
-        user=UserFactory(roles=[Role.MEMBER]), name="Calendar feed", kind=AccessTokenKind.CALENDAR
+        user=_token_holder(), name="Calendar feed", kind=AccessTokenKind.CALENDAR
     )
     return key
 
