@@ -1,9 +1,10 @@
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils.crypto import salted_hmac
 
-from .choices import EmailStatus
+from .choices import AccessTokenKind, EmailStatus
 
 
 class OutboundEmail(models.Model):
@@ -117,3 +118,57 @@ class SessionGenerationMixin(models.Model):
             f"{session_hash}:{self.session_generation}",
             algorithm="sha256",
         ).hexdigest()
+
+
+class AccessToken(models.Model):
+    """A personal access token: a key its holder gives a program (Power BI, a Teams
+    bot, a calendar) to act as them, within what their roles let them see (common.tokens).
+
+    Only the key's SHA-256 is kept. The key is `secrets.token_urlsafe(32)`, 256 random
+    bits, so nobody can guess it from its hash whatever the hash's speed: a slow
+    password hash (Argon2) would only make every API request slower. No history is
+    kept: a token is not one of the portal's records but a credential, and its
+    creation and revocation are written to the security log instead."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(
+        max_length=100, help_text="What you call it, for example Power BI or Teams bot."
+    )
+    kind = models.CharField(max_length=16, choices=AccessTokenKind.choices)
+    can_write = models.BooleanField(
+        "can make changes",
+        default=False,
+        help_text="API tokens only read, unless their holder asked for one that writes.",
+    )
+    key_hash = models.CharField(max_length=64, unique=True)  # SHA-256, hex
+    prefix = models.CharField(max_length=16)  # the key's start, to tell tokens apart
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "access token"
+        indexes = [models.Index(fields=["user", "kind"], name="accesstoken_user_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(kind=AccessTokenKind.CALENDAR, revoked_at__isnull=True),
+                name="accesstoken_one_live_calendar_feed",
+                violation_error_message="A person has at most one calendar feed at a time.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind=AccessTokenKind.API) | models.Q(can_write=False),
+                name="accesstoken_calendar_read_only",
+                violation_error_message="A calendar feed only reads.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

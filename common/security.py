@@ -115,6 +115,21 @@ def log_group_mapping(*, change: str, mapping, actor, request=None):
     )
 
 
+def log_token_change(*, change: str, token, actor, request=None):
+    """A personal access token created or revoked: what it is (kind, name and the
+    start of its key, which people see to tell tokens apart) and whose; never the key."""
+    log.info(
+        "access token %s kind=%s name=%r prefix=%s user=%s by=%s ip=%s",
+        change,
+        token.kind,
+        token.name,
+        token.prefix,
+        token.user.get_username(),
+        _name(actor),
+        client_ip(request),
+    )
+
+
 def _is_signed_in(request):
     user = getattr(request, "user", None)
     return user is not None and user.is_authenticated

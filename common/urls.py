@@ -10,6 +10,20 @@ urlpatterns = [
         views.SignOutEverywhereView.as_view(),
         name="sign-out-everywhere",
     ),
+    path(
+        "account/api-tokens/new/", views.AccessTokenCreateView.as_view(), name="access-token-create"
+    ),
+    path(
+        "account/tokens/<int:pk>/revoke/",
+        views.AccessTokenRevokeView.as_view(),
+        name="access-token-revoke",
+    ),
+    path(
+        "account/calendar-feed/new/",
+        views.CalendarFeedCreateView.as_view(),
+        name="calendar-feed-create",
+    ),
+    path("calendar/<str:key>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("health/", views.HealthView.as_view(), name="health"),
     path("system/tasks/", views.BackgroundTasksView.as_view(), name="background-tasks"),

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -12,18 +13,23 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_celery_results.models import TaskResult
 
 from . import policies
+from .account import keep_key_to_show
+from .calendar import calendar_for
+from .choices import AccessTokenKind
 from .emails import email_queue
 from .errors import WorkflowError
 from .exports import csv_response
 from .forms import add_service_errors
+from .forms_tokens import AccessTokenForm
 from .fragments import Deferred
 from .health import health_report
 from .history import history_entries
-from .models import OutboundEmail
+from .models import AccessToken, OutboundEmail
 from .permissions import RoleRequiredMixin
 from .roles import roles_of
 from .sessions import sign_out_everywhere
 from .slots import Slot, sections_for
+from .tokens import CALENDAR_FEED_NAME, token_authenticate, token_create, token_revoke
 
 
 class CSVExportMixin:
@@ -62,7 +68,8 @@ class AccountView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            sections=sections_for(Slot.ACCOUNT, user=self.request.user), **kwargs
+            sections=sections_for(Slot.ACCOUNT, user=self.request.user, request=self.request),
+            **kwargs,
         )
 
 
@@ -186,3 +193,88 @@ class ObjectHistoryView(RoleRequiredMixin, DetailView):
         return super().get_context_data(
             entries=history_entries(self.object, user=self.request.user), **kwargs
         )
+
+
+class AccessTokenCreateView(ServiceFormView):
+    """Makes an API token; the account page then shows its key, once."""
+
+    allowed_roles = policies.TOKEN_HOLDERS
+    form_class = AccessTokenForm
+    template_name = "common/account/token_form.html"
+    success_message = "Your API token has been created. Copy its key now: it is shown only once."
+
+    def perform(self, form):
+        token, raw_key = token_create(
+            user=self.request.user,
+            name=form.cleaned_data["name"],
+            kind=AccessTokenKind.API,
+            can_write=form.cleaned_data["can_write"],
+        )
+        keep_key_to_show(self.request, token, raw_key)
+        return token
+
+    def get_success_url(self, result):
+        return reverse("account")
+
+
+class CalendarFeedCreateView(RoleRequiredMixin, View):
+    """Makes the person's calendar feed, replacing any they had; the account page then
+    shows its address, once."""
+
+    allowed_roles = policies.TOKEN_HOLDERS
+    http_method_names = ["post"]
+
+    def post(self, request):
+        token, raw_key = token_create(
+            user=request.user, name=CALENDAR_FEED_NAME, kind=AccessTokenKind.CALENDAR
+        )
+        keep_key_to_show(request, token, raw_key)
+        messages.success(
+            request,
+            "Your calendar feed has been created. Copy its address now: it is shown only once.",
+        )
+        return redirect("account")
+
+
+class AccessTokenRevokeView(RoleRequiredMixin, View):
+    """Stops a token working: its holder's, or (for an administrator) anyone's. A
+    token the person may not revoke is not found."""
+
+    allowed_roles = policies.TOKEN_HOLDERS
+    http_method_names = ["post"]
+
+    def load_objects(self):
+        tokens = AccessToken.objects.filter(policies.tokens_revocable(self.request.user))
+        self.token = get_object_or_404(tokens.select_related("user"), pk=self.kwargs["pk"])
+
+    def post(self, request, pk):
+        token = self.token
+        token_revoke(user=request.user, token=token)
+        whose = "" if token.user_id == request.user.pk else f" of {token.user}"
+        if token.kind == AccessTokenKind.CALENDAR:
+            done = f"The calendar feed{whose} has been revoked: its address no longer works."
+        else:
+            done = f"The API token {token.name} ({token.prefix}…){whose} has been revoked."
+        messages.success(request, done)
+        return redirect("account")
+
+
+class CalendarFeedView(View):
+    """A person's calendar feed, for Outlook or Google Calendar, which cannot sign in:
+    the key in the URL is the credential. A wrong or revoked key, or a deactivated
+    account, is not found (never refused), so the answer does not say whether a key
+    ever worked. Only such a key reaches the logs that record a 404's path: one that
+    opens nothing."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, key):
+        token = token_authenticate(key, kind=AccessTokenKind.CALENDAR)
+        if token is None:
+            raise Http404
+        response = HttpResponse(
+            calendar_for(token.user), content_type="text/calendar; charset=utf-8"
+        )
+        response["Cache-Control"] = "no-store"
+        response["Content-Disposition"] = 'inline; filename="ict-strategy-portal.ics"'
+        return response

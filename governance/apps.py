@@ -12,13 +12,14 @@ class GovernanceConfig(AppConfig):
         from common.demo import register_demo_loader
         from common.largedata import register_generator
 
-        from . import history, home_panels
+        from . import calendar, history, home_panels
         from .accounts import factor_changes, role_changes
         from .demo import demo_data_load
         from .largedata import generate_governance
         from .setup import after_migrate
 
         home_panels.register()
+        calendar.register()
         history.register()
         role_changes.connect()
         factor_changes.connect()

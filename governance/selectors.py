@@ -146,6 +146,15 @@ def meetings_past() -> QuerySet:
     )
 
 
+def meetings_between(start, end) -> QuerySet:
+    """Every meeting starting in [start, end), cancelled ones included."""
+    return (
+        Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .select_related("chair")
+        .order_by("starts_at", "pk")
+    )
+
+
 def terms_of_reference() -> TermsOfReference:
     """The Governance Group's terms of reference; until the Head of ICT sets them, the
     portal's defaults (unsaved)."""

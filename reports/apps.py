@@ -11,8 +11,10 @@ class ReportsConfig(AppConfig):
 
         from common.largedata import register_generator
 
+        from . import calendar
         from .largedata import generate_reports
         from .setup import after_migrate
 
+        calendar.register()
         register_generator(40, "reports", generate_reports)
         post_migrate.connect(after_migrate, sender=self)

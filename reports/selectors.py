@@ -8,7 +8,7 @@ from common.charts import bar_chart
 from common.figures import PERCENT_UNIT, measure_cell, money_cell
 
 from .assembly import annual_report_data
-from .models import AnnualReport, ReportStatus
+from .models import AnnualReport, ReportStatus, ScheduledReport
 
 FIGURES_CACHE = 60 * 60  # seconds; only lets figures nobody asks for again drop out
 
@@ -35,6 +35,17 @@ class Sheet(NamedTuple):
     rows: list[list]
     # A long list (one row per project) goes to the Excel and CSV files only.
     data_files_only: bool = False
+
+
+def schedules_on():
+    """The scheduled reports beat will produce: switched on, with a crontab."""
+    return (
+        ScheduledReport.objects.filter(
+            is_active=True, periodic_task__enabled=True, periodic_task__crontab__isnull=False
+        )
+        .select_related("periodic_task__crontab")
+        .order_by("kind")
+    )
 
 
 def _day(value: str | None) -> datetime.date | None:

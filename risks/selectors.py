@@ -188,6 +188,28 @@ def reminders_due(today: datetime.date) -> dict[int, dict]:
     return due
 
 
+def reviews_due_for(user, start: datetime.date, end: datetime.date) -> QuerySet[Risk]:
+    """The open risks `user` owns whose next review falls between start and end."""
+    return Risk.objects.filter(
+        owner=user, status=RiskStatus.OPEN, next_review_date__range=(start, end)
+    ).order_by("next_review_date", "pk")
+
+
+def actions_due_for(user, start: datetime.date, end: datetime.date) -> QuerySet[RiskAction]:
+    """The open actions on open risks due between start and end that `user` owns, or
+    whose risk they own."""
+    return (
+        RiskAction.objects.filter(
+            Q(owner=user) | Q(risk__owner=user),
+            risk__status=RiskStatus.OPEN,
+            due_date__range=(start, end),
+        )
+        .exclude(status__in=CLOSED_ACTION_STATUSES)
+        .select_related("risk", "owner")
+        .order_by("due_date", "pk")
+    )
+
+
 def next_meeting():
     return meetings_upcoming().first()
 

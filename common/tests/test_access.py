@@ -2,10 +2,33 @@ import pytest
 from django.urls import reverse
 
 from common import health
+from common.choices import AccessTokenKind
 from common.roles import ALL_ROLES, Role
 from common.testing import SIGNED_IN_KINDS, AccessCase, assert_access
+from common.tokens import token_create
+from governance.tests.factories import UserFactory
 
 SIGNED_IN = ALL_ROLES | {None}  # anyone signed in, with a role or none
+
+
+def _token_holder():
+    """Someone none of the test users is. An administrator, since the walks over every
+    form build these URLs too: a new member or officer would join the lists other
+    forms show (a meeting's attendance), and change what posting them saves."""
+    return UserFactory(roles=[Role.ADMINISTRATOR])
+
+
+def _someone_elses_token():
+    """An API token only an administrator may revoke; to anyone else, not found."""
+    token, _ = token_create(user=_token_holder(), name="Power BI", kind=AccessTokenKind.API)
+    return token
+
+
+def _calendar_key():
+    _, key = token_create(
+        user=_token_holder(), name="Calendar feed", kind=AccessTokenKind.CALENDAR
+    )
+    return key
 
 ACCESS_CASES = [
     AccessCase("home", lambda o: reverse("home"), ALL_ROLES | {None}),
@@ -30,6 +53,46 @@ ACCESS_CASES = [
         ALL_ROLES | {None},
         method="post",
         ok_status=302,
+    ),
+    # Personal access tokens: for anyone with a role (common.policies.TOKEN_HOLDERS).
+    AccessCase("access-token-create", lambda o: reverse("access-token-create"), ALL_ROLES),
+    AccessCase(
+        "access-token-create",
+        lambda o: reverse("access-token-create"),
+        ALL_ROLES,
+        method="post",
+        data={"name": "Power BI"},
+        ok_status=302,
+    ),
+    AccessCase(
+        "access-token-revoke",
+        lambda o: reverse("access-token-revoke", args=[_someone_elses_token().pk]),
+        frozenset({Role.ADMINISTRATOR}),
+        method="post",
+        ok_status=302,
+        overrides={role: 404 for role in ALL_ROLES - {Role.ADMINISTRATOR}},
+    ),
+    AccessCase(
+        "calendar-feed-create",
+        lambda o: reverse("calendar-feed-create"),
+        ALL_ROLES,
+        method="post",
+        ok_status=302,
+    ),
+    # Public: calendars cannot sign in; the key in the URL is the credential, and a
+    # key that does not work is not found.
+    AccessCase(
+        "calendar-feed",
+        lambda o: reverse("calendar-feed", args=[_calendar_key()]),
+        ALL_ROLES,
+        public=True,
+    ),
+    AccessCase(
+        "calendar-feed",
+        lambda o: reverse("calendar-feed", args=["ictp_not-a-key"]),
+        ALL_ROLES,
+        public=True,
+        ok_status=404,
     ),
     AccessCase("password_change", lambda o: reverse("password_change"), ALL_ROLES | {None}),
     AccessCase(
