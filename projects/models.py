@@ -623,11 +623,10 @@ class Contract(models.Model):
     class Meta:
         ordering = ["project", "start_date", "reference", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["reference"],
-                name="contract_reference_once",
-                violation_error_message="Another contract has this reference.",
-            ),
+            # Django's own message, so the error stands at the reference field (a
+            # message of our own would go to the top of the form instead) and forms
+            # word it in the GOV.UK style ("... is already in use").
+            models.UniqueConstraint(fields=["reference"], name="contract_reference_once"),
             models.CheckConstraint(
                 condition=models.Q(total_value__gte=0),
                 name="contract_value_not_negative",
