@@ -15,6 +15,8 @@ text, so what was published reads back exactly, whatever changes later.
 import datetime
 from decimal import Decimal
 
+from common.formatting import date as long_date
+
 from .choices import YesNo
 
 # (JSON field, CSV header), in the Code's order.
@@ -101,4 +103,12 @@ def changes(now: list[dict], published: list[dict]) -> dict[str, list[str]]:
         "added": sorted(set(after) - set(before)),
         "removed": sorted(set(before) - set(after)),
         "changed": sorted(ref for ref in set(after) & set(before) if after[ref] != before[ref]),
+    }
+
+
+def shown_row(row: dict) -> dict:
+    """A frozen row as a page shows it: dates as people write them."""
+    return row | {
+        key: long_date(datetime.date.fromisoformat(row[key])) if row.get(key) else ""
+        for key in ("start_date", "end_date", "review_date")
     }

@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 from common.errors import WorkflowError
 from common.exports import csv_response
 from common.figures import money_cell
+from common.formatting import local_datetime
 from common.forms import add_service_errors
 from common.fragments import Deferred
 from common.permissions import RoleRequiredMixin
@@ -887,7 +888,12 @@ class TransparencyView(RoleRequiredMixin, TemplateView):
         published = selectors.transparency_published()
         return super().get_context_data(
             now=now,
+            now_shown=[transparency.shown_row(row) for row in now],
             published=published,
+            published_shown=[transparency.shown_row(row) for row in published.rows]
+            if published
+            else [],
+            published_when=local_datetime(published.published_at) if published else "",
             changes=transparency.changes(now, published.rows if published else []),
             threshold=TRANSPARENCY_THRESHOLD,
             form=ConfirmForm(submit_label="Publish the dataset"),
