@@ -29,6 +29,8 @@ def portal(request):
 NAV_SECTIONS = [
     ("projects", "portfolio", "portfolio"),
     ("projects", "project", "projects"),
+    ("projects", "contract", "projects"),
+    ("projects", "transparency", "projects"),
     ("projects", "criterion", "portfolio"),
     ("projects", "budget", "portfolio"),
     ("projects", "agenda", "meetings"),

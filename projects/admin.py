@@ -14,6 +14,7 @@ from .models import (
     Attachment,
     BenefitRealised,
     Budget,
+    Contract,
     Criterion,
     CriterionScore,
     Decision,
@@ -23,6 +24,7 @@ from .models import (
     ProposalEvent,
     ProposalTheme,
     ProposalYear,
+    TransparencyPublication,
 )
 
 
@@ -109,5 +111,11 @@ class BudgetAdmin(PortalModelAdmin):
 
 for model in (AgendaItem, Attachment, Decision, ProposalEvent, ProposalTheme, ProposalYear):
     admin.site.register(model, ProposalPartAdmin)
-for model in (BenefitRealised, ProgressUpdate):
+for model in (BenefitRealised, Contract, ProgressUpdate):
     admin.site.register(model, ProjectPartAdmin)
+
+
+@admin.register(TransparencyPublication)
+class TransparencyPublicationAdmin(PortalModelAdmin):
+    list_display = ("__str__", "published_by")
+    visible = as_page("projects:transparency")

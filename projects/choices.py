@@ -55,3 +55,19 @@ class SecurityImpact(models.TextChoices):
 class ProjectStatus(models.TextChoices):
     IN_DELIVERY = "in_delivery", "In delivery"
     CLOSED = "closed", "Closed"
+
+
+class ContractProcess(models.TextChoices):
+    """How a contract was let, as the Transparency Code asks ("whether or not the
+    contract was the result of an invitation to quote or a published invitation to
+    tender"). Not ProcurementRoute: that is a business case's plan, and includes
+    routes that let no contract (in house, an existing contract) and no direct award."""
+
+    OPEN_TENDER = "open_tender", "Published invitation to tender (open or restricted)"
+    FRAMEWORK = "framework", "Call-off from a framework"
+    QUOTATIONS = "quotations", "Invitation to quote"
+    DIRECT_AWARD = "direct_award", "Direct award without competition"
+
+
+# The Local Government Transparency Code 2015 asks for every contract over £5,000.
+TRANSPARENCY_THRESHOLD = 5000

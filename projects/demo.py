@@ -13,11 +13,20 @@ from governance.catalogue import catalogue_load
 from governance.choices import MeetingStatus
 from governance.models import BusinessUnit, Meeting, User
 
-from .choices import Outcome, ProcurementRoute, ProposalStatus, SecurityImpact, YesNo
+from . import services
+from .choices import (
+    ContractProcess,
+    Outcome,
+    ProcurementRoute,
+    ProposalStatus,
+    SecurityImpact,
+    YesNo,
+)
 from .models import (
     AgendaItem,
     Assessment,
     Budget,
+    Contract,
     Criterion,
     CriterionScore,
     Decision,
@@ -26,6 +35,7 @@ from .models import (
     Proposal,
     ProposalTheme,
     ProposalYear,
+    TransparencyPublication,
 )
 from .scoring import weighted_score
 
@@ -42,6 +52,19 @@ PROPOSALS = [
      [250000, 40000], [30000, 120000], False, {}),
 ]  # fmt: skip
 ANNUAL_BUDGET = Decimal(600000)
+CONTRACTS_PROJECT = "Hosted e-mail and office suite"
+# reference, title, supplier, company number, charity number, SME, VCSE, value, process,
+# years it runs. Two are under the Transparency Code's £5,000, so stay unpublished.
+CONTRACTS = [
+    ("ICT-DEMO-014", "Hosted e-mail and office suite licences", "Demo Cloud Services Ltd",
+     "09876543", "", False, False, "236000.00", ContractProcess.FRAMEWORK, 3),
+    ("ICT-DEMO-015", "Mailbox migration services", "Example Migration Partners Ltd",
+     "11223344", "", True, False, "38500.00", ContractProcess.QUOTATIONS, 1),
+    ("ICT-DEMO-016", "Staff training in the new office suite", "Sample Digital Skills Trust",
+     "", "1187654", False, True, "4200.00", ContractProcess.QUOTATIONS, 1),
+    ("ICT-DEMO-017", "Migration tool licence", "Placeholder Tools Ltd", "12345678", "", True,
+     False, "1950.00", ContractProcess.DIRECT_AWARD, 1),
+]  # fmt: skip
 
 
 @transaction.atomic
@@ -157,3 +180,33 @@ def demo_projects_load(**kwargs) -> None:
                 narrative="Demo data: mailbox migration running two weeks late.",
                 actual_spend_to_date=Decimal(110000),
             )
+    _demo_contracts(users["headofict"])
+
+
+def _demo_contracts(head_of_ict: User) -> None:
+    """Contracts let for the approved demo project, and the transparency dataset
+    published once, so its public files answer after `make run`."""
+    project = Project.objects.filter(proposal__title=CONTRACTS_PROJECT).first()
+    if project is None:
+        return
+    for reference, title, supplier, company, charity, sme, vcse, value, process, years in CONTRACTS:
+        if Contract.objects.filter(reference=reference).exists():
+            continue
+        Contract.objects.create(
+            project=project,
+            reference=reference,
+            title=title,
+            description=f"Demo data: {title.lower()}.",
+            department="ICT",
+            supplier_name=supplier,
+            supplier_company_number=company,
+            supplier_charity_number=charity,
+            supplier_is_sme=YesNo.YES if sme else YesNo.NO,
+            supplier_is_vcse=YesNo.YES if vcse else YesNo.NO,
+            total_value=Decimal(value),
+            start_date=project.started_on,
+            end_date=project.started_on + datetime.timedelta(days=365 * years - 1),
+            process=process,
+        )
+    if not TransparencyPublication.objects.exists():
+        services.transparency_publish(user=head_of_ict)

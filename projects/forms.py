@@ -11,7 +11,7 @@ from governance.models import CorporateObjective, Objective, Principle
 from governance.selectors import portal_users
 
 from .choices import Outcome, ProposalStatus
-from .models import MAX_YEARS, Criterion, ProgressUpdate, Proposal
+from .models import MAX_YEARS, Contract, Criterion, ProgressUpdate, Proposal
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": 0, "required": False}
 YEAR_AMOUNTS = (
@@ -479,3 +479,104 @@ class ClosureForm(GDSFormMixin, forms.Form):
 
     def realised(self) -> dict[int, object]:
         return {year: self.cleaned_data[f"realised_{year}"] for year in self.years}
+
+
+class ContractForm(GDSFormMixin, forms.ModelForm):
+    """A contract let for a project, with what the Transparency Code publishes."""
+
+    submit_label = "Save the contract"
+    error_names = {
+        "supplier_is_sme": "whether the supplier is a small or medium-sized enterprise",
+        "supplier_is_vcse": "whether the supplier is a voluntary or community sector organisation",
+        "process": "how the contract was let",
+    }
+    total_value = forms.DecimalField(
+        label="Total value (£)",
+        help_text="The sum to be paid over the length of the contract.",
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+        **{**MONEY_FIELD, "required": True},
+    )
+    irrecoverable_vat = forms.DecimalField(
+        label="VAT that cannot be recovered (£, optional)",
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+        **MONEY_FIELD,
+    )
+    start_date = GDSDateField(label="Start date", help_text="For example, 1 4 2027")
+    end_date = GDSDateField(label="End date", help_text="For example, 31 3 2029")
+    review_date = GDSDateField(
+        required=False, label="Review date (optional)", help_text="For example, 1 10 2028"
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "reference", "title", "description", "department", "supplier_name",
+            "supplier_company_number", "supplier_charity_number", "supplier_is_sme",
+            "supplier_is_vcse", "total_value", "irrecoverable_vat", "start_date", "end_date",
+            "review_date", "process",
+        ]  # fmt: skip
+        labels = {
+            "reference": "Contract reference",
+            "title": "Title of the contract",
+            "description": "Goods or services provided",
+            "department": "Department responsible",
+            "supplier_company_number": "Supplier's registered company number (optional)",
+            "supplier_charity_number": "Supplier's registered charity number (optional)",
+            "supplier_is_sme": "Is the supplier a small or medium-sized enterprise (SME)?",
+            "supplier_is_vcse": "Is the supplier a voluntary or community sector organisation?",
+            "process": "How was the contract let?",
+        }
+        help_texts = {
+            "reference": "The council's own reference for the contract.",
+            "supplier_is_sme": "Fewer than 250 staff, and a turnover of no more than "
+            "€50 million or a balance sheet of no more than €43 million.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "supplier_is_sme": forms.RadioSelect,
+            "supplier_is_vcse": forms.RadioSelect,
+            "process": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial.setdefault("department", str(project.proposal.business_unit))
+        for name in ("supplier_is_sme", "supplier_is_vcse", "process"):
+            self.fields[name].choices = self.fields[name].choices[1:]
+        self.helper.layout = Layout(
+            Field.text("reference", field_width=10),
+            Field.text("title"),
+            "description",
+            Field.text("department"),
+            Fieldset(
+                Field.text("supplier_name"),
+                Field.text("supplier_company_number", field_width=10),
+                Field.text("supplier_charity_number", field_width=10),
+                Field.radios("supplier_is_sme", inline=True),
+                Field.radios("supplier_is_vcse", inline=True),
+                legend="Supplier",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+            Fieldset(
+                Field.text("total_value", field_width=10),
+                Field.text("irrecoverable_vat", field_width=10),
+                "start_date",
+                "end_date",
+                "review_date",
+                Field.radios("process"),
+                legend="Value, dates and procurement",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+        )
+
+
+class ConfirmForm(GDSFormMixin, forms.Form):
+    """A button that confirms an action described on the page."""
+
+    def __init__(self, *args, submit_label: str, warning: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        css_class = "govuk-button--warning" if warning else ""
+        self.helper.inputs = [Submit("submit", submit_label, css_class=css_class)]

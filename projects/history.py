@@ -11,6 +11,7 @@ from .models import (
     Attachment,
     BenefitRealised,
     Budget,
+    Contract,
     CriterionScore,
     Decision,
     ProgressUpdate,
@@ -37,6 +38,7 @@ def register() -> None:
         Project,
         Part(ProgressUpdate, "project", "Progress update for {reported_on}"),
         Part(BenefitRealised, "project", "Savings realised in {financial_year}"),
+        Part(Contract, "project", "Contract {reference}"),
     )
     register_parts(
         Meeting,
@@ -47,6 +49,7 @@ def register() -> None:
     register_reading(ProgressUpdate, money=["actual_spend_to_date"])
     register_reading(BenefitRealised, money=["cashable_savings"])
     register_reading(Budget, money=["amount"])
+    register_reading(Contract, money=["total_value", "irrecoverable_vat"])
     # Where the file is kept and how the server knows its type mean nothing to a reader.
     register_reading(Attachment, hidden=["file", "content_type", "size"])
     # The label says both; the action's code name is the same step again.

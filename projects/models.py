@@ -23,6 +23,7 @@ from governance.models import (
 )
 
 from .choices import (
+    ContractProcess,
     Outcome,
     ProcurementRoute,
     ProjectStatus,
@@ -576,3 +577,109 @@ class BenefitRealised(models.Model):
 
     def __str__(self):
         return f"{self.project} {financial_year_label(self.financial_year)}"
+
+
+class Contract(models.Model):
+    """A contract let for a project, with what the Local Government Transparency Code
+    2015 asks councils to publish about it. Those over the Code's threshold go into
+    the transparency dataset once the Head of ICT publishes it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contracts")
+    reference = models.CharField("contract reference", max_length=50)
+    title = models.CharField(max_length=200)
+    description = models.TextField("goods or services provided")
+    department = models.CharField("department responsible", max_length=200)
+    supplier_name = models.CharField(max_length=200)
+    supplier_company_number = models.CharField(
+        "supplier's registered company number", max_length=20, blank=True
+    )
+    supplier_charity_number = models.CharField(
+        "supplier's registered charity number", max_length=20, blank=True
+    )
+    supplier_is_sme = models.CharField(
+        "supplier is a small or medium-sized enterprise", max_length=3, choices=YesNo.choices
+    )
+    supplier_is_vcse = models.CharField(
+        "supplier is a voluntary or community sector organisation",
+        max_length=3,
+        choices=YesNo.choices,
+    )
+    total_value = models.DecimalField(
+        "total value", **MONEY, validators=[MinValueValidator(Decimal(0))]
+    )
+    irrecoverable_vat = models.DecimalField(
+        "VAT that cannot be recovered",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    review_date = models.DateField(null=True, blank=True)
+    process = models.CharField("how it was let", max_length=32, choices=ContractProcess.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "start_date", "reference", "pk"]
+        constraints = [
+            # Django's own message, so the error stands at the reference field (a
+            # message of our own would go to the top of the form instead) and forms
+            # word it in the GOV.UK style ("... is already in use").
+            models.UniqueConstraint(fields=["reference"], name="contract_reference_once"),
+            models.CheckConstraint(
+                condition=models.Q(total_value__gte=0),
+                name="contract_value_not_negative",
+                violation_error_message="The total value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(irrecoverable_vat__isnull=True)
+                | models.Q(irrecoverable_vat__gte=0),
+                name="contract_vat_not_negative",
+                violation_error_message="VAT that cannot be recovered cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="contract_ends_after_it_starts",
+                violation_error_message="The end date must be on or after the start date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return self.project.get_absolute_url()
+
+    def clean(self):
+        if self.start_date is None:
+            return
+        refuse(
+            {
+                "end_date": before_refusal(
+                    self.end_date, self.start_date, "The end date", "the start date"
+                ),
+                "review_date": before_refusal(
+                    self.review_date, self.start_date, "The review date", "the start date"
+                ),
+            }
+        )
+
+
+class TransparencyPublication(models.Model):
+    """The contracts dataset as the Head of ICT published it: its rows frozen, so a
+    contract changed later is not public until the dataset is published again. The
+    latest publication is what the public files serve."""
+
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="publications"
+    )
+    rows = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return f"Contracts dataset published {self.published_at:%Y-%m-%d %H:%M}"

@@ -249,3 +249,19 @@ def projects_visible(user) -> Q:
 def may_lead_project(user, project) -> bool:
     """The project manager and the Head of ICT report progress and close a project."""
     return project.project_manager_id == user.pk or Role.HEAD_OF_ICT in roles_of(user)
+
+
+# -------------------------------------------------------------- contracts, transparency
+
+# The Head of ICT answers for what the council publishes about ICT contracts.
+TRANSPARENCY_PUBLISHERS = frozenset({Role.HEAD_OF_ICT})
+
+
+def may_keep_contracts(user, project) -> bool:
+    """Who leads a project records the contracts let for it: its manager and the
+    Head of ICT. Everyone who may see the project sees its contracts."""
+    return may_lead_project(user, project)
+
+
+def may_publish_transparency(user) -> bool:
+    return bool(roles_of(user) & TRANSPARENCY_PUBLISHERS)

@@ -37,6 +37,7 @@ from .choices import (
     APPROVED_STATUSES,
     AWAITING_DECISION,
     EDITABLE_STATUSES,
+    TRANSPARENCY_THRESHOLD,
     ProjectStatus,
     ProposalStatus,
 )
@@ -44,11 +45,13 @@ from .models import (
     Assessment,
     BenefitRealised,
     Budget,
+    Contract,
     ProgressUpdate,
     Project,
     Proposal,
     ProposalTheme,
     ProposalYear,
+    TransparencyPublication,
 )
 
 UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
@@ -425,3 +428,42 @@ def projects_with_latest_update() -> QuerySet[Project]:
         )
         .order_by("proposal__title")
     )
+
+
+# ------------------------------------------------------------ contracts, transparency
+
+
+def contracts_of(project: Project) -> QuerySet[Contract]:
+    """A project's contracts; the caller has already found the project visible."""
+    return project.contracts.all()
+
+
+def contract_for_edit(user, project_pk: int, contract_pk: int) -> Contract:
+    """A contract of a project the user may see, else 404."""
+    return get_object_or_404(
+        Contract.objects.filter(project__in=projects_visible_to(user)).select_related(
+            "project__proposal"
+        ),
+        project_id=project_pk,
+        pk=contract_pk,
+    )
+
+
+def transparency_contracts() -> QuerySet[Contract]:
+    """What the transparency dataset holds now: every contract over the Code's
+    threshold (over, not at: £5,000.00 is out) let for a project of an approved
+    proposal. A project exists only once its proposal is approved; the status is
+    asked as well so that the dataset never depends on that staying so."""
+    return (
+        Contract.objects.filter(
+            total_value__gt=TRANSPARENCY_THRESHOLD,
+            project__proposal__status__in=APPROVED_STATUSES,
+        )
+        .select_related("project__proposal")
+        .order_by("reference", "pk")
+    )
+
+
+def transparency_published() -> TransparencyPublication | None:
+    """The latest publication: what the public files serve."""
+    return TransparencyPublication.objects.first()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from common.dates import (
@@ -35,9 +36,10 @@ from common.uploads import safe_display_name, storage_name
 from governance import selectors as governance_selectors
 from governance.models import CorporateObjective, Meeting, Objective, Principle, User
 
-from . import completeness, policies
+from . import completeness, policies, selectors, transparency
 from .choices import (
     APPROVED_STATUSES,
+    TRANSPARENCY_THRESHOLD,
     Outcome,
     ProjectStatus,
     ProposalStatus,
@@ -49,6 +51,7 @@ from .models import (
     Attachment,
     BenefitRealised,
     Budget,
+    Contract,
     Criterion,
     CriterionScore,
     Decision,
@@ -58,6 +61,7 @@ from .models import (
     ProposalEvent,
     ProposalTheme,
     ProposalYear,
+    TransparencyPublication,
 )
 from .scoring import weighted_score
 from .workflow import TRANSITIONS
@@ -69,6 +73,14 @@ PROPOSAL_FIELDS = frozenset(
         "procurement_route", "suppliers", "funding_source", "sponsor", "project_manager",
         "start_date", "end_date", "milestones", "key_risks", "dependencies", "personal_data",
         "security_impact", "security_notes",
+    }
+)  # fmt: skip
+CONTRACT_FIELDS = frozenset(
+    {
+        "reference", "title", "description", "department", "supplier_name",
+        "supplier_company_number", "supplier_charity_number", "supplier_is_sme",
+        "supplier_is_vcse", "total_value", "irrecoverable_vat", "start_date", "end_date",
+        "review_date", "process",
     }
 )  # fmt: skip
 
@@ -656,3 +668,91 @@ def project_close(
         exclude=user,
     )
     return project
+
+
+# ------------------------------------------------------------ contracts, transparency
+
+
+def _require_contract_keeper(user: User, project: Project) -> None:
+    if not policies.may_keep_contracts(user, project):
+        raise PermissionDenied("Only the project manager or the Head of ICT can do this.")
+
+
+def _set_contract_fields(contract: Contract, fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - CONTRACT_FIELDS
+    if unknown:
+        raise ValueError(f"Not contract fields: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(contract, field, value.strip() if isinstance(value, str) else value)
+
+
+def _in_dataset(contract: Contract) -> bool:
+    return contract.total_value > TRANSPARENCY_THRESHOLD
+
+
+def _tell_publisher(contract: Contract, *, user: User, what: str) -> None:
+    """A change to a contract in the dataset is not public until the Head of ICT
+    publishes again: tell them, unless they made it."""
+    _notify(
+        governance_selectors.people_with_role(*policies.TRANSPARENCY_PUBLISHERS),
+        subject=f"Contract {contract.reference} {what}: the transparency dataset has changed",
+        body=(
+            f"{user} {what} the contract “{contract.title}” on {contract.project}. The "
+            "published transparency dataset will show it once you publish again:\n\n"
+            f"{settings.PORTAL_BASE_URL}{reverse('projects:transparency')}"
+        ),
+        exclude=user,
+    )
+
+
+@transaction.atomic
+def contract_add(*, project: Project, user: User, fields: Mapping[str, Any]) -> Contract:
+    """Record a contract let for the project."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _require_contract_keeper(user, project)
+    contract = Contract(project=project)
+    _set_contract_fields(contract, fields)
+    save_with_history(contract, user=user, exclude={"project"})
+    if _in_dataset(contract):
+        _tell_publisher(contract, user=user, what="added")
+    return contract
+
+
+@transaction.atomic
+def contract_update(*, contract: Contract, user: User, fields: Mapping[str, Any]) -> Contract:
+    """Change a contract. Saved unchanged, it writes nothing."""
+    contract = Contract.objects.select_for_update().select_related("project").get(pk=contract.pk)
+    _require_contract_keeper(user, contract.project)
+    was_in_dataset = _in_dataset(contract)
+    _set_contract_fields(contract, fields)
+    if save_with_history(contract, user=user, exclude={"project"}) and (
+        was_in_dataset or _in_dataset(contract)
+    ):
+        _tell_publisher(contract, user=user, what="changed")
+    return contract
+
+
+@transaction.atomic
+def contract_remove(*, contract: Contract, user: User) -> None:
+    """Remove a contract recorded in error; its history keeps what it held."""
+    contract = Contract.objects.select_for_update().select_related("project").get(pk=contract.pk)
+    _require_contract_keeper(user, contract.project)
+    if _in_dataset(contract):
+        _tell_publisher(contract, user=user, what="removed")
+    contract._history_user = user
+    contract.delete()
+
+
+@transaction.atomic
+def transparency_publish(*, user: User) -> TransparencyPublication:
+    """Publish the contracts dataset as it stands now: its rows are frozen, so the
+    public files show exactly this until the Head of ICT publishes again."""
+    if not policies.may_publish_transparency(user):
+        raise PermissionDenied("Only the Head of ICT publishes the transparency dataset.")
+    publication = TransparencyPublication(
+        published_at=timezone.now(),
+        published_by=user,
+        rows=[transparency.frozen_row(c) for c in selectors.transparency_contracts()],
+    )
+    save_with_history(publication, user=user, exclude={"published_by"})
+    return publication

@@ -73,4 +73,35 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/close/", views.ProjectCloseView.as_view(), name="project-close"),
     path("projects/<int:pk>/history/", views.ProjectHistoryView.as_view(), name="project-history"),
+    path(
+        "projects/<int:pk>/contracts/add/",
+        views.ContractCreateView.as_view(),
+        name="contract-create",
+    ),
+    path(
+        "projects/<int:pk>/contracts/<int:contract_pk>/edit/",
+        views.ContractUpdateView.as_view(),
+        name="contract-update",
+    ),
+    path(
+        "projects/<int:pk>/contracts/<int:contract_pk>/remove/",
+        views.ContractRemoveView.as_view(),
+        name="contract-remove",
+    ),
+    path("transparency/", views.TransparencyView.as_view(), name="transparency"),
+    path(
+        "transparency/publish/",
+        views.TransparencyPublishView.as_view(),
+        name="transparency-publish",
+    ),
+    path(
+        "transparency/contracts.csv",
+        views.PublishedContractsView.as_view(file_format="csv"),
+        name="transparency-csv",
+    ),
+    path(
+        "transparency/contracts.json",
+        views.PublishedContractsView.as_view(file_format="json"),
+        name="transparency-json",
+    ),
 ]

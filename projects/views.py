@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotFound, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from common.errors import WorkflowError
+from common.exports import csv_response
+from common.formatting import local_datetime
 from common.forms import add_service_errors
 from common.fragments import Deferred
 from common.lists import DeclaredListMixin
@@ -15,15 +19,17 @@ from common.roles import roles_of
 from common.views import ObjectHistoryView, ServiceFormView
 from governance.models import Meeting
 
-from . import lists, policies, selectors, services
-from .choices import APPROVED_STATUSES, ProjectStatus
+from . import lists, policies, selectors, services, transparency
+from .choices import APPROVED_STATUSES, TRANSPARENCY_THRESHOLD, ProjectStatus
 from .forms import (
     AgendaAddForm,
     AttachmentForm,
     BudgetForm,
     ClosureForm,
     CommentForm,
+    ConfirmForm,
     ConflictForm,
+    ContractForm,
     CriterionForm,
     DecisionForm,
     ProgressUpdateForm,
@@ -589,6 +595,9 @@ class ProjectDetailView(ProjectMixin, RoleRequiredMixin, TemplateView):
             updates=project.updates.select_related("author"),
             benefits=benefits,
             can_update=is_lead and project.status == ProjectStatus.IN_DELIVERY,
+            contracts=selectors.contracts_of(project),
+            can_keep_contracts=policies.may_keep_contracts(user, project),
+            threshold=TRANSPARENCY_THRESHOLD,
             update_overdue=selectors.projects_needing_update().filter(pk=project.pk).exists(),
             **kwargs,
         )
@@ -634,3 +643,147 @@ class ProjectHistoryView(ObjectHistoryView):
 
     def get_queryset(self):
         return selectors.projects_visible_to(self.request.user)
+
+
+# ------------------------------------------------------------ contracts, transparency
+
+
+class ContractMixin(ProjectMixin):
+    """The project (and, for an edit or removal, its contract) from the URL, narrowed to
+    what the user may see (else 404); only who keeps its contracts may go on (else 403)."""
+
+    allowed_roles = policies.PROPOSAL_READERS
+    template_name = "projects/contract_form.html"
+
+    def load_objects(self):
+        super().load_objects()
+        if not policies.may_keep_contracts(self.request.user, self.project):
+            raise PermissionDenied("Only the project manager or the Head of ICT can do this.")
+        self.contract = None
+        if "contract_pk" in self.kwargs:
+            self.contract = selectors.contract_for_edit(
+                self.request.user, self.project.pk, self.kwargs["contract_pk"]
+            )
+        self.extra_context["contract"] = self.contract
+
+
+class ContractCreateView(ContractMixin, ServiceFormView):
+    success_message = "Contract added."
+
+    def get_form(self, form_class=None):
+        return ContractForm(**self.get_form_kwargs(), project=self.project)
+
+    def perform(self, form):
+        services.contract_add(
+            project=self.project, user=self.request.user, fields=_contract_fields(form)
+        )
+        return self.project
+
+
+class ContractUpdateView(ContractMixin, ServiceFormView):
+    success_message = "Contract saved."
+
+    def get_form(self, form_class=None):
+        return ContractForm(**self.get_form_kwargs(), instance=self.contract, project=self.project)
+
+    def perform(self, form):
+        services.contract_update(
+            contract=self.contract, user=self.request.user, fields=_contract_fields(form)
+        )
+        return self.project
+
+
+def _contract_fields(form) -> dict:
+    return {name: form.cleaned_data[name] for name in ContractForm.Meta.fields}
+
+
+class ContractRemoveView(ContractMixin, ServiceFormView):
+    template_name = "projects/contract_remove.html"
+    success_message = "Contract removed. Its history keeps what it held."
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(
+            **self.get_form_kwargs(), submit_label="Remove the contract", warning=True
+        )
+
+    def perform(self, form):
+        services.contract_remove(contract=self.contract, user=self.request.user)
+        return self.project
+
+
+class TransparencyView(RoleRequiredMixin, TemplateView):
+    """What the contracts dataset would publish now, beside what is published."""
+
+    allowed_roles = policies.TRANSPARENCY_PUBLISHERS
+    template_name = "projects/transparency.html"
+
+    def get_context_data(self, **kwargs):
+        now = [transparency.frozen_row(c) for c in selectors.transparency_contracts()]
+        published = selectors.transparency_published()
+        return super().get_context_data(
+            now=now,
+            now_shown=[transparency.shown_row(row) for row in now],
+            published=published,
+            published_shown=[transparency.shown_row(row) for row in published.rows]
+            if published
+            else [],
+            published_when=local_datetime(published.published_at) if published else "",
+            changes=transparency.changes(now, published.rows if published else []),
+            threshold=TRANSPARENCY_THRESHOLD,
+            form=ConfirmForm(submit_label="Publish the dataset"),
+            **kwargs,
+        )
+
+
+class TransparencyPublishView(ServiceFormView):
+    allowed_roles = policies.TRANSPARENCY_PUBLISHERS
+    http_method_names = ["post"]
+    template_name = "projects/transparency.html"
+    success_message = "The contracts dataset is published."
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), submit_label="Publish the dataset")
+
+    def perform(self, form):
+        return services.transparency_publish(user=self.request.user)
+
+    def get_success_url(self, result):
+        return reverse("projects:transparency")
+
+
+# The published files are open data: anyone may fetch them, and proxies may keep them
+# a few minutes, since they change only when the Head of ICT publishes.
+PUBLIC_CACHE = "public, max-age=300"
+NOT_PUBLISHED = "The council has not published its contracts dataset yet."
+
+
+class PublishedContractsView(View):
+    """The latest publication of the contracts dataset, as CSV or JSON, no sign-in."""
+
+    http_method_names = ["get", "head"]
+    file_format = "json"
+
+    def get(self, request):
+        publication = selectors.transparency_published()
+        if publication is None:
+            return HttpResponseNotFound(NOT_PUBLISHED, content_type="text/plain; charset=utf-8")
+        published = timezone.localtime(publication.published_at)
+        if self.file_format == "csv":
+            response = csv_response(
+                f"contracts-{published:%Y-%m-%d}.csv",
+                transparency.csv_header(),
+                [transparency.csv_row(row) for row in publication.rows],
+            )
+        else:
+            response = JsonResponse(
+                {
+                    "council": settings.COUNCIL_NAME,
+                    "dataset": "Contracts over £5,000 (Local Government Transparency Code 2015)",
+                    "published": published.isoformat(timespec="seconds"),
+                    "contracts": [transparency.json_row(row) for row in publication.rows],
+                },
+                json_dumps_params={"ensure_ascii": False, "indent": 2},
+            )
+        if not request.user.is_authenticated:
+            response["Cache-Control"] = PUBLIC_CACHE
+        return response

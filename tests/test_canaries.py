@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
+from decimal import Decimal
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -44,7 +45,12 @@ from governance.tests.factories import (
 from projects import services as project_services
 from projects.choices import ProposalStatus
 from projects.models import AgendaItem, Attachment, Criterion
-from projects.tests.factories import MeetingFactory, ProjectFactory, ProposalFactory
+from projects.tests.factories import (
+    ContractFactory,
+    MeetingFactory,
+    ProjectFactory,
+    ProposalFactory,
+)
 from reports import services as report_services
 from reports.models import ReportKind
 from risks.tests.factories import RiskFactory
@@ -58,10 +64,14 @@ ASSESSED_TITLE = "Canary assessed heron"
 LINKED_TITLE = "Canary linked plover"
 SCORE_COMMENT = "Canary score comment curlew"
 CONFLICT_NOTE = "Canary conflict note dunlin"
+# Under the Transparency Code's £5,000, so never published: seen only with its project.
+CONTRACT_TITLE = "Canary contract osprey"
 
 UNIT_B_READERS = {"officer_b", "member_unscored", "member_scored", "member_conflicted",
                   "member_b", "chair", "head"}  # fmt: skip
 SCORE_READERS = {"member_scored", "chair", "head"}
+UNIT_A_PROJECT_READERS = {"officer_a", "member_unscored", "member_scored",
+                          "member_conflicted", "member_b", "chair", "head"}  # fmt: skip
 WHO_MAY_SEE = {
     DRAFT_TITLE: {"officer_b"},
     ASSESSED_TITLE: UNIT_B_READERS,
@@ -71,6 +81,7 @@ WHO_MAY_SEE = {
     SCORE_MEAN: SCORE_READERS,
     SCORE_COMMENT: SCORE_READERS,
     CONFLICT_NOTE: SCORE_READERS,
+    CONTRACT_TITLE: UNIT_A_PROJECT_READERS,
 }
 # Query strings a page may link to, per path, read at most: pagination and filter
 # links repeat the same page with other rows.
@@ -163,7 +174,10 @@ def world(strategy, tmp_path, settings):
     TermsOfReferenceFactory(minimum_quorum=2)
     meeting = MeetingFactory(chair=users["chair"])
     AgendaItem.objects.create(meeting=meeting, proposal=assessed, position=1)
-    ProjectFactory(proposal__business_unit=a, proposal__created_by=users["officer_a"])
+    project = ProjectFactory(proposal__business_unit=a, proposal__created_by=users["officer_a"])
+    ContractFactory(project=project, title=CONTRACT_TITLE, total_value=Decimal("4999.99"))
+    ContractFactory(project=project, title="Published hosting contract")
+    project_services.transparency_publish(user=users["head"])
     GroupMapping.objects.create(claim_value="unit-a-staff", label="Unit A staff", business_unit=a)
 
     risk = RiskFactory(owner=users["officer_a"], title="An officer's risk")

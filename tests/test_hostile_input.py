@@ -53,7 +53,12 @@ from governance.tests.factories import (
 )
 from projects.choices import ProposalStatus
 from projects.models import AgendaItem, Attachment, Criterion
-from projects.tests.factories import MeetingFactory, ProjectFactory, ProposalFactory
+from projects.tests.factories import (
+    ContractFactory,
+    MeetingFactory,
+    ProjectFactory,
+    ProposalFactory,
+)
 from reports.models import AnnualReport, ReportExport, ReportRun, ScheduledReport
 from risks.models import RiskAction
 from risks.tests.factories import RiskFactory
@@ -172,13 +177,15 @@ def projects_objects(officer, chair, housing, settings, tmp_path):
 
     draft, assessing = proposal(ProposalStatus.DRAFT), proposal(ProposalStatus.IN_ASSESSMENT)
     meeting = MeetingFactory(chair=chair)
+    project = ProjectFactory(proposal__business_unit=housing, proposal__created_by=officer)
     (tmp_path / "proposals").mkdir()
     (tmp_path / "proposals" / "report.pdf").write_bytes(b"%PDF-1.4\n")
     return SimpleNamespace(
         draft=draft,
         submitted=proposal(ProposalStatus.SUBMITTED),
         assessing=assessing,
-        project=ProjectFactory(proposal__business_unit=housing, proposal__created_by=officer),
+        project=project,
+        contract=ContractFactory(project=project),
         meeting=meeting,
         item=AgendaItem.objects.create(meeting=meeting, proposal=assessing, position=1),
         attachment=Attachment.objects.create(

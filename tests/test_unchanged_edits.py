@@ -160,6 +160,11 @@ def projects_filled(projects_objects, strategy, officer, finance):  # noqa: F811
                 "cashable_savings": Decimal("10000.00") + index,
             },
         )
+    contract = o.contract
+    contract.supplier_charity_number = "1098765"
+    contract.irrecoverable_vat = Decimal("250.50")
+    contract.review_date = datetime.date(2027, 6, 1)
+    contract.save()
     return o
 
 
@@ -219,7 +224,7 @@ KNOWN_EDIT_FORMS = {
     "governance:kpi-update", "governance:meeting-update", "governance:account-update",
     "governance:business-unit-update", "governance:meeting-terms-update",
     "governance:meeting-attendance", "reports:annual-narrative", "reports:schedule-update",
-    "governance:group-mapping-update",
+    "governance:group-mapping-update", "projects:contract-update",
 }  # fmt: skip
 
 

@@ -1,10 +1,17 @@
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from projects.choices import ProposalStatus
-from projects.models import AgendaItem, Attachment, Criterion
-from projects.tests.factories import MeetingFactory, ProjectFactory, ProposalFactory
+from projects.models import AgendaItem, Attachment, Criterion, TransparencyPublication
+from projects.tests.factories import (
+    ContractFactory,
+    MeetingFactory,
+    ProjectFactory,
+    ProposalFactory,
+)
+from projects.transparency import frozen_row
 
 
 @pytest.fixture
@@ -38,7 +45,12 @@ def world(officer, member, chair, head_of_ict, housing, tmp_path, settings):
     )
     (tmp_path / "proposals" / "test").mkdir(parents=True)
     (tmp_path / "proposals" / "test" / "report.pdf").write_bytes(b"%PDF-1.4\n")
+    contract = ContractFactory(project=project)
+    TransparencyPublication.objects.create(
+        published_at=timezone.now(), published_by=head_of_ict, rows=[frozen_row(contract)]
+    )
     return SimpleNamespace(
+        contract=contract,
         draft=draft,
         submitted=submitted,
         assessing=assessing,

@@ -7,8 +7,14 @@ from governance.catalogue import catalogue_load
 from governance.choices import MeetingStatus
 from governance.models import Meeting
 from governance.tests.factories import BusinessUnitFactory, UserFactory
-from projects.choices import ProcurementRoute, ProposalStatus, SecurityImpact, YesNo
-from projects.models import Budget, Project, Proposal, ProposalTheme, ProposalYear
+from projects.choices import (
+    ContractProcess,
+    ProcurementRoute,
+    ProposalStatus,
+    SecurityImpact,
+    YesNo,
+)
+from projects.models import Budget, Contract, Project, Proposal, ProposalTheme, ProposalYear
 
 
 class ProposalFactory(factory.django.DjangoModelFactory):
@@ -102,3 +108,24 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     proposal = factory.SubFactory(ProposalFactory, complete=True, status=ProposalStatus.APPROVED)
     project_manager = factory.SelfAttribute("proposal.project_manager")
     started_on = factory.LazyFunction(lambda: datetime.date.today())
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """A £12,500 contract let by framework call-off for a project in delivery."""
+
+    class Meta:
+        model = Contract
+
+    project = factory.SubFactory(ProjectFactory)
+    reference = factory.Sequence(lambda n: f"ICT-{n:04d}")
+    title = "Hosted case management"
+    description = "Software as a service, with support."
+    department = "ICT"
+    supplier_name = "Acme Cloud Ltd"
+    supplier_company_number = "01234567"
+    supplier_is_sme = YesNo.YES
+    supplier_is_vcse = YesNo.NO
+    total_value = Decimal("12500.00")
+    start_date = datetime.date(2026, 6, 1)
+    end_date = datetime.date(2028, 5, 31)
+    process = ContractProcess.FRAMEWORK

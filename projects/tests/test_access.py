@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from common.roles import GOVERNANCE_GROUP, Role
+from common.roles import ALL_ROLES, GOVERNANCE_GROUP, Role
 from common.testing import SIGNED_IN_KINDS, AccessCase, assert_access
 
 OFFICER = frozenset({Role.OFFICER})
@@ -17,6 +17,10 @@ DRAFT_HIDDEN = {Role.MEMBER: 404, Role.CHAIR: 404, Role.HEAD_OF_ICT: 404}
 
 def _url(name, attr=None):
     return lambda o: reverse(f"projects:{name}", args=[getattr(o, attr).pk] if attr else [])
+
+
+def _contract_url(name):
+    return lambda o: reverse(f"projects:{name}", args=[o.contract.project_id, o.contract.pk])
 
 
 ACCESS_CASES = [
@@ -78,6 +82,28 @@ ACCESS_CASES = [
         OFFICER | HEAD,
     ),
     AccessCase("projects:project-close", _url("project-close", "project"), OFFICER | HEAD),
+    # Contracts are kept by who leads the project: its manager (the officer) and the Head.
+    AccessCase("projects:contract-create", _url("contract-create", "project"), OFFICER | HEAD),
+    AccessCase("projects:contract-update", _contract_url("contract-update"), OFFICER | HEAD),
+    AccessCase("projects:contract-remove", _contract_url("contract-remove"), OFFICER | HEAD),
+    AccessCase(
+        "projects:contract-remove",
+        _contract_url("contract-remove"),
+        OFFICER | HEAD,
+        method="post",
+        ok_status=302,
+    ),
+    AccessCase("projects:transparency", _url("transparency"), HEAD),
+    AccessCase(
+        "projects:transparency-publish",
+        _url("transparency-publish"),
+        HEAD,
+        method="post",
+        ok_status=302,
+    ),
+    # Open data: anyone, signed in or not (the world has a publication).
+    AccessCase("projects:transparency-csv", _url("transparency-csv"), ALL_ROLES, public=True),
+    AccessCase("projects:transparency-json", _url("transparency-json"), ALL_ROLES, public=True),
 ]
 
 
