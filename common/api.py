@@ -36,9 +36,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from .api_access import FeedKeyAuthentication
 from .errors import WorkflowError
 from .figures import Measure, Money
-from .lists import DeclaredList, Kind
+from .lists import DeclaredList, Kind, registered
 
 PROBLEM_TYPE = "application/problem+json"
 TOKEN_KEYWORDS = ("Bearer", "Token")
@@ -249,6 +250,35 @@ class DeclaredDetailAPIView(RetrieveModelMixin, DeclaredAPIView):
         if row is None:
             raise exceptions.NotFound()
         return Response(self.get_serializer(row).data)
+
+
+@extend_schema(exclude=True)  # for Power BI, described in the README
+class FeedView(DeclaredListAPIView):
+    """A Power BI dataset: one declared list, every row the key's holder may see, in
+    one JSON array at a fixed URL (/feeds/<list>.json); its query string filters as
+    the list page's does. Read-only whatever the key."""
+
+    authentication_classes = [FeedKeyAuthentication]
+    pagination_class = None
+    http_method_names = ["get", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        self.declared = registered().get(kwargs["name"])
+        if self.declared is None:
+            raise exceptions.NotFound("There is no such feed.")
+        super().initial(request, *args, **kwargs)
+
+    def filterset(self):
+        data = self.request.query_params.copy()
+        data.pop("key", None)
+        filterset = self.declared.filterset(self.request.user, data)
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        return filterset
+
+    def get(self, request, name):
+        rows = self.declared.rows(request.user, self.filterset())
+        return Response(self.get_serializer(rows, many=True).data)
 
 
 def list_views(declared: DeclaredList):

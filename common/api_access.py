@@ -20,7 +20,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Give the token after the word Bearer.")
-        from .tokens import AccessTokenKind, token_authenticate
+        from .choices import AccessTokenKind
+        from .tokens import token_authenticate
 
         token = token_authenticate(header[1], kind=AccessTokenKind.API)
         if token is None:
@@ -62,3 +63,21 @@ class PerTokenThrottle(throttling.SimpleRateThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class FeedKeyAuthentication(TokenAuthentication):
+    """A Power BI feed's key in the query string (`?key=`), where Power BI's Web
+    connector puts a "Web API" credential (Web.Contents with ApiKeyName="key"), so the
+    key is kept in Power BI's credential store and not written into the report."""
+
+    def authenticate(self, request):
+        key = request.query_params.get("key")
+        if not key:
+            return super().authenticate(request)
+        from .choices import AccessTokenKind
+        from .tokens import token_authenticate
+
+        token = token_authenticate(key, kind=AccessTokenKind.API)
+        if token is None:
+            raise exceptions.AuthenticationFailed("This feed key is not valid, or was revoked.")
+        return token.user, token

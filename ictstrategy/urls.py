@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from common.api import api_not_found
+from common.api import FeedView, api_not_found
 from common.forms_auth import PasswordChangeGDSForm, SetPasswordGDSForm
 from common.views import ApiReferenceView
 
@@ -38,6 +38,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", ApiReferenceView.as_view(), name="api-reference"),
     re_path(r"^api/", api_not_found, name="api-not-found"),
+    # Power BI: each declared list at a fixed URL, with a feed key (README).
+    path("feeds/<slug:name>.json", FeedView.as_view(), name="powerbi-feed"),
     path("", include("common.urls")),
     path("", include("governance.urls")),
     path("", include("projects.urls")),

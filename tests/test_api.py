@@ -402,3 +402,101 @@ def test_schema_is_openapi_3_1_and_documents_tokens(strategy):
     reference.force_login(user)
     page = reference.get(reverse("api-reference")).content.decode()
     assert re.search(r"POST\s*</strong>\s*<code>/api/v1/risks/\{id\}/reviews/", page)
+
+
+# ------------------------------------------------------------------------- tokens
+
+
+def _token_client(key) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
+
+
+@pytest.mark.django_db
+def test_tokens_read_unless_asked_to_write_and_a_revoked_one_is_refused_at_once(people):
+    from common.choices import AccessTokenKind
+    from common.tokens import token_create, token_revoke
+
+    head = people["head"]
+    kpi = KPI.objects.create(name="Calls answered", unit="%", direction="higher")
+    reader, read_key = token_create(user=head, name="Power BI", kind=AccessTokenKind.API)
+    writer, write_key = token_create(
+        user=head, name="Script", kind=AccessTokenKind.API, can_write=True
+    )
+    value = {"period_end": "2026-09-30", "value": "90"}
+    assert _token_client(read_key).get("/api/v1/kpis/").status_code == 200
+    refused = _token_client(read_key).post(f"/api/v1/kpis/{kpi.pk}/values/", value, format="json")
+    assert refused.status_code == 403 and "read-only" in refused.json()["detail"]
+    assert kpi.measurements.count() == 0
+    assert _token_client(write_key).post(
+        f"/api/v1/kpis/{kpi.pk}/values/", value, format="json"
+    ).status_code == 201
+    # The history names the token's holder.
+    assert kpi.measurements.get().history.get().history_user == head
+    reader.refresh_from_db()
+    assert reader.last_used_at is not None
+
+    client = _token_client(write_key)
+    assert client.get("/api/v1/kpis/").status_code == 200
+    token_revoke(user=head, token=writer)
+    gone = client.get("/api/v1/kpis/")
+    assert gone.status_code == 401 and gone["Content-Type"] == "application/problem+json"
+    # A calendar feed's key is not an API token.
+    _, feed_key = token_create(user=head, name="Calendar", kind=AccessTokenKind.CALENDAR)
+    assert _token_client(feed_key).get("/api/v1/kpis/").status_code == 401
+    assert _token_client("ictp_made-up").get("/api/v1/kpis/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_each_token_is_throttled_on_its_own(people, monkeypatch):
+    from django.core.cache import cache
+
+    from common.api_access import PerTokenThrottle
+    from common.choices import AccessTokenKind
+    from common.tokens import token_create
+
+    cache.clear()
+    monkeypatch.setattr(PerTokenThrottle, "THROTTLE_RATES", {"api": "3/minute"})
+    _, busy = token_create(user=people["head"], name="Busy", kind=AccessTokenKind.API)
+    _, quiet = token_create(user=people["head"], name="Quiet", kind=AccessTokenKind.API)
+    answers = [_token_client(busy).get("/api/v1/meetings/").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    assert _token_client(quiet).get("/api/v1/meetings/").status_code == 200
+
+
+# ------------------------------------------------------------------------ Power BI
+
+
+@pytest.mark.django_db
+def test_a_power_bi_feed_is_its_list_whole_for_the_keys_holder(people):
+    from common.choices import AccessTokenKind
+    from common.tokens import token_create, token_revoke
+
+    head, officer = people["head"], people["officer"]
+    for n in range(3):
+        RiskFactory(owner=head, title=f"Feed risk {n}")
+    closed = RiskFactory(
+        owner=head, title="Closed feed risk", status="closed", closed_reason="Gone"
+    )
+    token, key = token_create(user=head, name="Power BI", kind=AccessTokenKind.API)
+    anonymous = APIClient()
+    feed = anonymous.get("/feeds/risks.json", {"key": key})
+    assert feed.status_code == 200 and feed["Content-Type"] == "application/json"
+    rows = feed.json()
+    # The whole list in one answer, as the API gives it a page at a time.
+    assert rows == _every_row(_api_client(head), "/api/v1/risks/")
+    assert closed.title not in [row["title"] for row in rows]
+    assert closed.title in [
+        row["title"] for row in anonymous.get("/feeds/risks.json", {"key": key, "status": "all"}).json()
+    ]
+    # The key reads only: the feed takes no changes.
+    assert anonymous.post(f"/feeds/risks.json?key={key}", {}).status_code in (403, 405)
+    # An officer's key cannot open the portfolio, as the officer cannot.
+    _, officer_key = token_create(user=officer, name="Power BI", kind=AccessTokenKind.API)
+    assert anonymous.get("/feeds/portfolio.json", {"key": officer_key}).status_code == 403
+    assert anonymous.get("/feeds/nothing.json", {"key": key}).status_code == 404
+    assert anonymous.get("/feeds/risks.json").status_code == 401
+    token_revoke(user=head, token=token)
+    refused = anonymous.get("/feeds/risks.json", {"key": key})
+    assert refused.status_code == 401 and refused["Content-Type"] == "application/problem+json"
