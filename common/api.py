@@ -14,6 +14,7 @@ can show no row and no value the page would not.
 
 import datetime
 import functools
+import re
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -307,7 +308,7 @@ def list_views(declared: DeclaredList):
 
     @extend_schema(
         tags=[declared.title],
-        summary=f"One of {declared.title.lower()}",
+        summary=f"One row of {declared.title.lower()}, by its id",
         operation_id=f"{slug}_retrieve",
     )
     def get_one(self, request, *args, **kwargs):
@@ -386,7 +387,7 @@ def reference(schema: dict) -> list[dict]:
                             "name": p["name"],
                             "where": p["in"],
                             "type": _type_of(p.get("schema", {}), components),
-                            "description": p.get("description", ""),
+                            "description": _plain(p.get("description", "")),
                         }
                         for p in operation.get("parameters", [])
                     ],
@@ -397,6 +398,13 @@ def reference(schema: dict) -> list[dict]:
                 }
             )
     return [{"title": title, "operations": ops} for title, ops in sorted(sections.items())]
+
+
+def _plain(description: str) -> str:
+    """drf-spectacular lists a choice's values in Markdown ("* `open` - Open"); the
+    type column already names them, so the page shows the labels only."""
+    labels = re.findall(r"\* `[^`]*` - ([^*]+)", description)
+    return "; ".join(label.strip() for label in labels) if labels else description
 
 
 def _type_of(spec: dict, components: dict) -> str:

@@ -104,6 +104,7 @@ class ProposalListAPI(_ListView):
         responses={201: ProposalRow},
         summary="Start a draft proposal for your business unit",
         operation_id="proposals_create",
+        tags=[lists.proposal_list.title],
     )
     def post(self, request):
         serializer = ProposalStartSerializer(data=request.data)
@@ -131,6 +132,7 @@ class ProposalDetailAPI(_DetailView):
         responses={200: ProposalRow},
         summary="Update a draft proposal of your business unit",
         operation_id="proposals_partial_update",
+        tags=[lists.proposal_list.title],
     )
     def patch(self, request, pk):
         proposal = get_object_or_404(selectors.proposals_visible_to(request.user), pk=pk)

@@ -111,6 +111,7 @@ class PortfolioFilter(django_filters.FilterSet):
     theme = django_filters.ModelChoiceFilter(
         queryset=Theme.objects.filter(strategy__status="approved").select_related("strategy"),
         field_name="theme_links__theme",
+        label="Theme",
         empty_label="All",
     )
     unit = django_filters.ModelChoiceFilter(

@@ -23,7 +23,7 @@ class RiskFilter(django_filters.FilterSet):
         queryset=User.objects.filter(risks_owned__isnull=False).distinct(), empty_label="Anyone"
     )
     theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.all(), field_name="themes", empty_label="All"
+        queryset=Theme.objects.all(), field_name="themes", label="Theme", empty_label="All"
     )
     level = django_filters.ChoiceFilter(choices=Level.choices, empty_label="All")
     appetite = django_filters.ChoiceFilter(
