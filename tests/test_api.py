@@ -299,7 +299,11 @@ def test_a_progress_update_by_api_matches_one_posted_on_the_page(people):
 
 @pytest.mark.django_db
 def test_a_risk_review_by_api_matches_one_recorded_on_the_page(people, settings):
+    from projects.tests.factories import MeetingFactory
+    from risks.models import RiskAgendaItem
+
     head = people["head"]
+    meeting = MeetingFactory()
     by_page, by_api = RiskFactory(owner=head), RiskFactory(owner=head)
     page = Client()
     page.force_login(head)
@@ -327,6 +331,10 @@ def test_a_risk_review_by_api_matches_one_recorded_on_the_page(people, settings)
     )
     assert _history(by_page) == _history(by_api)
     assert RiskReview.objects.filter(risk=by_api).count() == 1
+    # Both now outside appetite, so both go on the next meeting's agenda.
+    assert {item.risk for item in RiskAgendaItem.objects.filter(meeting=meeting)} == {
+        by_page, by_api
+    }
     # The same e-mails: whatever the page's review sent, the API's sent too.
     assert len(mail.outbox) == 2 * page_mail
 
