@@ -12,13 +12,14 @@ class RisksConfig(AppConfig):
         from common.demo import register_demo_loader
         from common.largedata import register_generator
 
-        from . import history, panels
+        from . import history, imports, panels
         from .demo import demo_risks_load
         from .largedata import generate_risks
         from .setup import after_migrate
 
         panels.register()
         history.register()
+        imports.register()
         register_demo_loader(30, demo_risks_load)
         register_generator(30, "risks", generate_risks)
         post_migrate.connect(after_migrate, sender=self)

@@ -6,8 +6,22 @@ from common.roles import ALL_ROLES, Role
 from common.testing import SIGNED_IN_KINDS, AccessCase, assert_access
 
 SIGNED_IN = ALL_ROLES | {None}  # anyone signed in, with a role or none
+IMPORTERS = frozenset({Role.HEAD_OF_ICT})  # every importer's policy, today
 
 ACCESS_CASES = [
+    AccessCase("imports", lambda o: reverse("imports"), IMPORTERS),
+    AccessCase("import-upload", lambda o: reverse("import-upload", args=["risks"]), IMPORTERS),
+    AccessCase(
+        "import-template", lambda o: reverse("import-template", args=["risks"]), IMPORTERS
+    ),
+    # A run is shown only to whoever uploaded it: no run here is anyone's.
+    *(
+        AccessCase(name, lambda o, name=name: reverse(name, args=[999_999]), IMPORTERS,
+                   ok_status=404, method=method)
+        for name, method in (
+            ("import-run", "get"), ("import-run-status", "get"), ("import-confirm", "post")
+        )
+    ),
     AccessCase("home", lambda o: reverse("home"), ALL_ROLES | {None}),
     AccessCase("accessibility", lambda o: reverse("accessibility"), ALL_ROLES, public=True),
     # Public: load balancers and monitoring do not sign in. See _a_worker_answers below.
