@@ -539,7 +539,7 @@ def run_rows(
     Without `commit`, or if any row is bad, or if `before_commit` says no, everything
     is rolled back."""
     rows = [row for sheet in imp.sheets for row in tables.get(sheet.title, [])]
-    outcomes, context = [], {}
+    outcomes, context = [], {"file_name": file_name}
     with change_reason(f"Imported from {file_name}"), transaction.atomic():
         for done, row in enumerate(rows, start=1):
             sheet = next(s for s in imp.sheets if s.title == row.sheet)
