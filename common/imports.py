@@ -678,11 +678,11 @@ def _claim(run_id: int, waiting: str, working: str) -> ImportRun | None:
     return run
 
 
-def _tables(run: ImportRun, imp: Importer) -> dict[str, list[Row]]:
+def _tables(run: ImportRun, imp: Importer) -> tuple[dict[str, list[Row]], str]:
     content = _content(run)
     if hashlib.sha256(content).hexdigest() != run.sha256:
         raise ValidationError("The stored file is not the one uploaded")
-    return read_tables(imp, content, os.path.splitext(run.file.name)[1].lower())[0]
+    return read_tables(imp, content, os.path.splitext(run.file.name)[1].lower())
 
 
 def _fail(run_id: int, message: str) -> None:
@@ -701,8 +701,9 @@ def import_check(*, run_id: int) -> bool:
     imp = importer(run.kind)
     progress = _Progress(run.pk, start=0, span=100) if run.rows > IN_BACKGROUND_OVER_ROWS else None
     try:
+        tables, note = _tables(run, imp)
         outcomes = run_rows(
-            imp, _tables(run, imp), user=run.uploaded_by, file_name=run.file_name,
+            imp, tables, user=run.uploaded_by, file_name=run.file_name,
             commit=False, progress=progress,
         )  # fmt: skip
     except ValidationError as error:
@@ -714,7 +715,7 @@ def import_check(*, run_id: int) -> bool:
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run_id)
         run.preview, run.status, run.progress = outcomes, ImportStatus.CHECKED, 100
-        run.result = summary(outcomes)
+        run.result = summary(outcomes) | ({"note": note} if note else {})
         save_with_history(run, user=run.uploaded_by)
     return True
 
@@ -770,7 +771,7 @@ def import_apply(*, run_id: int) -> bool:
 
     try:
         outcomes = run_rows(
-            imp, _tables(run, imp), user=run.uploaded_by, file_name=run.file_name,
+            imp, _tables(run, imp)[0], user=run.uploaded_by, file_name=run.file_name,
             commit=True, progress=progress, before_commit=finish,
         )  # fmt: skip
     except Exception as error:
