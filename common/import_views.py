@@ -2,8 +2,10 @@
 kind, the upload, the preview with every bad row named, the confirm and the progress.
 
 The pages are open to anyone who may import some kind; each kind's page asks that
-kind's importer (which asks its app's policies.py), and a run is only ever shown to
-the person who uploaded it: anyone else gets a 404."""
+kind's importer (which asks its app's policies.py). A run's page is shown to those who
+may import its kind (a second Head of ICT can follow a colleague's import, as they
+could import the file themselves; anyone else gets a 404), but only the person who
+uploaded the file may confirm it (common.imports.import_confirm)."""
 
 from django import forms
 from django.contrib import messages
@@ -16,7 +18,7 @@ from django.views.generic import TemplateView
 from . import imports
 from .errors import WorkflowError
 from .exports import XLSX_TYPE, attachment
-from .forms import GDSFormMixin
+from .forms import GDSFormMixin, add_service_errors
 from .models import ImportRun
 from .permissions import RoleRequiredMixin
 from .views import ServiceFormView
@@ -39,9 +41,7 @@ class KindMixin(ImportPageMixin):
 
 class RunMixin(ImportPageMixin):
     def load_objects(self):
-        self.run = get_object_or_404(
-            ImportRun, pk=self.kwargs["pk"], uploaded_by=self.request.user
-        )
+        self.run = get_object_or_404(ImportRun, pk=self.kwargs["pk"])
         self.importer = imports.importer(self.run.kind)
         if self.importer is None or not self.importer.allows(self.request.user):
             raise Http404
@@ -53,7 +53,9 @@ class ImportIndexView(ImportPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             importers=imports.importers_for(self.request.user),
-            runs=ImportRun.objects.filter(uploaded_by=self.request.user)[:10],
+            runs=ImportRun.objects.filter(uploaded_by=self.request.user).order_by(
+                "-created_at", "-pk"
+            )[:10],
             **kwargs,
         )
 
@@ -71,7 +73,16 @@ class ImportFileForm(GDSFormMixin, forms.Form):
 class ImportUploadView(KindMixin, ServiceFormView):
     form_class = ImportFileForm
     template_name = "common/import_upload.html"
-    success_message = "The file has been uploaded."
+
+    def form_valid(self, form):
+        # No "saved" banner: nothing is saved yet, and the run's page says what the
+        # check found.
+        try:
+            run = self.perform(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        return redirect(run)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(importer=self.importer, **kwargs)
@@ -99,12 +110,16 @@ class ImportRunView(RunMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         preview = self.run.preview
+        creating = [r for r in preview if r.get("action") == imports.CREATE]
+        changing = [r for r in preview if r.get("action") == imports.CHANGE]
         return super().get_context_data(
             run=self.run,
             importer=self.importer,
+            may_confirm=self.run.uploaded_by_id == self.request.user.pk,
             bad_rows=[r for r in preview if r.get("errors")],
-            creating=[r for r in preview if r.get("action") == imports.CREATE],
-            changing=[r for r in preview if r.get("action") == imports.CHANGE],
+            creating=creating,
+            changing=changing,
+            to_import=len(creating) + len(changing),
             unchanged=sum(1 for r in preview if r.get("action") == imports.UNCHANGED),
             **kwargs,
         )

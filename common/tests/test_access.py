@@ -14,7 +14,7 @@ ACCESS_CASES = [
     AccessCase(
         "import-template", lambda o: reverse("import-template", args=["risks"]), IMPORTERS
     ),
-    # A run is shown only to whoever uploaded it: no run here is anyone's.
+    # No run exists here: those who may import get 404, anyone else 403.
     *(
         AccessCase(name, lambda o, name=name: reverse(name, args=[999_999]), IMPORTERS,
                    ok_status=404, method=method)
