@@ -709,6 +709,10 @@ def import_check(*, run_id: int) -> bool:
     except ValidationError as error:
         _fail(run_id, " ".join(_messages(error)))
         return True
+    except Exception:
+        logger.exception("Import run %s could not be checked", run_id)
+        _fail(run_id, "The file could not be checked, and nothing was imported.")
+        return True
     finally:
         if progress:
             progress.close()
@@ -774,12 +778,14 @@ def import_apply(*, run_id: int) -> bool:
             imp, _tables(run, imp)[0], user=run.uploaded_by, file_name=run.file_name,
             commit=True, progress=progress, before_commit=finish,
         )  # fmt: skip
-    except Exception as error:
-        committed = False
-        _fail(run_id, " ".join(_messages(error)) if isinstance(error, ValidationError)
-              else "The import failed and nothing was imported.")  # fmt: skip
-        if not isinstance(error, ValidationError):
-            raise
+    except ValidationError as error:
+        _fail(run_id, " ".join(_messages(error)))
+        return True
+    except Exception:
+        # Everything was rolled back. Said on the run's page rather than raised, so a
+        # confirm in the request answers with that page, not an error.
+        logger.exception("Import run %s failed", run_id)
+        _fail(run_id, "The import failed, and nothing was imported.")
         return True
     finally:
         if progress:
