@@ -347,12 +347,11 @@ class _LabelValues(dict):
 
 def _who(record) -> str:
     """Who made a save: its user, else the portal itself, with the reason it gave (such
-    as single sign-on group claims) if any."""
+    as single sign-on group claims, or the file an import read) if any."""
     user = record.history_user
-    if user is not None:
-        return user.get_full_name() or user.get_username()
     reason = getattr(record, "history_change_reason", None)
-    return f"The portal ({reason})" if reason else "The portal"
+    who = "The portal" if user is None else user.get_full_name() or user.get_username()
+    return f"{who} ({reason})" if reason else who
 
 
 def _saves(records: list) -> list[list]:

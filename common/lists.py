@@ -107,6 +107,12 @@ class DeclaredList:
     def table(self, rows: Iterable) -> tuple[list[str], Iterable[list]]:
         return self.header(), (self.cells(row) for row in rows)
 
+    def extra_sheets(self, user, rows: Sequence) -> list[tuple[str, list[str], Iterable[list]]]:
+        """Worksheets an Excel download carries beside the list's own, as (title,
+        header, rows): the parts of the listed rows that an import reads back (a
+        KPI's values, a project's progress updates). None unless a list has some."""
+        return []
+
 
 def filename(declared: DeclaredList, extension: str) -> str:
     return f"{declared.name}-{timezone.localdate():%Y-%m-%d}.{extension}"
@@ -128,10 +134,16 @@ class DeclaredListMixin:
         file_format = request.GET.get("format")
         if file_format not in ("csv", "xlsx"):
             return super().get(request, *args, **kwargs)
-        header, rows = self.declared.table(self.declared.rows(request.user, self.filterset))
+        listed = self.declared.rows(request.user, self.filterset)
         if file_format == "xlsx":
-            sheet = (self.declared.title, header, rows)
-            return xlsx_response(filename(self.declared, "xlsx"), [sheet])
+            listed = list(listed)
+            header, rows = self.declared.table(listed)
+            sheets = [
+                (self.declared.title, header, rows),
+                *self.declared.extra_sheets(request.user, listed),
+            ]
+            return xlsx_response(filename(self.declared, "xlsx"), sheets)
+        header, rows = self.declared.table(listed)
         return csv_response(filename(self.declared, "csv"), header, rows)
 
     def load_objects(self):

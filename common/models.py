@@ -2,7 +2,9 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from simple_history.models import HistoricalRecords
 
 from .choices import AccessTokenKind, EmailStatus
 
@@ -172,3 +174,75 @@ class AccessToken(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+class ImportStatus(models.TextChoices):
+    WAITING_CHECK = "to_check", "Waiting to be checked"
+    CHECKING = "checking", "Being checked"
+    CHECKED = "checked", "Checked"
+    QUEUED = "queued", "Waiting to import"
+    IMPORTING = "importing", "Being imported"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Not imported"
+
+
+def _import_path(instance, filename):
+    return f"imports/{filename}"
+
+
+class ImportRun(models.Model):
+    """One spreadsheet someone uploaded to import (common.imports): the file kept under
+    a server-chosen name with its SHA-256, bound to the person who uploaded it, the
+    preview its check gave, and what importing it did.
+
+    Written before any work is queued, and moved on by status under a row lock, so a
+    confirm pressed twice or a task run twice imports the file once."""
+
+    kind = models.CharField(max_length=40)
+    file = models.FileField(upload_to=_import_path, max_length=255)
+    file_name = models.CharField("file name", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0, help_text="Rows in the file, headings aside.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.WAITING_CHECK
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, for the page.")
+    preview = models.JSONField(default=list, blank=True, help_text="One entry per row checked.")
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Progress is display state, updated many times a run: not worth a history record.
+    history = HistoricalRecords(excluded_fields=["progress"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="import_run_status_created")]
+
+    def __str__(self):
+        return f"Import of {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("import-run", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return None
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return self.file_name
+
+    @property
+    def bad_rows(self) -> list[dict]:
+        return [row for row in self.preview if row.get("errors")]
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (
+            ImportStatus.WAITING_CHECK, ImportStatus.CHECKING,
+            ImportStatus.QUEUED, ImportStatus.IMPORTING,
+        )  # fmt: skip

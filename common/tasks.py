@@ -18,3 +18,24 @@ def send_email(email_id: int) -> bool:
 @shared_task
 def send_pending_emails() -> int:
     return emails_send_pending()
+
+
+@shared_task(acks_late=True)
+def check_import(run_id: int) -> bool:
+    from .imports import import_check
+
+    return import_check(run_id=run_id)
+
+
+@shared_task(acks_late=True)
+def apply_import(run_id: int) -> bool:
+    from .imports import import_apply
+
+    return import_apply(run_id=run_id)
+
+
+@shared_task
+def run_pending_imports() -> int:
+    from .imports import imports_run_pending
+
+    return imports_run_pending()

@@ -68,3 +68,51 @@ def post_sign_in(client, username, password, *, ip="10.1.1.1", **extra):
     return client.post(
         resolve_url("login"), {username_field: username, password_field: password}, **extra
     )
+
+
+def upload_import(client, kind: str, name: str, content: bytes, *, confirm: bool = False):
+    """Upload a file on the import page of `kind` as a browser would (and confirm its
+    preview if asked); returns the import run it made, fresh from the database."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from .models import ImportRun
+
+    response = client.post(
+        reverse("import-upload", args=[kind]), {"file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    run = ImportRun.objects.latest("pk")
+    if confirm:
+        response = client.post(reverse("import-confirm", args=[run.pk]))
+        assert response.status_code == 302
+        run.refresh_from_db()
+    return run
+
+
+def xlsx_rows(content: bytes, sheet: str | None = None) -> list[list]:
+    """A workbook's sheet (the first, unless named) as rows of cell values."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    return [[cell.value for cell in row] for row in worksheet.iter_rows()]
+
+
+def xlsx_file(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook with a sheet per title, each a list of rows (the first the headings)."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        worksheet = workbook.create_sheet(title)
+        for row in rows:
+            worksheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

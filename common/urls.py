@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -28,4 +28,22 @@ urlpatterns = [
     path("health/", views.HealthView.as_view(), name="health"),
     path("system/tasks/", views.BackgroundTasksView.as_view(), name="background-tasks"),
     path("system/test-email/", views.SendTestEmailView.as_view(), name="send-test-email"),
+    path("imports/", import_views.ImportIndexView.as_view(), name="imports"),
+    path("imports/runs/<int:pk>/", import_views.ImportRunView.as_view(), name="import-run"),
+    path(
+        "imports/runs/<int:pk>/status/",
+        import_views.ImportRunStatusView.as_view(),
+        name="import-run-status",
+    ),
+    path(
+        "imports/runs/<int:pk>/confirm/",
+        import_views.ImportConfirmView.as_view(),
+        name="import-confirm",
+    ),
+    path("imports/<slug:kind>/", import_views.ImportUploadView.as_view(), name="import-upload"),
+    path(
+        "imports/<slug:kind>/template/",
+        import_views.ImportTemplateView.as_view(),
+        name="import-template",
+    ),
 ]

@@ -12,7 +12,7 @@ class GovernanceConfig(AppConfig):
         from common.demo import register_demo_loader
         from common.largedata import register_generator
 
-        from . import calendar, history, home_panels
+        from . import calendar, history, home_panels, imports
         from .accounts import factor_changes, role_changes
         from .demo import demo_data_load
         from .largedata import generate_governance
@@ -21,6 +21,7 @@ class GovernanceConfig(AppConfig):
         home_panels.register()
         calendar.register()
         history.register()
+        imports.register()
         role_changes.connect()
         factor_changes.connect()
         register_demo_loader(10, demo_data_load)

@@ -8,7 +8,7 @@ from common.forms import GDSDateField, GDSFormMixin
 from common.fy import financial_year_choices, financial_year_of
 from common.roles import Role
 
-from . import kpis, meetings, selectors
+from . import meetings, selectors
 from .choices import MEMBER_ATTENDANCE, AttendanceStatus
 from .models import (
     KPI,
@@ -273,34 +273,3 @@ class TargetForm(GDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         this_year = financial_year_of(timezone.localdate())
         self.fields["financial_year"].choices = financial_year_choices(around=this_year)
-
-
-class KPIImportForm(GDSFormMixin, forms.Form):
-    submit_label = "Import the values"
-    file = forms.FileField(
-        label="CSV file of values",
-        help_text="Columns kpi, period_end, value and (optionally) note, with a heading row. "
-        "Dates like 2027-03-31. A value for a period already recorded replaces it.",
-    )
-
-    def __init__(self, *args, kpis, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.known = {kpi.name.lower(): kpi for kpi in kpis}
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 1024 * 1024:
-            raise forms.ValidationError("The selected file must be smaller than 1 MB")
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError("The selected file must be a CSV file in UTF-8") from error
-        if "\x00" in text:  # no text file holds a NUL, and PostgreSQL cannot store one
-            raise forms.ValidationError("The selected file must be a CSV file in UTF-8")
-        rows, errors = kpis.parse_measurements_csv(text, self.known)
-        if errors:
-            raise forms.ValidationError(errors[:20])
-        if not rows:
-            raise forms.ValidationError("The selected file has no values")
-        self.rows = rows
-        return upload

@@ -5,12 +5,12 @@ import django_filters
 from django.utils import timezone
 
 from common.figures import measure_cell
-from common.fy import financial_year_of
+from common.fy import financial_year_label, financial_year_of
 from common.lists import Column, DeclaredList, Kind, register
 
 from . import policies, selectors
 from .choices import RAG, ActionStatus, MeetingStatus
-from .models import KPI, ActionPlanItem, Meeting, Strategy, Theme
+from .models import KPI, ActionPlanItem, KPIMeasurement, KPITarget, Meeting, Strategy, Theme
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -57,8 +57,11 @@ class KPIList(DeclaredList):
     filterset_class = KPIFilter
     columns = (
         Column("KPI", lambda k: k.name),
+        Column("Description", lambda k: k.description),
         Column("Unit", lambda k: k.unit),
         Column("Direction", lambda k: k.get_direction_display()),
+        Column("Theme", lambda k: k.theme.title if k.theme else ""),
+        Column("Principle", lambda k: k.principle.title if k.principle else ""),
         Column(
             "Latest value",
             lambda k: measure_cell(k.latest.value, k.unit) if k.latest else None,
@@ -77,6 +80,27 @@ class KPIList(DeclaredList):
         return selectors.kpis_with_latest(
             financial_year_of(timezone.localdate()), kpis=filterset.qs
         )
+
+    def extra_sheets(self, user, rows):
+        """Every value and target of the KPIs listed, so the file imports back whole."""
+        kpis = [kpi.pk for kpi in rows]
+        values = KPIMeasurement.objects.filter(kpi__in=kpis).select_related("kpi")
+        targets = KPITarget.objects.filter(kpi__in=kpis).select_related("kpi")
+        return [
+            (
+                "KPI values",
+                ["KPI", "Period ending", "Value", "Note"],
+                [[v.kpi.name, v.period_end, measure_cell(v.value, v.kpi.unit), v.note]
+                 for v in values.order_by("kpi__name", "period_end")],
+            ),
+            (
+                "KPI targets",
+                ["KPI", "Financial year", "Target"],
+                [[t.kpi.name, financial_year_label(t.financial_year),
+                  measure_cell(t.target, t.kpi.unit)]
+                 for t in targets.order_by("kpi__name", "financial_year")],
+            ),
+        ]  # fmt: skip
 
 
 class ActionPlanFilter(django_filters.FilterSet):

@@ -1,7 +1,6 @@
 """Changes to the strategy catalogue. Each checks who may make it, runs in one
 transaction, leaves a history record naming the user, and notifies after commit."""
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -105,14 +104,18 @@ def objective_update(
 
 @transaction.atomic
 def action_item_create(
-    *, user: User, objective: Objective, fields: Mapping[str, Any]
+    *, user: User, objective: Objective, fields: Mapping[str, Any], number: int | None = None
 ) -> ActionPlanItem:
+    """Add an item to an objective's plan, numbered next unless an import names a
+    `number` the objective has free (governance.imports says why)."""
     require_role(user, *policies.STRATEGY_OWNERS)
     objective = Objective.objects.select_for_update().select_related("theme").get(pk=objective.pk)
     unknown = set(fields) - ACTION_ITEM_FIELDS
     if unknown:
         raise ValueError(f"Unknown action-plan item fields: {sorted(unknown)}")
-    item = ActionPlanItem(objective=objective, **fields)
+    if number is not None and objective.action_items.filter(number=number).exists():
+        raise ValidationError(f"Item {objective.reference}.{number} already exists.")
+    item = ActionPlanItem(objective=objective, number=number, **fields)
     refuse({"due_date": set_in_past_refusal(item.due_date, "The due date")})
     _save(item, user=user)
     _notify_new_owner(item, previous_owner=None, kind="action-plan item")
@@ -351,15 +354,12 @@ def kpi_measurement_record(
 
 
 @transaction.atomic
-def kpi_measurements_import(*, user: User, rows: list[dict], file_name: str) -> int:
-    """Record every row, or none: one bad row and nothing is saved. Each KPI the file
-    gives values for keeps a record of the import: who, which file, how many values."""
+def kpi_imports_record(*, user: User, values_by_kpi: Mapping[int, int], file_name: str) -> None:
+    """Each KPI a file gave values for keeps a record of the import: who, which file,
+    how many values (common.imports records the values themselves)."""
     require_role(user, *policies.STRATEGY_OWNERS)
-    for row in rows:
-        kpi_measurement_record(user=user, **row)
-    for kpi, values in Counter(row["kpi"] for row in rows).items():
+    for kpi_id, values in values_by_kpi.items():
         save_with_history(
-            KPIImport(kpi=kpi, file_name=file_name[:255], values=values, imported_by=user),
+            KPIImport(kpi_id=kpi_id, file_name=file_name[:255], values=values, imported_by=user),
             user=user,
         )
-    return len(rows)

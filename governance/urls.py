@@ -108,7 +108,6 @@ urlpatterns += [
 urlpatterns += [
     path("kpis/", views.KPIListView.as_view(), name="kpi-list"),
     path("kpis/new/", views.KPICreateView.as_view(), name="kpi-create"),
-    path("kpis/import/", views.KPIImportView.as_view(), name="kpi-import"),
     path("kpis/<int:pk>/", views.KPIDetailView.as_view(), name="kpi-detail"),
     path("kpis/<int:pk>/edit/", views.KPIUpdateView.as_view(), name="kpi-update"),
     path("kpis/<int:pk>/values/add/", views.KPIMeasurementView.as_view(), name="kpi-value"),

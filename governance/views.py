@@ -23,7 +23,6 @@ from .forms import (
     ActionPlanItemForm,
     AttendanceForm,
     KPIForm,
-    KPIImportForm,
     MeasurementForm,
     MeetingForm,
     MinutesForm,
@@ -604,20 +603,3 @@ class KPITargetView(KPIMeasurementView):
 
 class KPIHistoryView(ObjectHistoryView):
     model = KPI
-
-
-class KPIImportView(ServiceFormView):
-    allowed_roles = policies.STRATEGY_OWNERS
-    template_name = "governance/kpi_import.html"
-
-    def get_form(self, form_class=None):
-        return KPIImportForm(**self.get_form_kwargs(), kpis=KPI.objects.all())
-
-    def perform(self, form):
-        count = services.kpi_measurements_import(
-            user=self.request.user, rows=form.rows, file_name=form.cleaned_data["file"].name
-        )
-        self.success_message = f"{count} value{'s' if count != 1 else ''} imported."
-
-    def get_success_url(self, result=None):
-        return reverse("governance:kpi-list")

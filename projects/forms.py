@@ -1,13 +1,16 @@
+import datetime
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
+from common.dates import before_refusal
 from common.figures import money
 from common.forms import GDSDateField, GDSFormMixin, GOVUKErrorsMixin
 from common.fy import financial_year_choices, financial_year_label, financial_year_of
 from common.uploads import DocumentField
-from governance.models import CorporateObjective, Objective, Principle
+from governance.models import BusinessUnit, CorporateObjective, Objective, Principle, User
 from governance.selectors import portal_users
 
 from .choices import Outcome, ProposalStatus
@@ -580,3 +583,39 @@ class ConfirmForm(GDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         css_class = "govuk-button--warning" if warning else ""
         self.helper.inputs = [Submit("submit", submit_label, css_class=css_class)]
+
+
+class ProjectImportForm(GDSFormMixin, forms.Form):
+    """A project in delivery as a council brings it in from its spreadsheets or the
+    tool it is leaving (projects.imports). No page makes projects (a decision does), so
+    this form is the import's own; its rules are the proposal's where they overlap."""
+
+    title = forms.CharField(max_length=200)
+    business_unit = forms.ModelChoiceField(queryset=BusinessUnit.objects.filter(is_active=True))
+    project_manager = forms.ModelChoiceField(queryset=User.objects.none())
+    started_on = GDSDateField(label="Start date")
+    end_date = GDSDateField(label="Planned finish", required=False)
+    case_for_change = forms.CharField(required=False, max_length=20000, label="Description")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_manager"].queryset = portal_users()
+
+    def clean(self):
+        cleaned = super().clean()
+        refusal = before_refusal(
+            cleaned.get("end_date"), cleaned.get("started_on") or datetime.date.min,
+            "The planned finish", "the start date",
+        )  # fmt: skip
+        if refusal:
+            self.add_error("end_date", refusal)
+        return cleaned
+
+
+class ProposalImportForm(GDSFormMixin, forms.Form):
+    """A proposal in the council's pipeline as an import brings it in: the fields the
+    proposals list shows (projects.imports)."""
+
+    title = forms.CharField(max_length=200)
+    business_unit = forms.ModelChoiceField(queryset=BusinessUnit.objects.filter(is_active=True))
+    is_statutory = forms.BooleanField(required=False, label="Statutory")

@@ -15,7 +15,7 @@ from governance.models import BusinessUnit, Theme
 
 from . import policies, prioritisation, selectors
 from .choices import AWAITING_DECISION, ProjectStatus, ProposalStatus
-from .models import Budget, Project, Proposal, ProposalYear
+from .models import Budget, ProgressUpdate, Project, Proposal, ProposalYear
 
 # The whole ranking is worked out (ranks and running totals run across pages); a page
 # shows this many of it.
@@ -92,12 +92,30 @@ class ProjectList(DeclaredList):
         Column("Project manager", lambda p: str(p.project_manager or "")),
         Column("Status", lambda p: p.get_status_display()),
         Column("Started", lambda p: p.started_on, Kind.DATE),
+        Column("Planned finish", lambda p: p.proposal.end_date, Kind.DATE),
         Column("Last update", lambda p: p.last_update_on, Kind.DATE),
         Column("Closed", lambda p: p.closed_on, Kind.DATE),
     )
 
     def scoped(self, user):
         return selectors.projects_visible_to(user)
+
+    def extra_sheets(self, user, rows):
+        """The listed projects' progress updates, so the file imports back whole."""
+        updates = (
+            ProgressUpdate.objects.filter(project__in=[p.pk for p in rows])
+            .select_related("project__proposal")
+            .order_by("project__proposal_id", "reported_on", "pk")
+        )
+        return [(
+            "Progress updates",
+            ["Project", "Reported on", "Overall RAG", "Time RAG", "Cost RAG", "Scope RAG",
+             "% complete", "Spend to date", "Milestones met", "Progress and issues"],
+            [[u.project.proposal.reference, u.reported_on, u.get_rag_overall_display(),
+              u.get_rag_time_display(), u.get_rag_cost_display(), u.get_rag_scope_display(),
+              u.percent_complete, money_cell(u.actual_spend_to_date), u.milestones_met,
+              u.narrative] for u in updates],
+        )]  # fmt: skip
 
 
 def portfolio_years() -> list[tuple[int, str]]:

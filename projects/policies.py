@@ -38,6 +38,14 @@ FINALLY_DECIDED = APPROVED_STATUSES | {ProposalStatus.REJECTED, ProposalStatus.W
 # saying so ("Not scored") tells a member nothing about anyone's judgement.
 BEFORE_SCORING = EDITABLE_STATUSES | {ProposalStatus.SUBMITTED, ProposalStatus.IN_TRIAGE}
 SCORES_OPEN = FINALLY_DECIDED | BEFORE_SCORING
+# Importing a council's pipeline and projects from spreadsheets (projects.imports): the
+# Head of ICT, who triages every proposal and oversees delivery. An import brings a
+# proposal in at most as far as the Head of ICT's own steps take one (submitted, in
+# triage, in assessment): a decision is the Governance Group's, at a meeting.
+IMPORTERS = frozenset({Role.HEAD_OF_ICT})
+IMPORTABLE_PROPOSAL_STATUSES = frozenset(
+    {ProposalStatus.SUBMITTED, ProposalStatus.IN_TRIAGE, ProposalStatus.IN_ASSESSMENT}
+)
 
 
 # --------------------------------------------------------------------------- proposals
@@ -265,3 +273,7 @@ def may_keep_contracts(user, project) -> bool:
 
 def may_publish_transparency(user) -> bool:
     return bool(roles_of(user) & TRANSPARENCY_PUBLISHERS)
+
+
+def may_import(user) -> bool:
+    return bool(roles_of(user) & IMPORTERS)

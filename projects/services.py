@@ -756,3 +756,108 @@ def transparency_publish(*, user: User) -> TransparencyPublication:
     )
     save_with_history(publication, user=user, exclude={"published_by"})
     return publication
+
+
+# --------------------------------------------------------------------------- imports
+# What projects.imports writes: a council's pipeline and projects as they stood in the
+# tool it is leaving. Each checks the importer's role and writes history as any step.
+
+IMPORTED_PROPOSAL_FIELDS = frozenset({"title", "business_unit", "is_statutory"})
+IMPORTED_PROJECT_FIELDS = frozenset({"title", "business_unit", "project_manager", "started_on",
+                                     "end_date", "case_for_change"})  # fmt: skip
+
+
+@transaction.atomic
+def proposal_import(
+    *, user: User, fields: Mapping[str, Any], status: str, pk: int | None = None
+) -> Proposal:
+    """A proposal already in the council's pipeline, brought in at `status` (one of
+    policies.IMPORTABLE_PROPOSAL_STATUSES), with the id its reference names if free."""
+    require_role(user, *policies.IMPORTERS)
+    if status not in policies.IMPORTABLE_PROPOSAL_STATUSES:
+        raise ValidationError({"status": "An import brings in proposals awaiting a decision."})
+    proposal = Proposal(
+        pk=pk, strategy=governance_selectors.strategy_current(), created_by=user, status=status,
+        submitted_at=timezone.now(), **fields,
+    )  # fmt: skip
+    save_with_history(proposal, user=user)
+    save_with_history(
+        ProposalEvent(proposal=proposal, action="import", from_status=ProposalStatus.DRAFT,
+                      to_status=status, actor=user, comment="Imported"),
+        user=user,
+    )  # fmt: skip
+    return proposal
+
+
+@transaction.atomic
+def proposal_import_update(
+    *, user: User, proposal: Proposal, fields: Mapping[str, Any], status: str | None = None
+) -> Proposal:
+    """Change an imported row's fields; a new status only along the workflow's own
+    steps that the importer may take (start triage, send for assessment)."""
+    require_role(user, *policies.IMPORTERS)
+    proposal = _locked(proposal)
+    unknown = set(fields) - IMPORTED_PROPOSAL_FIELDS
+    if unknown:
+        raise ValueError(f"Not importable proposal fields: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(proposal, field, value)
+    save_with_history(proposal, user=user)
+    if status and status != proposal.status:
+        step = next(
+            (t for t in TRANSITIONS.values()
+             if t.target == status and proposal.status in t.sources
+             and policies.may_take(user, proposal, t)),
+            None,
+        )  # fmt: skip
+        if step is None:
+            raise ValidationError({"status": (
+                f"Status: a proposal {proposal.get_status_display().lower()} cannot be moved "
+                f"to {ProposalStatus(status).label.lower()} by an import"
+            )})  # fmt: skip
+        _transition(proposal=proposal, user=user, action=step.action)
+    return proposal
+
+
+@transaction.atomic
+def project_import(*, user: User, fields: Mapping[str, Any], pk: int | None = None) -> Project:
+    """A project already in delivery when the council started with the portal: its
+    approved proposal (with the id its reference names, if free) and the project."""
+    require_role(user, *policies.IMPORTERS)
+    proposal_fields = {k: v for k, v in fields.items() if k not in ("started_on",)}
+    proposal = Proposal(
+        pk=pk, strategy=governance_selectors.strategy_current(), created_by=user,
+        status=ProposalStatus.APPROVED, start_date=fields["started_on"], **proposal_fields,
+    )  # fmt: skip
+    save_with_history(proposal, user=user)
+    save_with_history(
+        ProposalEvent(proposal=proposal, action="import", from_status=ProposalStatus.DRAFT,
+                      to_status=ProposalStatus.APPROVED, actor=user,
+                      comment="Imported as a project in delivery"),
+        user=user,
+    )  # fmt: skip
+    project = Project(
+        proposal=proposal, project_manager=fields["project_manager"],
+        started_on=fields["started_on"],
+    )  # fmt: skip
+    save_with_history(project, user=user)
+    return project
+
+
+@transaction.atomic
+def project_import_update(*, user: User, project: Project, fields: Mapping[str, Any]) -> Project:
+    require_role(user, *policies.IMPORTERS)
+    project = Project.objects.select_for_update().select_related("proposal").get(pk=project.pk)
+    unknown = set(fields) - IMPORTED_PROJECT_FIELDS
+    if unknown:
+        raise ValueError(f"Not importable project fields: {sorted(unknown)}")
+    proposal = _locked(project.proposal)
+    for field, value in fields.items():
+        setattr(project if field == "started_on" else proposal, field, value)
+    if "started_on" in fields:
+        proposal.start_date = fields["started_on"]
+    if "project_manager" in fields:
+        project.project_manager = fields["project_manager"]
+    save_with_history(proposal, user=user)
+    save_with_history(project, user=user)
+    return project

@@ -12,7 +12,7 @@ class RisksConfig(AppConfig):
         from common.demo import register_demo_loader
         from common.largedata import register_generator
 
-        from . import calendar, history, panels
+        from . import calendar, history, imports, panels
         from .demo import demo_risks_load
         from .largedata import generate_risks
         from .setup import after_migrate
@@ -20,6 +20,7 @@ class RisksConfig(AppConfig):
         panels.register()
         calendar.register()
         history.register()
+        imports.register()
         register_demo_loader(30, demo_risks_load)
         register_generator(30, "risks", generate_risks)
         post_migrate.connect(after_migrate, sender=self)

@@ -92,9 +92,16 @@ class RiskList(DeclaredList):
         Column("Residual score", lambda r: r.residual_score, Kind.INTEGER),
         Column("Residual level", lambda r: r.get_residual_level_display()),
         Column("Outside appetite", lambda r: r.outside_appetite, Kind.BOOLEAN),
+        Column("Target likelihood", lambda r: r.target_likelihood, Kind.INTEGER),
+        Column("Target impact", lambda r: r.target_impact, Kind.INTEGER),
         Column("Target score", lambda r: r.target_score, Kind.INTEGER),
         Column("Target date", lambda r: r.target_date, Kind.DATE),
         Column("Response", lambda r: r.get_response_display()),
+        Column("Proximity", lambda r: r.get_proximity_display()),
+        Column(
+            "Review every (days)", lambda r: r.review_every_days, Kind.INTEGER,
+            name="review_every_days",
+        ),
         Column("Status", lambda r: r.get_status_display()),
         Column("Next review", lambda r: r.next_review_date, Kind.DATE),
     )

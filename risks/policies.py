@@ -11,6 +11,9 @@ from projects.choices import ProposalStatus
 REGISTER_READERS = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT, Role.OFFICER}
 RISK_RAISERS = frozenset({Role.HEAD_OF_ICT})
 SETTINGS_KEEPERS = frozenset({Role.HEAD_OF_ICT})  # matrix, appetite, review frequencies
+# Importing a register from a spreadsheet raises and changes risks, so it is for those
+# who may raise any risk and give one any owner.
+RISK_IMPORTERS = RISK_RAISERS
 
 
 def may_read_register(user) -> bool:
@@ -19,6 +22,10 @@ def may_read_register(user) -> bool:
 
 def may_raise_risk(user) -> bool:
     return bool(roles_of(user) & RISK_RAISERS)
+
+
+def may_import_risks(user) -> bool:
+    return bool(roles_of(user) & RISK_IMPORTERS)
 
 
 def may_change_risk(user, risk) -> bool:

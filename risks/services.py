@@ -127,13 +127,19 @@ def _escalate(risk: Risk, *, user: User | None) -> RiskAgendaItem | None:
 
 @transaction.atomic
 def risk_create(
-    *, user: User, fields: Mapping[str, Any], links: Mapping[str, Iterable] | None = None
+    *,
+    user: User,
+    fields: Mapping[str, Any],
+    links: Mapping[str, Iterable] | None = None,
+    pk: int | None = None,
 ) -> Risk:
+    """Raise a risk. `pk` is for an import: a risk exported as R-007 and imported into
+    a portal where R-007 is free comes back as R-007 (risks.imports explains why)."""
     require_role(user, *policies.RISK_RAISERS)
     unknown = set(fields) - RISK_FIELDS - CREATE_ONLY_FIELDS
     if unknown:
         raise ValueError(f"Not risk fields: {sorted(unknown)}")
-    risk = Risk(strategy=governance_selectors.strategy_current(), **fields)
+    risk = Risk(pk=pk, strategy=governance_selectors.strategy_current(), **fields)
     refuse({"target_date": set_in_past_refusal(risk.target_date, "The target date")})
     _rate(risk, selectors.current_matrix())
     review, outside = _record_rating(

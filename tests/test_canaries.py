@@ -27,12 +27,13 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter
 
-from common import health
+from common import health, imports
 from common.roles import Role
 from governance.models import KPI, GroupMapping
 from governance.tests.factories import (
@@ -195,6 +196,15 @@ def world(strategy, tmp_path, settings):
         kind=ReportKind.GOVERNANCE_PACK, period="2026-11", requested_by=users["head"]
     )
     report_services.report_generate(run_id=run.pk)
+    # A file the Head of ICT is importing: its page is theirs alone.
+    imports.import_upload(
+        user=users["head"], kind="risks",
+        upload=SimpleUploadedFile("register.csv", (
+            b"Title,Category,Owner,Cause,Event,Consequence,Inherent likelihood,Inherent impact,"
+            b"Residual likelihood,Residual impact,Target likelihood,Target impact,Response\n"
+            b"A risk from a file,People,nobody,C,E,C,3,3,2,2,1,1,Treat\n"
+        )),
+    )  # fmt: skip
     return users
 
 

@@ -422,8 +422,8 @@ GOOD_KPI_ROW = [KPI_NAME, "2026-06-30", "70"]  # kpi, period_end, value: a row i
 
 @st.composite
 def kpi_csv_files(draw) -> bytes:
-    """The CSV file governance:kpi-import reads: a good row with a hostile note, and
-    perhaps a row with any one cell hostile."""
+    """A CSV file of KPI values, as the "KPI values" import reads it: a good row with a
+    hostile note, and perhaps a row with any one cell hostile."""
     rows = [[*GOOD_KPI_ROW, draw(hostile_values)]]
     if draw(st.booleans()):
         row = [*GOOD_KPI_ROW, "note"]

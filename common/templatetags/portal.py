@@ -104,3 +104,13 @@ def nav_item(context, section, label, url_name):
         "label": label,
         "nav_section": context.get("nav_section"),
     }
+
+
+@register.inclusion_tag("includes/import_link.html", takes_context=True)
+def import_link(context, kind):
+    """{% import_link "risks" %}: a link to import that kind from Excel, shown only to
+    those its importer allows (each app's policies.py)."""
+    from common.imports import importer
+
+    found = importer(kind)
+    return {"importer": found if found and found.allows(context["request"].user) else None}

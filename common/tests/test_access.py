@@ -9,6 +9,7 @@ from common.tokens import token_create
 from governance.tests.factories import UserFactory
 
 SIGNED_IN = ALL_ROLES | {None}  # anyone signed in, with a role or none
+IMPORTERS = frozenset({Role.HEAD_OF_ICT})  # every importer's policy, today
 
 
 def _token_holder():
@@ -31,6 +32,19 @@ def _calendar_key():
     return key
 
 ACCESS_CASES = [
+    AccessCase("imports", lambda o: reverse("imports"), IMPORTERS),
+    AccessCase("import-upload", lambda o: reverse("import-upload", args=["risks"]), IMPORTERS),
+    AccessCase(
+        "import-template", lambda o: reverse("import-template", args=["risks"]), IMPORTERS
+    ),
+    # No run exists here: those who may import get 404, anyone else 403.
+    *(
+        AccessCase(name, lambda o, name=name: reverse(name, args=[999_999]), IMPORTERS,
+                   ok_status=404, method=method)
+        for name, method in (
+            ("import-run", "get"), ("import-run-status", "get"), ("import-confirm", "post")
+        )
+    ),
     AccessCase("home", lambda o: reverse("home"), ALL_ROLES | {None}),
     AccessCase("accessibility", lambda o: reverse("accessibility"), ALL_ROLES, public=True),
     # Public: load balancers and monitoring do not sign in. See _a_worker_answers below.

@@ -167,7 +167,6 @@ KPI_CASES = [
     AccessCase("governance:kpi-detail", _url("kpi-detail", "kpi"), ALL_ROLES),
     AccessCase("governance:kpi-history", _url("kpi-history", "kpi"), ALL_ROLES),
     AccessCase("governance:kpi-create", _url("kpi-create"), HEAD),
-    AccessCase("governance:kpi-import", _url("kpi-import"), HEAD),
     AccessCase("governance:kpi-update", _url("kpi-update", "kpi"), HEAD),
     AccessCase("governance:kpi-value", _url("kpi-value", "kpi"), HEAD),
     AccessCase("governance:kpi-target", _url("kpi-target", "kpi"), HEAD),

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from common.testing import upload_import
 from governance import services
 from governance.models import KPI, Meeting
 from governance.tests.factories import ActionPlanItemFactory, ObjectiveFactory
@@ -54,11 +54,9 @@ def test_a_kpi_import_refuses_a_period_not_yet_ended_and_says_which_row(
 ):
     later = timezone.localdate() + 40 * DAY
     text = f"kpi,period_end,value\nUptime,2026-06-30,70\nUptime,{later:%Y-%m-%d},71\n"
-    response = client_for(head_of_ict).post(
-        reverse("governance:kpi-import"), {"file": SimpleUploadedFile("v.csv", text.encode())}
-    )
-    assert response.context["form"].errors["file"] == [
-        "Row 3: the end of the period must be today or in the past"
+    run = upload_import(client_for(head_of_ict), "kpi-values", "v.csv", text.encode())
+    assert [(row["row"], row["errors"]) for row in run.bad_rows] == [
+        (3, ["Period ending: The end of the period measured must be today or in the past"])
     ]
     assert not kpi.measurements.exists()
 

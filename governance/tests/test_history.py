@@ -6,12 +6,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from common import formatting
+from common.testing import upload_import
 from governance import services
 from governance.models import KPIImport
 from projects.tests.factories import MeetingFactory
@@ -61,11 +61,9 @@ def test_money_reads_in_whole_pounds_unless_there_are_pence(amount, reads):
 def test_a_kpis_history_shows_its_targets_values_and_imports(kpi, head_of_ict, client_for):
     client = client_for(head_of_ict)
     services.kpi_target_set(user=head_of_ict, kpi=kpi, financial_year=2026, target=Decimal(75))
-    csv = SimpleUploadedFile(
-        "q1-figures.csv",
-        f"kpi,period_end,value\n{kpi.name},2026-06-30,1610\n{kpi.name},2026-09-30,72.5\n".encode(),
-    )
-    assert client.post(reverse("governance:kpi-import"), {"file": csv}).status_code == 302
+    csv = f"kpi,period_end,value\n{kpi.name},2026-06-30,1610\n{kpi.name},2026-09-30,72.5\n"
+    run = upload_import(client, "kpi-values", "q1-figures.csv", csv.encode(), confirm=True)
+    assert run.status == "done"
     services.kpi_measurement_record(
         user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 9, 30), value=Decimal(74)
     )
@@ -82,9 +80,7 @@ def test_a_kpis_history_shows_its_targets_values_and_imports(kpi, head_of_ict, c
 
 
 def test_an_import_records_who_imported_which_file_for_each_kpi(kpi, head_of_ict):
-    rows = [{"kpi": kpi, "period_end": datetime.date(2026, 6, 30), "value": Decimal(1)}]
-
-    services.kpi_measurements_import(user=head_of_ict, rows=rows, file_name="june.csv")
+    services.kpi_imports_record(user=head_of_ict, values_by_kpi={kpi.pk: 1}, file_name="june.csv")
 
     record = KPIImport.objects.get()
     assert (record.kpi, record.file_name, record.values, record.imported_by) == (

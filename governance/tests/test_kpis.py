@@ -3,9 +3,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from common.roles import Role
+from common.testing import upload_import
 from governance import kpis, services
 from governance.models import KPI
 from governance.selectors import kpis_with_latest
@@ -118,48 +119,49 @@ def _csv(text):
     return SimpleUploadedFile("values.csv", text.encode(), content_type="text/csv")
 
 
+VALUES_IMPORT = reverse_lazy("import-upload", args=["kpi-values"])
+
+
 def test_values_import_from_csv(kpi, head_of_ict, client_for):
-    response = client_for(head_of_ict).post(
-        reverse("governance:kpi-import"),
-        {"file": _csv(
-            "kpi,period_end,value,note\n"
-            "service desk calls resolved at first contact,2026-06-30,70,Q1\n"
-            "Service desk calls resolved at first contact,30/09/2026,\"1,078\",\n"
-        )},
+    run = upload_import(
+        client_for(head_of_ict), "kpi-values", "values.csv",
+        b"kpi,period_end,value,note\n"
+        b"service desk calls resolved at first contact,2026-06-30,70,Q1\n"
+        b'Service desk calls resolved at first contact,30/09/2026,"1,078",\n',
+        confirm=True,
     )  # fmt: skip
-    assert response.status_code == 302
+    assert run.status == "done"
     values = list(kpi.measurements.values_list("period_end", "value"))
     assert values == [(datetime.date(2026, 6, 30), D(70)), (datetime.date(2026, 9, 30), D(1078))]
 
 
 def test_a_bad_row_imports_nothing_and_says_which_row(kpi, head_of_ict, client_for):
-    response = client_for(head_of_ict).post(
-        reverse("governance:kpi-import"),
-        {"file": _csv(
-            "kpi,period_end,value\n"
-            "Service desk calls resolved at first contact,2026-06-30,70\n"
-            "No such KPI,2026-06-30,1\n"
-            "Service desk calls resolved at first contact,yesterday,1\n"
-            "Service desk calls resolved at first contact,2026-09-30,=cmd|calc\n"
-        )},
+    client = client_for(head_of_ict)
+    run = upload_import(
+        client, "kpi-values", "values.csv",
+        b"kpi,period_end,value\n"
+        b"Service desk calls resolved at first contact,2026-06-30,70\n"
+        b"No such KPI,2026-06-30,1\n"
+        b"Service desk calls resolved at first contact,yesterday,1\n"
+        b"Service desk calls resolved at first contact,2026-09-30,=cmd|calc\n",
     )  # fmt: skip
-    errors = response.context["form"].errors["file"]
-    assert "Row 3: there is no KPI called “No such KPI”" in errors
-    assert "Row 4: “yesterday” is not a date like 2027-03-31" in errors
-    assert "Row 5: “=cmd|calc” is not a number" in errors
+    assert {row["row"]: row["errors"] for row in run.bad_rows} == {
+        3: ["KPI: there is no KPI called “No such KPI”"],
+        4: ["Period ending must be a date, for example 31/03/2027 (not “yesterday”)"],
+        5: ["Value must be a number (not “=cmd|calc”)"],
+    }
+    client.post(reverse("import-confirm", args=[run.pk]))
     assert not kpi.measurements.exists()
 
 
 def test_an_import_without_the_columns_is_refused(kpi, head_of_ict, client_for):
-    response = client_for(head_of_ict).post(
-        reverse("governance:kpi-import"), {"file": _csv("name,value\nx,1\n")}
-    )
+    response = client_for(head_of_ict).post(VALUES_IMPORT, {"file": _csv("name,value\nx,1\n")})
     assert "needs the columns" in response.context["form"].errors["file"][0]
 
 
 def test_an_import_with_a_nul_character_is_refused(kpi, head_of_ict, client_for):
     response = client_for(head_of_ict).post(
-        reverse("governance:kpi-import"),
+        VALUES_IMPORT,
         {"file": _csv(f"kpi,period_end,value,note\n{kpi.name},2026-06-30,70,Q\x001\n")},
     )
     assert "must be a CSV file in UTF-8" in response.context["form"].errors["file"][0]

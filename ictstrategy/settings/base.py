@@ -285,6 +285,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.generate_pending_reports",
         "schedule": 60.0,
     },
+    # Checks and imports any large spreadsheet left waiting while the worker was down.
+    "run-pending-imports": {
+        "task": "common.tasks.run_pending_imports",
+        "schedule": 60.0,
+    },
     "send-risk-reminders": {
         "task": "risks.tasks.send_risk_reminders",
         "schedule": 60.0 * 60,

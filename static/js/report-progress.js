@@ -1,5 +1,6 @@
-// Updates a report run's progress while it is produced, and reloads the page when it
-// is ready so its download link appears. In a file, not inline, for the CSP.
+// Updates a report run's (or an import run's) progress while it is worked on, and
+// reloads the page when it is finished so its download link or preview appears. In a
+// file, not inline, for the CSP.
 const box = document.querySelector("[data-report-status-url]");
 
 async function poll() {
@@ -11,7 +12,7 @@ async function poll() {
   const bar = box.querySelector("[data-report-progress]");
   bar.value = run.progress;
   bar.textContent = `${run.progress}%`;
-  if (run.status === "done" || run.status === "failed") {
+  if (run.finished || run.status === "done" || run.status === "failed") {
     window.location.reload();
   } else {
     window.setTimeout(poll, 2000);
