@@ -253,6 +253,11 @@ def as_number(value, header: str) -> Decimal | None:
     return number
 
 
+def labels(choices: Iterable[tuple[Any, str]]) -> str:
+    """A choice's labels, for a template's "allowed" column: "Open, Closed"."""
+    return ", ".join(label for _, label in choices)
+
+
 def as_choice(value, choices: Iterable[tuple[Any, str]], header: str, *, blank=""):
     """The stored value of a choice named by its value or its label, in any case."""
     text = _folded(as_text(value))

@@ -36,6 +36,7 @@ from common.imports import (
     as_number,
     as_text,
     form_data,
+    labels,
 )
 from common.imports import register as register_importer
 
@@ -55,10 +56,6 @@ ACTION_FIELDS = {
 }
 
 
-def _labels(choices) -> str:
-    return ", ".join(label for _, label in choices)
-
-
 ACTION_PLAN = ImportSheet(
     "Action plan",
     (
@@ -75,8 +72,8 @@ ACTION_PLAN = ImportSheet(
         ImportColumn("Lead unit", allowed="The name of an active business unit"),
         ImportColumn("Due", allowed="A date from today on, for example 31/03/2028",
                      example="31/03/2028"),
-        ImportColumn("Status", True, allowed=_labels(ActionStatus.choices), example="Not started"),
-        ImportColumn("RAG", True, allowed=_labels(RAG.choices), example="Green"),
+        ImportColumn("Status", True, allowed=labels(ActionStatus.choices), example="Not started"),
+        ImportColumn("RAG", True, allowed=labels(RAG.choices), example="Green"),
         ImportColumn("Progress (%)", True, allowed="A whole number from 0 to 100 (100 when "
                      "completed)", example=0),
     ),
@@ -202,7 +199,7 @@ KPIS = ImportSheet(
                      "Calls resolved at first contact"),
         ImportColumn("Description"),
         ImportColumn("Unit", True, allowed="For example %, £, days or incidents", example="%"),
-        ImportColumn("Direction", True, allowed=_labels(Direction.choices),
+        ImportColumn("Direction", True, allowed=labels(Direction.choices),
                      example=Direction.choices[0][1]),
         ImportColumn("Theme", allowed="The title of a theme of the current strategy"),
         ImportColumn("Principle", allowed="The title of a principle of the current strategy"),

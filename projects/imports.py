@@ -46,6 +46,7 @@ from common.imports import (
     as_number,
     as_text,
     form_data,
+    labels,
     reference_number,
     reset_sequence,
 )
@@ -83,10 +84,6 @@ PROJECT_FIELDS = {
     "case_for_change": "Description",
 }
 NOT_READ = "Kept by the portal; not read by an import"
-
-
-def _labels(choices) -> str:
-    return ", ".join(label for _, label in choices)
 
 
 PROJECTS = ImportSheet(
@@ -132,7 +129,7 @@ UPDATES = ImportSheet(
         ImportColumn("Project", True, allowed="The project's reference (P-0001)",
                      example="P-0001"),
         ImportColumn("Reported on", True, allowed="A date not after today", example="30/04/2026"),
-        *(ImportColumn(h, True, allowed=_labels(RAG.choices), example="Green")
+        *(ImportColumn(h, True, allowed=labels(RAG.choices), example="Green")
           for h in ("Overall RAG", "Time RAG", "Cost RAG", "Scope RAG")),
         ImportColumn("% complete", True, allowed="A whole number from 0 to 100", example=10),
         ImportColumn("Spend to date", True, allowed="An amount in pounds", example=12500),

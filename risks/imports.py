@@ -33,6 +33,7 @@ from common.imports import (
     as_choice,
     as_date,
     form_data,
+    labels,
     reference_number,
     reset_sequence,
 )
@@ -68,10 +69,6 @@ FIELDS = {
 }
 
 
-def _labels(choices) -> str:
-    return ", ".join(label for _, label in choices)
-
-
 REGISTER = ImportSheet(
     "Risk register",
     (
@@ -79,7 +76,7 @@ REGISTER = ImportSheet(
                      example=""),
         ImportColumn("Title", True, "What could happen, in a line.", "Up to 200 characters",
                      "Data centre lease ends before cloud migration"),
-        ImportColumn("Category", True, allowed=_labels(RiskCategory.choices),
+        ImportColumn("Category", True, allowed=labels(RiskCategory.choices),
                      example="Operational"),
         ImportColumn("Owner", True, "Who owns the risk.",
                      "The full name, username or e-mail address of someone in the portal",
@@ -101,8 +98,8 @@ REGISTER = ImportSheet(
         ImportColumn("Target score", help=NOT_READ, read=False),
         ImportColumn("Target date", help="When the target should be reached.",
                      allowed="A date from today on, for example 31/03/2028", example="31/03/2028"),
-        ImportColumn("Response", True, allowed=_labels(Response.choices), example="Treat"),
-        ImportColumn("Proximity", allowed=_labels(Proximity.choices), example="Near"),
+        ImportColumn("Response", True, allowed=labels(Response.choices), example="Treat"),
+        ImportColumn("Proximity", allowed=labels(Proximity.choices), example="Near"),
         ImportColumn("Review every (days)", help="Blank to follow the frequency for its level.",
                      allowed="1 to 366"),
         ImportColumn("Status", help="An import adds and changes open risks.", allowed="Open",
