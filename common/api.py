@@ -154,6 +154,8 @@ class ColumnField(serializers.Field):
         if isinstance(value, Measure):
             return value.value
         if isinstance(value, datetime.datetime):
+            # To the second: a row's times are for people and reports, not ordering.
+            value = value.replace(microsecond=0)
             return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
         if isinstance(value, datetime.date):
             return value.isoformat()

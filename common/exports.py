@@ -64,8 +64,18 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
+        writer.writerow([_csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8")
+
+
+def _csv_cell(value):
+    """A CSV cell: a time in the council's time zone to the second, as a person reads
+    it (2026-12-06 15:27:05), not the database's UTC with microseconds."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0, tzinfo=None).isoformat(sep=" ")
+    return safe_cell(value)
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
