@@ -508,3 +508,74 @@ def test_a_power_bi_feed_is_its_list_whole_for_the_keys_holder(people):
     token_revoke(user=head, token=token)
     refused = anonymous.get("/feeds/risks.json", {"key": key})
     assert refused.status_code == 401 and refused["Content-Type"] == "application/problem+json"
+
+
+# ------------------------------------------------------------------ hostile input
+
+HOSTILE_VALUES = [None, "", "x" * 100_000, -1, 10**20, 1.5, [], {}, True,
+                  "<script>alert(1)</script>", "2026-02-30", "=HYPERLINK(1)", "\x00"]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_every_api_write_answers_hostile_json_with_a_4xx_and_saves_nothing_half_way(people):
+    """Each write operation of the schema, sent a body that is not JSON, JSON that is
+    not an object, and each of its fields in turn as every hostile value: never a
+    server error, every refusal a problem document, and a refused request leaves every
+    table as it was."""
+    from projects.tests.factories import MeetingFactory
+
+    head, officer = people["head"], people["officer"]
+    MeetingFactory()
+    project = ProjectFactory(project_manager=head)
+    risk = RiskFactory(owner=head)
+    kpi = KPI.objects.create(name="Calls answered", unit="%", direction="higher")
+    draft = Proposal.objects.create(
+        title="A draft", business_unit=officer.business_unit, created_by=officer,
+        strategy=strategy_current(),
+    )  # fmt: skip
+    ids = {"proposals": draft.pk, "projects": project.pk, "risks": risk.pk, "kpis": kpi.pk}
+    day = project.started_on.isoformat()
+    examples = {
+        "proposals_create": (officer, {"title": "A proposal"}),
+        "proposals_partial_update": (officer, {"sponsor": "A sponsor"}),
+        "projects_updates_create": (head, {
+            "reported_on": day, "rag_overall": "green", "rag_time": "green", "rag_cost": "green",
+            "rag_scope": "green", "percent_complete": 10, "actual_spend_to_date": "10",
+            "narrative": "Fine."}),
+        "risks_reviews_create": (head, {"residual_likelihood": 2, "residual_impact": 2,
+                                        "note": "Fine.", "reviewed_on": day}),
+        "kpis_values_create": (head, {"period_end": "2026-09-30", "value": "5"}),
+    }  # fmt: skip
+    schema = _schema(_api_client(head))
+    writes = [
+        (method, path, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "patch")
+    ]
+    assert {operation["operationId"] for _, _, operation in writes} == set(examples)
+    tables = [Proposal, ProgressUpdate, RiskReview, KPI, Risk]
+
+    def counts():
+        return [model.objects.count() for model in tables] + [
+            model.history.count() for model in tables
+        ]
+
+    for method, path, operation in writes:
+        user, example = examples[operation["operationId"]]
+        client = _api_client(user)
+        url = path.replace("{id}", str(ids[path.split("/")[3]]))
+        send = getattr(client, method)
+        bodies = [b"{not json", b"[]", b'"text"']
+        for field in example:
+            bodies += [{**example, field: value} for value in HOSTILE_VALUES]
+        for body in bodies:
+            before = counts()
+            if isinstance(body, bytes):
+                answer = send(url, body, content_type="application/json")
+            else:
+                answer = send(url, body, format="json")
+            assert answer.status_code < 500, (path, body, answer.status_code)
+            if answer.status_code >= 400:
+                assert answer["Content-Type"] == "application/problem+json", (path, body)
+                assert counts() == before, (path, body, "half-saved")

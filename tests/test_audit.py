@@ -15,8 +15,10 @@ LOCAL_APPS = {"common", "governance", "projects", "risks", "reports"}
 # the data version is a counter of the changes the history records; a role change is
 # itself the history of an account's roles, written once and never changed, and a
 # second factor's change the history of an account's second factors; a failed sign-in
-# is a counter for the throttle, kept an hour.
+# is a counter for the throttle, kept an hour; an access token is a credential, not a
+# record, its making and revoking written to the security log (common.tokens).
 NOT_AUDITED = {
+    "common.AccessToken",
     "common.OutboundEmail",
     "common.DataVersion",
     "governance.RoleChange",

@@ -71,13 +71,19 @@ TEXT_ANSWER = "Replace the <script>hostile(0)</script> servers"
 # ------------------------------------------------------------------------ the forms
 
 
+# The REST API takes JSON, not forms: tests/test_api.py sends each of its writes
+# hostile JSON.
+NOT_FORMS = {"admin", "api"}
+NOT_FORM_NAMES = {"api-not-found"}
+
+
 def _views(resolver=None, namespace=None):
-    """(name, view) for every named URL outside Django's admin."""
+    """(name, view) for every named URL outside Django's admin and the REST API."""
     for pattern in (resolver or get_resolver()).url_patterns:
-        if isinstance(pattern, URLResolver) and pattern.namespace != "admin":
+        if isinstance(pattern, URLResolver) and pattern.namespace not in NOT_FORMS:
             inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
             yield from _views(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
+        elif isinstance(pattern, URLPattern) and pattern.name and pattern.name not in NOT_FORM_NAMES:
             yield ":".join(filter(None, [namespace, pattern.name])), pattern.callback
 
 

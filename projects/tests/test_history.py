@@ -3,6 +3,7 @@ money, local times, no empty entries, the parts, and scores only for those who m
 see them."""
 
 import datetime
+import html
 import re
 from decimal import Decimal
 
@@ -58,8 +59,9 @@ def _page(client, proposal) -> str:
 
 
 def _text(page: str) -> str:
-    """The page's text, tags out and spaces squeezed, as a reader meets it."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    """The page's text, tags out, entities read (O'Neill, not O&#x27;Neill) and spaces
+    squeezed, as a reader meets it."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 def _ratings(*values):

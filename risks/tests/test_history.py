@@ -2,6 +2,7 @@
 agenda; and links to proposals named only to those who may see them."""
 
 import datetime
+import html
 import re
 
 from django.urls import reverse
@@ -17,7 +18,9 @@ from risks.tests.test_services import RISK
 
 def _text(response) -> str:
     assert response.status_code == 200
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    # Entities read, as a reader meets them: O'Neill, not O&#x27;Neill.
+    page = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return re.sub(r"\s+", " ", page)
 
 
 def _risk_history(client, risk) -> str:

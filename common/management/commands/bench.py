@@ -94,9 +94,6 @@ def main_pages():
         Page("Strategy", "officer", current_strategy.get_absolute_url()),
         Page("Annual report", "headofict", report.get_absolute_url()),
         Page("Report archive", "headofict", reverse("reports:archive")),
-        Page("API: proposals", "headofict", reverse("api:proposals-list")),
-        Page("API: risks", "headofict", reverse("api:risks-list")),
-        Page("API: 500 proposals", "headofict", reverse("api:proposals-list") + "?page_size=500"),
     ]
 
 
