@@ -1,7 +1,9 @@
 """The proposals, projects and portfolio lists, declared once (common.lists) for their
 pages, downloads, the API and Power BI."""
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 import django_filters
 from django.core.paginator import Paginator
@@ -121,8 +123,28 @@ class ProjectList(DeclaredList):
 def portfolio_years() -> list[tuple[int, str]]:
     """The financial years with a budget or a proposal's costs."""
     years = set(Budget.objects.values_list("financial_year", flat=True))
-    years |= set(ProposalYear.objects.values_list("financial_year", flat=True).distinct())
+    years |= set(
+        ProposalYear.objects.order_by().values_list("financial_year", flat=True).distinct()
+    )
     return [(year, financial_year_label(year)) for year in sorted(years)]
+
+
+class _Lazy(Sequence):
+    """Choices worked out when first read, so a remembered portfolio page (whose filter
+    form is inside the remembered part) asks the database nothing for them."""
+
+    def __init__(self, function):
+        self._function = function
+
+    @cached_property
+    def _items(self):
+        return self._function()
+
+    def __getitem__(self, index):
+        return self._items[index]
+
+    def __len__(self):
+        return len(self._items)
 
 
 class PortfolioFilter(django_filters.FilterSet):
@@ -152,7 +174,7 @@ class PortfolioFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = portfolio_years()
+        self.filters["year"].extra["choices"] = _Lazy(portfolio_years)
         self.form.fields["theme"].label_from_instance = (
             lambda theme: f"Theme {theme.number}: {Truncator(theme.title).chars(60)}"
         )
