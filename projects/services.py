@@ -200,6 +200,9 @@ def proposal_save_draft(
     if corporate_objectives is not None:
         proposal.corporate_objectives.set(corporate_objectives)
     if principles is not None:
+        # Asked here, not only by the page's choices, so the API's drafts keep it too.
+        if any(p.strategy_id != proposal.strategy_id for p in principles):
+            raise ValidationError({"principles": "Choose principles of the proposal's strategy."})
         proposal.principles.set(principles)
     if objectives is not None:
         if any(o.theme.strategy_id != proposal.strategy_id for o in objectives):

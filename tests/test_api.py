@@ -240,6 +240,17 @@ def test_a_draft_started_and_updated_by_api_is_the_pages_draft(people, strategy)
     proposal.refresh_from_db()
     assert proposal.start_date is None
 
+    # The strategy's rules hold off the page too: no principle of another strategy.
+    from governance.tests.factories import PrincipleFactory, StrategyFactory
+
+    foreign = PrincipleFactory(strategy=StrategyFactory())
+    refused = api.patch(
+        f"/api/v1/proposals/{proposal.pk}/", {"principles": [foreign.pk]}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "#/principles" in [e["pointer"] for e in refused.json()["errors"]]
+    assert not proposal.principles.exists()
+
     # A bad part of a new draft leaves no proposal behind.
     count = Proposal.objects.count()
     bad = api.post(
