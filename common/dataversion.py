@@ -28,6 +28,7 @@ version out too, so even a restore interrupted before it forgets the version bri
 back no epoch that was ever used.
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
@@ -99,7 +100,7 @@ def forget(connection) -> None:
 def remember(key: str, work_out, timeout: int):
     """`work_out()`, remembered under `key` until the data changes. The version is read
     before `work_out` reads any data."""
-    if changes_pending():
+    if not settings.PAGE_CACHE or changes_pending():
         return work_out()
     return cache.get_or_set(f"{key}:{stamp()}", work_out, timeout=timeout)
 

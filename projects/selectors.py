@@ -5,6 +5,7 @@ import hashlib
 import statistics
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Avg,
@@ -251,7 +252,7 @@ def recommendation(
         )
     )
     key = "portfolio-recommendation:" + hashlib.sha256(inputs.encode()).hexdigest()
-    remembered = cache.get(key)
+    remembered = cache.get(key) if settings.PAGE_CACHE else None
     if remembered is None:
         answer = prioritisation.recommend(candidates, room)
         # Only the answer is kept, not the candidates it was given: those are at hand,

@@ -45,7 +45,7 @@ class FragmentNode(template.Node):
     def key(self, context):
         request = context.get("request")
         version = getattr(request, "data_version", None)
-        if version is None or not request.user.is_authenticated:
+        if not settings.PAGE_CACHE or version is None or not request.user.is_authenticated:
             return None
         if dataversion.changes_pending():
             return None

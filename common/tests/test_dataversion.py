@@ -137,6 +137,19 @@ def test_after_a_restore_forgets_the_version_nothing_remembered_before_matches_a
     assert dataversion.remember("figures", work_out, timeout=60) == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_with_the_page_cache_off_nothing_is_remembered(settings):
+    settings.PAGE_CACHE = False
+    calls = []
+
+    def work_out():
+        calls.append(1)
+        return len(calls)
+
+    assert dataversion.remember("figures", work_out, timeout=60) == 1
+    assert dataversion.remember("figures", work_out, timeout=60) == 2
+
+
 # Remembered fragments
 
 
@@ -149,6 +162,16 @@ def test_a_page_remembered_saves_its_queries_and_shows_the_same(client_for, offi
     assert "Housing repairs app" in first
     assert second == first.replace(_csrf(first), _csrf(second))
     assert warm < cold
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_page_cache_off_a_page_is_worked_out_every_time(client_for, officer, settings):
+    settings.PAGE_CACHE = False
+    ProposalFactory(title="Housing repairs app", business_unit=officer.business_unit)
+    client = client_for(officer)
+    _, first = _queries(client, LIST_URL)
+    _, second = _queries(client, LIST_URL)
+    assert second == first
 
 
 @pytest.mark.django_db(transaction=True)

@@ -121,6 +121,9 @@ CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
 # How long a remembered page fragment is kept (common.templatetags.fragments). A change
 # to the data makes it unused at once; this only lets unused ones drop out.
 FRAGMENT_CACHE_SECONDS = 10 * 60
+# Off, pages remember nothing and work everything out on every request: what the
+# benchmark's "cache off" column measures (PAGE_CACHE=off).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 
 # Whether load_demo_data and generate_large_data may run: they make accounts whose
 # passwords are published in the README. Production does not allow them.
