@@ -60,7 +60,14 @@ UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
 # answers nobody asks for again drop out.
 RECOMMENDATION_CACHE = 24 * 60 * 60
 PORTFOLIO_YEAR_FIELDS = ("proposal", "financial_year", "capital_cost", "revenue_cost")
-RECOMMENDATION_FIGURES = ("total_score", "spend", "budgets", "over_budget_years")
+RECOMMENDATION_FIGURES = (
+    "total_score",
+    "spend",
+    "budgets",
+    "over_budget_years",
+    "gap",
+    "proven_optimal",
+)
 
 
 def proposals_visible_to(user) -> QuerySet[Proposal]:
@@ -242,13 +249,16 @@ def recommendation(
     candidates: list[prioritisation.Candidate], room: dict[int, Decimal]
 ) -> prioritisation.Recommendation:
     """The recommended set, remembered for the same candidates and budget room: the
-    search is exact but can take seconds, and its answer depends only on these inputs."""
+    search can take its whole time limit, and its answer depends only on these inputs and
+    on that limit (a longer search may prove a better set). Remembering it also keeps the
+    page showing the same set, and the same gap, to every reader until something changes."""
     inputs = repr(
         (
             sorted(
                 (c.key, c.label, c.score, sorted(c.costs.items()), c.statutory) for c in candidates
             ),
             sorted(room.items()),
+            settings.PRIORITISATION_TIME_LIMIT,
         )
     )
     key = "portfolio-recommendation:" + hashlib.sha256(inputs.encode()).hexdigest()

@@ -1,15 +1,20 @@
-"""The recommended set of proposals: hand-worked examples of each rule, and a cross-check
-against trying every subset."""
+"""The recommended set of proposals: hand-worked examples of each rule, a cross-check
+against trying every subset, and the solver's time limit and proven gap at the sizes a
+large council might see."""
 
-import logging
 import random
+import re
+import time
 from decimal import Decimal
 from itertools import combinations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from projects import prioritisation
-from projects.prioritisation import Candidate, financial_year_label, recommend
+from benchmarks.prioritisation import random_portfolio, time_prioritisation
+from projects.prioritisation import Candidate, Recommendation, financial_year_label, recommend
 
 FY = 2026  # 2026/27
 
@@ -281,29 +286,61 @@ def affordable(extra, statutory, money):
     )
 
 
-def brute_force(proposals, money):
-    """The recommended extras by trying every subset: most score (in thousandths), then
-    least total cost, then the smallest sorted tuple of keys."""
+def contenders(proposals, money):
+    """The proposals that could be chosen: not statutory, scoring more than 0 (one scoring
+    0 adds nothing, so is left out even when it costs nothing), and affordable alone."""
     statutory = [c for c in proposals if c.statutory]
-    optional = [c for c in proposals if not c.statutory and c.score is not None]
-    subsets = (
-        subset
-        for size in range(len(optional) + 1)
-        for subset in combinations(optional, size)
-        if affordable(subset, statutory, money)
-    )
-    return min(
-        subsets,
-        key=lambda subset: (
-            -sum(round(c.score * 1000) for c in subset),
-            sum(sum(c.costs.values()) for c in subset),
-            tuple(sorted(c.key for c in subset)),
-        ),
-    )
+    return [
+        c for c in proposals if not c.statutory and c.score and affordable([c], statutory, money)
+    ]
+
+
+def best_by_brute_force(proposals, money):
+    """Every affordable set of extras that scores the most (in thousandths) at the least
+    total cost, found by trying every subset: the sets the recommendation must choose
+    among."""
+    statutory = [c for c in proposals if c.statutory]
+    optional = contenders(proposals, money)
+    ranked = {}
+    for size in range(len(optional) + 1):
+        for subset in combinations(optional, size):
+            if affordable(subset, statutory, money):
+                order = (
+                    -sum(round(c.score * 1000) for c in subset),
+                    sum(sum(c.costs.values()) for c in subset),
+                )
+                ranked.setdefault(order, []).append(frozenset(c.key for c in subset))
+    return ranked[min(ranked)]
+
+
+def earliest(sets, proposals, money):
+    """Of equally good sets, those the recommendation prefers: the largest sum of n - rank
+    over their keys, ranking the contenders' keys in ascending order."""
+    keys = sorted(c.key for c in contenders(proposals, money))
+    weight = {key: len(keys) - rank for rank, key in enumerate(keys)}
+    best = max(sum(weight[k] for k in s) for s in sets)
+    return [s for s in sets if sum(weight[k] for k in s) == best]
+
+
+def assert_matches_brute_force(proposals, money):
+    result = recommend(proposals, money)
+    statutory = {c.key for c in proposals if c.statutory}
+    chosen = selected_keys(result) - statutory
+    assert statutory <= selected_keys(result)
+    tied = best_by_brute_force(proposals, money)
+    preferred = earliest(tied, proposals, money)
+    if len(preferred) == 1:
+        assert chosen == preferred[0]
+    else:
+        # Equal on score, cost and how early: any of them, but the same one every time.
+        assert chosen in preferred
+        assert selected_keys(recommend(proposals[::-1], money)) == selected_keys(result)
+    assert result.proven_optimal and result.gap == 0.0
+    assert result.gap_in_words == "This is the best possible set."
 
 
 @pytest.mark.parametrize("seed", range(200))
-def test_the_total_score_matches_trying_every_subset(seed):
+def test_the_recommended_set_matches_trying_every_subset(seed):
     rng = random.Random(seed)
     proposals, money = random_instance(
         rng,
@@ -311,14 +348,7 @@ def test_the_total_score_matches_trying_every_subset(seed):
         years=rng.randint(1, 3),
         scores=[None, 0, 12.5, 33.3, 40, 71.2, 99.9],
     )
-    result = recommend(proposals, money)
-    statutory = [c for c in proposals if c.statutory]
-    best = brute_force(proposals, money)
-    expected = sum(c.score or 0 for c in (*statutory, *best))
-    assert result.total_score == pytest.approx(expected)
-    chosen = [c.candidate for c in result.choices if c.selected and not c.candidate.statutory]
-    assert affordable(chosen, statutory, money)
-    assert all(c.selected for c in result.choices if c.candidate.statutory)
+    assert_matches_brute_force(proposals, money)
 
 
 @pytest.mark.parametrize("seed", range(100))
@@ -328,44 +358,140 @@ def test_ties_break_as_trying_every_subset_does(seed):
     proposals, money = random_instance(
         rng, size=rng.randint(0, 10), years=rng.randint(1, 2), scores=[10, 20, 30]
     )
-    expected = {c.key for c in proposals if c.statutory} | {
-        c.key for c in brute_force(proposals, money)
-    }
-    assert selected_keys(recommend(proposals, money)) == expected
+    assert_matches_brute_force(proposals, money)
 
 
-def sixty_proposals_over_five_years(seed):
-    rng = random.Random(seed)
-    years = range(FY, FY + 5)
+@st.composite
+def portfolios(draw):
+    """Up to 12 proposals over one to five years, some statutory, with budgets that fit
+    some of them: small enough to try every subset."""
+    years = draw(st.integers(1, 5))
+    span = range(FY, FY + years)
     proposals = [
         Candidate(
             key=key,
-            label=f"P-{key:04d}",
-            score=round(rng.uniform(0, 100), 1),
-            costs={year: Decimal(rng.choice([0, rng.randrange(5_000, 500_000)])) for year in years},
+            label=f"P{key}",
+            score=draw(st.sampled_from([None, 0, 5, 12.5, 20, 33.3, 50, 99.9])),
+            costs={year: Decimal(draw(st.integers(0, 80))) for year in span},
+            statutory=draw(st.booleans().map(lambda b: b and draw(st.integers(0, 9)) == 0)),
         )
-        for key in range(1, 61)
+        for key in draw(st.lists(st.integers(1, 999), max_size=12, unique=True))
     ]
-    money = {year: sum(c.costs[year] for c in proposals) * Decimal("0.4") for year in years}
+    money = {year: Decimal(draw(st.integers(0, 200))) for year in span}
     return proposals, money
 
 
-def test_sixty_proposals_over_five_years_are_prioritised():
-    proposals, money = sixty_proposals_over_five_years(seed=1)
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(portfolios())
+def test_the_recommended_set_matches_trying_every_subset_over_up_to_five_years(portfolio):
+    assert_matches_brute_force(*portfolio)
+
+
+def greedy(proposals, money, *, order):
+    """The set picked by taking proposals in the given order while they fit."""
+    taken, left = [], dict(money)
+    for c in sorted(proposals, key=order):
+        if all(cost <= left.get(year, 0) for year, cost in c.costs.items()):
+            taken.append(c)
+            left = {year: room - c.costs.get(year, 0) for year, room in left.items()}
+    return sum(c.score for c in taken)
+
+
+def test_the_best_set_beats_greedy_by_score_and_greedy_by_score_per_pound():
+    proposals = [
+        candidate(1, 60, {2026: 100, 2027: 20}),  # the highest score, but fills 2026/27
+        candidate(2, 10, {2026: 8, 2027: 2}),  # the most score per pound
+        candidate(3, 45, {2026: 50, 2027: 40}),
+        candidate(4, 45, {2026: 50, 2027: 40}),
+    ]
+    money = budgets(fy2026=100, fy2027=100)
+    by_score = greedy(proposals, money, order=lambda c: -c.score)
+    per_pound = greedy(proposals, money, order=lambda c: -c.score / sum(c.costs.values()))
     result = recommend(proposals, money)
+    assert (by_score, per_pound) == (60, 55)
+    assert selected_keys(result) == {3, 4}
+    assert result.total_score == 90
+    assert_matches_brute_force(proposals, money)
+
+
+def test_a_large_portfolio_is_recommended_within_the_time_limit_and_close_to_the_best(settings):
+    proposals, money = random_portfolio(1000, years=5, seed=1)
+    started = time.perf_counter()
+    result = recommend(proposals, money)
+    elapsed = time.perf_counter() - started
+    # Building the model and checking the answer take a few hundredths of a second.
+    assert elapsed <= settings.PRIORITISATION_TIME_LIMIT + 0.5
+    assert result.gap <= 0.001
     assert all(result.spend[year] <= money[year] for year in money)
     assert all(choice.reason for choice in result.choices)
 
 
-def test_a_search_cut_short_still_recommends_an_affordable_set_with_nothing_left_that_fits(
-    monkeypatch, caplog
-):
-    monkeypatch.setattr(prioritisation, "_NODE_LIMIT", 5)
-    proposals, money = sixty_proposals_over_five_years(seed=2)
-    with caplog.at_level(logging.WARNING, logger="projects.prioritisation"):
-        result = recommend(proposals, money)
-    assert "stopped" in caplog.text
-    assert all(result.spend[year] <= money[year] for year in money)
-    left_out = [choice for choice in result.choices if not choice.selected]
-    assert left_out
-    assert all(choice.reason.startswith("Left out: a higher-scoring") for choice in left_out)
+def assert_reasons_hold(result, money):
+    """Every proposal left out for overflowing a year would overflow it by what it says."""
+    for choice in result.choices:
+        match = re.fullmatch(
+            r"Left out: a higher-scoring combination uses the (\d{4})/\d\d budget; "
+            r"including it would exceed that budget by £([\d,.]+)\.",
+            choice.reason,
+        )
+        if match:
+            year, over = int(match[1]), Decimal(match[2].replace(",", ""))
+            cost = choice.candidate.costs[year]
+            assert result.spend[year] + cost - money[year] == over
+            assert not choice.selected
+
+
+def test_a_search_cut_short_still_recommends_an_affordable_set_and_says_how_far_off(settings):
+    settings.PRIORITISATION_TIME_LIMIT = 0.01
+    proposals, money = random_portfolio(3000, years=5, seed=2)
+    started = time.perf_counter()
+    result = recommend(proposals, money)
+    assert time.perf_counter() - started < 1
+    statutory_spend = {
+        year: sum(c.costs.get(year, 0) for c in proposals if c.statutory) for year in money
+    }
+    assert all(result.spend[year] <= max(money[year], statutory_spend[year]) for year in money)
+    assert not result.proven_optimal
+    assert result.gap > 0
+    assert result.gap_in_words.startswith("The best possible set scores at most ")
+    assert_reasons_hold(result, money)
+    # Whatever still fitted was added: every proposal left out overflows some year.
+    assert all(
+        choice.selected or not choice.reason.startswith("Selected") for choice in result.choices
+    )
+
+
+@pytest.mark.parametrize(
+    "gap, words",
+    [
+        (0.000_03, "at most 0.1% more"),
+        (0.001, "at most 0.1% more"),
+        (0.001_01, "at most 0.2% more"),
+        (0.02, "at most 2% more"),
+        (1.5, "at most 150% more"),
+    ],
+)
+def test_the_gap_is_put_in_words_rounded_up(gap, words):
+    result = Recommendation(
+        choices=[], total_score=0, spend={}, budgets={}, over_budget_years=[],
+        gap=gap, proven_optimal=False,
+    )  # fmt: skip
+    assert result.gap_in_words == f"The best possible set scores {words} than this one."
+
+
+def test_the_benchmark_times_the_recommendation_and_reports_its_gap():
+    [(size, seconds, gap, proven_optimal)] = time_prioritisation(sizes=(20,), seed=1)
+    assert size == 20 and seconds > 0
+    assert (gap, proven_optimal) == (0.0, True)
+
+
+def test_the_random_portfolio_spreads_costs_over_consecutive_years_within_tight_budgets():
+    proposals, money = random_portfolio(200, years=5, seed=3)
+    assert random_portfolio(200, years=5, seed=3) == (proposals, money)
+    for proposal in proposals:
+        years = sorted(proposal.costs)
+        assert 1 <= len(years) <= 3 and years == list(range(years[0], years[-1] + 1))
+    assert 0 < sum(c.statutory for c in proposals) < 30
+    for year, amount in money.items():
+        demand = sum(c.costs.get(year, 0) for c in proposals)
+        assert abs(amount - demand * Decimal("0.35")) <= 1

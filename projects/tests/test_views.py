@@ -409,6 +409,34 @@ def test_portfolio_recommends_within_budget_and_explains(head_of_ict, member, cl
     big_row = next(r for r in rows if "Big</a>" in r)
     assert ">Out<" in big_row
     assert all(">In<" in next(r for r in rows if f"{t}</a>" in r) for t in ("Small A", "Small B"))
+    assert (
+        '<div class="govuk-inset-text">The proposals marked In are the recommended set. '
+        "This is the best possible set.</div>"
+    ) in page
+
+
+def test_portfolio_says_how_far_from_the_best_a_search_cut_short_may_be(
+    head_of_ict, member, client_for, housing, settings
+):
+    from projects import services
+    from projects.models import Criterion
+
+    # No time to search: the set is the one taken greedily by score, Big alone (80), and
+    # all the page can prove is that no set scores more than every score added up (200).
+    settings.PRIORITISATION_TIME_LIMIT = 0
+    Budget.objects.create(financial_year=2026, amount=Decimal(100000))
+    criteria = list(Criterion.objects.all())
+    for title, cost, rating in (("Big", 100000, 4), ("Small A", 50000, 3), ("Small B", 50000, 3)):
+        proposal = ProposalFactory(
+            business_unit=housing, complete=True, status="in_assessment", costs={2026: cost},
+            title=title,
+        )  # fmt: skip
+        services.assessment_submit(
+            proposal=proposal, user=member, ratings={c.pk: (rating, "") for c in criteria}
+        )
+    page = client_for(head_of_ict).get(reverse("projects:portfolio")).content.decode()
+    assert ">In<" in next(r for r in page.split("<tr") if "Big</a>" in r)
+    assert "The best possible set scores at most 150% more than this one." in page
 
 
 def test_the_golden_thread_runs_from_objective_to_proposal(draft, officer, head_of_ict, client_for):
