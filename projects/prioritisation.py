@@ -7,16 +7,20 @@ this solves the multi-year 0/1 knapsack as a mixed-integer programme, and gives 
 proposal one sentence the Group can read saying why it is in or out.
 
 The solver is HiGHS (through highspy) rather than OR-Tools CP-SAT:
-- HiGHS is an LP-based branch-and-cut MILP solver. A knapsack's LP relaxation bounds it
-  tightly, and HiGHS reports that proven (dual) bound with every answer, so when the time
-  limit stops it the page can say how far from the best possible set the answer may be.
-  CP-SAT reports a bound too, but by default searches with several workers whose answer
-  varies from run to run; HiGHS single-threaded with a fixed seed is deterministic.
-- The highspy wheel is about 12 MB, MIT licensed, and needs only numpy; OR-Tools is a
-  larger download that pins protobuf (and absl, immutabledict, pandas), pins that other
-  libraries then have to agree with.
-- CP-SAT only takes integer coefficients; ours are (pence, thousandths of a point), so that
-  would not have decided it, but HiGHS needs no such care.
+- HiGHS is an LP-based branch-and-cut MILP solver. The LP relaxation of a knapsack with
+  large money coefficients bounds it closely, and HiGHS proves that (dual) bound as it
+  goes, so when the time limit stops it the page can say how far from the best possible
+  set the answer may be. Single-threaded with a fixed seed, it is deterministic. CP-SAT
+  reports a bound too, but its strength is a portfolio of parallel workers whose answer
+  under a time limit varies from run to run; with one worker it is deterministic but
+  loses that portfolio.
+- highspy is MIT licensed, installs in about 12 MB and needs only numpy. OR-Tools
+  (Apache-2.0) is a larger download that also brings pandas, absl-py and immutabledict,
+  and bounds the protobuf version, which anything else here using protobuf must then
+  agree with.
+- CP-SAT takes only integer coefficients. Ours are whole pence and thousandths of a
+  point, so that did not decide it, but scaling money for it would be one more thing to
+  get right.
 
 The search has a time limit (settings.PRIORITISATION_TIME_LIMIT), so a page never waits
 long. Everything the solver hands back is checked again in whole pence before it is used,
@@ -42,11 +46,15 @@ logger = logging.getLogger(__name__)
 # Scores are compared in thousandths of a point and money in pence, so sums are exact.
 _SCORE_SCALE = 1000
 _PENNY = Decimal("0.01")
-# The search stops once its set is proven to score within this fraction of the best
-# possible (0.01%: well inside a point on the biggest portfolio), or at the time limit.
-GAP_TARGET = 0.0
+# The search goes on until its set is proven the best, or the time limit stops it. A few
+# hundred proposals are usually proven within two seconds; beyond that the page says how
+# much better the best set could be (on random portfolios of 1,000, under 0.1%).
+_GAP_TARGET = 0.0
 # HiGHS hands back a 0/1 choice as a float within its tolerance of 0 or 1.
 _CHOSEN = 0.5
+# How a solve can end with a dual bound worth trusting; after anything else (an error)
+# only the trivial bound, every score added up, is known.
+_BOUND_PROVEN = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit)
 
 
 @dataclass(frozen=True)
@@ -231,10 +239,12 @@ def _best_set(
     (the larger sum of n - rank over the keys in ascending order: a linear stand-in for
     "the smallest keys", which would need weights of 2**n). Each is its own solve: first
     the most score; then, only if that is proven the best, the least cost among sets with
-    that score; then the earliest among those. Sets equal on all three are left to HiGHS,
-    which, single-threaded with a fixed seed and the columns in key order, picks the same
-    one every time for the same proposals in any order. (A tiny cost penalty in one solve
-    would be within the solver's tolerances, and so would not reliably break ties.)
+    that score; then the earliest among those, each as far as the time limit allows.
+    Sets equal on all three are left to HiGHS, which, single-threaded with a fixed seed and
+    the columns in key order, picks the same one every time for the same proposals in any
+    order. (A tiny cost penalty in one solve would be within the solver's tolerances, so
+    would not reliably break ties.) Only a solve the time limit stops can end differently
+    on a busier machine, and then the page says how far from the best the set may be.
     """
     deadline = time.monotonic() + time_limit
     knapsack = _Knapsack(sorted(contenders, key=lambda c: c.key), room)
@@ -284,7 +294,7 @@ class _Knapsack:
             # One thread and a fixed seed: the same proposals give the same set.
             ("threads", 1),
             ("random_seed", 0),
-            ("mip_rel_gap", GAP_TARGET),
+            ("mip_rel_gap", _GAP_TARGET),
             # The RINS and RENS sub-MIP heuristics took most of the time on these
             # knapsacks without finding better sets than the search itself: measured on
             # random 300-proposal portfolios, proven best in 2.5 s without, not in 4 s with.
@@ -354,7 +364,7 @@ class _Knapsack:
         if found is not None and self.fits(found) and self.score(found) > self.score(start):
             chosen = found
         bound = sum(self.scores)
-        if math.isfinite(dual_bound):
+        if self.highs.getModelStatus() in _BOUND_PROVEN and math.isfinite(dual_bound):
             # Scores are whole thousandths, so a bound of 1234.9999999 proves 1234 + 1
             # only by rounding error: allow for that, then round down.
             bound = min(bound, math.floor(dual_bound + 1e-6))
