@@ -426,6 +426,16 @@ def test_a_large_portfolio_is_recommended_within_the_time_limit_and_close_to_the
     assert all(choice.reason for choice in result.choices)
 
 
+def test_the_same_proposals_in_any_order_give_the_same_proven_set():
+    proposals, money = random_portfolio(60, years=5, seed=4)
+    first = recommend(proposals, money)
+    again = recommend(proposals[::-1], money)
+    assert first.proven_optimal
+    assert [(c.candidate.key, c.selected, c.reason) for c in again.choices] == [
+        (c.candidate.key, c.selected, c.reason) for c in first.choices
+    ]
+
+
 def assert_reasons_hold(result, money):
     """Every proposal left out for overflowing a year would overflow it by what it says."""
     for choice in result.choices:
