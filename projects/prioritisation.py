@@ -34,6 +34,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import highspy
 import numpy as np
@@ -282,8 +283,14 @@ class _Knapsack:
         self.weights = [[cost.get(year, 0) for year in self.years] for cost in costs]
         self.totals = [sum(weight) for weight in self.weights]
         self.capacity = [room[year] for year in self.years]
-        # The order "whatever still fits" is added in: best score first, then by key.
-        self.by_score = sorted(range(len(contenders)), key=lambda i: -self.scores[i])
+        # The order "whatever still fits" is added in: most score for the share of the
+        # years' budgets it uses (each year's budget counting as one), then by key. Taken
+        # greedily, that order gets within a few per cent of the best set, where taking
+        # the highest scores first can be 10% off.
+        self.by_value = sorted(
+            range(len(contenders)),
+            key=lambda i: -Fraction(self.scores[i], self._share(self.weights[i])),
+        )
         self.columns = np.arange(len(contenders), dtype=np.int32)
         self.highs = self._model()
 
@@ -330,6 +337,11 @@ class _Knapsack:
         highs.passModel(lp)
         return highs
 
+    def _share(self, weight: list[int]) -> Fraction:
+        # A contender costing nothing in any year is worth taking whatever it scores.
+        share = sum(Fraction(w, c) for w, c in zip(weight, self.capacity, strict=True))
+        return share or Fraction(1, 10**30)
+
     def score(self, chosen: list[int]) -> int:
         return sum(self.scores[i] for i in chosen)
 
@@ -343,13 +355,13 @@ class _Knapsack:
         )
 
     def top_up(self, chosen: list[int]) -> list[int]:
-        """chosen, plus every other contender that still fits, best score first."""
+        """chosen, plus every other contender that still fits, best value first."""
         left = [
             capacity - sum(self.weights[i][row] for i in chosen)
             for row, capacity in enumerate(self.capacity)
         ]
         taken = set(chosen)
-        for i in self.by_score:
+        for i in self.by_value:
             weight = self.weights[i]
             if i not in taken and all(w <= room for w, room in zip(weight, left, strict=True)):
                 taken.add(i)
