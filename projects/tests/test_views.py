@@ -421,8 +421,9 @@ def test_portfolio_says_how_far_from_the_best_a_search_cut_short_may_be(
     from projects import services
     from projects.models import Criterion
 
-    # No time to search: the set is the one taken greedily by score, Big alone (80), and
-    # all the page can prove is that no set scores more than every score added up (200).
+    # No time to search: the set is the one taken greedily by score per share of the
+    # budget, Small A and Small B (120), and all the page can prove is that no set scores
+    # more than every score added up (200).
     settings.PRIORITISATION_TIME_LIMIT = 0
     Budget.objects.create(financial_year=2026, amount=Decimal(100000))
     criteria = list(Criterion.objects.all())
@@ -435,8 +436,8 @@ def test_portfolio_says_how_far_from_the_best_a_search_cut_short_may_be(
             proposal=proposal, user=member, ratings={c.pk: (rating, "") for c in criteria}
         )
     page = client_for(head_of_ict).get(reverse("projects:portfolio")).content.decode()
-    assert ">In<" in next(r for r in page.split("<tr") if "Big</a>" in r)
-    assert "The best possible set scores at most 150% more than this one." in page
+    assert ">Out<" in next(r for r in page.split("<tr") if "Big</a>" in r)
+    assert "The best possible set scores at most 66.7% more than this one." in page
 
 
 def test_the_golden_thread_runs_from_objective_to_proposal(draft, officer, head_of_ict, client_for):
