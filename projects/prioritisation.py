@@ -287,10 +287,7 @@ class _Knapsack:
         # years' budgets it uses (each year's budget counting as one), then by key. Taken
         # greedily, that order gets within a few per cent of the best set, where taking
         # the highest scores first can be 10% off.
-        self.by_value = sorted(
-            range(len(contenders)),
-            key=lambda i: -Fraction(self.scores[i], self._share(self.weights[i])),
-        )
+        self.by_value = sorted(range(len(contenders)), key=self._value_order)
         self.columns = np.arange(len(contenders), dtype=np.int32)
         self.highs = self._model()
 
@@ -337,10 +334,17 @@ class _Knapsack:
         highs.passModel(lp)
         return highs
 
-    def _share(self, weight: list[int]) -> Fraction:
-        # A contender costing nothing in any year is worth taking whatever it scores.
-        share = sum(Fraction(w, c) for w, c in zip(weight, self.capacity, strict=True))
-        return share or Fraction(1, 10**30)
+    def _share(self, i: int) -> Fraction:
+        """The share of the years' budgets contender i uses, each year counting as one."""
+        return sum(
+            (Fraction(w, c) for w, c in zip(self.weights[i], self.capacity, strict=True)),
+            Fraction(0),
+        )
+
+    def _value_order(self, i: int) -> tuple[bool, Fraction]:
+        # A contender costing nothing in any year comes first, whatever it scores.
+        share = self._share(i)
+        return (share > 0, -self.scores[i] / share if share else Fraction(0))
 
     def score(self, chosen: list[int]) -> int:
         return sum(self.scores[i] for i in chosen)
@@ -370,17 +374,37 @@ class _Knapsack:
 
     def most_score(self, start: list[int], deadline: float) -> tuple[list[int], int]:
         """The best-scoring set the solver finds by the deadline, and the upper bound on
-        any set's score it proved (at worst every contender's score added up)."""
+        any set's score it proved (if it was stopped before it proved one, the bound of
+        the budgets taken together)."""
         found, dual_bound = self._solve(self.scores, highspy.ObjSense.kMaximize, start, deadline)
         chosen = start
         if found is not None and self.fits(found) and self.score(found) > self.score(start):
             chosen = found
-        bound = sum(self.scores)
+        bound = self._surrogate_bound()
         if self.highs.getModelStatus() in _BOUND_PROVEN and math.isfinite(dual_bound):
             # Scores are whole thousandths, so a bound of 1234.9999999 proves 1234 + 1
             # only by rounding error: allow for that, then round down.
             bound = min(bound, math.floor(dual_bound + 1e-6))
         return chosen, max(bound, self.score(chosen))
+
+    def _surrogate_bound(self) -> int:
+        """An upper bound on any affordable set's score, in thousandths, without the solver.
+
+        A set that fits every year also fits the years added together with each year's
+        budget counting as one (shares summing to at most the number of years). The most
+        that single budget can hold, taking fractions, is the contenders in order of value
+        until it is full, and a fraction of the next.
+        """
+        room = Fraction(len(self.capacity))
+        bound = Fraction(0)
+        for i in self.by_value:
+            share = self._share(i)
+            if share > room:
+                bound += self.scores[i] * room / share
+                break
+            room -= share
+            bound += self.scores[i]
+        return math.floor(bound)
 
     def least_cost(self, best: list[int], deadline: float) -> list[int]:
         """The cheapest set found scoring as much as best (which it starts from)."""

@@ -361,6 +361,28 @@ def test_ties_break_as_trying_every_subset_does(seed):
     assert_matches_brute_force(proposals, money)
 
 
+@pytest.mark.parametrize("seed", range(100))
+def test_with_no_time_to_search_the_set_fits_and_the_gap_covers_the_best(seed, settings):
+    settings.PRIORITISATION_TIME_LIMIT = 0
+    rng = random.Random(seed)
+    proposals, money = random_instance(
+        rng,
+        size=rng.randint(0, 12),
+        years=rng.randint(1, 3),
+        scores=[None, 0, 12.5, 33.3, 40, 71.2, 99.9],
+    )
+    result = recommend(proposals, money)
+    statutory = [c for c in proposals if c.statutory]
+    chosen = [c.candidate for c in result.choices if c.selected and not c.candidate.statutory]
+    assert affordable(chosen, statutory, money)
+    by_key = {c.key: c for c in proposals}
+    best = sum(by_key[k].score for k in best_by_brute_force(proposals, money)[0])
+    best += sum(c.score or 0 for c in statutory)
+    assert result.total_score * (1 + result.gap) >= best - 1e-6
+    if result.proven_optimal:
+        assert result.total_score == pytest.approx(best)
+
+
 @st.composite
 def portfolios(draw):
     """Up to 12 proposals over one to five years, some statutory, with budgets that fit

@@ -421,23 +421,25 @@ def test_portfolio_says_how_far_from_the_best_a_search_cut_short_may_be(
     from projects import services
     from projects.models import Criterion
 
-    # No time to search: the set is the one taken greedily by score per share of the
-    # budget, Small A and Small B (120), and all the page can prove is that no set scores
-    # more than every score added up (200).
+    # No time to search: the set is the one taken greedily by score per pound, A alone
+    # (60), where B and C together score 80; and all the page can prove is the fractional
+    # bound, A and four fifths of B (92): at most 53.3...% more, said as 53.4%.
     settings.PRIORITISATION_TIME_LIMIT = 0
     Budget.objects.create(financial_year=2026, amount=Decimal(100000))
     criteria = list(Criterion.objects.all())
-    for title, cost, rating in (("Big", 100000, 4), ("Small A", 50000, 3), ("Small B", 50000, 3)):
+    for title, cost, rating in (("A", 60000, 3), ("B", 50000, 2), ("C", 50000, 2)):
         proposal = ProposalFactory(
             business_unit=housing, complete=True, status="in_assessment", costs={2026: cost},
-            title=title,
+            title=f"Proposal {title}",
         )  # fmt: skip
         services.assessment_submit(
             proposal=proposal, user=member, ratings={c.pk: (rating, "") for c in criteria}
         )
     page = client_for(head_of_ict).get(reverse("projects:portfolio")).content.decode()
-    assert ">Out<" in next(r for r in page.split("<tr") if "Big</a>" in r)
-    assert "The best possible set scores at most 66.7% more than this one." in page
+    rows = page.split("<tr")
+    assert ">In<" in next(r for r in rows if "Proposal A</a>" in r)
+    assert ">Out<" in next(r for r in rows if "Proposal B</a>" in r)
+    assert "The best possible set scores at most 53.4% more than this one." in page
 
 
 def test_the_golden_thread_runs_from_objective_to_proposal(draft, officer, head_of_ict, client_for):
