@@ -113,7 +113,9 @@ def recommend(candidates: Sequence[Candidate], budgets: Mapping[int, Decimal]) -
     for each proposal.
 
     Statutory proposals are in whatever they cost; every other proposal must fit, with the
-    rest of the set, within what each year's budget has left after them.
+    rest of the set, within what each year's budget has left after them. The search takes
+    at most settings.PRIORITISATION_TIME_LIMIT seconds (and a little to build the model);
+    the answer's gap and proven_optimal say how sure it is.
     """
     _check(candidates, budgets)
     budget = {year: _pence(amount) for year, amount in budgets.items()}
@@ -249,7 +251,7 @@ def _best_set(
     """
     deadline = time.monotonic() + time_limit
     knapsack = _Knapsack(sorted(contenders, key=lambda c: c.key), room)
-    # The best-scoring set that fits, greedily: the search starts from it, and if the
+    # A set that fits, taken greedily by value: the search starts from it, and if the
     # search were stopped before it found anything better, it is still an answer.
     start = knapsack.top_up([])
     chosen, bound = knapsack.most_score(start, deadline)
