@@ -7,6 +7,7 @@ The generator is shared by the tests (which check the solver's speed and gap at 
 import random
 import time
 from decimal import Decimal
+from typing import NamedTuple
 
 from projects.prioritisation import Candidate, recommend
 
@@ -48,15 +49,22 @@ def random_portfolio(
     return candidates, budgets
 
 
+class Timing(NamedTuple):
+    size: int  # how many proposals
+    seconds: float
+    gap: float  # how much more the best possible set could score, as a fraction
+    proven_optimal: bool
+
+
 def time_prioritisation(
     sizes: tuple[int, ...] = (100, 300, 1000, 3000), seed: int = 1
-) -> list[tuple[int, float, float, bool]]:
-    """(size, seconds, gap, proven_optimal) for recommending from a random portfolio of
-    each size: what the Governance Group would wait for, and how sure the answer is."""
+) -> list[Timing]:
+    """How long recommending from a random portfolio of each size takes, and how sure the
+    answer is: what the Governance Group would wait for, and what the page would say."""
     rows = []
     for size in sizes:
         candidates, budgets = random_portfolio(size, seed=seed)
         started = time.perf_counter()
         answer = recommend(candidates, budgets)
-        rows.append((size, time.perf_counter() - started, answer.gap, answer.proven_optimal))
+        rows.append(Timing(size, time.perf_counter() - started, answer.gap, answer.proven_optimal))
     return rows
