@@ -1,4 +1,4 @@
-"""Generated proposals and projects at scale (see common.largedata).
+"""Generated proposals and projects at scale (see benchmarks.largedata).
 
 Each proposal is drafted by an officer of its unit and then walks the workflow in
 projects.workflow as far as the time left before the reference date allows: submitted,
@@ -18,14 +18,13 @@ from decimal import Decimal
 
 from django.db.models import Max
 
+from benchmarks.largedata import GENERATED_PREFIX, Change, evolve, link, stamp
+from benchmarks.largedata.governance import Population
 from common.fy import financial_year_of
-from common.largedata import GENERATED_PREFIX, Change, evolve, link, stamp
 from common.roles import Role
 from governance.choices import RAG, MeetingStatus
-from governance.largedata import Population
 from governance.models import Meeting
-
-from .choices import (
+from projects.choices import (
     APPROVED_STATUSES,
     Outcome,
     ProcurementRoute,
@@ -34,7 +33,7 @@ from .choices import (
     SecurityImpact,
     YesNo,
 )
-from .models import (
+from projects.models import (
     MAX_YEARS,
     AgendaItem,
     Assessment,
@@ -50,8 +49,8 @@ from .models import (
     ProposalTheme,
     ProposalYear,
 )
-from .scoring import weighted_score
-from .workflow import TRANSITIONS
+from projects.scoring import weighted_score
+from projects.workflow import TRANSITIONS
 
 CHUNK = 1000  # proposals simulated and inserted together, to bound memory
 DAY = datetime.timedelta(days=1)

@@ -39,17 +39,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from common import dataversion, largedata
+from benchmarks import largedata
+from benchmarks.management.commands.bench_annual_report import time_annual_report
+from benchmarks.urls import QUERY_COUNT_HEADER
+from common import dataversion
 from common.fy import financial_year_of
 from governance.models import User
 from governance.selectors import strategy_current
 from projects.choices import ProposalStatus
 from projects.models import Proposal
-from reports.management.commands.bench_annual_report import time_annual_report
 from reports.models import AnnualReport
 from reports.services import annual_report_draft
 
-BARE_PAGE_URL = "/bench/bare/"  # served by ictstrategy.bench, the benchmark's URLconf
+BARE_PAGE_URL = "/bench/bare/"  # served by benchmarks.urls, the benchmark's URLconf
 P95_LIMIT_MS = 300
 RATIO_LIMIT = 3.0
 GUNICORN_WORKERS = 2
@@ -61,7 +63,7 @@ BENCH_BROKER_URL = "redis://127.0.0.1:6379/13"
 @dataclass(frozen=True)
 class Page:
     name: str
-    role: str  # a key of common.largedata.BENCH_USERS
+    role: str  # a key of benchmarks.largedata.BENCH_USERS
     url: str
 
 
@@ -294,7 +296,7 @@ class Command(BaseCommand):
             samples.append((time.perf_counter() - started) * 1000)
             if status != 200:
                 raise CommandError(f"{page.name} as {page.role} answered {status}.")
-            queries.add(int(headers["X-Bench-Queries"]))
+            queries.add(int(headers[QUERY_COUNT_HEADER]))
         # What the first person to open the page after someone changes something
         # waits: nothing the page remembered can be used.
         changed = []
@@ -324,8 +326,8 @@ class Command(BaseCommand):
             for _ in range(count)
         ]
         # As the server stored it: "argon2$argon2id$v=19$m=65536,t=2,p=2$salt$hash".
-        algorithm, variety, _, parameters, *_ = (
-            User.objects.get(username=username).password.split("$")
+        algorithm, variety, _, parameters, *_ = User.objects.get(username=username).password.split(
+            "$"
         )
         hasher = f"{variety if algorithm == 'argon2' else algorithm} {parameters}"
         return hasher, statistics.median(samples), _percentile(samples, 0.95)

@@ -1,4 +1,4 @@
-"""The large-data generator (common.largedata and each app's largedata module), run at a
+"""The large-data generator (benchmarks.largedata and its module for each app), run at a
 small scale: what it makes, that every row has its history, that the same seed makes
 the same data, that the data keeps the portal's rules, and that the pages render on it."""
 
@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from common.largedata import (
+from benchmarks.largedata import (
     BENCH_PASSWORD,
     BENCH_USERS,
     GenerationRun,
