@@ -45,8 +45,11 @@ test: $(VENV)/.installed frontend lint
 	DJANGO_SETTINGS_MODULE=ictstrategy.settings.test $(VENV)/bin/pytest
 
 # Serves the portal with gunicorn on PostgreSQL with 10,000 proposals and 3,000 risks
-# over five years, and prints each main page's latency and query count. It generates the
-# data into BENCH_DATABASE_URL (a scratch database, created if missing) the first time.
+# over five years, and prints each main page's latency (with the page cache on and off)
+# and query count, the annual report's and the prioritisation's times, and the bars met.
+# It generates the data into BENCH_DATABASE_URL (a scratch database, created if missing)
+# the first time. BENCH_CACHE_URL and BENCH_BROKER_URL (environment) give its gunicorn
+# another Redis database, so two benchmarks can run on one machine.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ictstrategy_bench
 bench: $(VENV)/.installed frontend
 	@psql "$(BENCH_DATABASE_URL)" -tAc "SELECT 1" >/dev/null 2>&1 || \

@@ -10,12 +10,10 @@ class GovernanceConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common.demo import register_demo_loader
-        from common.largedata import register_generator
 
         from . import calendar, history, home_panels, imports
         from .accounts import factor_changes, role_changes
         from .demo import demo_data_load
-        from .largedata import generate_governance
         from .setup import after_migrate
 
         home_panels.register()
@@ -25,7 +23,6 @@ class GovernanceConfig(AppConfig):
         role_changes.connect()
         factor_changes.connect()
         register_demo_loader(10, demo_data_load)
-        register_generator(10, "governance", generate_governance)
         # The strategy catalogue is reference data, not demo data: every install gets
         # it on migrate, and it is never overwritten once there.
         post_migrate.connect(after_migrate, sender=self)

@@ -10,16 +10,13 @@ class ProjectsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from common.demo import register_demo_loader
-        from common.largedata import register_generator
 
         from . import history, imports, panels
         from .demo import demo_projects_load
-        from .largedata import generate_projects
         from .setup import after_migrate
 
         panels.register()
         history.register()
         imports.register()
         register_demo_loader(20, demo_projects_load)
-        register_generator(20, "projects", generate_projects)
         post_migrate.connect(after_migrate, sender=self)

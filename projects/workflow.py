@@ -2,6 +2,7 @@
 which, and who may take it. Services enforce it under a row lock."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from common.roles import Role
 
@@ -57,3 +58,23 @@ TRANSITIONS = {
         Transition("decide", "Record decision", frozenset({S.IN_ASSESSMENT}), None, Role.CHAIR),
     ]
 }
+
+
+@cache
+def routes(source: S, target: S) -> tuple[tuple[Transition, ...], ...]:
+    """Every way through the table from `source` to `target` that passes no status twice,
+    shortest first (then by the actions' names, so the order never changes). A decision
+    is on no route: its outcome, not the table, says where it leads."""
+    found = []
+
+    def walk(status, route, seen):
+        if status == target and route:
+            found.append(route)
+            return
+        for transition in TRANSITIONS.values():
+            following = transition.target
+            if status in transition.sources and following is not None and following not in seen:
+                walk(following, (*route, transition), seen | {following})
+
+    walk(source, (), {source})
+    return tuple(sorted(found, key=lambda route: (len(route), [t.action for t in route])))

@@ -9,12 +9,8 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from common.largedata import register_generator
-
         from . import calendar
-        from .largedata import generate_reports
         from .setup import after_migrate
 
         calendar.register()
-        register_generator(40, "reports", generate_reports)
         post_migrate.connect(after_migrate, sender=self)

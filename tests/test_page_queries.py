@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from common import largedata
-from common.management.commands.bench import main_pages
+from benchmarks import largedata
+from benchmarks.management.commands.bench import main_pages
 from governance.models import User
 
 

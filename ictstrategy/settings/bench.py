@@ -19,10 +19,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-ROOT_URLCONF = "ictstrategy.bench"
+ROOT_URLCONF = "benchmarks.urls"
 # No static files are served either (whitenoise would warn that none were collected).
 MIDDLEWARE = [
-    "ictstrategy.bench.QueryCountMiddleware",
+    "benchmarks.urls.QueryCountMiddleware",
     *(name for name in MIDDLEWARE if not name.startswith("whitenoise.")),
 ]
 # The generated accounts have no second factor: the benchmark times pages and a sign-in

@@ -13,7 +13,7 @@ from projects import services
 from projects.choices import ProposalStatus as S
 from projects.models import AgendaItem, Decision, Project, ProposalEvent
 from projects.tests.factories import MeetingFactory, ProposalFactory
-from projects.workflow import TRANSITIONS
+from projects.workflow import TRANSITIONS, routes
 
 SIMPLE_ACTIONS = {
     "submit": lambda p, u: services.proposal_submit(proposal=p, user=u, answer="Here it is."),
@@ -217,3 +217,24 @@ def test_a_deferred_proposal_can_be_reopened_for_assessment(housing, head_of_ict
     services.proposal_reopen(proposal=proposal, user=head_of_ict)
     proposal.refresh_from_db()
     assert proposal.status == S.IN_ASSESSMENT
+
+
+STATUS_PAIRS = [(source, target) for source in S for target in S if source != target]
+
+
+@pytest.mark.parametrize(("source", "target"), STATUS_PAIRS)
+def test_each_route_follows_the_table_from_source_to_target_passing_no_status_twice(source, target):
+    for route in routes(source, target):
+        passed = [source]
+        for transition in route:
+            assert passed[-1] in transition.sources
+            passed.append(transition.target)
+        assert passed[-1] == target
+        assert len(set(passed)) == len(passed)
+
+
+def test_routes_come_shortest_first_and_leave_decisions_to_their_outcome():
+    actions = [[t.action for t in route] for route in routes(S.DRAFT, S.IN_ASSESSMENT)]
+    assert actions == [["submit", "accept"], ["submit", "start_triage", "accept"]]
+    assert [t.action for t in routes(S.DRAFT, S.WITHDRAWN)[0]] == ["withdraw"]
+    assert routes(S.IN_ASSESSMENT, S.APPROVED) == ()

@@ -1,4 +1,4 @@
-"""Generated risks at scale (see common.largedata): each raised by the Head of ICT and
+"""Generated risks at scale (see benchmarks.largedata): each raised by the Head of ICT and
 rated on the current matrix, reviewed by its owner when its review falls due (some
 reviews lapse, so some are overdue), escalated to the next Governance Group meeting
 whenever a rating is outside appetite, given mitigating actions, and some closed.
@@ -9,15 +9,14 @@ as risks.services computes them."""
 import bisect
 import datetime
 
-from common.largedata import Change, evolve, link, stamp
+from benchmarks.largedata import Change, evolve, link, stamp
+from benchmarks.largedata.governance import Population
+from benchmarks.largedata.projects import Delivery
 from governance.choices import ActionStatus, MeetingStatus
-from governance.largedata import Population
-from projects.largedata import Delivery
-
-from . import selectors
-from .choices import Proximity, Response, ReviewKind, RiskCategory, RiskStatus
-from .models import Risk, RiskAction, RiskAgendaItem, RiskMatrix, RiskReview
-from .rating import is_outside_appetite, next_review
+from risks import selectors
+from risks.choices import Proximity, Response, ReviewKind, RiskCategory, RiskStatus
+from risks.models import Risk, RiskAction, RiskAgendaItem, RiskMatrix, RiskReview
+from risks.rating import is_outside_appetite, next_review
 
 CHUNK = 1000
 DAY = datetime.timedelta(days=1)

@@ -1,10 +1,12 @@
 """Large, realistic generated data: a council's worth of proposals, projects, risks,
 KPIs and meetings over several financial years, for benchmarks and load tests.
 
-Each app writes its own models: it registers a generator in its AppConfig.ready(), and
-`generate()` runs them left to right (governance, projects, risks, reports), so no app
-imports an app to its right. A generator receives the `GenerationRun`, reads what the
-apps to its left made from `run.made`, and publishes what it made there in turn.
+This package holds the machinery (a run, its random streams, fast inserts with
+history) and one module per app that writes that app's models: `generate()` runs them
+left to right (governance, projects, risks, reports), as the apps depend on each
+other. A generator receives the `GenerationRun`, reads what the generators before it
+made from `run.made`, and publishes what it made there in turn. The apps themselves
+know nothing of this package: it lives in `benchmarks`, the last app.
 
 Three promises:
 - Fast: rows go in with bulk inserts (COPY on PostgreSQL), never a save() per row.
@@ -38,8 +40,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import dataversion
-from .fy import financial_year_of
+from common import dataversion
+from common.fy import financial_year_of
 
 BATCH_SIZE = 2000
 # Usernames and unit codes of generated rows start with this.
@@ -511,10 +513,6 @@ def is_generated() -> bool:
     return get_user_model().objects.filter(username__in=BENCH_USERS.values()).exists()
 
 
-# The two below read models of apps to common's right by name, not by import, so that
-# a benchmark can describe the data without common depending on those apps.
-
-
 def risk_count() -> int:
     return apps.get_model("risks", "Risk").objects.count()
 
@@ -532,25 +530,34 @@ def years_of_history() -> int:
     return financial_year_of(local(last).date()) - financial_year_of(local(first).date()) + 1
 
 
-# ---------------------------------------------------------------------------- registry
+# -------------------------------------------------------------------------- generators
 
 Generator = Callable[[GenerationRun], None]
-_generators: list[tuple[int, str, Generator]] = []
 
 
-def register_generator(order: int, name: str, generator: Generator) -> None:
-    """`generator(run)` writes one app's share of the data; lower orders run first."""
-    if all(existing is not generator for _, _, existing in _generators):
-        _generators.append((order, name, generator))
-        _generators.sort(key=lambda entry: entry[0])
+def generators() -> list[tuple[str, Generator]]:
+    """Each app's generator, in the order they run: each reads what those before it made.
+    Imported here, not at the top, because each app's module imports this package's
+    machinery."""
+    from .governance import generate_governance
+    from .projects import generate_projects
+    from .reports import generate_reports
+    from .risks import generate_risks
+
+    return [
+        ("governance", generate_governance),
+        ("projects", generate_projects),
+        ("risks", generate_risks),
+        ("reports", generate_reports),
+    ]
 
 
 def generate(run: GenerationRun, *, report: Callable[[str], None] = lambda line: None) -> None:
-    """Run every registered generator in one transaction: all the data, or none. Then,
+    """Run every app's generator in one transaction: all the data, or none. Then,
     on PostgreSQL, refresh the planner's statistics of the tables written, so the first
     pages served on the data (a benchmark's) are planned for its size."""
     with transaction.atomic():
-        for _, name, generator in _generators:
+        for name, generator in generators():
             started = time.perf_counter()
             before = sum(run.rows.values())
             generator(run)

@@ -14,13 +14,13 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from common.fy import financial_year_label, financial_year_of
-from common.largedata import is_generated
-from common.management.commands.generate_large_data import (
+from benchmarks.largedata import is_generated
+from benchmarks.management.commands.generate_large_data import (
     add_generation_arguments,
     generate_or_explain,
     run_from_options,
 )
+from common.fy import financial_year_label, financial_year_of
 from projects.models import Proposal
 from reports.assembly import annual_report_data
 from reports.documents import pdf_bytes

@@ -3,7 +3,7 @@ import re
 
 from django.core.management import call_command
 
-from common.largedata import BENCH_USERS
+from benchmarks.largedata import BENCH_USERS
 from governance.models import User
 from projects.models import Proposal
 from risks.models import Risk

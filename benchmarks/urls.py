@@ -1,5 +1,6 @@
-"""What the benchmark's server adds to the portal (settings/bench.py; never in
-production): a bare Django page to compare against, and each response's query count.
+"""What the benchmark's server adds to the portal (ictstrategy/settings/bench.py;
+never in production): a bare Django page to compare against, and each response's
+query count.
 
 The bare page renders a tiny template after one query, through the same middleware as
 every portal page, so the ratio of a page's latency to it is what the page itself costs.

@@ -1,8 +1,11 @@
-"""Generated proposals and projects at scale (see common.largedata).
+"""Generated proposals and projects at scale (see benchmarks.largedata).
 
 Each proposal is drafted by an officer of its unit and then walks the workflow in
-projects.workflow as far as the time left before the reference date allows: submitted,
-perhaps triaged or returned for more information, sent for assessment and scored by
+projects.workflow as far as the time left before the reference date allows. The
+generator names where a proposal is heading (sent for assessment, say) and follows one
+of the table's own routes there, chosen at random (`projects.workflow.routes`), so it
+keeps no second copy of the workflow: submitted, perhaps triaged, perhaps returned for
+more information and answered, sent for assessment and scored by
 Governance Group members (never from its own unit), put on a meeting's agenda and
 decided by the chair; deferred ones may be reopened. Approved ones become projects that
 report monthly and close with the benefits realised. Older proposals are therefore
@@ -18,14 +21,13 @@ from decimal import Decimal
 
 from django.db.models import Max
 
+from benchmarks.largedata import GENERATED_PREFIX, Change, evolve, link, stamp
+from benchmarks.largedata.governance import Population
 from common.fy import financial_year_of
-from common.largedata import GENERATED_PREFIX, Change, evolve, link, stamp
 from common.roles import Role
 from governance.choices import RAG, MeetingStatus
-from governance.largedata import Population
 from governance.models import Meeting
-
-from .choices import (
+from projects.choices import (
     APPROVED_STATUSES,
     Outcome,
     ProcurementRoute,
@@ -34,7 +36,7 @@ from .choices import (
     SecurityImpact,
     YesNo,
 )
-from .models import (
+from projects.models import (
     MAX_YEARS,
     AgendaItem,
     Assessment,
@@ -50,10 +52,13 @@ from .models import (
     ProposalTheme,
     ProposalYear,
 )
-from .scoring import weighted_score
-from .workflow import TRANSITIONS
+from projects.scoring import weighted_score
+from projects.workflow import TRANSITIONS, routes
 
 CHUNK = 1000  # proposals simulated and inserted together, to bound memory
+# Days each step on the way to assessment takes after the one before, by who takes it:
+# an officer writes or answers in weeks, the Head of ICT reads in days.
+STEP_DAYS = {Role.OFFICER: (2, 40), Role.HEAD_OF_ICT: (1, 8)}
 DAY = datetime.timedelta(days=1)
 SECOND = datetime.timedelta(seconds=1)
 
@@ -266,6 +271,8 @@ class _Workflow:
             raise AssertionError(f"Cannot {action} a proposal that is {self.status}")
         actor = self.actors[transition.role]
         to_status = target or transition.target
+        if to_status == ProposalStatus.SUBMITTED:
+            fields["submitted_at"] = when
         self.made.events.append(
             stamp(
                 ProposalEvent(
@@ -283,8 +290,15 @@ class _Workflow:
         )
         evolve(self.made.proposal, Change(when, actor, {"status": to_status, **fields}))
         self.status = self.made.status = to_status
-        if action == "submit" and self.made.submitted_at is None:
+        if to_status == ProposalStatus.SUBMITTED and self.made.submitted_at is None:
             self.made.submitted_at = when
+
+    def step_to(self, status: str, when, **fields) -> None:
+        """Move straight to `status`, by the table's one transition there from here."""
+        shortest = next(iter(routes(self.status, status)), ())
+        if len(shortest) != 1:
+            raise AssertionError(f"No single step from {self.status} to {status}")
+        self.move(shortest[0].action, when, **fields)
 
 
 class _Simulator:
@@ -463,44 +477,47 @@ class _Simulator:
         return years
 
     def _to_assessment(self, rng, workflow: _Workflow, created):
-        """Draft, submit, triage, perhaps return and resubmit, accept. Returns when it
-        was sent for assessment, or None if it got no further."""
+        """Submitted, perhaps returned once for more information and answered, and sent
+        for assessment, each along a route of the table. Returns when it was sent for
+        assessment, or None if it got no further."""
         run = self.run
         if rng.random() < 0.05:  # abandoned: some withdrawn, the rest left as drafts
             gone = self.later(created, rng, 30, 150)
             if run.happened(gone) and rng.random() < 0.5:
-                workflow.move("withdraw", gone, comment="No longer needed.")
+                workflow.step_to(ProposalStatus.WITHDRAWN, gone, comment="No longer needed.")
             return None
-        submitted = self.later(created, rng, 2, 40)
-        if not run.happened(submitted):
-            return None
-        workflow.move("submit", submitted, submitted_at=submitted)
-        returned = False
-        while True:
-            step = self.later(submitted, rng, 1, 8)
-            if not run.happened(step):
+        since = created
+        if rng.random() < 0.12:
+            since = self._walk(rng, workflow, ProposalStatus.RETURNED, since)
+            if since is None:
                 return None
-            if rng.random() < 0.6:
-                workflow.move("start_triage", step)
-                step = self.later(step, rng, 1, 10)
-                if not run.happened(step):
-                    return None
-            if returned or rng.random() >= 0.12:
-                workflow.move("accept", step)
-                return step
-            returned = True
-            workflow.move("return", step, comment=rng.choice(RETURN_REASONS))
-            answered = self.later(step, rng, 3, 30)
-            if rng.random() < 0.8 and run.happened(answered):
-                workflow.move(
-                    "submit", answered, comment=rng.choice(ANSWERS), submitted_at=answered
-                )
-                submitted = answered
-                continue
-            gone = self.later(step, rng, 45, 120)
-            if rng.random() < 0.5 and run.happened(gone):
-                workflow.move("withdraw", gone, comment="We will come back with a new proposal.")
-            return None
+            if rng.random() >= 0.8:  # never answered
+                gone = self.later(since, rng, 45, 120)
+                if rng.random() < 0.5 and run.happened(gone):
+                    workflow.step_to(
+                        ProposalStatus.WITHDRAWN,
+                        gone,
+                        comment="We will come back with a new proposal.",
+                    )
+                return None
+        return self._walk(rng, workflow, ProposalStatus.IN_ASSESSMENT, since)
+
+    def _walk(self, rng, workflow: _Workflow, goal: str, since):
+        """Move the proposal to `goal` along one of the table's routes there, chosen at
+        random, each step some days after the one before (STEP_DAYS), as far as the
+        reference date allows. Returns when it got there, or None if time ran out."""
+        when = since
+        for transition in rng.choice(routes(workflow.status, goal)):
+            when = self.later(when, rng, *STEP_DAYS[transition.role])
+            if not self.run.happened(when):
+                return None
+            comment = ""
+            if transition.target == ProposalStatus.RETURNED:
+                comment = rng.choice(RETURN_REASONS)
+            elif workflow.status == ProposalStatus.RETURNED:
+                comment = rng.choice(ANSWERS)
+            workflow.move(transition.action, when, comment=comment)
+        return when
 
     def _assess_and_decide(self, rng, workflow: _Workflow, accepted, *, quality: float) -> None:
         run, made = self.run, workflow.made
@@ -520,7 +537,9 @@ class _Simulator:
             if run.happened(when) and when < until:
                 self._assess(rng, made, assessor, when, quality)
         if withdrawn and run.happened(withdrawn):
-            workflow.move("withdraw", withdrawn, comment="Overtaken by a corporate programme.")
+            workflow.step_to(
+                ProposalStatus.WITHDRAWN, withdrawn, comment="Overtaken by a corporate programme."
+            )
             return
         decision = self._decide_at(rng, workflow, meeting, accepted, quality, reopened=False)
         if decision is None or decision.outcome != Outcome.DEFERRED:
@@ -529,7 +548,7 @@ class _Simulator:
         chance = rng.random()
         if run.happened(revisit) and chance < 0.55:
             reopened = run.working_moment(revisit, rng)
-            workflow.move("reopen", reopened, revisit_date=None)
+            workflow.step_to(ProposalStatus.IN_ASSESSMENT, reopened, revisit_date=None)
             self._decide_at(
                 rng,
                 workflow,
@@ -539,8 +558,8 @@ class _Simulator:
                 reopened=True,
             )
         elif run.happened(revisit) and chance < 0.7:
-            workflow.move(
-                "withdraw",
+            workflow.step_to(
+                ProposalStatus.WITHDRAWN,
                 run.working_moment(revisit, rng),
                 comment="Funded from the service's own budget instead.",
             )

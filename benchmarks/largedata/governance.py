@@ -1,4 +1,4 @@
-"""Generated governance data at scale (see common.largedata): business units, people in
+"""Generated governance data at scale (see benchmarks.largedata): business units, people in
 their roles, the strategy's objectives and action plan, KPIs with targets and values,
 and the Governance Group's terms of reference and meetings, with attendance and
 minutes.
@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import Group
 from django.db.models import Max
 
-from common.largedata import (
+from benchmarks.largedata import (
     BENCH_USERS,
     GENERATED_PREFIX,
     Change,
@@ -25,9 +25,8 @@ from common.largedata import (
     stamp,
 )
 from common.roles import Role
-
-from .catalogue import catalogue_load
-from .choices import (
+from governance.catalogue import catalogue_load
+from governance.choices import (
     HELD_STATUSES,
     RAG,
     ActionStatus,
@@ -37,7 +36,7 @@ from .choices import (
     MeetingStatus,
     RoleChangeKind,
 )
-from .models import (
+from governance.models import (
     KPI,
     ActionPlanItem,
     BusinessUnit,
@@ -55,7 +54,7 @@ from .models import (
     User,
 )
 
-# The well-known account for each role (by common.largedata.BENCH_USERS's keys):
+# The well-known account for each role (by benchmarks.largedata.BENCH_USERS's keys):
 # first name, last name, job title, role, and the code of their unit. The chair and the
 # member sit in units other than the officer's, so they may score its proposals.
 BENCH_ACCOUNTS = {

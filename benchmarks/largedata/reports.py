@@ -1,14 +1,13 @@
-"""Generated reports (see common.largedata): the draft annual report for the last
+"""Generated reports (see benchmarks.largedata): the draft annual report for the last
 complete financial year, as the Head of ICT would start it after the year ends."""
 
 import datetime
 
 from django.db.models import Max
 
-from common.largedata import stamp
-from governance.largedata import Population
-
-from .models import AnnualReport, ReportStatus
+from benchmarks.largedata import stamp
+from benchmarks.largedata.governance import Population
+from reports.models import AnnualReport, ReportStatus
 
 
 def generate_reports(run) -> None:

@@ -3,7 +3,7 @@
     manage.py generate_large_data --proposals 10000 --risks 3000 --years 5 --seed 1
 
 It WRITES INTO THE CONFIGURED DATABASE (DATABASE_URL): point that at a scratch database.
-See common.largedata for what is generated and how.
+See benchmarks.largedata for what is generated and how.
 """
 
 import datetime
@@ -12,14 +12,14 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from common.demo import refuse_unless_demo_accounts_allowed
-from common.largedata import (
+from benchmarks.largedata import (
     BENCH_PASSWORD,
     GeneratedDataPresent,
     GenerationRun,
     Scale,
     generate,
 )
+from common.demo import refuse_unless_demo_accounts_allowed
 
 
 def add_generation_arguments(parser, *, proposals: int, risks: int) -> None:
