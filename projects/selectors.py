@@ -251,7 +251,11 @@ def recommendation(
     """The recommended set, remembered for the same candidates and budget room: the
     search can take its whole time limit, and its answer depends only on these inputs and
     on that limit (a longer search may prove a better set). Remembering it also keeps the
-    page showing the same set, and the same gap, to every reader until something changes."""
+    page showing the same set, and the same gap, to every reader until something changes.
+
+    Kept by its inputs, not by the data version, so it is never stale, and a change that
+    leaves the candidates and the budgets as they were (most changes) finds it ready: it
+    is stored work, not a remembered page, so PAGE_CACHE=off leaves it on."""
     inputs = repr(
         (
             sorted(
@@ -262,7 +266,7 @@ def recommendation(
         )
     )
     key = "portfolio-recommendation:" + hashlib.sha256(inputs.encode()).hexdigest()
-    remembered = cache.get(key) if settings.PAGE_CACHE else None
+    remembered = cache.get(key)
     if remembered is None:
         answer = prioritisation.recommend(candidates, room)
         # Only the answer is kept, not the candidates it was given: those are at hand,
