@@ -36,6 +36,11 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 MAX_YEARS = 5
 
 
+def reference_of(proposal_pk: int) -> str:
+    """A saved proposal's reference, from its key alone (for rows read as values)."""
+    return f"P-{proposal_pk:04d}"
+
+
 class Proposal(models.Model):
     """A business unit's ICT project proposal, shaped as the Green Book's five-case
     business case. Drafts may be half-filled; submission checks the whole case."""
@@ -150,7 +155,7 @@ class Proposal(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"P-{self.pk:04d}" if self.pk else "New proposal"
+        return reference_of(self.pk) if self.pk else "New proposal"
 
     @property
     def breadcrumb_parent(self):
@@ -544,6 +549,13 @@ class ProgressUpdate(models.Model):
                 condition=models.Q(actual_spend_to_date__gte=0),
                 name="update_spend_not_negative",
                 violation_error_message="Spend cannot be negative.",
+            ),
+        ]
+        # A project's latest update (on or before a day) is read for every project on
+        # the projects list, the home pages and the annual report: one index probe each.
+        indexes = [
+            models.Index(
+                fields=["project", "-reported_on", "-id"], name="update_latest_of_project"
             ),
         ]
 
