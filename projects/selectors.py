@@ -26,6 +26,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -60,7 +61,6 @@ UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
 # A day: the key already changes with any score, cost or budget; this only lets
 # answers nobody asks for again drop out.
 RECOMMENDATION_CACHE = 24 * 60 * 60
-PORTFOLIO_YEAR_FIELDS = ("proposal", "financial_year", "capital_cost", "revenue_cost")
 RECOMMENDATION_FIGURES = ("total_score", "spend", "budgets", "over_budget_years")
 
 
@@ -158,15 +158,34 @@ def portfolio(
                 "title", "status", "is_statutory", "business_unit__name"
             ),
             viewer=viewer,
-        )
-        .prefetch_related(
-            Prefetch("years", ProposalYear.objects.only(*PORTFOLIO_YEAR_FIELDS)),
-            Prefetch(
-                "theme_links",
-                ProposalTheme.objects.select_related("theme").only("proposal", "theme__number"),
-            ),
-        )
-        .order_by(F("score").desc(nulls_last=True), "pk")
+        ).order_by(F("score").desc(nulls_last=True), "pk")
+    )
+
+
+def portfolio_costs(proposal_ids: list[int]) -> dict[int, dict[int, Decimal]]:
+    """Each proposal's cost in each financial year, as plain numbers: the ranking's
+    running totals and the recommendation weigh every proposal awaiting a decision,
+    and reading them as rows, not models, keeps that cheap for a thousand."""
+    rows = (
+        ProposalYear.objects.filter(proposal_id__in=proposal_ids)
+        .order_by("financial_year")
+        .values_list("proposal_id", "financial_year", F("capital_cost") + F("revenue_cost"))
+    )
+    costs: dict[int, dict[int, Decimal]] = {}
+    for proposal_id, year, cost in rows:
+        costs.setdefault(proposal_id, {})[year] = cost
+    return costs
+
+
+def portfolio_page_themes(proposals: list[Proposal]) -> None:
+    """The themes of the proposals one page of the portfolio shows, not the whole
+    ranking's."""
+    prefetch_related_objects(
+        proposals,
+        Prefetch(
+            "theme_links",
+            ProposalTheme.objects.select_related("theme").only("proposal", "theme__number"),
+        ),
     )
 
 
