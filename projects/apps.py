@@ -9,15 +9,17 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from common import precompute
         from common.demo import register_demo_loader
         from common.largedata import register_generator
 
-        from . import history, imports, panels
+        from . import history, imports, panels, selectors
         from .demo import demo_projects_load
         from .largedata import generate_projects
         from .setup import after_migrate
 
         panels.register()
+        precompute.register(selectors.figures_to_precompute)
         history.register()
         imports.register()
         register_demo_loader(20, demo_projects_load)

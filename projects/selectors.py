@@ -32,7 +32,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from common import dataversion
+from common import dataversion, precompute
 
 from . import policies, prioritisation
 from .choices import (
@@ -290,12 +290,21 @@ def recommendation(
     )
 
 
+APPROVED_COSTS = "approved-costs-by-year"
+
+
 def approved_costs_by_year() -> dict[int, object]:
     """What approved proposals already commit, per financial year: a sum over every
     approved proposal, so remembered until the data changes (never stale)."""
     return dataversion.remember(
-        "approved-costs-by-year", _approved_costs_by_year, timeout=RECOMMENDATION_CACHE
+        APPROVED_COSTS, _approved_costs_by_year, timeout=RECOMMENDATION_CACHE
     )
+
+
+def figures_to_precompute() -> list[precompute.Figure]:
+    """The portfolio's sums over every approved proposal, worked out after each change
+    (common.precompute)."""
+    return [precompute.Figure(APPROVED_COSTS, _approved_costs_by_year, RECOMMENDATION_CACHE)]
 
 
 def _approved_costs_by_year() -> dict[int, object]:

@@ -9,12 +9,15 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from common import precompute
         from common.largedata import register_generator
 
         from . import calendar
         from .largedata import generate_reports
+        from .selectors import figures_to_precompute
         from .setup import after_migrate
 
         calendar.register()
+        precompute.register(figures_to_precompute)
         register_generator(40, "reports", generate_reports)
         post_migrate.connect(after_migrate, sender=self)
