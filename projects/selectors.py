@@ -82,6 +82,7 @@ def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
     def year_total(expression):
         totals = (
             ProposalYear.objects.filter(proposal=OuterRef("pk"))
+            .order_by()  # the models' ordering would join the proposal again, per row
             .values("proposal")
             .annotate(total=Sum(expression))
             .values("total")
@@ -91,6 +92,7 @@ def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
     def scores(aggregate, output_field, *, none=None):
         values = (
             Assessment.objects.filter(proposal=OuterRef("pk"), conflict_declared=False)
+            .order_by()
             .values("proposal")
             .annotate(value=aggregate)
             .values("value")

@@ -150,6 +150,10 @@ def report_sheets(figures: dict) -> list[Sheet]:
     """The figures as tables, one per section: the Excel workbook's sheets. Money and
     KPI values are Money and Measure cells (common.figures), so every file shows them
     in the council's format and the workbook keeps them as numbers."""
+    return [*_section_sheets(figures), *_counted_sheet(figures)]
+
+
+def _section_sheets(figures: dict) -> list[Sheet]:
     projects = figures["projects"]
     risks = figures["risks"]
     label = figures["label"]
@@ -287,14 +291,14 @@ def report_sheets(figures: dict) -> list[Sheet]:
                 ],
             ],
         ),
-        *_counted_sheet(figures),
     ]
 
 
 def report_tables(figures: dict) -> list[Sheet]:
     """The sections as tables on the page, in the PDF and in Word: the long lists
-    stay in the Excel and CSV files."""
-    return [sheet for sheet in report_sheets(figures) if not sheet.data_files_only]
+    stay in the Excel and CSV files (and are not even built for the page: a year's
+    counted projects run to thousands)."""
+    return [sheet for sheet in _section_sheets(figures) if not sheet.data_files_only]
 
 
 def report_charts(figures: dict) -> list[dict]:
