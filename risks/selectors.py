@@ -133,10 +133,12 @@ def movement(risks: QuerySet[Risk], *, today: datetime.date | None = None) -> di
     compared risks (numbers only), then the few risks listed."""
     scores = (
         with_score_a_quarter_ago(risks, today=today)
-        .filter(score_then__isnull=False)
+        .order_by()
         .values_list("pk", "residual_score", "score_then")
     )
-    changes = [(now - then, pk) for pk, now, then in scores]
+    # Risks raised since (no score then) are left out here, not by a filter: that
+    # would look each risk's earlier score up a second time.
+    changes = [(now - then, pk) for pk, now, then in scores if then is not None]
     worse = [pk for _, pk in sorted((-c, pk) for c, pk in changes if c > 0)][:MOVERS_LISTED]
     better = [pk for _, pk in sorted((c, pk) for c, pk in changes if c < 0)][:MOVERS_LISTED]
     listed = with_score_a_quarter_ago(
