@@ -115,6 +115,9 @@ class Proposal(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "business_unit"], name="proposal_status_unit"),
+            # Counts and sums over proposals in some statuses (the list's count, what
+            # approved projects commit) read the keys from here, not the wide rows.
+            models.Index(fields=["status", "id"], name="proposal_status_id"),
             models.Index(fields=["business_unit", "-created_at"], name="proposal_unit_created"),
             # The proposal list: the most recently changed first, a page at a time.
             models.Index(fields=["-updated_at", "-id"], name="proposal_recent"),
