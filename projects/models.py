@@ -118,6 +118,9 @@ class Proposal(models.Model):
             # Counts and sums over proposals in some statuses (the list's count, what
             # approved projects commit) read the keys from here, not the wide rows.
             models.Index(fields=["status", "id"], name="proposal_status_id"),
+            # A year's proposals received and decided (the annual report).
+            models.Index(fields=["submitted_at"], name="proposal_submitted"),
+            models.Index(fields=["decided_at"], name="proposal_decided"),
             models.Index(fields=["business_unit", "-created_at"], name="proposal_unit_created"),
             # The proposal list: the most recently changed first, a page at a time.
             models.Index(fields=["-updated_at", "-id"], name="proposal_recent"),

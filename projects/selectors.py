@@ -394,9 +394,16 @@ def year_summary(financial_year: int) -> dict:
     savings go on after a project closes."""
     start = datetime.date(financial_year, 4, 1)
     end = datetime.date(financial_year + 1, 3, 31)
-    in_year = Q(decided_at__date__gte=start, decided_at__date__lte=end)
+    # The year's days as a range of moments, from its first midnight to the next year's
+    # (as `__date` would compare them, in the council's time zone), so an index on the
+    # moment finds them: `__date` would work the date out for every proposal.
+    first_moment = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    after_moment = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    in_year = Q(decided_at__gte=first_moment, decided_at__lt=after_moment)
     received = Proposal.objects.filter(
-        submitted_at__date__gte=start, submitted_at__date__lte=end
+        submitted_at__gte=first_moment, submitted_at__lt=after_moment
     ).count()
     decided = list(
         Proposal.objects.filter(in_year)
