@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -485,3 +486,32 @@ def test_portfolio_pages_its_ranking_and_the_csv_has_all_of_it(head_of_ict, clie
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">51</td>' in second
     csv = client.get(reverse("projects:portfolio") + "?format=csv").content.decode()
     assert csv.count("Pipeline ") == 53
+
+
+@pytest.mark.django_db(transaction=True)
+def test_portfolio_and_proposals_show_the_same_with_the_page_cache_on_and_off(
+    head_of_ict, member, client_for, housing, finance, settings
+):
+    BudgetFactory(financial_year=2026, amount=Decimal(120000))
+    for i in range(6):
+        ProposalFactory(
+            business_unit=housing if i % 2 else finance,
+            complete=True,
+            costs={2026: 10000 * (i + 1)},
+            status=[ProposalStatus.SUBMITTED, ProposalStatus.IN_ASSESSMENT][i % 2],
+        )
+    urls = [
+        reverse("projects:portfolio"),
+        reverse("projects:portfolio") + "?year=2026",
+        reverse("projects:proposal-list"),
+    ]
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    for user in (head_of_ict, member):
+        client = client_for(user)
+        for url in urls:
+            settings.PAGE_CACHE = False
+            worked_out = csrf.sub("", client.get(url).content.decode())
+            settings.PAGE_CACHE = True
+            first = csrf.sub("", client.get(url).content.decode())
+            remembered = csrf.sub("", client.get(url).content.decode())
+            assert worked_out == first == remembered, (user, url)
