@@ -32,11 +32,13 @@ CLAIM_SECONDS = 10 * 60
 
 class Figure(NamedTuple):
     """One figure to keep ahead: the key `dataversion.remember` is asked with, how to
-    work it out, and how long to keep it."""
+    work it out, and how long to keep it. With no key, `work_out` keeps its answer
+    itself, under a key made of everything the answer depends on (the portfolio's
+    recommendation), and is simply run."""
 
-    key: str
+    key: str | None
     work_out: Callable[[], object]
-    timeout: int
+    timeout: int = 0
 
 
 _SOURCES: list[Callable[[], Iterable[Figure]]] = []
@@ -74,6 +76,10 @@ def figures_precompute() -> int:
     worked_out = 0
     for source in _SOURCES:
         for figure in source():
+            if figure.key is None:
+                figure.work_out()
+                worked_out += 1
+                continue
             key = dataversion.versioned(figure.key, version)
             if cache.get(key) is None:
                 cache.set(key, figure.work_out(), timeout=figure.timeout)

@@ -13,13 +13,14 @@ class ProjectsConfig(AppConfig):
         from common.demo import register_demo_loader
         from common.largedata import register_generator
 
-        from . import history, imports, panels, selectors
+        from . import history, imports, lists, panels, selectors
         from .demo import demo_projects_load
         from .largedata import generate_projects
         from .setup import after_migrate
 
         panels.register()
         precompute.register(selectors.figures_to_precompute)
+        precompute.register(lists.recommendation_to_precompute)
         history.register()
         imports.register()
         register_demo_loader(20, demo_projects_load)

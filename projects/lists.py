@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.utils.text import Truncator
 
+from common import precompute
 from common.figures import money_cell
 from common.fy import financial_year_label
 from common.lists import Column, DeclaredList, Kind, register
@@ -309,3 +310,18 @@ class PortfolioList(DeclaredList):
 proposal_list = register(ProposalList())
 project_list = register(ProjectList())
 portfolio_list = register(PortfolioList())
+
+
+def recommendation_to_precompute() -> list[precompute.Figure]:
+    """The whole portfolio's recommended set, worked out after each change (common.
+    precompute) as the person who sees every score sees it: the search can take
+    seconds, and `selectors.recommendation` keeps its answer under its inputs, so the
+    first person after a change whose ranking holds the same proposals finds it."""
+    viewer = selectors.someone_who_sees_every_score()
+    if viewer is None or not portfolio_list.allows(viewer):
+        return []
+    return [
+        precompute.Figure(
+            None, lambda: portfolio_list.worked_out(viewer, portfolio_list.filterset(viewer, {}))
+        )
+    ]

@@ -10,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.precompute import figures_precompute
 from common.roles import Role
 from governance.tests.factories import UserFactory
+from projects import prioritisation
 from projects.choices import ProposalStatus
 from projects.models import Attachment, Budget, ProgressUpdate, Proposal
 from projects.tests.factories import BudgetFactory, ProjectFactory, ProposalFactory
@@ -515,3 +517,38 @@ def test_portfolio_and_proposals_show_the_same_with_the_page_cache_on_and_off(
             first = csrf.sub("", client.get(url).content.decode())
             remembered = csrf.sub("", client.get(url).content.decode())
             assert worked_out == first == remembered, (user, url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_recommended_set_is_worked_out_ahead_and_again_after_a_change(
+    head_of_ict, client_for, housing, monkeypatch
+):
+    BudgetFactory(financial_year=2026, amount=Decimal(120000))
+    for _ in range(3):
+        ProposalFactory(
+            business_unit=housing,
+            complete=True,
+            costs={2026: 10000},
+            status=ProposalStatus.IN_ASSESSMENT,
+        )
+    searches = []
+    search = prioritisation.recommend
+    monkeypatch.setattr(
+        prioritisation, "recommend", lambda *args: searches.append(args) or search(*args)
+    )
+    assert figures_precompute() >= 1  # as the worker does after each change
+    assert len(searches) == 1
+    client = client_for(head_of_ict)
+    page = client.get(reverse("projects:portfolio")).content.decode()
+    assert "Recommended proposals" in page
+    assert len(searches) == 1  # found ready
+
+    ProposalFactory(
+        business_unit=housing, complete=True, costs={2026: 500000},
+        status=ProposalStatus.IN_ASSESSMENT,
+    )  # fmt: skip
+    assert figures_precompute() >= 1
+    assert len(searches) == 2  # a new candidate: a new search, not the old answer
+    assert len(searches[-1][0]) == 4
+    client.get(reverse("projects:portfolio"))
+    assert len(searches) == 2
