@@ -124,9 +124,7 @@ class ProjectList(DeclaredList):
 def portfolio_years() -> list[tuple[int, str]]:
     """The financial years with a budget or a proposal's costs."""
     years = set(Budget.objects.values_list("financial_year", flat=True))
-    years |= set(
-        ProposalYear.objects.order_by().values_list("financial_year", flat=True).distinct()
-    )
+    years |= set(selectors.costed_years())
     return [(year, financial_year_label(year)) for year in sorted(years)]
 
 

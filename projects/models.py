@@ -224,6 +224,9 @@ class ProposalYear(models.Model):
                 violation_error_message="Costs and savings cannot be negative.",
             ),
         ]
+        # The years anything is costed in (the portfolio's filter), and one year's rows
+        # (the annual report's savings).
+        indexes = [models.Index(fields=["financial_year"], name="proposal_year_year")]
 
     def __str__(self):
         return f"{self.proposal.reference} {self.label}"

@@ -552,3 +552,12 @@ def test_the_recommended_set_is_worked_out_ahead_and_again_after_a_change(
     assert len(searches[-1][0]) == 4
     client.get(reverse("projects:portfolio"))
     assert len(searches) == 2
+
+
+def test_the_portfolios_years_are_every_year_costed_or_budgeted_gaps_left_out(housing):
+    from projects.lists import portfolio_years
+
+    ProposalFactory(business_unit=housing, costs={2026: 1000, 2027: 1000})
+    ProposalFactory(business_unit=housing, costs={2027: 500, 2030: 500})
+    BudgetFactory(financial_year=2024, amount=Decimal(1000))
+    assert [year for year, _ in portfolio_years()] == [2024, 2026, 2027, 2030]
