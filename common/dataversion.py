@@ -102,7 +102,12 @@ def remember(key: str, work_out, timeout: int):
     before `work_out` reads any data."""
     if not settings.PAGE_CACHE or changes_pending():
         return work_out()
-    return cache.get_or_set(f"{key}:{stamp()}", work_out, timeout=timeout)
+    return cache.get_or_set(versioned(key, stamp()), work_out, timeout=timeout)
+
+
+def versioned(key: str, version: str) -> str:
+    """The key `remember` keeps a value under for the data version `version`."""
+    return f"{key}:{version}"
 
 
 def changes_pending() -> bool:
@@ -115,7 +120,10 @@ def changes_pending() -> bool:
 
 
 def _bump_after_commit():
+    from . import precompute
+
     bump()
+    precompute.queue()  # the costly figures for the new version, worked out ahead
 
 
 def tracked(model) -> bool:

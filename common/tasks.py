@@ -39,3 +39,10 @@ def run_pending_imports() -> int:
     from .imports import imports_run_pending
 
     return imports_run_pending()
+
+
+@shared_task(acks_late=True)
+def precompute_figures() -> int:
+    from .precompute import figures_precompute
+
+    return figures_precompute()

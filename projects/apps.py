@@ -9,13 +9,16 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from common import precompute
         from common.demo import register_demo_loader
 
-        from . import history, imports, panels
+        from . import history, imports, lists, panels, selectors
         from .demo import demo_projects_load
         from .setup import after_migrate
 
         panels.register()
+        precompute.register(selectors.figures_to_precompute)
+        precompute.register(lists.recommendation_to_precompute)
         history.register()
         imports.register()
         register_demo_loader(20, demo_projects_load)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.utils.text import Truncator
 
+from common import precompute
 from common.figures import money_cell
 from common.fy import financial_year_label
 from common.lists import Column, DeclaredList, Kind, register
@@ -123,9 +124,7 @@ class ProjectList(DeclaredList):
 def portfolio_years() -> list[tuple[int, str]]:
     """The financial years with a budget or a proposal's costs."""
     years = set(Budget.objects.values_list("financial_year", flat=True))
-    years |= set(
-        ProposalYear.objects.order_by().values_list("financial_year", flat=True).distinct()
-    )
+    years |= set(selectors.costed_years())
     return [(year, financial_year_label(year)) for year in sorted(years)]
 
 
@@ -175,8 +174,8 @@ class PortfolioFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["year"].extra["choices"] = _Lazy(portfolio_years)
-        self.form.fields["theme"].label_from_instance = (
-            lambda theme: f"Theme {theme.number}: {Truncator(theme.title).chars(60)}"
+        self.form.fields["theme"].label_from_instance = lambda theme: (
+            f"Theme {theme.number}: {Truncator(theme.title).chars(60)}"
         )
 
     def by_year(self, queryset, name, value: int):
@@ -215,6 +214,7 @@ class PortfolioList(DeclaredList):
         ),
         Column("Reason", lambda row: row["choice"].reason if row["choice"] else ""),
     )
+
     def scoped(self, user):
         return selectors.portfolio(user)
 
@@ -227,6 +227,14 @@ class PortfolioList(DeclaredList):
         unranked = [p for p in proposals if not p.scores_visible]
         budgets = {b.financial_year: b.amount for b in Budget.objects.all()}
         committed = selectors.approved_costs_by_year()
+        year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
+        year = int(year) if year else None
+        # Costs by year are weighed only by the recommendation and the running totals.
+        costs = (
+            selectors.portfolio_costs([p.pk for p in ranked])
+            if ranked and (year or not unranked)
+            else {}
+        )
         recommendation = None
         if not unranked:
             # Approved projects may already overrun a year's budget: then nothing is left.
@@ -237,7 +245,7 @@ class PortfolioList(DeclaredList):
                         key=p.pk,
                         label=str(p),
                         score=float(p.score) if p.score is not None else None,
-                        costs={y.financial_year: y.total_cost for y in p.years.all()},
+                        costs=costs.get(p.pk, {}),
                         statutory=p.is_statutory,
                     )
                     for p in ranked
@@ -259,18 +267,16 @@ class PortfolioList(DeclaredList):
         for row in summary:
             if row["budget"] is not None:
                 row["left"] = row["budget"] - row["committed"] - row["recommended"]
-        year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
-        year = int(year) if year else None
-        rows, running = [], {}
+        rows, running = [], None  # None until a proposal has a cost in the year
         for rank, proposal in enumerate(ranked, start=1):
-            for y in proposal.years.all():
-                running[y.financial_year] = running.get(y.financial_year, 0) + y.total_cost
+            if year and year in costs.get(proposal.pk, {}):
+                running = (running or 0) + costs[proposal.pk][year]
             rows.append(
                 {
                     "rank": rank,
                     "proposal": proposal,
                     "choice": reasons.get(proposal.pk),
-                    "cumulative": running.get(year) if year else None,
+                    "cumulative": running if year else None,
                 }
             )
         conflicted = selectors.conflicts_declared(user, [p.pk for p in unranked])
@@ -286,9 +292,11 @@ class PortfolioList(DeclaredList):
                     ),
                 }
             )
+        page = Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(page_number)
+        selectors.portfolio_page_themes([row["proposal"] for row in page])
         return {
             "rows": rows,
-            "page": Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(page_number),
+            "page": page,
             "summary": summary,
             "recommendation": recommendation,
             "unranked": len(unranked),
@@ -300,3 +308,18 @@ class PortfolioList(DeclaredList):
 proposal_list = register(ProposalList())
 project_list = register(ProjectList())
 portfolio_list = register(PortfolioList())
+
+
+def recommendation_to_precompute() -> list[precompute.Figure]:
+    """The whole portfolio's recommended set, worked out after each change (common.
+    precompute) as the person who sees every score sees it: the search can take
+    seconds, and `selectors.recommendation` keeps its answer under its inputs, so the
+    first person after a change whose ranking holds the same proposals finds it."""
+    viewer = selectors.someone_who_sees_every_score()
+    if viewer is None or not portfolio_list.allows(viewer):
+        return []
+    return [
+        precompute.Figure(
+            None, lambda: portfolio_list.worked_out(viewer, portfolio_list.filterset(viewer, {}))
+        )
+    ]

@@ -36,6 +36,11 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 MAX_YEARS = 5
 
 
+def reference_of(proposal_pk: int) -> str:
+    """A saved proposal's reference, from its key alone (for rows read as values)."""
+    return f"P-{proposal_pk:04d}"
+
+
 class Proposal(models.Model):
     """A business unit's ICT project proposal, shaped as the Green Book's five-case
     business case. Drafts may be half-filled; submission checks the whole case."""
@@ -110,6 +115,12 @@ class Proposal(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "business_unit"], name="proposal_status_unit"),
+            # Counts and sums over proposals in some statuses (the list's count, what
+            # approved projects commit) read the keys from here, not the wide rows.
+            models.Index(fields=["status", "id"], name="proposal_status_id"),
+            # A year's proposals received and decided (the annual report).
+            models.Index(fields=["submitted_at"], name="proposal_submitted"),
+            models.Index(fields=["decided_at"], name="proposal_decided"),
             models.Index(fields=["business_unit", "-created_at"], name="proposal_unit_created"),
             # The proposal list: the most recently changed first, a page at a time.
             models.Index(fields=["-updated_at", "-id"], name="proposal_recent"),
@@ -150,7 +161,7 @@ class Proposal(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"P-{self.pk:04d}" if self.pk else "New proposal"
+        return reference_of(self.pk) if self.pk else "New proposal"
 
     @property
     def breadcrumb_parent(self):
@@ -213,6 +224,9 @@ class ProposalYear(models.Model):
                 violation_error_message="Costs and savings cannot be negative.",
             ),
         ]
+        # The years anything is costed in (the portfolio's filter), and one year's rows
+        # (the annual report's savings).
+        indexes = [models.Index(fields=["financial_year"], name="proposal_year_year")]
 
     def __str__(self):
         return f"{self.proposal.reference} {self.label}"
@@ -544,6 +558,13 @@ class ProgressUpdate(models.Model):
                 condition=models.Q(actual_spend_to_date__gte=0),
                 name="update_spend_not_negative",
                 violation_error_message="Spend cannot be negative.",
+            ),
+        ]
+        # A project's latest update (on or before a day) is read for every project on
+        # the projects list, the home pages and the annual report: one index probe each.
+        indexes = [
+            models.Index(
+                fields=["project", "-reported_on", "-id"], name="update_latest_of_project"
             ),
         ]
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Avg,
     BooleanField,
@@ -26,12 +27,14 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from common import dataversion
+from common import dataversion, precompute
+from common.roles import Role
 
 from . import policies, prioritisation
 from .choices import (
@@ -53,6 +56,7 @@ from .models import (
     ProposalTheme,
     ProposalYear,
     TransparencyPublication,
+    reference_of,
 )
 
 UPDATE_OVERDUE_AFTER = datetime.timedelta(days=31)
@@ -88,6 +92,7 @@ def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
     def year_total(expression):
         totals = (
             ProposalYear.objects.filter(proposal=OuterRef("pk"))
+            .order_by()  # the models' ordering would join the proposal again, per row
             .values("proposal")
             .annotate(total=Sum(expression))
             .values("total")
@@ -97,6 +102,7 @@ def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
     def scores(aggregate, output_field, *, none=None):
         values = (
             Assessment.objects.filter(proposal=OuterRef("pk"), conflict_declared=False)
+            .order_by()
             .values("proposal")
             .annotate(value=aggregate)
             .values("value")
@@ -164,15 +170,61 @@ def portfolio(
                 "title", "status", "is_statutory", "business_unit__name"
             ),
             viewer=viewer,
+        ).order_by(F("score").desc(nulls_last=True), "pk")
+    )
+
+
+def costed_years() -> list[int]:
+    """The financial years any proposal has costs in. A handful of years among tens of
+    thousands of rows: each is found by one step along the index of years (a "skip
+    scan", which PostgreSQL before 18 does only when asked like this), not by reading
+    every row as DISTINCT would."""
+    if connection.vendor != "postgresql":  # a development copy on SQLite
+        years = ProposalYear.objects.order_by("financial_year")
+        return list(years.values_list("financial_year", flat=True).distinct())
+    table = connection.ops.quote_name(ProposalYear._meta.db_table)
+    # Only the model's own table name goes into the text; nothing comes from outside.
+    sql = f"""
+        WITH RECURSIVE years(year) AS (
+            (SELECT financial_year FROM {table} ORDER BY financial_year LIMIT 1)
+            UNION ALL
+            SELECT (
+                SELECT financial_year FROM {table}
+                WHERE financial_year > years.year ORDER BY financial_year LIMIT 1
+            )
+            FROM years WHERE years.year IS NOT NULL
         )
-        .prefetch_related(
-            Prefetch("years", ProposalYear.objects.only(*PORTFOLIO_YEAR_FIELDS)),
-            Prefetch(
-                "theme_links",
-                ProposalTheme.objects.select_related("theme").only("proposal", "theme__number"),
-            ),
-        )
-        .order_by(F("score").desc(nulls_last=True), "pk")
+        SELECT year FROM years WHERE year IS NOT NULL
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [year for (year,) in cursor.fetchall()]
+
+
+def portfolio_costs(proposal_ids: list[int]) -> dict[int, dict[int, Decimal]]:
+    """Each proposal's cost in each financial year, as plain numbers: the ranking's
+    running totals and the recommendation weigh every proposal awaiting a decision,
+    and reading them as rows, not models, keeps that cheap for a thousand."""
+    rows = (
+        ProposalYear.objects.filter(proposal_id__in=proposal_ids)
+        .order_by("financial_year")
+        .values_list("proposal_id", "financial_year", F("capital_cost") + F("revenue_cost"))
+    )
+    costs: dict[int, dict[int, Decimal]] = {}
+    for proposal_id, year, cost in rows:
+        costs.setdefault(proposal_id, {})[year] = cost
+    return costs
+
+
+def portfolio_page_themes(proposals: list[Proposal]) -> None:
+    """The themes of the proposals one page of the portfolio shows, not the whole
+    ranking's."""
+    prefetch_related_objects(
+        proposals,
+        Prefetch(
+            "theme_links",
+            ProposalTheme.objects.select_related("theme").only("proposal", "theme__number"),
+        ),
     )
 
 
@@ -284,11 +336,33 @@ def recommendation(
     )
 
 
+APPROVED_COSTS = "approved-costs-by-year"
+
+
 def approved_costs_by_year() -> dict[int, object]:
     """What approved proposals already commit, per financial year: a sum over every
     approved proposal, so remembered until the data changes (never stale)."""
     return dataversion.remember(
-        "approved-costs-by-year", _approved_costs_by_year, timeout=RECOMMENDATION_CACHE
+        APPROVED_COSTS, _approved_costs_by_year, timeout=RECOMMENDATION_CACHE
+    )
+
+
+def figures_to_precompute() -> list[precompute.Figure]:
+    """The portfolio's sums over every approved proposal, worked out after each change
+    (common.precompute)."""
+    return [precompute.Figure(APPROVED_COSTS, _approved_costs_by_year, RECOMMENDATION_CACHE)]
+
+
+def someone_who_sees_every_score():
+    """A person for whom the whole portfolio is ranked, so the recommended set can be
+    worked out ahead for them (and anyone whose ranking is the same); None if nobody."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.HEAD_OF_ICT)
+        .order_by("pk")
+        .first()
     )
 
 
@@ -320,13 +394,14 @@ def _projects_counted(financial_year: int) -> list[dict]:
     to date before it began."""
     start = datetime.date(financial_year, 4, 1)
     end = datetime.date(financial_year + 1, 3, 31)
-    planned = ProposalYear.objects.filter(
-        proposal=OuterRef("proposal"), financial_year=financial_year
-    ).values(total=F("capital_cost") + F("revenue_cost"))
-    projects = (
+    planned = (
+        ProposalYear.objects.filter(proposal=OuterRef("proposal"), financial_year=financial_year)
+        .order_by()  # one row a year at most: its ordering would only join the proposal
+        .values(total=F("capital_cost") + F("revenue_cost"))
+    )
+    rows = (
         Project.objects.filter(started_on__lte=end)
         .exclude(closed_on__lt=start)
-        .select_related("proposal__business_unit")
         .annotate(
             planned_cost=Coalesce(
                 Subquery(planned[:1]), Value(Decimal(0)), output_field=DecimalField()
@@ -335,21 +410,35 @@ def _projects_counted(financial_year: int) -> list[dict]:
             spend_at_end=_spend_to_date_on(end),
         )
         .order_by("proposal_id")
+        # Plain rows, not models: a year counts thousands of projects on a large
+        # council's data, and building a model for each cost more than the query.
+        .values(
+            "proposal_id",
+            "proposal__title",
+            "proposal__business_unit__name",
+            "status",
+            "started_on",
+            "closed_on",
+            "planned_cost",
+            "spend_before",
+            "spend_at_end",
+        )
     )
+    status_labels = dict(ProjectStatus.choices)
     return [
         {
-            "reference": project.proposal.reference,
-            "title": project.proposal.title,
-            "business_unit": project.proposal.business_unit.name,
-            "status": project.get_status_display(),
-            "started_on": project.started_on.isoformat(),
-            "closed_on": project.closed_on.isoformat() if project.closed_on else None,
-            "planned_cost": project.planned_cost,
-            "spend_before": project.spend_before,
-            "spend_at_end": project.spend_at_end,
-            "spend_in_year": project.spend_at_end - project.spend_before,
+            "reference": reference_of(row["proposal_id"]),
+            "title": row["proposal__title"],
+            "business_unit": row["proposal__business_unit__name"],
+            "status": status_labels[row["status"]],
+            "started_on": row["started_on"].isoformat(),
+            "closed_on": row["closed_on"].isoformat() if row["closed_on"] else None,
+            "planned_cost": row["planned_cost"],
+            "spend_before": row["spend_before"],
+            "spend_at_end": row["spend_at_end"],
+            "spend_in_year": row["spend_at_end"] - row["spend_before"],
         }
-        for project in projects
+        for row in rows
     ]
 
 
@@ -362,9 +451,16 @@ def year_summary(financial_year: int) -> dict:
     savings go on after a project closes."""
     start = datetime.date(financial_year, 4, 1)
     end = datetime.date(financial_year + 1, 3, 31)
-    in_year = Q(decided_at__date__gte=start, decided_at__date__lte=end)
+    # The year's days as a range of moments, from its first midnight to the next year's
+    # (as `__date` would compare them, in the council's time zone), so an index on the
+    # moment finds them: `__date` would work the date out for every proposal.
+    first_moment = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    after_moment = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    in_year = Q(decided_at__gte=first_moment, decided_at__lt=after_moment)
     received = Proposal.objects.filter(
-        submitted_at__date__gte=start, submitted_at__date__lte=end
+        submitted_at__gte=first_moment, submitted_at__lt=after_moment
     ).count()
     decided = list(
         Proposal.objects.filter(in_year)

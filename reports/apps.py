@@ -9,8 +9,12 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from common import precompute
+
         from . import calendar
+        from .selectors import figures_to_precompute
         from .setup import after_migrate
 
         calendar.register()
+        precompute.register(figures_to_precompute)
         post_migrate.connect(after_migrate, sender=self)

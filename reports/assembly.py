@@ -10,10 +10,22 @@ from governance import selectors as governance_selectors
 from projects import selectors as project_selectors
 from risks import selectors as risk_selectors
 
+CENT = Decimal("0.01")
+# Values that stay as they are. Checked by exact type before any call: a year's figures
+# hold tens of thousands of values on a large council's data (a row per project).
+AS_THEY_ARE = frozenset({str, int, bool, float, type(None)})
+
 
 def _plain(value):
+    kind = type(value)
+    if kind in AS_THEY_ARE:
+        return value
+    if kind is dict:
+        return {str(k): v if type(v) in AS_THEY_ARE else _plain(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in AS_THEY_ARE else _plain(v) for v in value]
     if isinstance(value, Decimal):
-        return str(value.quantize(Decimal("0.01")))
+        return str(value.quantize(CENT))
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

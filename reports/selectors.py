@@ -1,9 +1,10 @@
 import datetime
+import functools
 from typing import NamedTuple
 
 from django.utils import timezone
 
-from common import dataversion
+from common import dataversion, precompute
 from common.charts import bar_chart
 from common.figures import PERCENT_UNIT, measure_cell, money_cell
 
@@ -20,8 +21,29 @@ def annual_report_figures(report: AnnualReport) -> dict:
     if report.status == ReportStatus.FINAL:
         return report.snapshot
     year = report.financial_year
-    key = f"annual-report-figures:{year}:{timezone.localdate()}"
-    return dataversion.remember(key, lambda: annual_report_data(year), timeout=FIGURES_CACHE)
+    return dataversion.remember(
+        _figures_key(year), lambda: annual_report_data(year), timeout=FIGURES_CACHE
+    )
+
+
+def _figures_key(financial_year: int) -> str:
+    return f"annual-report-figures:{financial_year}:{timezone.localdate()}"
+
+
+def figures_to_precompute():
+    """Each draft report's figures, worked out after every change (common.precompute)
+    so the first person to open a draft after a change does not wait for them."""
+    years = (
+        AnnualReport.objects.filter(status=ReportStatus.DRAFT)
+        .order_by("financial_year")
+        .values_list("financial_year", flat=True)
+    )
+    return [
+        precompute.Figure(
+            _figures_key(year), functools.partial(annual_report_data, year), FIGURES_CACHE
+        )
+        for year in years
+    ]
 
 
 class Sheet(NamedTuple):
@@ -128,6 +150,10 @@ def report_sheets(figures: dict) -> list[Sheet]:
     """The figures as tables, one per section: the Excel workbook's sheets. Money and
     KPI values are Money and Measure cells (common.figures), so every file shows them
     in the council's format and the workbook keeps them as numbers."""
+    return [*_section_sheets(figures), *_counted_sheet(figures)]
+
+
+def _section_sheets(figures: dict) -> list[Sheet]:
     projects = figures["projects"]
     risks = figures["risks"]
     label = figures["label"]
@@ -265,14 +291,14 @@ def report_sheets(figures: dict) -> list[Sheet]:
                 ],
             ],
         ),
-        *_counted_sheet(figures),
     ]
 
 
 def report_tables(figures: dict) -> list[Sheet]:
     """The sections as tables on the page, in the PDF and in Word: the long lists
-    stay in the Excel and CSV files."""
-    return [sheet for sheet in report_sheets(figures) if not sheet.data_files_only]
+    stay in the Excel and CSV files (and are not even built for the page: a year's
+    counted projects run to thousands)."""
+    return [sheet for sheet in _section_sheets(figures) if not sheet.data_files_only]
 
 
 def report_charts(figures: dict) -> list[dict]:

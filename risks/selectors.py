@@ -6,6 +6,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -79,8 +80,10 @@ def register(
 ) -> QuerySet[Risk]:
     """The register (or `risks` of it), filtered; each risk annotated with
     `outside_appetite`."""
-    risks = (Risk.objects.all() if risks is None else risks).select_related("owner").annotate(
-        outside_appetite=outside_appetite_expression(tolerated_scores())
+    risks = (
+        (Risk.objects.all() if risks is None else risks)
+        .select_related("owner")
+        .annotate(outside_appetite=outside_appetite_expression(tolerated_scores()))
     )
     if status:
         risks = risks.filter(status=status)
@@ -130,10 +133,12 @@ def movement(risks: QuerySet[Risk], *, today: datetime.date | None = None) -> di
     compared risks (numbers only), then the few risks listed."""
     scores = (
         with_score_a_quarter_ago(risks, today=today)
-        .filter(score_then__isnull=False)
+        .order_by()
         .values_list("pk", "residual_score", "score_then")
     )
-    changes = [(now - then, pk) for pk, now, then in scores]
+    # Risks raised since (no score then) are left out here, not by a filter: that
+    # would look each risk's earlier score up a second time.
+    changes = [(now - then, pk) for pk, now, then in scores if then is not None]
     worse = [pk for _, pk in sorted((-c, pk) for c, pk in changes if c > 0)][:MOVERS_LISTED]
     better = [pk for _, pk in sorted((c, pk) for c, pk in changes if c < 0)][:MOVERS_LISTED]
     listed = with_score_a_quarter_ago(
@@ -219,14 +224,24 @@ def year_summary(financial_year: int, *, top: int = 10) -> dict:
     appetite, and how residual scores moved over the year."""
     end = datetime.date(financial_year + 1, 3, 31)
     start = datetime.date(financial_year, 4, 1)
-    risks = register()
+    # Only what a row shows: the outside-appetite list runs to thousands of risks on a
+    # large council's register.
+    risks = register().only(
+        "title",
+        "category",
+        "residual_score",
+        "residual_level",
+        "owner__first_name",
+        "owner__last_name",
+        "owner__username",
+    )
     at_start = RiskReview.objects.filter(risk=OuterRef("pk"), reviewed_on__lt=start).order_by(
         "-reviewed_on", "-pk"
     )
-    moved = list(
-        risks.annotate(score_then=Subquery(at_start.values("residual_score")[:1])).filter(
-            score_then__isnull=False
-        )
+    moved = risks.annotate(score_then=Subquery(at_start.values("residual_score")[:1])).aggregate(
+        worse=Count("pk", filter=Q(residual_score__gt=F("score_then"))),
+        better=Count("pk", filter=Q(residual_score__lt=F("score_then"))),
+        unchanged=Count("pk", filter=Q(residual_score=F("score_then"))),
     )
 
     def row(r):
@@ -245,7 +260,5 @@ def year_summary(financial_year: int, *, top: int = 10) -> dict:
         "open": risks.count(),
         "top": [row(r) for r in risks[:top]],
         "outside_appetite": [row(r) for r in risks.filter(outside_appetite=True)],
-        "worse": sum(1 for r in moved if r.residual_score > r.score_then),
-        "better": sum(1 for r in moved if r.residual_score < r.score_then),
-        "unchanged": sum(1 for r in moved if r.residual_score == r.score_then),
+        **moved,
     }

@@ -127,6 +127,9 @@ FRAGMENT_CACHE_SECONDS = 10 * 60
 # Off, pages remember nothing and work everything out on every request: what the
 # benchmark's "cache off" column measures (PAGE_CACHE=off).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+# Whether each committed change queues the worker to work out the costly figures for the
+# new data version ahead of the first request (common.precompute).
+PRECOMPUTE_FIGURES = env.bool("PRECOMPUTE_FIGURES", default=True)
 # Seconds the portfolio page's recommended set may search for before it settles for the
 # best set found so far; the page then says how far from the best it may be. Two seconds
 # proves the best set for a few hundred proposals, and within 0.01% for a few thousand.

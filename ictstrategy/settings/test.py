@@ -21,3 +21,6 @@ MFA_REQUIRED_FOR_SUPERUSERS = False
 # The walks over every URL read the API far faster than any person or program would;
 # tests/test_api.py sets a low rate where it tests the throttle itself.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "1000000/minute"}}  # noqa: F405
+# Tests change the data thousands of times; the tests of working figures out ahead
+# turn it on (a worker started by a test would otherwise inherit the backlog).
+PRECOMPUTE_FIGURES = False

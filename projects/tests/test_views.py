@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -9,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.precompute import figures_precompute
 from common.roles import Role
 from governance.tests.factories import UserFactory
+from projects import prioritisation
 from projects.choices import ProposalStatus
 from projects.models import Attachment, Budget, ProgressUpdate, Proposal
 from projects.tests.factories import BudgetFactory, ProjectFactory, ProposalFactory
@@ -516,3 +519,76 @@ def test_portfolio_pages_its_ranking_and_the_csv_has_all_of_it(head_of_ict, clie
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">51</td>' in second
     csv = client.get(reverse("projects:portfolio") + "?format=csv").content.decode()
     assert csv.count("Pipeline ") == 53
+
+
+@pytest.mark.django_db(transaction=True)
+def test_portfolio_and_proposals_show_the_same_with_the_page_cache_on_and_off(
+    head_of_ict, member, client_for, housing, finance, settings
+):
+    BudgetFactory(financial_year=2026, amount=Decimal(120000))
+    for i in range(6):
+        ProposalFactory(
+            business_unit=housing if i % 2 else finance,
+            complete=True,
+            costs={2026: 10000 * (i + 1)},
+            status=[ProposalStatus.SUBMITTED, ProposalStatus.IN_ASSESSMENT][i % 2],
+        )
+    urls = [
+        reverse("projects:portfolio"),
+        reverse("projects:portfolio") + "?year=2026",
+        reverse("projects:proposal-list"),
+    ]
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    for user in (head_of_ict, member):
+        client = client_for(user)
+        for url in urls:
+            settings.PAGE_CACHE = False
+            worked_out = csrf.sub("", client.get(url).content.decode())
+            settings.PAGE_CACHE = True
+            first = csrf.sub("", client.get(url).content.decode())
+            remembered = csrf.sub("", client.get(url).content.decode())
+            assert worked_out == first == remembered, (user, url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_recommended_set_is_worked_out_ahead_and_again_after_a_change(
+    head_of_ict, client_for, housing, monkeypatch
+):
+    BudgetFactory(financial_year=2026, amount=Decimal(120000))
+    for _ in range(3):
+        ProposalFactory(
+            business_unit=housing,
+            complete=True,
+            costs={2026: 10000},
+            status=ProposalStatus.IN_ASSESSMENT,
+        )
+    searches = []
+    search = prioritisation.recommend
+    monkeypatch.setattr(
+        prioritisation, "recommend", lambda *args: searches.append(args) or search(*args)
+    )
+    assert figures_precompute() >= 1  # as the worker does after each change
+    assert len(searches) == 1
+    client = client_for(head_of_ict)
+    page = client.get(reverse("projects:portfolio")).content.decode()
+    assert "Recommended proposals" in page
+    assert len(searches) == 1  # found ready
+
+    ProposalFactory(
+        business_unit=housing, complete=True, costs={2026: 500000},
+        status=ProposalStatus.IN_ASSESSMENT,
+    )  # fmt: skip
+    assert figures_precompute() >= 1
+    assert len(searches) == 2  # a new candidate: a new search, not the old answer
+    assert len(searches[-1][0]) == 4
+    client.get(reverse("projects:portfolio"))
+    assert len(searches) == 2
+
+
+def test_the_portfolios_years_are_every_year_costed_or_budgeted_gaps_left_out(housing):
+    from projects.lists import portfolio_years
+
+    ProposalFactory(business_unit=housing, costs={2026: 1000, 2027: 1000})
+    ProposalFactory(business_unit=housing, costs={2027: 500, 2030: 500})
+    BudgetFactory(financial_year=2024, amount=Decimal(1000))
+    assert [year for year, _ in portfolio_years()] == [2024, 2026, 2027, 2030]

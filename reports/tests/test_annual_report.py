@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from common.errors import WorkflowError
@@ -384,3 +385,21 @@ def test_a_report_finalised_before_cost_and_spend_counted_the_same_projects_keep
         'Spend to date on projects in delivery</td><td class="govuk-table__cell">£1,610.50' in page
     )
     assert "projects counted" not in page
+
+
+@pytest.mark.django_db
+def test_a_year_counts_proposals_by_the_councils_calendar_days_at_its_edges():
+    from projects.selectors import year_summary
+
+    def local(day, hour, minute):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+    first, last = datetime.date(FY, 4, 1), datetime.date(FY + 1, 3, 31)
+    # Half past midnight on 1 April is still 31 March in UTC (summer time): in the year.
+    for moment in (local(first, 0, 30), local(last, 23, 59)):
+        ProposalFactory(status=ProposalStatus.REJECTED, submitted_at=moment, decided_at=moment)
+    for moment in (local(first, 0, 0) - datetime.timedelta(minutes=1), local(last, 23, 59)
+                   + datetime.timedelta(minutes=1)):  # fmt: skip
+        ProposalFactory(status=ProposalStatus.REJECTED, submitted_at=moment, decided_at=moment)
+    summary = year_summary(FY)
+    assert (summary["received"], summary["decided"]) == (2, 2)
