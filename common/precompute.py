@@ -64,6 +64,12 @@ def queue() -> None:
         logger.warning("Could not queue the figures' precompute; pages work them out")
 
 
+def done_key(version: str) -> str:
+    """The key kept once every figure for the data version `version` is ready, holding
+    how many the run worked out: what the benchmark waits for after each change."""
+    return f"precompute-done:{version}"
+
+
 def figures_precompute() -> int:
     """Work out every registered figure not yet kept under the current data version.
     Returns how many were worked out: none if another run has this version already
@@ -84,4 +90,5 @@ def figures_precompute() -> int:
             if cache.get(key) is None:
                 cache.set(key, figure.work_out(), timeout=figure.timeout)
                 worked_out += 1
+    cache.set(done_key(version), worked_out, timeout=CLAIM_SECONDS)
     return worked_out

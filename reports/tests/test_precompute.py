@@ -8,13 +8,14 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_celery_results.models import TaskResult
 from kombu.exceptions import OperationalError
 
 from common import dataversion, tasks
-from common.precompute import figures_precompute
+from common.precompute import done_key, figures_precompute
 from ictstrategy.celery import app as celery_app
 from projects.choices import ProposalStatus
 from projects.models import Proposal
@@ -144,6 +145,21 @@ def test_each_version_is_worked_out_once_however_many_tasks_run(year_of_data, he
     assert figures_precompute() == 0
     _decide_one_more_in_the_year()
     assert figures_precompute() >= 1
+
+
+def test_a_run_marks_its_version_done_only_once_every_figure_is_kept(
+    year_of_data, head_of_ict, queued
+):
+    draft = services.annual_report_draft(user=head_of_ict, financial_year=FY)
+    version = dataversion.stamp()
+    assert cache.get(done_key(version)) is None
+    worked_out = figures_precompute()
+    assert cache.get(done_key(version)) == worked_out
+    assert annual_report_figures(draft)["projects"]["decided"] == 4
+    assert figures_precompute() == 0  # another run for the version leaves its mark alone
+    assert cache.get(done_key(version)) == worked_out
+    _decide_one_more_in_the_year()
+    assert cache.get(done_key(dataversion.stamp())) is None  # the new version is not done
 
 
 def test_with_the_page_cache_off_nothing_is_worked_out_ahead(
