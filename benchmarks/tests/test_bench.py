@@ -1,8 +1,26 @@
-"""The benchmark's bars: which results pass, and what a miss names."""
+"""The benchmark: its bars (which results pass, and what a miss names), the change it
+makes before each sample after a change, and how it tells the worker's time."""
 
+import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
-from benchmarks.management.commands.bench import Page, Result, bars
+import pytest
+from django.db import transaction
+
+from benchmarks import largedata
+from benchmarks.management.commands.bench import (
+    KpiCommentaryChange,
+    Page,
+    Result,
+    bars,
+    figures_ready_line,
+)
+from common import dataversion
+from common.roles import Role
+from governance.choices import Direction
+from governance.models import KPI, KPIMeasurement
+from governance.tests.factories import UserFactory
 
 
 def result(name, *, p95=10.0, changed=50.0, cache_off=20.0, role="headofict"):
@@ -76,3 +94,39 @@ def test_prioritisation_of_a_thousand_candidates_must_take_under_two_seconds():
     assert missed([BARE], prioritisation=[timed(0.1, size=100)]) == {
         "prioritisation of 1,000 candidates under 2 s": ["1,000 candidates not timed"]
     }
+
+
+def test_the_workers_time_to_have_the_figures_ready_is_told_with_the_changes_it_missed():
+    assert figures_ready_line([100.0, 300.0, 200.0]) == (
+        "Worker: figures ready after a change in p50 200 ms, p95 300 ms (3 changes); "
+        "a first request sooner would work them out itself."
+    )
+    assert figures_ready_line([100.0, None]) == (
+        "Worker: figures ready after a change in p50 100 ms, p95 100 ms "
+        "(2 changes; 1 not ready within 10 s); a first request sooner would work them out "
+        "itself."
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_change_the_benchmark_makes_is_a_committed_write_the_data_version_counts(
+    monkeypatch,
+):
+    queued = []
+    monkeypatch.setattr("common.precompute.queue", lambda: queued.append(True))
+    head = UserFactory(username=largedata.BENCH_USERS["headofict"], roles=[Role.HEAD_OF_ICT])
+    kpi = KPI.objects.create(name="Availability", unit="%", direction=Direction.HIGHER_IS_BETTER)
+    value = KPIMeasurement.objects.create(
+        kpi=kpi, period_end=datetime.date(2026, 3, 31), value=Decimal("99.50"), recorded_by=head
+    )
+    change = KpiCommentaryChange()
+    queued.clear()
+    for made in (1, 2):
+        before = dataversion.current()
+        change.make()
+        assert not transaction.get_connection().in_atomic_block
+        assert dataversion.current() == before + 1
+        assert len(queued) == made  # the worker's precompute queued, as after a web change
+    value.refresh_from_db()
+    assert value.value == Decimal("99.50")
+    assert value.history.count() == 1 + 2  # its first value, then each revision
