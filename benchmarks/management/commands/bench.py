@@ -336,8 +336,8 @@ class Command(BaseCommand):
             "--log-level", "warning",
         ]  # fmt: skip
         worker_command = [
-            sys.executable, "-m", "celery", "-A", "ictstrategy", "worker", "--pool=solo",
-            "--loglevel=warning", "--without-heartbeat", "--without-gossip",
+            sys.executable, "-m", "celery", "-A", "ictstrategy", "--quiet", "worker",
+            "--pool=solo", "--loglevel=warning", "--without-heartbeat", "--without-gossip",
             "--without-mingle", "--hostname", f"bench-{port}@%h",
         ]  # fmt: skip
         _cache_from_url(env["DJANGO_CACHE_URL"]).clear()
