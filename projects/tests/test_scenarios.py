@@ -1,0 +1,223 @@
+"""Scenarios: adjustments applied to the live portfolio's inputs, never to the portfolio
+itself; who sees and changes them; their pages; their papers at meetings."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from common.roles import Role
+from governance.tests.factories import UserFactory
+from projects import policies, scenarios, services
+from projects.models import (
+    Assessment,
+    Budget,
+    Criterion,
+    CriterionScore,
+    Proposal,
+    ProposalYear,
+)
+from projects.tests.factories import ProposalFactory
+
+
+@pytest.fixture
+def portfolio(housing, member):
+    """A 2026/27 budget of £100,000 and three scored proposals in assessment: Big (£100,000,
+    rated 4), Small A and Small B (£50,000 each, rated 3). The best set is A and B."""
+    Budget.objects.create(financial_year=2026, amount=Decimal(100000))
+    made = {}
+    for title, cost, rating in (("Big", 100000, 4), ("Small A", 50000, 3), ("Small B", 50000, 3)):
+        proposal = ProposalFactory(
+            business_unit=housing, complete=True, status="in_assessment",
+            costs={2026: cost}, title=title,
+        )  # fmt: skip
+        services.assessment_submit(
+            proposal=proposal,
+            user=member,
+            ratings={c.pk: (rating, "") for c in Criterion.objects.filter(is_active=True)},
+        )
+        made[title] = proposal
+    return made
+
+
+def _selected(recommendation) -> set[str]:
+    return {c.candidate.label.split(" ", 1)[1] for c in recommendation.choices if c.selected}
+
+
+def _live_rows():
+    return (
+        list(Proposal.objects.values_list("pk", "status", "is_statutory", "updated_at")),
+        list(ProposalYear.objects.values_list("pk", "financial_year", "capital_cost")),
+        list(Assessment.objects.values_list("pk", "weighted_score")),
+        list(CriterionScore.objects.values_list("pk", "weight", "score")),
+        list(Budget.objects.values_list("pk", "amount")),
+        list(Criterion.objects.values_list("pk", "weight")),
+    )
+
+
+def _make(user, **adjustments):
+    return scenarios.scenario_save(user=user, name="What if", **adjustments)
+
+
+# ----------------------------------------------------------------------- working out
+
+
+def test_baseline_is_the_portfolio_recommendation(portfolio, head_of_ict):
+    comparison = scenarios.compare(_make(head_of_ict), viewer=head_of_ict)
+    assert _selected(comparison.baseline) == {"Small A", "Small B"}
+    assert _selected(comparison.scenario) == {"Small A", "Small B"}
+    assert comparison.changes == []
+
+
+def test_a_lower_budget_changes_the_recommended_set(portfolio, head_of_ict):
+    scenario = _make(head_of_ict, budgets={2026: Decimal(60000)})
+    comparison = scenarios.compare(scenario, viewer=head_of_ict)
+    assert _selected(comparison.scenario) == {"Small A"}
+    assert [
+        (c["label"].split(" ", 1)[1], c["baseline"], c["scenario"]) for c in comparison.changes
+    ] == [("Small B", True, False)]
+    year = comparison.years[0]
+    assert year["baseline_budget"] == Decimal(100000)
+    assert year["scenario_budget"] == Decimal(60000)
+    assert year["baseline_spend"] == Decimal(100000)
+    assert year["scenario_spend"] == Decimal(50000)
+
+
+def test_forced_in_is_treated_as_statutory_and_forced_out_is_removed(portfolio, head_of_ict):
+    scenario = _make(
+        head_of_ict,
+        forced={portfolio["Big"].pk: scenarios.FORCED_IN, portfolio["Small A"].pk: "out"},
+    )
+    comparison = scenarios.compare(scenario, viewer=head_of_ict)
+    assert _selected(comparison.scenario) == {"Big"}
+    reasons = {c["label"].split(" ", 1)[1]: c["reason"] for c in comparison.changes}
+    assert reasons["Small A"] == "Left out by the scenario."
+    assert "forced in" in reasons["Big"]
+
+
+def test_moving_a_start_shifts_its_costs_into_a_later_year(portfolio, head_of_ict):
+    Budget.objects.create(financial_year=2027, amount=Decimal(100000))
+    scenario = _make(head_of_ict, moves={portfolio["Big"].pk: 1})
+    comparison = scenarios.compare(scenario, viewer=head_of_ict)
+    assert _selected(comparison.scenario) == {"Big", "Small A", "Small B"}
+    by_year = {row["year"]: row for row in comparison.years}
+    assert by_year[2027]["scenario_spend"] == Decimal(100000)
+    assert by_year[2027]["baseline_spend"] == Decimal(0)
+
+
+def test_a_weight_changed_rescores_from_the_ratings_without_storing_anything(
+    portfolio, head_of_ict, member
+):
+    criteria = list(Criterion.objects.filter(is_active=True))
+    # Focused (£50,000) is rated 5 on the first criterion and 0 elsewhere, so it scores
+    # 20 live; weighting that criterion 100 against 1 for the rest makes it worth 96.2,
+    # so it displaces one of A and B (60 each, whatever the weights).
+    big = ProposalFactory(
+        business_unit=portfolio["Big"].business_unit, complete=True, status="in_assessment",
+        costs={2026: 50000}, title="Focused",
+    )  # fmt: skip
+    services.assessment_submit(
+        proposal=big,
+        user=member,
+        ratings={c.pk: (5 if c == criteria[0] else 0, "") for c in criteria},
+    )
+    weights = {c.pk: (100 if c == criteria[0] else 1) for c in criteria}
+    before = _live_rows()
+    comparison = scenarios.compare(_make(head_of_ict, weights=weights), viewer=head_of_ict)
+    assert "Focused" not in _selected(comparison.baseline)
+    assert "Focused" in _selected(comparison.scenario)
+    assert _live_rows() == before
+
+
+def test_working_out_a_scenario_changes_no_live_row(portfolio, head_of_ict):
+    scenario = _make(
+        head_of_ict,
+        budgets={2026: Decimal(1)},
+        forced={portfolio["Big"].pk: "in"},
+        moves={portfolio["Small A"].pk: 2},
+        weights={Criterion.objects.first().pk: 99},
+    )
+    before = _live_rows()
+    scenarios.compare(scenario, viewer=head_of_ict)
+    assert _live_rows() == before
+
+
+def test_only_differences_from_the_live_portfolio_are_kept(portfolio, head_of_ict):
+    criterion = Criterion.objects.filter(is_active=True).first()
+    scenario = _make(
+        head_of_ict,
+        budgets={2026: Decimal(100000), 2027: Decimal(5)},
+        weights={criterion.pk: criterion.weight},
+        moves={portfolio["Big"].pk: 0},
+    )
+    assert scenario.budgets == {"2027": "5.00"}
+    assert scenario.weights == {}
+    assert scenario.moves == {}
+
+
+def test_saving_unchanged_writes_no_history(portfolio, head_of_ict):
+    scenario = _make(head_of_ict, budgets={2026: Decimal(60000)})
+    count = scenario.history.count()
+    scenarios.scenario_save(
+        user=head_of_ict, scenario=scenario, name="What if", budgets={2026: Decimal(60000)}
+    )
+    assert scenario.history.count() == count
+
+
+# --------------------------------------------------------------------- who sees what
+
+
+def test_officers_never_see_or_make_scenarios(portfolio, head_of_ict, officer):
+    scenario = _make(head_of_ict, is_shared=True)
+    assert not policies.may_see_scenario(officer, scenario)
+    assert not scenarios.scenarios_visible_to(officer).exists()
+    with pytest.raises(PermissionDenied):
+        scenarios.scenario_save(user=officer, name="Mine")
+
+
+def test_an_unshared_scenario_is_its_creators_and_the_head_of_icts(
+    portfolio, head_of_ict, member, chair
+):
+    mine = _make(member)
+    assert policies.may_see_scenario(member, mine)
+    assert policies.may_see_scenario(head_of_ict, mine)
+    assert not policies.may_see_scenario(chair, mine)
+    assert list(scenarios.scenarios_visible_to(chair)) == []
+    scenarios.scenario_share(user=member, scenario=mine, shared=True)
+    assert list(scenarios.scenarios_visible_to(chair)) == [mine]
+
+
+def test_only_the_creator_or_the_head_of_ict_changes_a_scenario(
+    portfolio, head_of_ict, member, chair
+):
+    scenario = _make(member, is_shared=True)
+    assert policies.may_edit_scenario(head_of_ict, scenario)
+    assert not policies.may_edit_scenario(chair, scenario)
+    with pytest.raises(PermissionDenied):
+        scenarios.scenario_share(user=chair, scenario=scenario, shared=False)
+    with pytest.raises(PermissionDenied):
+        scenarios.scenario_save(user=chair, scenario=scenario, name="Taken over")
+
+
+def test_a_member_who_may_not_see_every_score_gets_no_comparison(portfolio, head_of_ict, chair):
+    """The chair has scored nothing: like the portfolio, no recommendation for them."""
+    scenario = _make(head_of_ict, is_shared=True, budgets={2026: Decimal(60000)})
+    comparison = scenarios.compare(scenario, viewer=chair)
+    assert comparison.hidden == 3
+    assert comparison.baseline is None and comparison.scenario is None
+    assert comparison.changes == [] and comparison.years == []
+
+
+def test_a_conflicted_member_gets_no_hidden_scores(portfolio, head_of_ict, housing):
+    conflicted = UserFactory(roles=[Role.MEMBER])
+    for title in ("Small A", "Small B"):
+        services.assessment_submit(
+            proposal=portfolio[title],
+            user=conflicted,
+            ratings={c.pk: (1, "") for c in Criterion.objects.filter(is_active=True)},
+        )
+    services.conflict_declare(proposal=portfolio["Big"], user=conflicted, note="My brother")
+    scenario = _make(head_of_ict, is_shared=True)
+    comparison = scenarios.compare(scenario, viewer=conflicted)
+    assert comparison.hidden == 1
+    assert comparison.baseline is None
