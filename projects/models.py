@@ -721,10 +721,6 @@ class Scenario(models.Model):
     def get_absolute_url(self):
         return reverse("projects:scenario-detail", args=[self.pk])
 
-    @property
-    def breadcrumb_label(self) -> str:
-        return self.name
-
 
 class ScenarioPaper(models.Model):
     """A scenario put to a Governance Group meeting as a paper."""

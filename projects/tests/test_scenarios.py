@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
+from common.errors import WorkflowError
 from common.roles import Role
 from governance.tests.factories import UserFactory
 from projects import policies, scenarios, services
@@ -16,8 +18,10 @@ from projects.models import (
     CriterionScore,
     Proposal,
     ProposalYear,
+    Scenario,
+    ScenarioPaper,
 )
-from projects.tests.factories import ProposalFactory
+from projects.tests.factories import MeetingFactory, ProposalFactory
 
 
 @pytest.fixture
@@ -221,3 +225,99 @@ def test_a_conflicted_member_gets_no_hidden_scores(portfolio, head_of_ict, housi
     comparison = scenarios.compare(scenario, viewer=conflicted)
     assert comparison.hidden == 1
     assert comparison.baseline is None
+
+
+# ------------------------------------------------------------------------------ pages
+
+
+def _form_data(client, url) -> dict:
+    from tests.shown_forms import shown_form
+
+    return {k: v[0] if len(v) == 1 else v for k, v in shown_form(client.get(url)).values.items()}
+
+
+def test_the_head_of_ict_makes_a_scenario_from_the_page_and_sees_the_comparison(
+    portfolio, head_of_ict, client_for
+):
+    client = client_for(head_of_ict)
+    assert "Scenarios" in client.get(reverse("projects:portfolio")).content.decode()
+    url = reverse("projects:scenario-create")
+    data = _form_data(client, url) | {"name": "Tighter 2026", "budget_2026": "60000"}
+    response = client.post(url, data)
+    scenario = Scenario.objects.get()
+    assert response.status_code == 302 and response["Location"] == scenario.get_absolute_url()
+    assert scenario.budgets == {"2026": "60000.00"}
+    page = client.get(scenario.get_absolute_url()).content.decode()
+    assert "Small B" in page.split("Proposals that change</h3>")[1].split("</table>")[0]
+    assert 'role="img"' in page and "chart-scenario-spend-title" in page
+    assert "£60,000" in page
+
+
+def test_bad_input_is_named_at_its_field_and_nothing_is_saved(portfolio, head_of_ict, client_for):
+    client = client_for(head_of_ict)
+    url = reverse("projects:scenario-create")
+    data = _form_data(client, url) | {"name": "", "budget_2026": "-5", "move_1": "99"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["name"] == ["Enter the name of the scenario"]
+    assert "budget_2026" in errors
+    assert not Scenario.objects.exists()
+
+
+def test_an_unchanged_edit_changes_nothing(portfolio, head_of_ict, client_for):
+    scenario = _make(
+        head_of_ict, budgets={2026: Decimal(60000)}, forced={portfolio["Big"].pk: "in"}
+    )
+    client = client_for(head_of_ict)
+    url = reverse("projects:scenario-update", args=[scenario.pk])
+    history = scenario.history.count()
+    response = client.post(url, _form_data(client, url))
+    assert response.status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.history.count() == history
+    assert scenario.forced == {str(portfolio["Big"].pk): "in"}
+
+
+def test_officers_are_refused_and_members_do_not_find_unshared_scenarios(
+    portfolio, head_of_ict, member, officer, client_for
+):
+    private = _make(head_of_ict)
+    assert client_for(officer).get(reverse("projects:scenario-list")).status_code == 403
+    assert client_for(officer).get(private.get_absolute_url()).status_code == 403
+    member_client = client_for(member)
+    assert member_client.get(private.get_absolute_url()).status_code == 404
+    assert "What if" not in member_client.get(reverse("projects:scenario-list")).content.decode()
+    client_for(head_of_ict).post(
+        reverse("projects:scenario-share", args=[private.pk]), {"shared": "yes"}
+    )
+    assert member_client.get(private.get_absolute_url()).status_code == 200
+    assert "What if" in member_client.get(reverse("projects:scenario-list")).content.decode()
+
+
+def test_a_member_who_has_not_scored_everything_sees_no_scores_on_a_scenario(
+    portfolio, head_of_ict, client_for
+):
+    other = UserFactory(roles=[Role.MEMBER])
+    scenario = _make(head_of_ict, is_shared=True, budgets={2026: Decimal(60000)})
+    page = client_for(other).get(scenario.get_absolute_url()).content.decode()
+    assert "scores you may not see yet" in page
+    assert "60.0" not in page and "120.0" not in page
+
+
+def test_a_shared_scenario_goes_to_a_meeting_as_a_paper(
+    portfolio, head_of_ict, chair, member, client_for
+):
+    meeting = MeetingFactory(chair=chair)
+    scenario = _make(head_of_ict)
+    with pytest.raises(WorkflowError):
+        scenarios.scenario_paper_add(user=head_of_ict, scenario=scenario, meeting=meeting)
+    scenarios.scenario_share(user=head_of_ict, scenario=scenario, shared=True)
+    client = client_for(chair)
+    response = client.post(
+        reverse("projects:scenario-paper-add", args=[scenario.pk]), {"meeting": meeting.pk}
+    )
+    assert response.status_code == 302
+    assert ScenarioPaper.objects.filter(meeting=meeting, scenario=scenario).exists()
+    page = client_for(member).get(meeting.get_absolute_url()).content.decode()
+    assert "Papers" in page and scenario.get_absolute_url() in page
