@@ -429,7 +429,12 @@ class PortfolioView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
             self.filterset,
             self.request.GET.get("page"),
         )
-        return super().get_context_data(portfolio=portfolio, **kwargs)
+        chart = Deferred(
+            lambda: charts.portfolio_chart(
+                portfolio()["summary"], recommended=portfolio()["recommendation"] is not None
+            )
+        )
+        return super().get_context_data(portfolio=portfolio, chart=chart, **kwargs)
 
 
 # ---------------------------------------------------------------------------- agenda

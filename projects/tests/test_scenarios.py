@@ -321,3 +321,13 @@ def test_a_shared_scenario_goes_to_a_meeting_as_a_paper(
     assert ScenarioPaper.objects.filter(meeting=meeting, scenario=scenario).exists()
     page = client_for(member).get(meeting.get_absolute_url()).content.decode()
     assert "Papers" in page and scenario.get_absolute_url() in page
+
+
+def test_the_portfolio_draws_spend_against_budget_with_its_table(
+    portfolio, head_of_ict, client_for
+):
+    page = client_for(head_of_ict).get(reverse("projects:portfolio")).content.decode()
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert 'role="img"' in svg and 'aria-labelledby="chart-portfolio-spend-title' in svg
+    assert "2026/27: ICT budget £100,000; Approved and recommended £100,000." in svg
+    assert "Budget by financial year" in page and "<table" in page.split("</svg>", 1)[1]
