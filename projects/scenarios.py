@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -36,6 +36,11 @@ from .models import Assessment, Budget, Criterion, Proposal, Scenario, ScenarioP
 FORCED_IN, FORCED_OUT = "in", "out"
 # How far a proposal's start may be moved, in financial years, either way.
 MAX_MOVE = 5
+# A paper went to everyone who may see its meeting (and its history names it), so the
+# scenario cannot be taken back from them.
+STAYS_SHARED = (
+    "This scenario is a paper for a Governance Group meeting, so it stays shared with the Group"
+)
 
 
 # ------------------------------------------------------------------------------ reads
@@ -306,6 +311,8 @@ def scenario_save(
     for years in (moves or {}).values():
         if abs(years) > MAX_MOVE:
             raise WorkflowError(f"A start can move at most {MAX_MOVE} financial years.")
+    if not is_shared and scenario.pk and scenario.papers.exists():
+        raise ValidationError({"is_shared": STAYS_SHARED})
     scenario.name = name
     scenario.description = description
     scenario.is_shared = is_shared
@@ -323,6 +330,8 @@ def scenario_share(*, user, scenario: Scenario, shared: bool) -> Scenario:
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     if not policies.may_edit_scenario(user, scenario):
         raise PermissionDenied("Only the scenario's creator or the Head of ICT can share it.")
+    if not shared and scenario.papers.exists():
+        raise WorkflowError(STAYS_SHARED)
     scenario.is_shared = shared
     save_with_history(scenario, user=user)
     return scenario

@@ -869,7 +869,7 @@ class ScenarioDetailView(RoleRequiredMixin, TemplateView):
             chart=charts.scenario_chart(comparison) if comparison.years else None,
             can_edit=policies.may_edit_scenario(user, scenario),
             can_add_paper=policies.scenario_paper_refusal(user, scenario) is None,
-            papers=scenario.papers.select_related("meeting"),
+            papers=list(scenario.papers.select_related("meeting")),
             **kwargs,
         )
 
@@ -883,7 +883,11 @@ class ScenarioShareView(RoleRequiredMixin, View):
     def post(self, request, pk):
         scenario = scenarios.scenario_for_edit(request.user, pk)
         shared = request.POST.get("shared") == "yes"
-        scenarios.scenario_share(user=request.user, scenario=scenario, shared=shared)
+        try:
+            scenarios.scenario_share(user=request.user, scenario=scenario, shared=shared)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(scenario.get_absolute_url())
         messages.success(
             request,
             "Shared with the Governance Group." if shared else "No longer shared with the Group.",

@@ -331,3 +331,24 @@ def test_the_portfolio_draws_spend_against_budget_with_its_table(
     assert 'role="img"' in svg and 'aria-labelledby="chart-portfolio-spend-title' in svg
     assert "2026/27: ICT budget £100,000; Approved and recommended £100,000." in svg
     assert "Budget by financial year" in page and "<table" in page.split("</svg>", 1)[1]
+
+
+def test_a_paper_stays_shared_and_is_in_the_meetings_history(
+    portfolio, head_of_ict, chair, member, client_for
+):
+    meeting = MeetingFactory(chair=chair)
+    scenario = _make(head_of_ict, is_shared=True)
+    scenarios.scenario_paper_add(user=head_of_ict, scenario=scenario, meeting=meeting)
+    with pytest.raises(WorkflowError):
+        scenarios.scenario_share(user=head_of_ict, scenario=scenario, shared=False)
+    client = client_for(head_of_ict)
+    response = client.post(reverse("projects:scenario-share", args=[scenario.pk]), {"shared": "no"})
+    assert response.status_code == 302
+    url = reverse("projects:scenario-update", args=[scenario.pk])
+    response = client.post(url, _form_data(client, url) | {"is_shared": "no"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["is_shared"] == [scenarios.STAYS_SHARED]
+    scenario.refresh_from_db()
+    assert scenario.is_shared
+    history = client_for(member).get(reverse("governance:meeting-history", args=[meeting.pk]))
+    assert f"Paper: {scenario.name}" in history.content.decode()
