@@ -352,3 +352,40 @@ def test_a_paper_stays_shared_and_is_in_the_meetings_history(
     assert scenario.is_shared
     history = client_for(member).get(reverse("governance:meeting-history", args=[meeting.pk]))
     assert f"Paper: {scenario.name}" in history.content.decode()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # anything remembered is remembered alike for both counts
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_scenario_pages_ask_the_database_the_same_whatever_the_rows(
+    portfolio, head_of_ict, member, housing, client_for
+):
+    client = client_for(head_of_ict)
+    scenario = _make(
+        head_of_ict, weights={Criterion.objects.first().pk: 50}, moves={portfolio["Big"].pk: 1}
+    )
+    pages = [
+        reverse("projects:scenario-list"),
+        scenario.get_absolute_url(),
+        reverse("projects:scenario-update", args=[scenario.pk]),
+    ]
+    small = [_queries(client, url) for url in pages]
+    for index in range(5):
+        _make(member, is_shared=True)
+        proposal = ProposalFactory(
+            business_unit=housing, complete=True, status="in_assessment",
+            costs={2026: 1000 + index}, title=f"More {index}",
+        )  # fmt: skip
+        services.assessment_submit(
+            proposal=proposal,
+            user=member,
+            ratings={c.pk: (2, "") for c in Criterion.objects.filter(is_active=True)},
+        )
+    assert [_queries(client, url) for url in pages] == small
