@@ -702,11 +702,14 @@ class ScenarioForm(GDSFormMixin, forms.Form):
         moves_offered = [(n, _move_label(n)) for n in range(-2, 4)]
         for proposal in proposals:
             choice, move = f"proposal_{proposal.pk}", f"move_{proposal.pk}"
+            # Labels, not legends, carry the title: Django escapes them, and a long
+            # word in a label wraps at 320 px where a legend's would not.
+            named = f"{proposal.reference} {proposal.title}"
             self.fields[choice] = forms.ChoiceField(
-                choices=SCENARIO_CHOICES, label=f"{proposal.reference}: in the recommendation"
+                choices=SCENARIO_CHOICES, label=f"{named}: in the recommendation"
             )
             self.fields[move] = forms.TypedChoiceField(
-                coerce=int, choices=moves_offered, label=f"{proposal.reference}: move its start"
+                coerce=int, choices=moves_offered, label=f"{named}: move its start"
             )
             self.initial[choice] = forced.get(str(proposal.pk), KEEP)
             self.initial[move] = int(moves.get(str(proposal.pk), 0))
@@ -728,13 +731,16 @@ class ScenarioForm(GDSFormMixin, forms.Form):
                     legend_size=Size.MEDIUM,
                 )
             )
-        for proposal, choice, move in self.proposal_fields.values():
+        if self.proposal_fields:
             layout.append(
                 Fieldset(
-                    Field.select(choice),
-                    Field.select(move),
-                    legend=f"{proposal.reference} {proposal.title}",
-                    legend_size=Size.SMALL,
+                    *[
+                        Field.select(name)
+                        for _, choice, move in self.proposal_fields.values()
+                        for name in (choice, move)
+                    ],
+                    legend="Proposals awaiting a decision",
+                    legend_size=Size.MEDIUM,
                 )
             )
         self.helper.layout = Layout(*layout, Submit("submit", self.submit_label))

@@ -389,3 +389,26 @@ def test_scenario_pages_ask_the_database_the_same_whatever_the_rows(
             ratings={c.pk: (2, "") for c in Criterion.objects.filter(is_active=True)},
         )
     assert [_queries(client, url) for url in pages] == small
+
+
+def test_the_visibility_query_and_the_one_object_rule_agree(
+    head_of_ict, member, chair, officer, administrator
+):
+    made = [
+        scenarios.scenario_save(user=member, name="Member's own"),
+        scenarios.scenario_save(user=member, name="Member's shared", is_shared=True),
+        scenarios.scenario_save(user=head_of_ict, name="Head's own"),
+        scenarios.scenario_save(user=chair, name="Chair's own"),
+    ]
+    for user in (head_of_ict, member, chair, officer, administrator):
+        by_query = set(Scenario.objects.filter(policies.scenarios_visible(user)))
+        by_rule = {s for s in made if policies.may_see_scenario(user, s)}
+        assert by_query == by_rule, user
+
+
+def test_the_form_escapes_proposal_titles(head_of_ict, housing, client_for):
+    ProposalFactory(
+        business_unit=housing, complete=True, status="in_assessment", title="<b>Loud</b> title"
+    )
+    page = client_for(head_of_ict).get(reverse("projects:scenario-create")).content.decode()
+    assert "&lt;b&gt;Loud&lt;/b&gt; title" in page and "<b>Loud</b>" not in page
