@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 
 from common.dates import before_refusal
 from common.figures import money
@@ -669,6 +670,7 @@ class ScenarioForm(GDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from crispy_forms_gds.layout import Fieldset
 
+        self.error_names = dict(self.error_names)  # per form: names below are added
         stored_budgets = dict(scenario.budgets) if scenario else {}
         stored_weights = dict(scenario.weights) if scenario else {}
         forced = dict(scenario.forced) if scenario else {}
@@ -694,7 +696,7 @@ class ScenarioForm(GDSFormMixin, forms.Form):
         for criterion in criteria:
             name = f"weight_{criterion.pk}"
             self.fields[name] = forms.IntegerField(
-                min_value=1, max_value=100, label=f"Weight of {criterion.name}"
+                min_value=1, max_value=100, label=escape(f"Weight of {criterion.name}")
             )
             self.initial[name] = stored_weights.get(str(criterion.pk), criterion.weight)
             self.weight_fields[name] = criterion.pk
@@ -702,15 +704,18 @@ class ScenarioForm(GDSFormMixin, forms.Form):
         moves_offered = [(n, _move_label(n)) for n in range(-2, 4)]
         for proposal in proposals:
             choice, move = f"proposal_{proposal.pk}", f"move_{proposal.pk}"
-            # Labels, not legends, carry the title: Django escapes them, and a long
-            # word in a label wraps at 320 px where a legend's would not.
-            named = f"{proposal.reference} {proposal.title}"
+            # Labels, not legends, carry the title, since a long word in a label wraps at
+            # 320 px where a legend's would not. crispy-forms-gds marks labels safe, so
+            # the officer's title is escaped here; messages name the reference alone.
+            named = escape(f"{proposal.reference} {proposal.title}")
             self.fields[choice] = forms.ChoiceField(
                 choices=SCENARIO_CHOICES, label=f"{named}: in the recommendation"
             )
             self.fields[move] = forms.TypedChoiceField(
                 coerce=int, choices=moves_offered, label=f"{named}: move its start"
             )
+            self.error_names[choice] = f"whether {proposal.reference} is in the recommendation"
+            self.error_names[move] = f"how far to move the start of {proposal.reference}"
             self.initial[choice] = forced.get(str(proposal.pk), KEEP)
             self.initial[move] = int(moves.get(str(proposal.pk), 0))
             self.proposal_fields[proposal.pk] = (proposal, choice, move)
