@@ -3,7 +3,9 @@ compares it with the portfolio now, and shares it with the Governance Group; a m
 then finds it. axe checks every page, and the spend chart is an image with a name and
 its table beside it."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,6 +17,8 @@ from projects.models import Scenario
 from .conftest import menu_link, sign_in
 
 pytestmark = pytest.mark.browser
+# Where screenshots are kept for a person to look at; not a secret, nothing read back.
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))  # noqa: S108
 
 
 def _check_chart(page, chart_id):
@@ -61,6 +65,8 @@ def test_head_of_ict_compares_a_lower_budget_and_shares_it_with_the_group(
     _check_chart(page, "chart-scenario-spend")
     expect(page.get_by_role("cell", name="£1,000").first).to_be_visible()
     axe.check(page)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "scenario-comparison.png", full_page=True)
 
     page.get_by_role("button", name="Share with the Governance Group").click()
     expect(page.get_by_role("alert")).to_contain_text("Shared with the Governance Group")

@@ -251,6 +251,8 @@ def test_the_head_of_ict_makes_a_scenario_from_the_page_and_sees_the_comparison(
     assert "Small B" in page.split("Proposals that change</h3>")[1].split("</table>")[0]
     assert 'role="img"' in page and "chart-scenario-spend-title" in page
     assert "£60,000" in page
+    # Scenarios are part of the portfolio in the service navigation.
+    assert 'href="/portfolio/" aria-current="true"' in page
 
 
 def test_bad_input_is_named_at_its_field_and_nothing_is_saved(portfolio, head_of_ict, client_for):
