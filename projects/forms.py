@@ -624,6 +624,14 @@ class ProposalImportForm(GDSFormMixin, forms.Form):
 
 # --------------------------------------------------------------------------- scenarios
 
+
+def _move_label(years: int) -> str:
+    if years == 0:
+        return "Not moved"
+    unit = "year" if abs(years) == 1 else "years"
+    return f"{abs(years)} {unit} {'later' if years > 0 else 'earlier'}"
+
+
 KEEP, FORCE_IN, FORCE_OUT = "recommended", "in", "out"
 SCENARIO_CHOICES = (
     (KEEP, "As the portal recommends"),
@@ -631,13 +639,7 @@ SCENARIO_CHOICES = (
     (FORCE_OUT, "Left out"),
 )
 YES_NO = (("yes", "Yes"), ("no", "No"))
-
-
-def _move_label(years: int) -> str:
-    if years == 0:
-        return "Not moved"
-    unit = "year" if abs(years) == 1 else "years"
-    return f"{abs(years)} {unit} {'later' if years > 0 else 'earlier'}"
+MOVES_OFFERED = [(years, _move_label(years)) for years in range(-2, 4)]
 
 
 class ScenarioForm(GDSFormMixin, forms.Form):
@@ -701,18 +703,14 @@ class ScenarioForm(GDSFormMixin, forms.Form):
             self.initial[name] = stored_weights.get(str(criterion.pk), criterion.weight)
             self.weight_fields[name] = criterion.pk
         self.proposal_fields = {}
-        moves_offered = [(n, _move_label(n)) for n in range(-2, 4)]
         for proposal in proposals:
             choice, move = f"proposal_{proposal.pk}", f"move_{proposal.pk}"
-            # Labels, not legends, carry the title, since a long word in a label wraps at
-            # 320 px where a legend's would not. crispy-forms-gds marks labels safe, so
-            # the officer's title is escaped here; messages name the reference alone.
-            named = escape(f"{proposal.reference} {proposal.title}")
+            named = f"{proposal.reference} {proposal.title}"
             self.fields[choice] = forms.ChoiceField(
                 choices=SCENARIO_CHOICES, label=f"{named}: in the recommendation"
             )
             self.fields[move] = forms.TypedChoiceField(
-                coerce=int, choices=moves_offered, label=f"{named}: move its start"
+                coerce=int, choices=MOVES_OFFERED, label=f"{named}: move its start"
             )
             self.error_names[choice] = f"whether {proposal.reference} is in the recommendation"
             self.error_names[move] = f"how far to move the start of {proposal.reference}"
@@ -736,20 +734,30 @@ class ScenarioForm(GDSFormMixin, forms.Form):
                     legend_size=Size.MEDIUM,
                 )
             )
-        if self.proposal_fields:
-            layout.append(
-                Fieldset(
-                    *[
-                        Field.select(name)
-                        for _, choice, move in self.proposal_fields.values()
-                        for name in (choice, move)
-                    ],
-                    legend="Proposals awaiting a decision",
-                    legend_size=Size.MEDIUM,
-                )
-            )
-        self.helper.layout = Layout(*layout, Submit("submit", self.submit_label))
+        # The proposals are drawn by the page's own table (proposal_rows), not by
+        # crispy-forms: a council may have a thousand awaiting a decision, and a crispy
+        # field each would take seconds to draw.
+        self.helper.layout = Layout(*layout)
         self.helper.inputs = []
+
+    def proposal_rows(self) -> list[dict]:
+        """Per proposal awaiting a decision, its two choices as the table draws them."""
+        rows = []
+        for proposal, choice, move in self.proposal_fields.values():
+            row = {"label": f"{proposal.reference} {proposal.title}", "fields": []}
+            for name, choices in ((choice, SCENARIO_CHOICES), (move, MOVES_OFFERED)):
+                bound = self[name]
+                row["fields"].append(
+                    {
+                        "name": name,
+                        "id": bound.auto_id,
+                        "value": str(bound.value()),
+                        "choices": [(str(value), text) for value, text in choices],
+                        "errors": bound.errors,
+                    }
+                )
+            rows.append(row)
+        return rows
 
     def adjustments(self) -> dict:
         """The cleaned form as scenarios.scenario_save takes it."""
