@@ -33,6 +33,7 @@ NAV_SECTIONS = [
     ("projects", "transparency", "projects"),
     ("projects", "criterion", "portfolio"),
     ("projects", "budget", "portfolio"),
+    ("projects", "scenario", "portfolio"),
     ("projects", "agenda", "meetings"),
     ("projects", "decide", "meetings"),
     ("projects", "", "proposals"),

@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 
 from common.dates import before_refusal
 from common.figures import money
@@ -619,3 +620,168 @@ class ProposalImportForm(GDSFormMixin, forms.Form):
     title = forms.CharField(max_length=200)
     business_unit = forms.ModelChoiceField(queryset=BusinessUnit.objects.filter(is_active=True))
     is_statutory = forms.BooleanField(required=False, label="Statutory")
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def _move_label(years: int) -> str:
+    if years == 0:
+        return "Not moved"
+    unit = "year" if abs(years) == 1 else "years"
+    return f"{abs(years)} {unit} {'later' if years > 0 else 'earlier'}"
+
+
+KEEP, FORCE_IN, FORCE_OUT = "recommended", "in", "out"
+SCENARIO_CHOICES = (
+    (KEEP, "As the portal recommends"),
+    (FORCE_IN, "Forced in"),
+    (FORCE_OUT, "Left out"),
+)
+YES_NO = (("yes", "Yes"), ("no", "No"))
+MOVES_OFFERED = [(years, _move_label(years)) for years in range(-2, 4)]
+
+
+class ScenarioForm(GDSFormMixin, forms.Form):
+    """A scenario and every adjustment it may make, each shown at the value the
+    scenario works with (the live one where it adjusts nothing), so the form always
+    shows the whole scenario. Built from the live budgets, active criteria and the
+    proposals awaiting a decision that the person may see."""
+
+    submit_label = "Save the scenario"
+    error_names = {
+        "is_shared": "whether to share the scenario with the Governance Group",
+        "name": "the name of the scenario",
+    }
+    name = forms.CharField(max_length=200, label="Name of the scenario")
+    description = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What it tries (optional)",
+    )
+    is_shared = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        label="Share it with the Governance Group?",
+        help_text="Members and the chair can then open it; only you and the Head of ICT "
+        "can change it.",
+    )
+
+    def __init__(self, *args, scenario=None, budgets, criteria, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        from crispy_forms_gds.layout import Fieldset
+
+        self.error_names = dict(self.error_names)  # per form: names below are added
+        stored_budgets = dict(scenario.budgets) if scenario else {}
+        stored_weights = dict(scenario.weights) if scenario else {}
+        forced = dict(scenario.forced) if scenario else {}
+        moves = dict(scenario.moves) if scenario else {}
+        self.initial.setdefault("name", scenario.name if scenario else "")
+        self.initial.setdefault("description", scenario.description if scenario else "")
+        self.initial.setdefault("is_shared", "yes" if scenario and scenario.is_shared else "no")
+        years = sorted(set(budgets) | {int(year) for year in stored_budgets})
+        self.budget_fields = {}
+        for year in years:
+            name = f"budget_{year}"
+            self.fields[name] = forms.DecimalField(
+                max_digits=12,
+                decimal_places=2,
+                min_value=0,
+                label=f"ICT budget for {financial_year_label(year)} (£)",
+                widget=forms.NumberInput(attrs={"step": "0.01"}),
+            )
+            stored = stored_budgets.get(str(year))
+            self.initial[name] = stored if stored is not None else budgets.get(year)
+            self.budget_fields[name] = year
+        self.weight_fields = {}
+        for criterion in criteria:
+            name = f"weight_{criterion.pk}"
+            self.fields[name] = forms.IntegerField(
+                min_value=1, max_value=100, label=escape(f"Weight of {criterion.name}")
+            )
+            self.initial[name] = stored_weights.get(str(criterion.pk), criterion.weight)
+            self.weight_fields[name] = criterion.pk
+        self.proposal_fields = {}
+        for proposal in proposals:
+            choice, move = f"proposal_{proposal.pk}", f"move_{proposal.pk}"
+            named = f"{proposal.reference} {proposal.title}"
+            self.fields[choice] = forms.ChoiceField(
+                choices=SCENARIO_CHOICES, label=f"{named}: in the recommendation"
+            )
+            self.fields[move] = forms.TypedChoiceField(
+                coerce=int, choices=MOVES_OFFERED, label=f"{named}: move its start"
+            )
+            self.error_names[choice] = f"whether {proposal.reference} is in the recommendation"
+            self.error_names[move] = f"how far to move the start of {proposal.reference}"
+            self.initial[choice] = forced.get(str(proposal.pk), KEEP)
+            self.initial[move] = int(moves.get(str(proposal.pk), 0))
+            self.proposal_fields[proposal.pk] = (proposal, choice, move)
+        layout = [Field.text("name"), Field.textarea("description"), Field.radios("is_shared")]
+        if self.budget_fields:
+            layout.append(
+                Fieldset(
+                    *[Field.text(n, field_width=10) for n in self.budget_fields],
+                    legend="Budgets",
+                    legend_size=Size.MEDIUM,
+                )
+            )
+        if self.weight_fields:
+            layout.append(
+                Fieldset(
+                    *[Field.text(n, field_width=3) for n in self.weight_fields],
+                    legend="Weights of the scoring criteria",
+                    legend_size=Size.MEDIUM,
+                )
+            )
+        # The proposals are drawn by the page's own table (proposal_rows), not by
+        # crispy-forms: a council may have a thousand awaiting a decision, and a crispy
+        # field each would take seconds to draw.
+        self.helper.layout = Layout(*layout)
+        self.helper.inputs = []
+
+    def proposal_rows(self) -> list[dict]:
+        """Per proposal awaiting a decision, its two choices as the table draws them."""
+        rows = []
+        for proposal, choice, move in self.proposal_fields.values():
+            row = {"label": f"{proposal.reference} {proposal.title}", "fields": []}
+            for name, choices in ((choice, SCENARIO_CHOICES), (move, MOVES_OFFERED)):
+                bound = self[name]
+                row["fields"].append(
+                    {
+                        "name": name,
+                        "id": bound.auto_id,
+                        "value": str(bound.value()),
+                        "choices": [(str(value), text) for value, text in choices],
+                        "errors": bound.errors,
+                    }
+                )
+            rows.append(row)
+        return rows
+
+    def adjustments(self) -> dict:
+        """The cleaned form as scenarios.scenario_save takes it."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "description": data["description"],
+            "is_shared": data["is_shared"] == "yes",
+            "budgets": {year: data[name] for name, year in self.budget_fields.items()},
+            "weights": {pk: data[name] for name, pk in self.weight_fields.items()},
+            "forced": {
+                pk: data[choice]
+                for pk, (_, choice, _move) in self.proposal_fields.items()
+                if data[choice] != KEEP
+            },
+            "moves": {pk: data[move] for pk, (_, _choice, move) in self.proposal_fields.items()},
+        }
+
+
+class ScenarioPaperForm(GDSFormMixin, forms.Form):
+    submit_label = "Put it to the meeting"
+    meeting = forms.ModelChoiceField(queryset=None, label="Meeting")
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = lambda m: str(m)

@@ -20,6 +20,7 @@ from .models import (
     ProposalEvent,
     ProposalTheme,
     ProposalYear,
+    ScenarioPaper,
 )
 
 
@@ -44,6 +45,9 @@ def register() -> None:
         Meeting,
         Part(AgendaItem, "meeting", "Agenda: {proposal}"),
         Part(Decision, "meeting", "Decision on {proposal}"),
+        # A scenario stays shared with the Group once it is a paper (projects.scenarios),
+        # so everyone who reads the meeting may read its name.
+        Part(ScenarioPaper, "meeting", "Paper: {scenario}"),
     )
     register_reading(ProposalYear, money=["capital_cost", "revenue_cost", "cashable_savings"])
     register_reading(ProgressUpdate, money=["actual_spend_to_date"])

@@ -704,3 +704,65 @@ class TransparencyPublication(models.Model):
 
     def __str__(self):
         return f"Contracts dataset published {self.published_at:%Y-%m-%d %H:%M}"
+
+
+class Scenario(models.Model):
+    """A what-if on the portfolio: the live budgets, weights and proposals with some
+    adjustments, worked out by projects.scenarios without changing any live row.
+
+    Each adjustment is kept as a difference from the live portfolio, keyed by the id
+    (as text: JSON keys are strings) of the year, criterion or proposal it changes, so a
+    scenario follows the live portfolio everywhere it does not say otherwise. An id
+    that no longer names anything (a criterion retired, a proposal decided) is ignored.
+    """
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scenarios"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_shared = models.BooleanField("shared with the Governance Group", default=False)
+    # {"2027": "900000.00"}: the ICT budget for a financial year, instead of the live one.
+    budgets = models.JSONField(default=dict, blank=True)
+    # {"3": 40}: a criterion's weight, instead of the weight each score was given under.
+    weights = models.JSONField(default=dict, blank=True)
+    # {"17": "in"}: a proposal forced in (treated as statutory) or "out" (removed).
+    forced = models.JSONField(default=dict, blank=True)
+    # {"17": 1}: a proposal's yearly costs moved this many financial years later.
+    moves = models.JSONField(default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:scenario-detail", args=[self.pk])
+
+
+class ScenarioPaper(models.Model):
+    """A scenario put to a Governance Group meeting as a paper."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="scenario_papers")
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="papers")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "scenario"],
+                name="scenario_paper_once_per_meeting",
+                violation_error_message="This scenario is already a paper for that meeting.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scenario} at {self.meeting}"

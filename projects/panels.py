@@ -62,6 +62,12 @@ def _agenda_items(meeting) -> list[AgendaItem]:
     return items
 
 
+def _papers(*, meeting, user):
+    from . import scenarios
+
+    return {"papers": scenarios.papers_of(meeting, user=user)}
+
+
 def _agenda(*, meeting, user):
     items = _agenda_items(meeting)
     undecided = [item for item in items if item.decision is None]
@@ -214,6 +220,16 @@ def register() -> None:
             template="projects/agenda_section.html",
             context=_agenda,
             order=10,
+        ),
+    )
+    slots.register(
+        Slot.MEETING_AGENDA,
+        Section(
+            title="Papers",
+            template="projects/scenario_papers_section.html",
+            roles=policies.SCENARIO_USERS,
+            context=_papers,
+            order=20,
         ),
     )
     slots.register(

@@ -277,3 +277,57 @@ def may_publish_transparency(user) -> bool:
 
 def may_import(user) -> bool:
     return bool(roles_of(user) & IMPORTERS)
+
+
+# --------------------------------------------------------------------------- scenarios
+
+# Who tries what-ifs on the portfolio: those who may read it. Business unit officers
+# never see a scenario (it weighs scores and other units' proposals).
+SCENARIO_USERS = PORTFOLIO_READERS
+# Who puts a scenario to a Governance Group meeting as a paper.
+SCENARIO_PAPER_KEEPERS = frozenset({Role.HEAD_OF_ICT, Role.CHAIR})
+
+
+def scenarios_visible(user) -> Q:
+    """The Head of ICT, who runs prioritisation, sees every scenario; a Group member or
+    the chair sees their own and those shared with the Group. Anything else is a 404."""
+    roles = roles_of(user)
+    if not roles & SCENARIO_USERS:
+        return Q(pk__in=[])
+    if Role.HEAD_OF_ICT in roles:
+        return Q()
+    return Q(created_by=user) | Q(is_shared=True)
+
+
+def may_see_scenario(user, scenario) -> bool:
+    """scenarios_visible, for one scenario."""
+    roles = roles_of(user)
+    if not roles & SCENARIO_USERS:
+        return False
+    return Role.HEAD_OF_ICT in roles or scenario.created_by_id == user.pk or scenario.is_shared
+
+
+def may_edit_scenario(user, scenario) -> bool:
+    """Its creator (while they may use scenarios at all) and the Head of ICT change a
+    scenario and share or unshare it; others who see it only read it."""
+    roles = roles_of(user)
+    if not roles & SCENARIO_USERS:
+        return False
+    return Role.HEAD_OF_ICT in roles or scenario.created_by_id == user.pk
+
+
+def scenario_paper_refusal(user, scenario, meeting=None) -> str | None:
+    """Why this user may not put this scenario to a meeting (this one, if given) as a
+    paper, or None. A paper goes to everyone at the meeting, so only a scenario shared
+    with the Group may be one."""
+    if not roles_of(user) & SCENARIO_PAPER_KEEPERS:
+        return "Only the Head of ICT or the Governance Group chair puts papers to a meeting."
+    if not scenario.is_shared:
+        return "Share the scenario with the Governance Group before putting it to a meeting."
+    if meeting is not None:
+        from governance.choices import MeetingStatus
+
+        if meeting.status != MeetingStatus.SCHEDULED:
+            return "Papers go to meetings that have not started yet."
+        return governance_policies.agenda_change_refusal(meeting)
+    return None

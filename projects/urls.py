@@ -105,3 +105,14 @@ urlpatterns = [
         name="transparency-json",
     ),
 ]
+
+urlpatterns += [
+    path("scenarios/", views.ScenarioListView.as_view(), name="scenario-list"),
+    path("scenarios/new/", views.ScenarioCreateView.as_view(), name="scenario-create"),
+    path("scenarios/<int:pk>/", views.ScenarioDetailView.as_view(), name="scenario-detail"),
+    path("scenarios/<int:pk>/edit/", views.ScenarioUpdateView.as_view(), name="scenario-update"),
+    path("scenarios/<int:pk>/share/", views.ScenarioShareView.as_view(), name="scenario-share"),
+    path(
+        "scenarios/<int:pk>/paper/", views.ScenarioPaperAddView.as_view(), name="scenario-paper-add"
+    ),
+]

@@ -19,8 +19,8 @@ from common.roles import roles_of
 from common.views import ObjectHistoryView, ServiceFormView
 from governance.models import Meeting
 
-from . import lists, policies, selectors, services, transparency
-from .choices import APPROVED_STATUSES, TRANSPARENCY_THRESHOLD, ProjectStatus
+from . import charts, lists, policies, scenarios, selectors, services, transparency
+from .choices import APPROVED_STATUSES, AWAITING_DECISION, TRANSPARENCY_THRESHOLD, ProjectStatus
 from .forms import (
     AgendaAddForm,
     AttachmentForm,
@@ -35,6 +35,8 @@ from .forms import (
     ProgressUpdateForm,
     ProposalForm,
     ProposalStartForm,
+    ScenarioForm,
+    ScenarioPaperForm,
     ScoreForm,
 )
 from .models import AgendaItem, Attachment, Budget, Criterion
@@ -427,7 +429,12 @@ class PortfolioView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
             self.filterset,
             self.request.GET.get("page"),
         )
-        return super().get_context_data(portfolio=portfolio, **kwargs)
+        chart = Deferred(
+            lambda: charts.portfolio_chart(
+                portfolio()["summary"], recommended=portfolio()["recommendation"] is not None
+            )
+        )
+        return super().get_context_data(portfolio=portfolio, chart=chart, **kwargs)
 
 
 # ---------------------------------------------------------------------------- agenda
@@ -787,3 +794,139 @@ class PublishedContractsView(View):
         if not request.user.is_authenticated:
             response["Cache-Control"] = PUBLIC_CACHE
         return response
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def _scenario_form_inputs(user) -> dict:
+    """What a scenario form offers: the live budgets, the active criteria and the
+    proposals awaiting a decision that the person may see in the portfolio."""
+    return {
+        "budgets": {b.financial_year: b.amount for b in Budget.objects.all()},
+        "criteria": list(Criterion.objects.filter(is_active=True)),
+        "proposals": list(
+            selectors.proposals_visible_to(user)
+            .filter(status__in=AWAITING_DECISION)
+            .only("title")
+            .order_by("pk")
+        ),
+    }
+
+
+class ScenarioListView(RoleRequiredMixin, TemplateView):
+    allowed_roles = policies.SCENARIO_USERS
+    template_name = "projects/scenario_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            scenarios=scenarios.scenarios_visible_to(self.request.user), **kwargs
+        )
+
+
+class ScenarioCreateView(ServiceFormView):
+    allowed_roles = policies.SCENARIO_USERS
+    template_name = "projects/scenario_form.html"
+    success_message = "Scenario saved. The live portfolio is unchanged."
+    scenario = None
+
+    def get_form(self, form_class=None):
+        return ScenarioForm(
+            **self.get_form_kwargs(),
+            scenario=self.scenario,
+            **_scenario_form_inputs(self.request.user),
+        )
+
+    def perform(self, form):
+        return scenarios.scenario_save(
+            user=self.request.user, scenario=self.scenario, **form.adjustments()
+        )
+
+
+class ScenarioUpdateView(ScenarioCreateView):
+    def load_objects(self):
+        self.scenario = scenarios.scenario_for_edit(self.request.user, self.kwargs["pk"])
+        self.extra_context = {"scenario": self.scenario}
+
+
+class ScenarioDetailView(RoleRequiredMixin, TemplateView):
+    """The scenario beside the baseline: which proposals change, the total score, and
+    spend against budget per year, as a chart and a table."""
+
+    allowed_roles = policies.SCENARIO_USERS
+    template_name = "projects/scenario_detail.html"
+
+    def load_objects(self):
+        self.scenario = scenarios.scenario_for_detail(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        user, scenario = self.request.user, self.scenario
+        comparison = scenarios.compare(scenario, viewer=user)
+        return super().get_context_data(
+            scenario=scenario,
+            comparison=comparison,
+            adjustments=scenarios.adjustments_shown(scenario, comparison.labels),
+            chart=charts.scenario_chart(comparison) if comparison.years else None,
+            can_edit=policies.may_edit_scenario(user, scenario),
+            can_add_paper=policies.scenario_paper_refusal(user, scenario) is None,
+            papers=list(scenario.papers.select_related("meeting")),
+            **kwargs,
+        )
+
+
+class ScenarioShareView(RoleRequiredMixin, View):
+    """Share the scenario with the Governance Group, or stop: a button on its page."""
+
+    allowed_roles = policies.SCENARIO_USERS
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        scenario = scenarios.scenario_for_edit(request.user, pk)
+        shared = request.POST.get("shared") == "yes"
+        try:
+            scenarios.scenario_share(user=request.user, scenario=scenario, shared=shared)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(scenario.get_absolute_url())
+        messages.success(
+            request,
+            "Shared with the Governance Group." if shared else "No longer shared with the Group.",
+        )
+        return redirect(scenario.get_absolute_url())
+
+
+class ScenarioPaperAddView(ServiceFormView):
+    """Put a shared scenario to an upcoming Governance Group meeting as a paper."""
+
+    allowed_roles = policies.SCENARIO_PAPER_KEEPERS
+    template_name = "projects/scenario_paper_form.html"
+    success_message = "The scenario is a paper for the meeting."
+
+    def load_objects(self):
+        self.scenario = scenarios.scenario_for_detail(self.request.user, self.kwargs["pk"])
+        self.extra_context = {"scenario": self.scenario}
+
+    def get(self, request, *args, **kwargs):
+        return self._refused() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._refused() or super().post(request, *args, **kwargs)
+
+    def _refused(self):
+        refusal = policies.scenario_paper_refusal(self.request.user, self.scenario)
+        if refusal is None:
+            return None
+        messages.error(self.request, refusal)
+        return redirect(self.scenario.get_absolute_url())
+
+    def get_form(self, form_class=None):
+        return ScenarioPaperForm(**self.get_form_kwargs(), meetings=scenarios.upcoming_meetings())
+
+    def perform(self, form):
+        scenarios.scenario_paper_add(
+            user=self.request.user, scenario=self.scenario, meeting=form.cleaned_data["meeting"]
+        )
+        return self.scenario
+
+    def get_conflict_url(self):
+        return self.scenario.get_absolute_url()

@@ -43,6 +43,7 @@ from governance.tests.factories import (
     TermsOfReferenceFactory,
     UserFactory,
 )
+from projects import scenarios as project_scenarios
 from projects import services as project_services
 from projects.choices import ProposalStatus
 from projects.models import AgendaItem, Attachment, Criterion
@@ -175,6 +176,13 @@ def world(strategy, tmp_path, settings):
     TermsOfReferenceFactory(minimum_quorum=2)
     meeting = MeetingFactory(chair=users["chair"])
     AgendaItem.objects.create(meeting=meeting, proposal=assessed, position=1)
+    # A scenario re-weighting the scores, shared and put to the meeting as a paper; and a
+    # member's own, unshared. Neither may show a score to anyone the scores are hidden from.
+    shared = project_scenarios.scenario_save(
+        user=users["head"], name="Canary what-if", is_shared=True, weights={first.pk: 9}
+    )
+    project_scenarios.scenario_paper_add(user=users["head"], scenario=shared, meeting=meeting)
+    project_scenarios.scenario_save(user=users["member_unscored"], name="Mine")
     project = ProjectFactory(proposal__business_unit=a, proposal__created_by=users["officer_a"])
     ContractFactory(project=project, title=CONTRACT_TITLE, total_value=Decimal("4999.99"))
     ContractFactory(project=project, title="Published hosting contract")

@@ -34,7 +34,7 @@ from django.utils import timezone
 from governance.choices import AttendanceStatus
 from governance.models import CorporateObjective, MeetingAttendance
 from governance.tests.factories import ObjectiveFactory, UserFactory
-from projects.models import MAX_YEARS, ProposalTheme, ProposalYear
+from projects.models import MAX_YEARS, Budget, Criterion, ProposalTheme, ProposalYear
 from reports.models import NARRATIVE_FIELDS
 from risks.choices import Proximity
 from tests.shown_forms import ShownForm, shown_form
@@ -160,6 +160,17 @@ def projects_filled(projects_objects, strategy, officer, finance):  # noqa: F811
                 "cashable_savings": Decimal("10000.00") + index,
             },
         )
+    # Every adjustment a scenario can hold, so its form shows each kind at a stored value.
+    Budget.objects.create(financial_year=2026, amount=Decimal("250000.00"))
+    Budget.objects.create(financial_year=2027, amount=Decimal("260000.00"))
+    criterion = Criterion.objects.filter(is_active=True).first()
+    scenario = o.scenario
+    scenario.description = "What if the 2026/27 budget were cut by a fifth?"
+    scenario.budgets = {"2026": "200000.00"}
+    scenario.weights = {str(criterion.pk): criterion.weight % 100 + 1}
+    scenario.forced = {str(o.assessing.pk): "in", str(o.submitted.pk): "out"}
+    scenario.moves = {str(o.assessing.pk): 1}
+    scenario.save()
     contract = o.contract
     contract.supplier_charity_number = "1098765"
     contract.irrecoverable_vat = Decimal("250.50")
@@ -224,7 +235,7 @@ KNOWN_EDIT_FORMS = {
     "governance:kpi-update", "governance:meeting-update", "governance:account-update",
     "governance:business-unit-update", "governance:meeting-terms-update",
     "governance:meeting-attendance", "reports:annual-narrative", "reports:schedule-update",
-    "governance:group-mapping-update", "projects:contract-update",
+    "governance:group-mapping-update", "projects:contract-update", "projects:scenario-update",
 }  # fmt: skip
 
 

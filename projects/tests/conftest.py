@@ -4,7 +4,13 @@ import pytest
 from django.utils import timezone
 
 from projects.choices import ProposalStatus
-from projects.models import AgendaItem, Attachment, Criterion, TransparencyPublication
+from projects.models import (
+    AgendaItem,
+    Attachment,
+    Criterion,
+    Scenario,
+    TransparencyPublication,
+)
 from projects.tests.factories import (
     ContractFactory,
     MeetingFactory,
@@ -49,7 +55,9 @@ def world(officer, member, chair, head_of_ict, housing, tmp_path, settings):
     TransparencyPublication.objects.create(
         published_at=timezone.now(), published_by=head_of_ict, rows=[frozen_row(contract)]
     )
+    scenario = Scenario.objects.create(name="Lower budget", created_by=head_of_ict, is_shared=True)
     return SimpleNamespace(
+        scenario=scenario,
         contract=contract,
         draft=draft,
         submitted=submitted,

@@ -66,6 +66,31 @@ ACCESS_CASES = [
     AccessCase("projects:budgets", _url("budgets"), HEAD),
     AccessCase("projects:portfolio", _url("portfolio"), OVERSIGHT),
     AccessCase("projects:agenda-add", _url("agenda-add", "meeting"), CHAIR),
+    # The world's scenario is the Head of ICT's, shared: the Group reads it, only its
+    # creator or the Head of ICT changes it; officers never see one.
+    AccessCase("projects:scenario-list", _url("scenario-list"), OVERSIGHT),
+    AccessCase("projects:scenario-create", _url("scenario-create"), OVERSIGHT),
+    AccessCase("projects:scenario-detail", _url("scenario-detail", "scenario"), OVERSIGHT),
+    AccessCase(
+        "projects:scenario-update",
+        _url("scenario-update", "scenario"),
+        OVERSIGHT,
+        overrides={Role.MEMBER: 403, Role.CHAIR: 403},
+    ),
+    AccessCase(
+        "projects:scenario-share",
+        _url("scenario-share", "scenario"),
+        OVERSIGHT,
+        method="post",
+        data={"shared": "yes"},
+        ok_status=302,
+        overrides={Role.MEMBER: 403, Role.CHAIR: 403},
+    ),
+    AccessCase(
+        "projects:scenario-paper-add",
+        _url("scenario-paper-add", "scenario"),
+        frozenset({Role.HEAD_OF_ICT, Role.CHAIR}),
+    ),
     AccessCase("projects:agenda-up", _url("agenda-up", "item"), CHAIR, "post", ok_status=302),
     AccessCase("projects:agenda-down", _url("agenda-down", "item"), CHAIR, "post", ok_status=302),
     AccessCase(
