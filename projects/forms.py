@@ -670,8 +670,6 @@ class ScenarioForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args, scenario=None, budgets, criteria, proposals, **kwargs):
         super().__init__(*args, **kwargs)
-        from crispy_forms_gds.layout import Fieldset
-
         self.error_names = dict(self.error_names)  # per form: names below are added
         stored_budgets = dict(scenario.budgets) if scenario else {}
         stored_weights = dict(scenario.weights) if scenario else {}
@@ -721,7 +719,11 @@ class ScenarioForm(GDSFormMixin, forms.Form):
         if self.budget_fields:
             layout.append(
                 Fieldset(
-                    *[Field.text(n, field_width=10) for n in self.budget_fields],
+                    # Number inputs: crispy-forms-gds styles only text inputs itself.
+                    *[
+                        Field(n, css_class="govuk-input govuk-input--width-10")
+                        for n in self.budget_fields
+                    ],
                     legend="Budgets",
                     legend_size=Size.MEDIUM,
                 )
@@ -729,7 +731,10 @@ class ScenarioForm(GDSFormMixin, forms.Form):
         if self.weight_fields:
             layout.append(
                 Fieldset(
-                    *[Field.text(n, field_width=3) for n in self.weight_fields],
+                    *[
+                        Field(n, css_class="govuk-input govuk-input--width-3")
+                        for n in self.weight_fields
+                    ],
                     legend="Weights of the scoring criteria",
                     legend_size=Size.MEDIUM,
                 )

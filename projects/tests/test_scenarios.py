@@ -251,6 +251,8 @@ def test_the_head_of_ict_makes_a_scenario_from_the_page_and_sees_the_comparison(
     assert "Small B" in page.split("Proposals that change</h3>")[1].split("</table>")[0]
     assert 'role="img"' in page and "chart-scenario-spend-title" in page
     assert "£60,000" in page
+    # Both sets are small enough to be proven the best, and the page says so of each.
+    assert "Now: This is the best possible set. In the scenario: This is the best" in page
     # Scenarios are part of the portfolio in the service navigation.
     assert 'href="/portfolio/" aria-current="true"' in page
 
