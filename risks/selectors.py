@@ -39,12 +39,10 @@ def current_matrix() -> RiskMatrix:
 
 
 def tolerated_scores() -> dict[str, int]:
-    """Each category's highest tolerated residual score, in one query."""
-    thresholds = dict(AppetiteThreshold.objects.values_list("level", "max_score"))
-    return {
-        category: thresholds.get(level)
-        for category, level in CategoryAppetite.objects.values_list("category", "level")
-    }
+    """Each category's highest tolerated residual score (None where its level has no
+    threshold), in one query."""
+    threshold = AppetiteThreshold.objects.filter(level=OuterRef("level")).values("max_score")
+    return dict(CategoryAppetite.objects.values_list("category", Subquery(threshold[:1])))
 
 
 def review_days_by_level() -> dict[str, int]:
