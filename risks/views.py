@@ -242,8 +242,9 @@ class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
         matrix = selectors.current_matrix()
         risks = selectors.register(**filters)
         grids = []
+        counts_by_rating = selectors.heat_map(risks)
         for rating, title in (("residual", "Residual (with controls)"), ("inherent", "Inherent")):
-            counts = selectors.heat_map(risks, rating=rating)
+            counts = counts_by_rating[rating]
             rows = [
                 {
                     "impact": impact,
