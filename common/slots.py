@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import Count, QuerySet, Window
+
 from .roles import ALL_ROLES, Role, roles_of
 
 
@@ -51,3 +53,11 @@ def sections_for(slot: Slot, *, user, **objects) -> list[dict]:
         for s in _registry[slot]
         if s.roles is None or s.roles & roles
     ]
+
+
+def first_and_total(items: QuerySet, limit: int) -> tuple[list, int]:
+    """The first `limit` of `items`, and how many there are in all, in one query: each
+    row carries the count (COUNT(*) OVER ()), which the database works out before the
+    limit, so a panel's "and N more" costs no second query."""
+    first = list(items.annotate(listed_total=Window(Count("pk")))[:limit])
+    return first, (first[0].listed_total if first else 0)

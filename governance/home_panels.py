@@ -2,7 +2,7 @@
 
 from common import slots
 from common.roles import ALL_ROLES, Role
-from common.slots import Section, Slot
+from common.slots import Section, Slot, first_and_total
 
 from . import policies, selectors
 
@@ -10,23 +10,25 @@ PANEL_LIMIT = 10
 
 
 def _my_action_items(*, user):
-    items = selectors.action_items_owned_by(user)
-    return {"items": items[:PANEL_LIMIT], "total": items.count()}
+    items, total = first_and_total(selectors.action_items_owned_by(user), PANEL_LIMIT)
+    return {"items": items, "total": total}
 
 
 def _unit_action_items(*, user):
     unit = user.business_unit
     if unit is None:
         return {"unit": None, "items": [], "total": 0}
-    items = selectors.action_items_led_by_unit(unit)
-    return {"unit": unit, "items": items[:PANEL_LIMIT], "total": items.count()}
+    items, total = first_and_total(selectors.action_items_led_by_unit(unit), PANEL_LIMIT)
+    return {"unit": unit, "items": items, "total": total}
 
 
 def _strategy_gaps(*, user):
     strategy = selectors.strategy_current()
     if strategy is None:
         return {"strategy": None}
-    overdue = selectors.action_items_overdue().filter(objective__theme__strategy=strategy)
+    overdue, overdue_total = first_and_total(
+        selectors.action_items_overdue().filter(objective__theme__strategy=strategy), PANEL_LIMIT
+    )
     return {
         "strategy": strategy,
         "themes_without_objectives": list(selectors.themes_without_objectives(strategy)),
@@ -34,18 +36,22 @@ def _strategy_gaps(*, user):
             selectors.objectives_without_open_actions(strategy)[:PANEL_LIMIT]
         ),
         "items_without_owner": list(selectors.action_items_without_owner(strategy)[:PANEL_LIMIT]),
-        "overdue": list(overdue[:PANEL_LIMIT]),
-        "overdue_total": overdue.count(),
+        "overdue": overdue,
+        "overdue_total": overdue_total,
     }
 
 
 def _accounts(*, user):
     attention = selectors.users_needing_attention()
+    without_role, without_role_total = first_and_total(attention["without_role"], PANEL_LIMIT)
+    without_unit, without_unit_total = first_and_total(
+        attention["officers_without_unit"], PANEL_LIMIT
+    )
     return {
-        "without_role": list(attention["without_role"][:PANEL_LIMIT]),
-        "without_role_total": attention["without_role"].count(),
-        "officers_without_unit": list(attention["officers_without_unit"][:PANEL_LIMIT]),
-        "officers_without_unit_total": attention["officers_without_unit"].count(),
+        "without_role": without_role,
+        "without_role_total": without_role_total,
+        "officers_without_unit": without_unit,
+        "officers_without_unit_total": without_unit_total,
         "officer_role": Role.OFFICER.value,
     }
 

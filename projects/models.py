@@ -120,6 +120,9 @@ class Proposal(models.Model):
             models.Index(fields=["status", "id"], name="proposal_status_id"),
             # A year's proposals received and decided (the annual report).
             models.Index(fields=["submitted_at"], name="proposal_submitted"),
+            # The home page's queues (to triage, to score), oldest submitted first: a
+            # short walk along one status, not the whole submitted_at index filtered.
+            models.Index(fields=["status", "submitted_at", "id"], name="proposal_status_submitted"),
             models.Index(fields=["decided_at"], name="proposal_decided"),
             models.Index(fields=["business_unit", "-created_at"], name="proposal_unit_created"),
             # The proposal list: the most recently changed first, a page at a time.
@@ -333,6 +336,15 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["proposal", "submitted_at"]
+        indexes = [
+            # Which proposals a member has scored (policies.scores_visible), read once
+            # per ranked list from the index alone, not from the assessments' rows.
+            models.Index(
+                fields=["assessor", "proposal"],
+                condition=models.Q(conflict_declared=False),
+                name="assessment_own_score",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "assessor"],
@@ -505,7 +517,15 @@ class Project(models.Model):
     class Meta:
         ordering = ["-started_on", "-pk"]
         indexes = [
-            models.Index(fields=["status", "last_update_on"], name="project_status_update"),
+            # Projects due an update, those never updated first (NULLS FIRST, as
+            # projects_needing_update orders them): the first few read in order, not
+            # every project in delivery joined to its proposal and sorted.
+            models.Index(
+                "status",
+                models.F("last_update_on").asc(nulls_first=True),
+                "id",
+                name="project_update_due",
+            ),
             # The project list, in its default order, a page at a time.
             models.Index(fields=["-started_on", "-id"], name="project_recent"),
         ]

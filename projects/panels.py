@@ -19,8 +19,11 @@ def _unit_proposals(*, user):
     return {
         "unit": user.business_unit,
         "proposals": list(selectors.unit_proposals_needing_action(user.business_unit)[:LIMIT]),
+        # The list's order, without its scores and costs: the panel shows neither.
         "recent": list(
-            selectors.proposal_list(user).exclude(status__in=["draft", "returned"])[:LIMIT]
+            selectors.proposals_visible_to(user)
+            .exclude(status__in=["draft", "returned"])
+            .order_by("-updated_at", "-pk")[:LIMIT]
         ),
     }
 

@@ -80,6 +80,33 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
     return Proposal.objects.filter(policies.proposals_visible(user))
 
 
+def _visible_scores(aggregate, output_field, *, shown: Q, none=None):
+    """`aggregate` over a proposal's scores (conflicts left out) where `shown` holds,
+    else None: a subquery per proposal row."""
+    values = (
+        Assessment.objects.filter(proposal=OuterRef("pk"), conflict_declared=False)
+        .order_by()
+        .values("proposal")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+    value = Subquery(values, output_field=output_field)
+    if none is not None:
+        value = Coalesce(value, Value(none), output_field=output_field)
+    return Case(When(shown, then=value), default=None, output_field=output_field)
+
+
+SCORE_FIELD = DecimalField(max_digits=5, decimal_places=1)
+
+
+def visible_mean_score(viewer):
+    """A proposal's mean weighted score as `viewer` may see it (policies.scores_visible),
+    None where hidden: what a ranking orders by."""
+    return _visible_scores(
+        Avg("weighted_score"), SCORE_FIELD, shown=policies.scores_visible(viewer)
+    )
+
+
 def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
     """Annotate each proposal's mean weighted score, spread and number of scores as
     `viewer` may see them (policies.scores_visible: None where hidden, and
@@ -99,26 +126,12 @@ def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
         )
         return Coalesce(Subquery(totals, output_field=money), Value(0), output_field=money)
 
-    def scores(aggregate, output_field, *, none=None):
-        values = (
-            Assessment.objects.filter(proposal=OuterRef("pk"), conflict_declared=False)
-            .order_by()
-            .values("proposal")
-            .annotate(value=aggregate)
-            .values("value")
-        )
-        value = Subquery(values, output_field=output_field)
-        if none is not None:
-            value = Coalesce(value, Value(none), output_field=output_field)
-        return Case(When(shown, then=value), default=None, output_field=output_field)
-
-    score = DecimalField(max_digits=5, decimal_places=1)
     return proposals.annotate(
         scores_visible=Case(When(shown, then=True), default=False, output_field=BooleanField()),
-        score=scores(Avg("weighted_score"), score),
-        score_low=scores(Min("weighted_score"), score),
-        score_high=scores(Max("weighted_score"), score),
-        score_count=scores(Count("pk"), IntegerField(), none=0),
+        score=visible_mean_score(viewer),
+        score_low=_visible_scores(Min("weighted_score"), SCORE_FIELD, shown=shown),
+        score_high=_visible_scores(Max("weighted_score"), SCORE_FIELD, shown=shown),
+        score_count=_visible_scores(Count("pk"), IntegerField(), shown=shown, none=0),
         total_cost=year_total(F("capital_cost") + F("revenue_cost")),
         total_savings=year_total(F("cashable_savings")),
     )
@@ -263,13 +276,16 @@ def proposals_in_assessment() -> QuerySet[Proposal]:
 
 
 def proposals_ready_for_decision(viewer) -> QuerySet[Proposal]:
-    """In assessment, best score first among those whose scores the viewer may see."""
-    return with_scores(
+    """In assessment, best score first among those whose scores the viewer may see.
+    Only the mean score, which orders them: the lists that use this show no scores, and
+    each further figure would be another subquery per proposal in assessment."""
+    return (
         proposals_visible_to(viewer)
         .filter(status=ProposalStatus.IN_ASSESSMENT)
-        .select_related("business_unit"),
-        viewer=viewer,
-    ).order_by(F("score").desc(nulls_last=True), "pk")
+        .select_related("business_unit")
+        .annotate(score=visible_mean_score(viewer))
+        .order_by(F("score").desc(nulls_last=True), "pk")
+    )
 
 
 def unit_proposals_needing_action(unit) -> QuerySet[Proposal]:

@@ -1,6 +1,7 @@
 """Reads of the register: who may see and change risks, appetite, the heat map."""
 
 import datetime
+from collections import Counter
 
 from django.db.models import (
     BooleanField,
@@ -32,6 +33,7 @@ from .models import (
 from .rating import is_outside_appetite
 
 QUARTER = datetime.timedelta(days=91)
+AXES = ("likelihood", "impact")
 
 
 def current_matrix() -> RiskMatrix:
@@ -39,12 +41,10 @@ def current_matrix() -> RiskMatrix:
 
 
 def tolerated_scores() -> dict[str, int]:
-    """Each category's highest tolerated residual score, in one query."""
-    thresholds = dict(AppetiteThreshold.objects.values_list("level", "max_score"))
-    return {
-        category: thresholds.get(level)
-        for category, level in CategoryAppetite.objects.values_list("category", "level")
-    }
+    """Each category's highest tolerated residual score (None where its level has no
+    threshold), in one query."""
+    threshold = AppetiteThreshold.objects.filter(level=OuterRef("level")).values("max_score")
+    return dict(CategoryAppetite.objects.values_list("category", Subquery(threshold[:1])))
 
 
 def review_days_by_level() -> dict[str, int]:
@@ -103,14 +103,20 @@ def register(
     return risks.order_by("-residual_score", "pk")
 
 
-def heat_map(risks: QuerySet[Risk], *, rating: str) -> dict[tuple[int, int], int]:
-    """Counts of risks in each (likelihood, impact) cell, in one query."""
-    rows = (
-        risks.order_by()
-        .values(f"{rating}_likelihood", f"{rating}_impact")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    return {(r[f"{rating}_likelihood"], r[f"{rating}_impact"]): r["n"] for r in rows}
+HEAT_MAP_RATINGS = ("residual", "inherent")
+
+
+def heat_map(risks: QuerySet[Risk]) -> dict[str, dict[tuple[int, int], int]]:
+    """For each rating (HEAT_MAP_RATINGS), counts of risks in each (likelihood, impact)
+    cell, in one query: the risks counted by both positions at once, each risk in one
+    group, then added up per rating."""
+    positions = [f"{rating}_{axis}" for rating in HEAT_MAP_RATINGS for axis in AXES]
+    rows = risks.order_by().values(*positions).annotate(n=Count("pk", distinct=True))
+    counts = {rating: Counter() for rating in HEAT_MAP_RATINGS}
+    for row in rows:
+        for rating in HEAT_MAP_RATINGS:
+            counts[rating][row[f"{rating}_likelihood"], row[f"{rating}_impact"]] += row["n"]
+    return counts
 
 
 def with_score_a_quarter_ago(risks: QuerySet[Risk], *, today: datetime.date | None = None):

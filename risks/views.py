@@ -10,7 +10,7 @@ from common.fragments import Deferred
 from common.lists import DeclaredListMixin
 from common.permissions import RoleRequiredMixin
 from common.views import ObjectHistoryView, ServiceFormView
-from governance.models import Theme, User
+from governance.models import Theme
 from governance.selectors import strategy_current
 
 from . import lists, policies, selectors, services
@@ -51,7 +51,7 @@ class RiskListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
             query=query.urlencode(),
             categories=RiskCategory.choices,
             levels=Level.choices,
-            owners=User.objects.filter(risks_owned__isnull=False).distinct(),
+            owners=self.filterset.form.fields["owner"].queryset,  # the filter's own
             themes=Deferred(lambda: Theme.objects.filter(strategy=strategy_current())),
             can_raise=policies.may_raise_risk(self.request.user),
             **kwargs,
@@ -242,8 +242,9 @@ class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
         matrix = selectors.current_matrix()
         risks = selectors.register(**filters)
         grids = []
+        counts_by_rating = selectors.heat_map(risks)
         for rating, title in (("residual", "Residual (with controls)"), ("inherent", "Inherent")):
-            counts = selectors.heat_map(risks, rating=rating)
+            counts = counts_by_rating[rating]
             rows = [
                 {
                     "impact": impact,

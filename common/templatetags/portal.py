@@ -41,6 +41,14 @@ def rag(value, label):
 
 
 @register.filter
+def listed(values):
+    """`values` read once, into a list: {% for %} asks for the length of what it walks
+    before walking it, which for a model choice field's choices is a COUNT query and
+    then the query for the rows. (Not list(values): that asks for the length too.)"""
+    return [value for value in values]
+
+
+@register.filter
 def fy(start_year):
     """2026 -> "2026/27"."""
     return financial_year_label(int(start_year)) if start_year not in (None, "") else ""
