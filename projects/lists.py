@@ -16,7 +16,7 @@ from common.fy import financial_year_label
 from common.lists import Column, DeclaredList, Kind, register
 from governance.models import BusinessUnit, Theme
 
-from . import policies, prioritisation, selectors
+from . import policies, selectors
 from .choices import AWAITING_DECISION, ProjectStatus, ProposalStatus
 from .models import Budget, ProgressUpdate, Project, Proposal, ProposalYear
 
@@ -240,17 +240,7 @@ class PortfolioList(DeclaredList):
             # Approved projects may already overrun a year's budget: then nothing is left.
             room = {y: max(amount - committed.get(y, 0), 0) for y, amount in budgets.items()}
             recommendation = selectors.recommendation(
-                [
-                    prioritisation.Candidate(
-                        key=p.pk,
-                        label=str(p),
-                        score=float(p.score) if p.score is not None else None,
-                        costs=costs.get(p.pk, {}),
-                        statutory=p.is_statutory,
-                    )
-                    for p in ranked
-                ],
-                room,
+                selectors.portfolio_candidates(ranked, costs), room
             )
         reasons = {c.candidate.key: c for c in recommendation.choices} if recommendation else {}
         spend = recommendation.spend if recommendation else {}

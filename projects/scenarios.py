@@ -114,16 +114,7 @@ def live_proposals(viewer) -> list[Proposal]:
 
 def baseline_inputs(proposals: list[Proposal]) -> Inputs:
     return Inputs(
-        candidates=[
-            prioritisation.Candidate(
-                key=p.pk,
-                label=str(p),
-                score=float(p.score) if p.score is not None else None,
-                costs={y.financial_year: y.total_cost for y in p.years.all()},
-                statutory=p.is_statutory,
-            )
-            for p in proposals
-        ],
+        candidates=selectors.portfolio_candidates(proposals),
         budgets={b.financial_year: b.amount for b in Budget.objects.all()},
         committed=dict(selectors.approved_costs_by_year()),
     )

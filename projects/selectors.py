@@ -214,6 +214,25 @@ def costed_years() -> list[int]:
         return [year for (year,) in cursor.fetchall()]
 
 
+def portfolio_candidates(
+    proposals: list[Proposal], costs: dict[int, dict[int, Decimal]] | None = None
+) -> list[prioritisation.Candidate]:
+    """The proposals (from `portfolio`) as the recommendation weighs them: the portfolio
+    page's and every scenario's baseline alike. `costs` if already read."""
+    if costs is None:
+        costs = portfolio_costs([p.pk for p in proposals])
+    return [
+        prioritisation.Candidate(
+            key=p.pk,
+            label=str(p),
+            score=float(p.score) if p.score is not None else None,
+            costs=costs.get(p.pk, {}),
+            statutory=p.is_statutory,
+        )
+        for p in proposals
+    ]
+
+
 def portfolio_costs(proposal_ids: list[int]) -> dict[int, dict[int, Decimal]]:
     """Each proposal's cost in each financial year, as plain numbers: the ranking's
     running totals and the recommendation weigh every proposal awaiting a decision,
