@@ -13,6 +13,7 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import pretty_name
+from django.utils.html import conditional_escape
 
 from .dates import in_future_refusal, set_in_past_refusal
 
@@ -190,6 +191,16 @@ class GDSFormMixin(GOVUKErrorsMixin):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def __getitem__(self, name):
+        # crispy-forms-gds draws labels, legends and hints as trusted HTML, and labels
+        # are often made from data (a criterion's or a proposal's name): escaped here,
+        # once for every form, they show markup as text. A label meant as HTML is
+        # marked safe and left alone.
+        bound = super().__getitem__(name)
+        bound.label = conditional_escape(bound.label)
+        bound.help_text = conditional_escape(bound.help_text)
+        return bound
 
 
 class GDSDateField(DateInputField):
