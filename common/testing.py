@@ -5,6 +5,13 @@ shared test runs every case for anonymous, a user with no role and each role, an
 project-wide test fails if any URL has no case.
 """
 
+import http.cookiejar
+import re
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -12,6 +19,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.shortcuts import resolve_url
+from django.urls import reverse
 
 from .roles import Role
 
@@ -116,3 +124,60 @@ def xlsx_file(sheets: dict[str, list[list]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on, for a server a test or the benchmark starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SignInFailed(Exception):
+    pass
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Stops at the sign-in's own answer, so its timing leaves out the page after it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """One signed-in person: a cookie jar and the sign-in form."""
+
+    def __init__(self, base_url, *, follow_redirects=True):
+        self.base_url = base_url
+        self.cookies = http.cookiejar.CookieJar()
+        handlers = [urllib.request.HTTPCookieProcessor(self.cookies)]
+        if not follow_redirects:
+            handlers.append(_NoRedirect())
+        self.opener = urllib.request.build_opener(*handlers)
+
+    def get(self, path):
+        with self.opener.open(self.base_url + path, timeout=60) as response:
+            body = response.read()
+            return response.status, response.headers, body
+
+    def sign_in(self, username, password) -> float:
+        """Signs in through the form; returns the milliseconds the form's POST took."""
+        _, _, body = self.get(reverse("login"))
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        data = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token.decode(), "login": username, "password": password}
+        ).encode()
+        request = urllib.request.Request(
+            self.base_url + reverse("login"), data=data, headers={"Referer": self.base_url}
+        )
+        started = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                response.read()
+        except urllib.error.HTTPError as answer:  # the 302 when redirects are not followed
+            if answer.code != 302:
+                raise
+        elapsed = (time.perf_counter() - started) * 1000
+        if not any(cookie.name == "sessionid" for cookie in self.cookies):
+            raise SignInFailed(f"Could not sign in as {username}.")
+        return elapsed

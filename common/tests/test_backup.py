@@ -26,7 +26,7 @@ from django.db import connection
 from django.urls import reverse
 
 from common import backup, dataversion
-from common.management.commands import bench
+from common.testing import Browser, free_port
 from common.uploads import check_upload
 from governance.tests.factories import TEST_PASSWORD
 from projects.models import Proposal
@@ -276,7 +276,7 @@ print(dataversion.current())
 @contextmanager
 def _web_server(env, log):
     """gunicorn with one worker, so every request meets the same per-process cache."""
-    port = bench._free_port()
+    port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "ictstrategy.wsgi", "--workers", "1",
         "--bind", f"127.0.0.1:{port}",
@@ -303,7 +303,7 @@ def _web_server(env, log):
 
 
 def _list_page(base_url, user):
-    browser = bench.Browser(base_url)
+    browser = Browser(base_url)
     browser.sign_in(user.username, TEST_PASSWORD)
     status, _, body = browser.get(reverse("projects:proposal-list"))
     assert status == 200

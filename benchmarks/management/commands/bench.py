@@ -36,10 +36,8 @@ emptied and the broker's queue purged at each start.
 
 import contextlib
 import datetime
-import http.cookiejar
 import os
 import platform
-import re
 import secrets
 import socket
 import statistics
@@ -66,6 +64,7 @@ from benchmarks.prioritisation import time_prioritisation
 from benchmarks.urls import QUERY_COUNT_HEADER
 from common import dataversion, precompute
 from common.fy import financial_year_of
+from common.testing import Browser, free_port
 from governance.models import KPIMeasurement, User
 from governance.selectors import strategy_current
 from governance.services import kpi_measurement_record
@@ -164,12 +163,6 @@ def _percentile(samples, fraction):
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _cache_from_url(url):
     config = environ.Env.cache_url_config(url)
     return import_string(config["BACKEND"])(config["LOCATION"], {})
@@ -177,52 +170,6 @@ def _cache_from_url(url):
 
 def _queries(counts):
     return " to ".join(str(n) for n in sorted({min(counts), max(counts)}))
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Stops at the sign-in's own answer, so its timing leaves out the page after it."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """One signed-in person: a cookie jar and the sign-in form."""
-
-    def __init__(self, base_url, *, follow_redirects=True):
-        self.base_url = base_url
-        self.cookies = http.cookiejar.CookieJar()
-        handlers = [urllib.request.HTTPCookieProcessor(self.cookies)]
-        if not follow_redirects:
-            handlers.append(_NoRedirect())
-        self.opener = urllib.request.build_opener(*handlers)
-
-    def get(self, path):
-        with self.opener.open(self.base_url + path, timeout=60) as response:
-            body = response.read()
-            return response.status, response.headers, body
-
-    def sign_in(self, username, password) -> float:
-        """Signs in through the form; returns the milliseconds the form's POST took."""
-        _, _, body = self.get(reverse("login"))
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-        data = urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": token.decode(), "login": username, "password": password}
-        ).encode()
-        request = urllib.request.Request(
-            self.base_url + reverse("login"), data=data, headers={"Referer": self.base_url}
-        )
-        started = time.perf_counter()
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                response.read()
-        except urllib.error.HTTPError as answer:  # the 302 when redirects are not followed
-            if answer.code != 302:
-                raise
-        elapsed = (time.perf_counter() - started) * 1000
-        if not any(cookie.name == "sessionid" for cookie in self.cookies):
-            raise CommandError(f"Could not sign in as {username}.")
-        return elapsed
 
 
 class Command(BaseCommand):
@@ -318,7 +265,7 @@ class Command(BaseCommand):
     def _portal(self, *, page_cache: bool):
         """A gunicorn serving the portal on a free loopback port, and a Celery worker
         beside it; yields the base URL. Both are stopped, and waited for, at the end."""
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "ictstrategy.settings.bench",
