@@ -15,19 +15,43 @@ from .models import RiskAgendaItem
 
 LIMIT = 10
 
+# Only the fields the home panels show: a risk row is mostly long text (cause, event,
+# consequence, controls) that the panels never read.
+RISK_LINE = ("title", "status", "next_review_date", "residual_score")
+OWNER_NAME = ("owner__username", "owner__first_name", "owner__last_name")
+
+
+def _tolerated() -> dict[str, int]:
+    # Both risk panels of the home page filter by appetite: one query for the page.
+    return slots.shared("risks.tolerated_scores", selectors.tolerated_scores)
+
 
 def _owned(*, user):
     soon = timezone.localdate() + datetime.timedelta(days=7)
-    risks = selectors.register(owner=user.pk).filter(next_review_date__lte=soon)
-    actions = selectors.actions_overdue().filter(owner=user)
+    risks = (
+        selectors.register(owner=user.pk, tolerated=_tolerated())
+        .filter(next_review_date__lte=soon)
+        .select_related(None)
+        .only(*RISK_LINE)
+    )
+    actions = (
+        selectors.actions_overdue()
+        .filter(owner=user)
+        .select_related(None)
+        .select_related("risk")
+        .only("description", "risk__id")
+    )
     return {"risks": list(risks[:LIMIT]), "actions": list(actions[:LIMIT])}
 
 
 def _oversight(*, user):
-    return {
-        "outside": list(selectors.register(appetite="outside")[:LIMIT]),
-        "overdue": list(selectors.reviews_overdue()[:LIMIT]),
-    }
+    outside = (
+        selectors.register(appetite="outside", tolerated=_tolerated())
+        .select_related(None)
+        .only(*RISK_LINE)
+    )
+    overdue = selectors.reviews_overdue().only(*RISK_LINE, *OWNER_NAME)
+    return {"outside": list(outside[:LIMIT]), "overdue": list(overdue[:LIMIT])}
 
 
 def _agenda(*, user, meeting):

@@ -77,13 +77,15 @@ def register(
     likelihood: int | None = None,
     impact: int | None = None,
     rating: str = "residual",
+    tolerated: dict[str, int] | None = None,
 ) -> QuerySet[Risk]:
     """The register (or `risks` of it), filtered; each risk annotated with
-    `outside_appetite`."""
+    `outside_appetite` (by `tolerated`, from tolerated_scores(), where given)."""
+    tolerated = tolerated_scores() if tolerated is None else tolerated
     risks = (
         (Risk.objects.all() if risks is None else risks)
         .select_related("owner")
-        .annotate(outside_appetite=outside_appetite_expression(tolerated_scores()))
+        .annotate(outside_appetite=outside_appetite_expression(tolerated))
     )
     if status:
         risks = risks.filter(status=status)
