@@ -22,20 +22,42 @@ def _unit_action_items(*, user):
     return {"unit": unit, "items": items, "total": total}
 
 
+# Only what the strategy-gaps panel shows of each row: references are built from the
+# theme's and objective's numbers, and owners named by their names.
+ITEM_REFERENCE = ("number", "objective__number", "objective__theme__number")
+ITEM_ROW = (
+    *ITEM_REFERENCE,
+    *("title", "is_demo", "due_date", "status", "rag", "progress"),
+    *("owner__username", "owner__first_name", "owner__last_name"),
+)
+
+
 def _strategy_gaps(*, user):
     strategy = selectors.strategy_current()
     if strategy is None:
         return {"strategy": None}
     overdue, overdue_total = first_and_total(
-        selectors.action_items_overdue().filter(objective__theme__strategy=strategy), PANEL_LIMIT
+        selectors.action_items_overdue()
+        .filter(objective__theme__strategy=strategy)
+        .select_related(None)
+        .select_related("objective__theme", "owner")
+        .only(*ITEM_ROW),
+        PANEL_LIMIT,
+    )
+    objectives = selectors.objectives_without_open_actions(strategy).only("number", "theme__number")
+    items = (
+        selectors.action_items_without_owner(strategy)
+        .select_related(None)
+        .select_related("objective__theme")
+        .only(*ITEM_REFERENCE)
     )
     return {
         "strategy": strategy,
-        "themes_without_objectives": list(selectors.themes_without_objectives(strategy)),
-        "objectives_without_actions": list(
-            selectors.objectives_without_open_actions(strategy)[:PANEL_LIMIT]
+        "themes_without_objectives": list(
+            selectors.themes_without_objectives(strategy).only("number")
         ),
-        "items_without_owner": list(selectors.action_items_without_owner(strategy)[:PANEL_LIMIT]),
+        "objectives_without_actions": list(objectives[:PANEL_LIMIT]),
+        "items_without_owner": list(items[:PANEL_LIMIT]),
         "overdue": overdue,
         "overdue_total": overdue_total,
     }

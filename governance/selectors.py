@@ -1,7 +1,7 @@
 """Reads of the strategy catalogue, returned as ready querysets."""
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from common.roles import Role
@@ -30,16 +30,16 @@ from .models import (
 
 
 def strategy_current() -> Strategy | None:
-    """The approved strategy covering this year, else the most recent one."""
+    """The approved strategy covering this year, else the most recent approved one,
+    else the most recent one; in one query, the three ranked by the database."""
     year = timezone.localdate().year
-    strategies = Strategy.objects.order_by("-start_year")
-    return (
-        strategies.filter(
-            status=StrategyStatus.APPROVED, start_year__lte=year, end_year__gte=year
-        ).first()
-        or strategies.filter(status=StrategyStatus.APPROVED).first()
-        or strategies.first()
+    approved = Q(status=StrategyStatus.APPROVED)
+    rank = Case(
+        When(approved & Q(start_year__lte=year, end_year__gte=year), then=Value(0)),
+        When(approved, then=Value(1)),
+        default=Value(2),
     )
+    return Strategy.objects.order_by(rank, "-start_year").first()
 
 
 def action_items_with_context() -> QuerySet[ActionPlanItem]:
