@@ -9,7 +9,6 @@ sections for it in their AppConfig.ready(); the page asks the slot for its secti
 
 from collections import defaultdict
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -38,9 +37,6 @@ class Section:
 
 _registry: dict[Slot, list[Section]] = defaultdict(list)
 
-# What the sections of the page being worked out share (see `shared`); None outside one.
-_page_memo: ContextVar[dict | None] = ContextVar("page_memo", default=None)
-
 
 def register(slot: Slot, section: Section) -> None:
     sections = _registry[slot]
@@ -52,27 +48,11 @@ def register(slot: Slot, section: Section) -> None:
 def sections_for(slot: Slot, *, user, **objects) -> list[dict]:
     """The sections of `slot` this user may see, each with its template's context."""
     roles = roles_of(user)
-    token = _page_memo.set({})
-    try:
-        return [
-            {"title": s.title, "template": s.template, **s.context(user=user, **objects)}
-            for s in _registry[slot]
-            if s.roles is None or s.roles & roles
-        ]
-    finally:
-        _page_memo.reset(token)
-
-
-def shared(key: str, compute: Callable[[], object]):
-    """A figure several sections of one page need (such as the risk appetite), worked
-    out once for the page rather than once per section. Outside `sections_for` it is
-    simply worked out, so nothing is remembered from one page to the next."""
-    memo = _page_memo.get()
-    if memo is None:
-        return compute()
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+    return [
+        {"title": s.title, "template": s.template, **s.context(user=user, **objects)}
+        for s in _registry[slot]
+        if s.roles is None or s.roles & roles
+    ]
 
 
 def first_and_total(items: QuerySet, limit: int) -> tuple[list, int]:

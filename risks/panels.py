@@ -21,19 +21,11 @@ RISK_LINE = ("title", "status", "next_review_date", "residual_score")
 OWNER_NAME = ("owner__username", "owner__first_name", "owner__last_name")
 
 
-def _tolerated() -> dict[str, int]:
-    # Both risk panels of the home page filter by appetite: one query for the page.
-    return slots.shared("risks.tolerated_scores", selectors.tolerated_scores)
-
-
 def _owned(*, user):
+    # Not from the register: this panel shows no appetite, so it need not be worked out
+    # (the oversight panel is then the only one on the page that does).
     soon = timezone.localdate() + datetime.timedelta(days=7)
-    risks = (
-        selectors.register(owner=user.pk, tolerated=_tolerated())
-        .filter(next_review_date__lte=soon)
-        .select_related(None)
-        .only(*RISK_LINE)
-    )
+    risks = selectors.reviews_due_by(user, soon).only(*RISK_LINE)
     actions = (
         selectors.actions_overdue()
         .filter(owner=user)
@@ -45,11 +37,7 @@ def _owned(*, user):
 
 
 def _oversight(*, user):
-    outside = (
-        selectors.register(appetite="outside", tolerated=_tolerated())
-        .select_related(None)
-        .only(*RISK_LINE)
-    )
+    outside = selectors.register(appetite="outside").select_related(None).only(*RISK_LINE)
     overdue = selectors.reviews_overdue().only(*RISK_LINE, *OWNER_NAME)
     return {"outside": list(outside[:LIMIT]), "overdue": list(overdue[:LIMIT])}
 

@@ -77,15 +77,13 @@ def register(
     likelihood: int | None = None,
     impact: int | None = None,
     rating: str = "residual",
-    tolerated: dict[str, int] | None = None,
 ) -> QuerySet[Risk]:
     """The register (or `risks` of it), filtered; each risk annotated with
-    `outside_appetite` (by `tolerated`, from tolerated_scores(), where given)."""
-    tolerated = tolerated_scores() if tolerated is None else tolerated
+    `outside_appetite`."""
     risks = (
         (Risk.objects.all() if risks is None else risks)
         .select_related("owner")
-        .annotate(outside_appetite=outside_appetite_expression(tolerated))
+        .annotate(outside_appetite=outside_appetite_expression(tolerated_scores()))
     )
     if status:
         risks = risks.filter(status=status)
@@ -199,6 +197,14 @@ def reminders_due(today: datetime.date) -> dict[int, dict]:
         due.setdefault(action.owner_id, {"user": action.owner, "reviews": [], "actions": []})
         due[action.owner_id]["actions"].append(action)
     return due
+
+
+def reviews_due_by(user, until: datetime.date) -> QuerySet[Risk]:
+    """The open risks `user` owns whose next review is due by `until` (or overdue),
+    the highest residual score first, as the register lists them."""
+    return Risk.objects.filter(
+        owner=user, status=RiskStatus.OPEN, next_review_date__lte=until
+    ).order_by("-residual_score", "pk")
 
 
 def reviews_due_for(user, start: datetime.date, end: datetime.date) -> QuerySet[Risk]:
