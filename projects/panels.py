@@ -12,41 +12,60 @@ from .workflow import TRANSITIONS
 
 LIMIT = 10
 
+# Only what a panel's line shows: a proposal's reference is its key, and a project is
+# named by its proposal; the rest of a row (business case, costs, text) is never read.
+PROPOSAL_LINE = ("title", "status")
+PROPOSAL_WITH_UNIT = ("title", "business_unit__name")
+PROJECT_LINE = ("last_update_on", "proposal__title")
+
+
+def _proposals(proposals):
+    return list(proposals.only(*PROPOSAL_WITH_UNIT)[:LIMIT])
+
+
+def _projects(projects):
+    return list(
+        projects.select_related(None).select_related("proposal").only(*PROJECT_LINE)[:LIMIT]
+    )
+
 
 def _unit_proposals(*, user):
     if user.business_unit is None:
         return {"proposals": [], "unit": None}
     return {
         "unit": user.business_unit,
-        "proposals": list(selectors.unit_proposals_needing_action(user.business_unit)[:LIMIT]),
+        "proposals": list(
+            selectors.unit_proposals_needing_action(user.business_unit).only(*PROPOSAL_LINE)[:LIMIT]
+        ),
         # The list's order, without its scores and costs: the panel shows neither.
         "recent": list(
             selectors.proposals_visible_to(user)
             .exclude(status__in=["draft", "returned"])
+            .only(*PROPOSAL_LINE)
             .order_by("-updated_at", "-pk")[:LIMIT]
         ),
     }
 
 
 def _triage(*, user):
-    return {"proposals": list(selectors.proposals_awaiting_triage()[:LIMIT])}
+    return {"proposals": _proposals(selectors.proposals_awaiting_triage())}
 
 
 def _to_score(*, user):
-    return {"proposals": list(selectors.proposals_to_score(user)[:LIMIT])}
+    return {"proposals": _proposals(selectors.proposals_to_score(user))}
 
 
 def _ready_for_decision(*, user):
-    return {"proposals": list(selectors.proposals_ready_for_decision(user)[:LIMIT])}
+    return {"proposals": _proposals(selectors.proposals_ready_for_decision(user))}
 
 
 def _updates_due(*, user):
     projects = selectors.projects_needing_update().filter(policies.projects_visible(user))
-    return {"projects": list(projects[:LIMIT])}
+    return {"projects": _projects(projects)}
 
 
 def _managed_updates_due(*, user):
-    return {"projects": list(selectors.projects_needing_update(manager=user)[:LIMIT])}
+    return {"projects": _projects(selectors.projects_needing_update(manager=user))}
 
 
 def _agenda_items(meeting) -> list[AgendaItem]:
