@@ -8,22 +8,9 @@ from . import policies, selectors
 
 PANEL_LIMIT = 10
 
-
-def _my_action_items(*, user):
-    items, total = first_and_total(selectors.action_items_owned_by(user), PANEL_LIMIT)
-    return {"items": items, "total": total}
-
-
-def _unit_action_items(*, user):
-    unit = user.business_unit
-    if unit is None:
-        return {"unit": None, "items": [], "total": 0}
-    items, total = first_and_total(selectors.action_items_led_by_unit(unit), PANEL_LIMIT)
-    return {"unit": unit, "items": items, "total": total}
-
-
-# Only what the strategy-gaps panel shows of each row: references are built from the
-# theme's and objective's numbers, and owners named by their names.
+# Only what the panels show of an action-plan item (governance/_action_items_table.html):
+# its reference is built from the theme's and objective's numbers, its owner named by
+# their names.
 ITEM_REFERENCE = ("number", "objective__number", "objective__theme__number")
 ITEM_ROW = (
     *ITEM_REFERENCE,
@@ -32,16 +19,31 @@ ITEM_ROW = (
 )
 
 
+def _item_rows(items):
+    return items.select_related(None).select_related("objective__theme", "owner").only(*ITEM_ROW)
+
+
+def _my_action_items(*, user):
+    items, total = first_and_total(_item_rows(selectors.action_items_owned_by(user)), PANEL_LIMIT)
+    return {"items": items, "total": total}
+
+
+def _unit_action_items(*, user):
+    unit = user.business_unit
+    if unit is None:
+        return {"unit": None, "items": [], "total": 0}
+    items, total = first_and_total(
+        _item_rows(selectors.action_items_led_by_unit(unit)), PANEL_LIMIT
+    )
+    return {"unit": unit, "items": items, "total": total}
+
+
 def _strategy_gaps(*, user):
     strategy = selectors.strategy_current()
     if strategy is None:
         return {"strategy": None}
     overdue, overdue_total = first_and_total(
-        selectors.action_items_overdue()
-        .filter(objective__theme__strategy=strategy)
-        .select_related(None)
-        .select_related("objective__theme", "owner")
-        .only(*ITEM_ROW),
+        _item_rows(selectors.action_items_overdue().filter(objective__theme__strategy=strategy)),
         PANEL_LIMIT,
     )
     objectives = selectors.objectives_without_open_actions(strategy).only("number", "theme__number")
