@@ -237,10 +237,9 @@ class PortfolioList(DeclaredList):
         )
         recommendation = None
         if not unranked:
-            # Approved projects may already overrun a year's budget: then nothing is left.
-            room = {y: max(amount - committed.get(y, 0), 0) for y, amount in budgets.items()}
             recommendation = selectors.recommendation(
-                selectors.portfolio_candidates(ranked, costs), room
+                selectors.portfolio_candidates(ranked, costs),
+                selectors.budget_room(budgets, committed),
             )
         reasons = {c.candidate.key: c for c in recommendation.choices} if recommendation else {}
         spend = recommendation.spend if recommendation else {}

@@ -87,11 +87,7 @@ class Inputs:
     committed: dict[int, Decimal]
 
     def room(self) -> dict[int, Decimal]:
-        # Approved projects may already overrun a year's budget: then nothing is left.
-        return {
-            year: max(amount - self.committed.get(year, 0), Decimal(0))
-            for year, amount in self.budgets.items()
-        }
+        return selectors.budget_room(self.budgets, self.committed)
 
 
 @dataclass

@@ -214,6 +214,16 @@ def costed_years() -> list[int]:
         return [year for (year,) in cursor.fetchall()]
 
 
+def budget_room(budgets: dict[int, Decimal], committed: dict[int, Decimal]) -> dict[int, Decimal]:
+    """What each year's budget leaves for the proposals awaiting a decision after what
+    approved projects commit: the portfolio's and every scenario's alike (so both ask the
+    remembered recommendation the same question). Approved projects may already overrun
+    a year's budget: then nothing is left."""
+    return {
+        year: max(amount - committed.get(year, 0), Decimal(0)) for year, amount in budgets.items()
+    }
+
+
 def portfolio_candidates(
     proposals: list[Proposal], costs: dict[int, dict[int, Decimal]] | None = None
 ) -> list[prioritisation.Candidate]:

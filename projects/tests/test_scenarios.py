@@ -416,3 +416,13 @@ def test_the_form_escapes_proposal_titles(head_of_ict, housing, client_for):
     )
     page = client_for(head_of_ict).get(reverse("projects:scenario-create")).content.decode()
     assert "&lt;b&gt;Loud&lt;/b&gt; title" in page and "<b>Loud</b>" not in page
+
+
+def test_the_portfolio_and_a_scenario_ask_for_the_same_room_even_where_a_year_is_overrun():
+    from projects import selectors
+
+    room = selectors.budget_room(
+        {2026: Decimal(100), 2027: Decimal(100)}, {2026: Decimal(150), 2027: Decimal(40)}
+    )
+    # Decimal both ways, so the remembered recommendation is found under one key.
+    assert repr(room) == repr({2026: Decimal(0), 2027: Decimal(60)})
