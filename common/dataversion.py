@@ -99,10 +99,18 @@ def forget(connection) -> None:
 
 def remember(key: str, work_out, timeout: int):
     """`work_out()`, remembered under `key` until the data changes. The version is read
-    before `work_out` reads any data."""
-    if not settings.PAGE_CACHE or changes_pending():
+    before `work_out` reads any data.
+
+    For the costly figures the worker works out ahead (common.precompute), under the
+    same key: with PAGE_CACHE off a page still reads a figure the worker has kept for
+    the current version, as it would read a table, but keeps nothing itself."""
+    if changes_pending():
         return work_out()
-    return cache.get_or_set(versioned(key, stamp()), work_out, timeout=timeout)
+    key = versioned(key, stamp())
+    if settings.PAGE_CACHE:
+        return cache.get_or_set(key, work_out, timeout=timeout)
+    kept = cache.get(key) if settings.PRECOMPUTE_FIGURES else None
+    return work_out() if kept is None else kept
 
 
 def versioned(key: str, version: str) -> str:

@@ -53,8 +53,8 @@ def register(source: Callable[[], Iterable[Figure]]) -> None:
 
 def queue() -> None:
     """Queue the task, after a change has committed and the version has gone up."""
-    if not settings.PRECOMPUTE_FIGURES or not settings.PAGE_CACHE or not _SOURCES:
-        return  # switched off, or pages remember nothing: nothing kept would be read
+    if not settings.PRECOMPUTE_FIGURES or not _SOURCES:
+        return
     from .tasks import precompute_figures
 
     try:
@@ -74,8 +74,6 @@ def figures_precompute() -> int:
     """Work out every registered figure not yet kept under the current data version.
     Returns how many were worked out: none if another run has this version already
     (a burst of changes queues a task each; the first for a version does the work)."""
-    if not settings.PAGE_CACHE:
-        return 0
     version = dataversion.stamp()  # read before any data, as a request does
     if not cache.add(f"precompute:{version}", True, timeout=CLAIM_SECONDS):
         return 0

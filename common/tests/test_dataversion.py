@@ -4,6 +4,7 @@ stale after a change, whoever makes it, and a remembered page saves its queries.
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.template import Template, TemplateSyntaxError
@@ -147,6 +148,27 @@ def test_with_the_page_cache_off_nothing_is_remembered(settings):
         return len(calls)
 
     assert dataversion.remember("figures", work_out, timeout=60) == 1
+    assert dataversion.remember("figures", work_out, timeout=60) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_page_cache_off_a_figure_the_worker_kept_is_read(settings):
+    settings.PAGE_CACHE = False
+    settings.PRECOMPUTE_FIGURES = True
+    calls = []
+
+    def work_out():
+        calls.append(1)
+        return len(calls)
+
+    # What common.precompute keeps for the current version, as the worker does.
+    cache.set(dataversion.versioned("figures", dataversion.stamp()), "kept", 60)
+    assert dataversion.remember("figures", work_out, timeout=60) == "kept"
+    assert calls == []
+    dataversion.bump()  # a change: the kept figure is of an older version
+    assert dataversion.remember("figures", work_out, timeout=60) == 1
+    settings.PRECOMPUTE_FIGURES = False  # nothing worked out ahead is read either
+    cache.set(dataversion.versioned("figures", dataversion.stamp()), "kept", 60)
     assert dataversion.remember("figures", work_out, timeout=60) == 2
 
 

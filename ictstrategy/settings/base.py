@@ -124,8 +124,9 @@ CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
 # How long a remembered page fragment is kept (common.templatetags.fragments). A change
 # to the data makes it unused at once; this only lets unused ones drop out.
 FRAGMENT_CACHE_SECONDS = 10 * 60
-# Off, pages remember nothing and work everything out on every request: what the
-# benchmark's "cache off" column measures (PAGE_CACHE=off).
+# Off, pages remember nothing and work everything out on every request, reading only the
+# figures the worker works out ahead (PRECOMPUTE_FIGURES): what the benchmark's "cache
+# off" column measures (PAGE_CACHE=off).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 # Whether each committed change queues the worker to work out the costly figures for the
 # new data version ahead of the first request (common.precompute).

@@ -160,12 +160,18 @@ def test_a_run_marks_its_version_done_only_once_every_figure_is_kept(
     assert cache.get(done_key(dataversion.stamp())) is None  # the new version is not done
 
 
-def test_with_the_page_cache_off_nothing_is_worked_out_ahead(
-    year_of_data, head_of_ict, settings, queued
+def test_with_the_page_cache_off_pages_read_the_figures_worked_out_ahead_and_keep_none(
+    year_of_data, head_of_ict, client_for, settings, queued
 ):
-    services.annual_report_draft(user=head_of_ict, financial_year=FY)
+    draft = services.annual_report_draft(user=head_of_ict, financial_year=FY)
     settings.PAGE_CACHE = False
     queued.clear()
     _decide_one_more_in_the_year()
-    assert queued == []
-    assert figures_precompute() == 0
+    assert queued and all(q == {"retry": False} for q in queued)  # worked out all the same
+    client = client_for(head_of_ict)
+    inline, inline_queries = _page(client, draft)
+    assert _page(client, draft)[1] == inline_queries  # the page kept nothing itself
+    assert figures_precompute() >= 1  # as the worker does after the change
+    page, queries = _page(client, draft)
+    assert page == inline
+    assert queries < inline_queries
