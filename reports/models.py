@@ -181,8 +181,16 @@ class ReportRun(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Progress is display state, updated many times a run: not worth a history record.
-    history = HistoricalRecords(excluded_fields=["progress", "stage"])
+    # Which worker is producing it, and until when that claim holds unless renewed (each
+    # step of progress renews it): a worker that dies mid-way leaves the run to another
+    # once its claim runs out (services.report_generate). Nullable with database
+    # defaults, so code from before these columns can still write runs in a rolling
+    # upgrade.
+    worker = models.CharField(max_length=200, blank=True, db_default="")
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # Progress and the claim's renewals are display and coordination state, updated many
+    # times a run: not worth a history record.
+    history = HistoricalRecords(excluded_fields=["progress", "stage", "claimed_until"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]

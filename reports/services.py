@@ -122,8 +122,22 @@ def report_file_produce(*, user, report: AnnualReport, file_format: str) -> Repo
 # ------------------------------------------------------------------ scheduled reports
 
 PENDING_GRACE = timedelta(minutes=1)
+# A run marked running by code that kept no claim (before claims were kept) is taken
+# to be abandoned this long after it was asked for.
 STALE_RUNNING = timedelta(minutes=30)
 MAX_ATTEMPTS = 3
+
+
+def _claim_lapsed(run: ReportRun, now) -> bool:
+    """Whether a running run's worker has stopped renewing its claim: it died, or was
+    cut off, mid-way (settings.REPORT_CLAIM_SECONDS)."""
+    if run.claimed_until is None:
+        return run.created_at <= now - STALE_RUNNING
+    return run.claimed_until <= now
+
+
+def _claim_until(now):
+    return now + timedelta(seconds=settings.REPORT_CLAIM_SECONDS)
 
 
 def report_request(
@@ -173,33 +187,59 @@ def _queue(run_id: int) -> None:
         logger.warning("Could not queue report run %s; the sweep will produce it", run_id)
 
 
-def report_generate(*, run_id: int) -> bool:
-    """Produce one run's file. Returns False if it was already produced (or is being
-    produced elsewhere), so running it twice produces it once."""
+def report_generate(*, run_id: int, worker: str = "") -> bool:
+    """Produce one run's file, as `worker` (the Celery worker's name). Returns False if
+    it was already produced, or is being produced by a worker whose claim still holds,
+    so running it twice, on one worker or two, produces it once.
+
+    A worker claims the run for settings.REPORT_CLAIM_SECONDS and renews the claim at
+    each step of progress. If it dies mid-way (killed, or its machine lost), the claim
+    lapses and the next attempt takes the run over: the broker's redelivery of the
+    unacknowledged task to another worker, or beat's sweep. Only the attempt that holds
+    the claim when it finishes keeps its file; one overtaken while alive but slow
+    discards its work, so a run is never produced twice."""
+    now = timezone.now()
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().get(pk=run_id)
-        if run.status in (RunStatus.DONE, RunStatus.RUNNING):
+        if run.status == RunStatus.DONE:
+            return False
+        if run.status == RunStatus.RUNNING and not _claim_lapsed(run, now):
             return False
         run.status = RunStatus.RUNNING
         run.attempts += 1
+        run.worker = worker
+        run.claimed_until = _claim_until(now)
         save_with_history(run, user=None)
+    attempt = run.attempts
 
     def report_progress(percent: int, stage: str) -> None:
         # Its own short transaction, so the page shows it while the work goes on.
         # A plain update: progress is display state, not part of the report's history.
-        ReportRun.objects.filter(pk=run_id).update(progress=percent, stage=stage)
+        ReportRun.objects.filter(pk=run_id, attempts=attempt).update(
+            progress=percent, stage=stage, claimed_until=_claim_until(timezone.now())
+        )
 
     try:
         content, extension = generation.build(run.kind, run.period, progress=report_progress)
     except Exception as error:
         with transaction.atomic():
             run = ReportRun.objects.select_for_update().get(pk=run_id)
+            if run.attempts != attempt or run.status != RunStatus.RUNNING:
+                raise  # overtaken: the run is another attempt's to finish or fail
             run.status = RunStatus.FAILED if run.attempts >= MAX_ATTEMPTS else RunStatus.PENDING
             run.error = str(error)[:2000]
+            run.claimed_until = None
             save_with_history(run, user=None)
         raise
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().get(pk=run_id)
+        if run.attempts != attempt or run.status != RunStatus.RUNNING:
+            logger.warning(
+                "Report run %s was taken over while %s produced it; its file is discarded",
+                run_id,
+                worker or "this process",
+            )
+            return False
         run.filename = f"{run.kind.replace('_', '-')}-{run.period}.{extension}"
         run.file.save(run.filename, ContentFile(content), save=False)
         run.sha256 = hashlib.sha256(content).hexdigest()
@@ -207,6 +247,7 @@ def report_generate(*, run_id: int) -> bool:
         run.progress = 100
         run.stage = "Ready"
         run.finished_at = timezone.now()
+        run.claimed_until = None
         run.error = ""
         save_with_history(run, user=None)
         recipients = run.schedule.recipient_list() if run.schedule else []
@@ -222,24 +263,19 @@ def report_generate(*, run_id: int) -> bool:
     return True
 
 
-def reports_generate_pending() -> int:
-    """Produce runs left pending (the worker or broker was down) and restart runs
-    whose worker died mid-way. Returns how many were produced."""
+def reports_generate_pending(*, worker: str = "") -> int:
+    """Produce runs left pending (the worker or broker was down) and take over runs
+    whose worker died mid-way (its claim lapsed). Returns how many were produced."""
     now = timezone.now()
-    stale = ReportRun.objects.filter(status=RunStatus.RUNNING, created_at__lte=now - STALE_RUNNING)
-    for run in stale:
-        with transaction.atomic():
-            run = ReportRun.objects.select_for_update().get(pk=run.pk)
-            if run.status == RunStatus.RUNNING:
-                run.status = RunStatus.PENDING
-                save_with_history(run, user=None)
-    produced = 0
+    running = ReportRun.objects.filter(status=RunStatus.RUNNING)
+    lapsed = [run.pk for run in running if _claim_lapsed(run, now)]
     waiting = ReportRun.objects.filter(
         status=RunStatus.PENDING, created_at__lte=now - PENDING_GRACE
     ).values_list("pk", flat=True)
-    for run_id in list(waiting):
+    produced = 0
+    for run_id in [*lapsed, *waiting]:
         try:
-            produced += report_generate(run_id=run_id)
+            produced += report_generate(run_id=run_id, worker=worker)
         except Exception:
             logger.exception("Report run %s failed; it will be tried again", run_id)
     return produced

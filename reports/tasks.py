@@ -5,9 +5,11 @@ from celery import shared_task
 from .services import report_generate, reports_generate_pending, scheduled_report_run
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=15 * 60, max_retries=3)
-def generate_report(run_id: int) -> bool:
-    return report_generate(run_id=run_id)
+@shared_task(
+    bind=True, autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=15 * 60, max_retries=3
+)
+def generate_report(self, run_id: int) -> bool:
+    return report_generate(run_id=run_id, worker=self.request.hostname or "")
 
 
 @shared_task
@@ -16,6 +18,6 @@ def run_scheduled_report(schedule_id: int) -> int | None:
     return run.pk if run else None
 
 
-@shared_task
-def generate_pending_reports() -> int:
-    return reports_generate_pending()
+@shared_task(bind=True)
+def generate_pending_reports(self) -> int:
+    return reports_generate_pending(worker=self.request.hostname or "")

@@ -272,9 +272,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Longer than the longest task, so a task acknowledged late is not redelivered
-    # while a worker is still running it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    # A task is acknowledged once it has run (CELERY_TASK_ACKS_LATE), so one whose
+    # worker is killed stays unacknowledged, and the broker gives it to another worker
+    # this many seconds after it was taken. Longer than the longest task, so one still
+    # running is not handed out again (and a report's claim makes that harmless if it
+    # is: reports.services.report_generate). Every worker sweeps for such tasks at most
+    # every 10 seconds.
+    _visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility_timeout,
+        "unacked_restore_interval": max(1, min(10, _visibility_timeout // 5)),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
 CELERY_TASK_ACKS_LATE = True
@@ -283,6 +292,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# How long a worker's claim on a report it is producing holds without a sign of
+# progress; a worker that dies mid-way leaves the report to another once it lapses.
+REPORT_CLAIM_SECONDS = env.int("REPORT_CLAIM_SECONDS", default=5 * 60)
 # Publishing must not hang a page when the broker is down: fail fast, and the outbox
 # sweep below sends what was recorded once the broker is back.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
