@@ -13,7 +13,8 @@ checked with the production hasher). Then starts gunicorn again with PAGE_CACHE=
 so pages remember nothing, makes a change and waits for the worker's figures for it
 (which pages still read, see common.dataversion.remember), and prints each page's p95
 that way as a multiple of the bare page's. Last it times the annual report and the
-prioritisation of random portfolios. Exits with status 1 if any bar (see `bars`) is missed, and says which.
+prioritisation of random portfolios. Exits with status 1 if any bar (see `bars`) is
+missed, and says which.
 
 Beside each gunicorn runs a Celery worker (`--pool=solo`) with the same settings,
 database, cache and broker, as in production, so each committed change queues the
