@@ -38,7 +38,7 @@ from .history import PORTAL_APPS
 
 ROW = 1
 # Saves of these change nothing a page derives from its data.
-UNTRACKED_MODELS = {"common.dataversion", "common.outboundemail"}
+UNTRACKED_MODELS = {"common.dataversion", "common.outboundemail", "common.beatlease"}
 # Signing in stamps the user's last_login; that changes no page either.
 UNTRACKED_SAVES = {frozenset({"last_login"})}
 

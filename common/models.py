@@ -246,3 +246,17 @@ class ImportRun(models.Model):
             ImportStatus.WAITING_CHECK, ImportStatus.CHECKING,
             ImportStatus.QUEUED, ImportStatus.IMPORTING,
         )  # fmt: skip
+
+
+class BeatLease(models.Model):
+    """Which Celery beat may send the portal's scheduled tasks, and until when unless it
+    renews (common.beat): one row, so a second beat started by mistake sends nothing."""
+
+    holder = models.CharField(max_length=200, blank=True)
+    until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "beat lease"
+
+    def __str__(self):
+        return f"Beat lease held by {self.holder or 'no one'} until {self.until:%Y-%m-%d %H:%M:%S}"

@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.shortcuts import resolve_url
@@ -181,3 +181,15 @@ class Browser:
         if not any(cookie.name == "sessionid" for cookie in self.cookies):
             raise SignInFailed(f"Could not sign in as {username}.")
         return elapsed
+
+
+def database_url() -> str:
+    """The database this test runs against, as a DATABASE_URL another process can use
+    (a server, a Celery worker or beat started by the test)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

@@ -291,7 +291,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler, sending only while it holds the one beat lease
+# (common.beat): a second beat started by mistake waits and sends nothing, and takes
+# over within BEAT_LEASE_SECONDS if the first stops.
+CELERY_BEAT_SCHEDULER = "common.beat:LeasedDatabaseScheduler"
+BEAT_LEASE_SECONDS = env.int("BEAT_LEASE_SECONDS", default=30)
 # How long a worker's claim on a report it is producing holds without a sign of
 # progress; a worker that dies mid-way leaves the report to another once it lapses.
 REPORT_CLAIM_SECONDS = env.int("REPORT_CLAIM_SECONDS", default=5 * 60)
