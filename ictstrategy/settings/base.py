@@ -249,7 +249,6 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Whatever the store, the portal's own views stream every file after an access check;
 # nothing links to the store. The signed URLs a store could hand out (the admin would
 # show one) expire within a minute, and no file is ever public or overwritten.
-STORAGE_KIND = env.str("DJANGO_STORAGE", default="local")
 STORAGE_BACKENDS = {
     "local": "django.core.files.storage.FileSystemStorage",
     "azure": "storages.backends.azure_storage.AzureStorage",
@@ -257,9 +256,21 @@ STORAGE_BACKENDS = {
 }
 
 
+def default_storage_setting(kind: str) -> dict:
+    """STORAGES["default"] for DJANGO_STORAGE=`kind`, its details read from the
+    environment now (the tests of the object stores configure them through here)."""
+    if kind not in STORAGE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"DJANGO_STORAGE is {kind!r}: set it to one of {', '.join(STORAGE_BACKENDS)}."
+        )
+    options = {"azure": _azure_options, "s3": _s3_options}.get(kind)
+    return {"BACKEND": STORAGE_BACKENDS[kind], **({"OPTIONS": options()} if options else {})}
+
+
 def _required(name: str) -> str:
     if not (value := env.str(name, default="")):
-        raise ImproperlyConfigured(f"DJANGO_STORAGE is {STORAGE_KIND}: set {name} too.")
+        kind = env.str("DJANGO_STORAGE", default="local")
+        raise ImproperlyConfigured(f"DJANGO_STORAGE is {kind}: set {name} too.")
     return value
 
 
@@ -300,15 +311,7 @@ def _s3_options() -> dict:
     }
 
 
-if STORAGE_KIND not in STORAGE_BACKENDS:
-    raise ImproperlyConfigured(
-        f"DJANGO_STORAGE is {STORAGE_KIND!r}: set it to one of {', '.join(STORAGE_BACKENDS)}."
-    )
-DEFAULT_STORAGE = {"BACKEND": STORAGE_BACKENDS[STORAGE_KIND]}
-if STORAGE_KIND == "azure":
-    DEFAULT_STORAGE["OPTIONS"] = _azure_options()
-elif STORAGE_KIND == "s3":
-    DEFAULT_STORAGE["OPTIONS"] = _s3_options()
+DEFAULT_STORAGE = default_storage_setting(env.str("DJANGO_STORAGE", default="local"))
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
