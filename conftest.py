@@ -2,6 +2,7 @@
 tests have), the strategy catalogue, and a signed-in client per user."""
 
 import logging
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -9,6 +10,7 @@ from django.test import Client
 
 from common import audit_guard
 from common.roles import Role
+from common.testing import azurite_blob
 from governance.catalogue import catalogue_load
 from governance.tests.factories import BusinessUnitFactory, UserFactory
 
@@ -115,3 +117,31 @@ def security_log(caplog):
         return [r.getMessage() for r in caplog.records if r.name == "ictstrategy.security"]
 
     return lines
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory):
+    """A real Azure Blob Storage endpoint (the Azurite emulator) on loopback, for the
+    whole run: its connection string."""
+    with azurite_blob(tmp_path_factory.mktemp("azurite")) as connection_string:
+        yield connection_string
+
+
+@pytest.fixture
+def azure_storage(azurite, settings, monkeypatch):
+    """The portal keeping its files in a new, private Azure container, configured by
+    the settings' own reading of DJANGO_STORAGE=azure; the container's client, to look
+    inside it."""
+    from azure.storage.blob import BlobServiceClient
+
+    from ictstrategy.settings.base import default_storage_setting
+
+    container = BlobServiceClient.from_connection_string(azurite).create_container(
+        f"portal-{uuid.uuid4().hex[:12]}"
+    )
+    monkeypatch.setenv("DJANGO_STORAGE", "azure")
+    monkeypatch.setenv("AZURE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("AZURE_CONTAINER", container.container_name)
+    settings.STORAGES = {**settings.STORAGES, "default": default_storage_setting("azure")}
+    yield container
+    container.delete_container()

@@ -1,0 +1,171 @@
+"""Uploads and produced reports kept in an object store (DJANGO_STORAGE=azure), tested
+against a real Azure Blob Storage endpoint: the Azurite emulator on loopback (the
+`azurite` fixture). The portal writes and reads them only through the storage API,
+serves them only through its own views after their access checks, and backs them up
+and restores them as it does a local folder, in the same archive format."""
+
+import io
+import tarfile
+import urllib.error
+import urllib.request
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from common.roles import Role
+from common.uploads import check_upload
+from governance.tests.factories import UserFactory
+from projects.models import Attachment
+from projects.services import attachment_add, proposal_create
+from reports import services as report_services
+from reports.models import ReportExport
+
+DOCUMENT = b"%PDF-1.4\n% a business case\n%%EOF\n"
+
+
+def _blob(container, name) -> bytes:
+    return container.download_blob(name).readall()
+
+
+def _stored_names(container) -> set[str]:
+    return {blob.name for blob in container.list_blobs()}
+
+
+def _upload(officer, *, title="Replace the housing repairs system"):
+    proposal = proposal_create(user=officer, title=title)
+    upload = SimpleUploadedFile("Business case.pdf", DOCUMENT, content_type="application/pdf")
+    upload.checked = check_upload(upload)
+    return attachment_add(proposal=proposal, user=officer, upload=upload)
+
+
+def _produced_run(head_of_ict):
+    run = report_services.report_request(
+        kind="risk_report", period="2026-Q3", requested_by=head_of_ict
+    )
+    assert report_services.report_generate(run_id=run.pk) is True  # what the worker runs
+    run.refresh_from_db()
+    return run
+
+
+def test_an_uploaded_document_is_kept_in_the_private_container_and_served_only_by_the_portal(
+    azure_storage, officer, finance, strategy, client_for, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"  # so a stray local write would show
+    client = client_for(officer)
+    proposal = proposal_create(user=officer, title="Replace the housing repairs system")
+    upload = SimpleUploadedFile("Business case.pdf", DOCUMENT, "application/pdf")
+    response = client.post(reverse("projects:attachment-add", args=[proposal.pk]), {"file": upload})
+    assert response.status_code == 302
+
+    attachment = Attachment.objects.get()
+    assert _stored_names(azure_storage) == {attachment.file.name}
+    assert _blob(azure_storage, attachment.file.name) == DOCUMENT
+    assert not (tmp_path / "media").exists()
+    # Nobody reads the container without the account's key: it is not public, and the
+    # blob's own address answers nothing to a browser.
+    assert azure_storage.get_container_access_policy()["public_access"] is None
+    blob_url = azure_storage.get_blob_client(attachment.file.name).url
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(blob_url, timeout=10)  # noqa: S310 - the emulator on loopback
+
+    download_url = reverse("projects:attachment-download", args=[attachment.pk])
+    download = client.get(download_url)
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content) == DOCUMENT
+    # No page or answer gives away where the file is kept.
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    endpoint = blob_url.split("/devstoreaccount1/")[0]
+    assert download_url in page
+    assert endpoint not in page and azure_storage.container_name not in page
+    assert not any(endpoint in value for value in download.headers.values())
+
+    elsewhere = UserFactory(business_unit=finance, roles=[Role.OFFICER])
+    assert client_for(elsewhere).get(download_url).status_code == 404
+    assert client_for(None).get(download_url).status_code == 302  # to sign in
+
+
+def test_a_document_whose_blob_is_gone_answers_not_found(
+    azure_storage, officer, strategy, client_for
+):
+    attachment = _upload(officer)
+    azure_storage.delete_blob(attachment.file.name)
+    download_url = reverse("projects:attachment-download", args=[attachment.pk])
+    assert client_for(officer).get(download_url).status_code == 404
+
+
+def test_a_produced_report_is_kept_in_the_container_and_downloaded_from_it(
+    azure_storage, head_of_ict, member, strategy, client_for
+):
+    run = _produced_run(head_of_ict)
+    stored = _blob(azure_storage, run.file.name)
+    assert stored
+    response = client_for(head_of_ict).get(reverse("reports:run-download", args=[run.pk]))
+    assert b"".join(response.streaming_content) == stored
+
+    report = report_services.annual_report_draft(user=head_of_ict, financial_year=2026)
+    client = client_for(member)
+    produced = client.post(
+        reverse("reports:annual-produce", args=[report.pk]), {"file_format": "csv"}
+    )
+    export = ReportExport.objects.get()
+    assert _stored_names(azure_storage) == {run.file.name, export.file.name}
+    downloaded = b"".join(client.get(produced["Location"]).streaming_content)
+    assert downloaded == _blob(azure_storage, export.file.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_holds_the_containers_files_and_a_restore_puts_the_container_back(
+    azure_storage, officer, head_of_ict, strategy, client_for, tmp_path
+):
+    document = _upload(officer)
+    run = _produced_run(head_of_ict)
+    report = _blob(azure_storage, run.file.name)
+    archive = tmp_path / "portal.tar.gz"
+    output = io.StringIO()
+    call_command("backup", output=archive, stdout=output)
+    assert "and 2 uploaded file(s)" in output.getvalue()
+    with tarfile.open(archive) as tar:  # the names a backup of a folder would give them
+        assert {f"media/{document.file.name}", f"media/{run.file.name}"} <= set(tar.getnames())
+
+    azure_storage.delete_blob(document.file.name)
+    azure_storage.upload_blob(run.file.name, b"changed since the backup", overwrite=True)
+    azure_storage.upload_blob("proposals/uploaded-after-the-backup.pdf", DOCUMENT)
+
+    output = io.StringIO()
+    call_command("restore", archive, yes=True, stdout=output)
+
+    assert "2 uploaded file(s) into the object store (AzureStorage)" in output.getvalue()
+    assert _stored_names(azure_storage) == {document.file.name, run.file.name}
+    assert _blob(azure_storage, document.file.name) == DOCUMENT
+    assert _blob(azure_storage, run.file.name) == report
+    download_url = reverse("projects:attachment-download", args=[document.pk])
+    assert b"".join(client_for(officer).get(download_url).streaming_content) == DOCUMENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_moves_between_a_folder_and_the_container(
+    azure_storage, officer, strategy, settings, tmp_path
+):
+    in_container = settings.STORAGES
+    settings.STORAGES = {
+        **in_container,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    document = _upload(officer)
+    from_folder = tmp_path / "from-folder.tar.gz"
+    call_command("backup", output=from_folder, stdout=io.StringIO())
+
+    settings.STORAGES = in_container
+    call_command("restore", from_folder, yes=True, stdout=io.StringIO())
+    assert _stored_names(azure_storage) == {document.file.name}
+    assert _blob(azure_storage, document.file.name) == DOCUMENT
+
+    from_container = tmp_path / "from-container.tar.gz"
+    call_command("backup", output=from_container, stdout=io.StringIO())
+    folder = tmp_path / "restored-media"
+    call_command("restore", from_container, yes=True, media_root=folder, stdout=io.StringIO())
+    assert (folder / document.file.name).read_bytes() == DOCUMENT
+    assert (folder / document.file.name).stat().st_mode & 0o777 == 0o600
