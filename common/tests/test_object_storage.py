@@ -169,3 +169,31 @@ def test_an_archive_moves_between_a_folder_and_the_container(
     call_command("restore", from_container, yes=True, media_root=folder, stdout=io.StringIO())
     assert (folder / document.file.name).read_bytes() == DOCUMENT
     assert (folder / document.file.name).stat().st_mode & 0o777 == 0o600
+
+
+def test_the_admin_names_a_stored_file_without_a_link_to_the_store(
+    azure_storage, officer, strategy, client_for
+):
+    attachment = _upload(officer)
+    # The admin lists only what its user may see in the portal: the unit's draft.
+    root = UserFactory(
+        username="root",
+        is_superuser=True,
+        is_staff=True,
+        business_unit=officer.business_unit,
+        roles=[Role.OFFICER],
+    )
+    client = client_for(root)
+    change = reverse("admin:projects_attachment_change", args=[attachment.pk])
+    history = reverse("admin:projects_attachment_history", args=[attachment.pk])
+    endpoint = azure_storage.url.split("/devstoreaccount1/")[0]
+    record = attachment.history.get()
+    version = reverse(
+        "admin:projects_attachment_simple_history", args=[attachment.pk, record.history_id]
+    )
+    for url in (change, history, version):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert attachment.file.name in page or url == history
+        assert endpoint not in page and "sig=" not in page, url
