@@ -399,6 +399,8 @@ LOGGING = {
         "ictstrategy.security": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The Azure SDK logs every request to the object store at INFO.
+        "azure": {"level": "WARNING"},
     },
 }
 
