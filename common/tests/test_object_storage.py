@@ -1,8 +1,9 @@
-"""Uploads and produced reports kept in an object store (DJANGO_STORAGE=azure), tested
-against a real Azure Blob Storage endpoint: the Azurite emulator on loopback (the
-`azurite` fixture). The portal writes and reads them only through the storage API,
-serves them only through its own views after their access checks, and backs them up
-and restores them as it does a local folder, in the same archive format."""
+"""Uploads and produced reports kept in an object store, each test run against real
+servers on loopback: Azure Blob Storage's emulator Azurite (DJANGO_STORAGE=azure) and
+moto's S3 server (DJANGO_STORAGE=s3); see the `object_store` fixture. The portal writes
+and reads the files only through the storage API, serves them only through its own
+views after their access checks, and backs them up and restores them as it does a
+local folder, in the same archive format."""
 
 import io
 import tarfile
@@ -25,14 +26,6 @@ from reports.models import ReportExport
 DOCUMENT = b"%PDF-1.4\n% a business case\n%%EOF\n"
 
 
-def _blob(container, name) -> bytes:
-    return container.download_blob(name).readall()
-
-
-def _stored_names(container) -> set[str]:
-    return {blob.name for blob in container.list_blobs()}
-
-
 def _upload(officer, *, title="Replace the housing repairs system"):
     proposal = proposal_create(user=officer, title=title)
     upload = SimpleUploadedFile("Business case.pdf", DOCUMENT, content_type="application/pdf")
@@ -49,8 +42,8 @@ def _produced_run(head_of_ict):
     return run
 
 
-def test_an_uploaded_document_is_kept_in_the_private_container_and_served_only_by_the_portal(
-    azure_storage, officer, finance, strategy, client_for, tmp_path, settings
+def test_an_uploaded_document_is_kept_in_the_private_store_and_served_only_by_the_portal(
+    object_store, officer, finance, strategy, client_for, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path / "media"  # so a stray local write would show
     client = client_for(officer)
@@ -60,15 +53,14 @@ def test_an_uploaded_document_is_kept_in_the_private_container_and_served_only_b
     assert response.status_code == 302
 
     attachment = Attachment.objects.get()
-    assert _stored_names(azure_storage) == {attachment.file.name}
-    assert _blob(azure_storage, attachment.file.name) == DOCUMENT
+    assert object_store.names() == {attachment.file.name}
+    assert object_store.read(attachment.file.name) == DOCUMENT
     assert not (tmp_path / "media").exists()
-    # Nobody reads the container without the account's key: it is not public, and the
-    # blob's own address answers nothing to a browser.
-    assert azure_storage.get_container_access_policy()["public_access"] is None
-    blob_url = azure_storage.get_blob_client(attachment.file.name).url
+    # Nobody reads the store without the credentials: it is not public, and the
+    # object's own address answers nothing to a browser.
+    assert object_store.is_private(attachment.file.name)
     with pytest.raises(urllib.error.HTTPError):
-        urllib.request.urlopen(blob_url, timeout=10)  # noqa: S310 - the emulator on loopback
+        urllib.request.urlopen(object_store.url(attachment.file.name), timeout=10)  # noqa: S310 - a server on loopback
 
     download_url = reverse("projects:attachment-download", args=[attachment.pk])
     download = client.get(download_url)
@@ -76,30 +68,29 @@ def test_an_uploaded_document_is_kept_in_the_private_container_and_served_only_b
     assert b"".join(download.streaming_content) == DOCUMENT
     # No page or answer gives away where the file is kept.
     page = client.get(proposal.get_absolute_url()).content.decode()
-    endpoint = blob_url.split("/devstoreaccount1/")[0]
     assert download_url in page
-    assert endpoint not in page and azure_storage.container_name not in page
-    assert not any(endpoint in value for value in download.headers.values())
+    assert object_store.endpoint not in page
+    assert not any(object_store.endpoint in value for value in download.headers.values())
 
     elsewhere = UserFactory(business_unit=finance, roles=[Role.OFFICER])
     assert client_for(elsewhere).get(download_url).status_code == 404
     assert client_for(None).get(download_url).status_code == 302  # to sign in
 
 
-def test_a_document_whose_blob_is_gone_answers_not_found(
-    azure_storage, officer, strategy, client_for
+def test_a_document_the_store_has_lost_answers_not_found(
+    object_store, officer, strategy, client_for
 ):
     attachment = _upload(officer)
-    azure_storage.delete_blob(attachment.file.name)
+    object_store.delete(attachment.file.name)
     download_url = reverse("projects:attachment-download", args=[attachment.pk])
     assert client_for(officer).get(download_url).status_code == 404
 
 
-def test_a_produced_report_is_kept_in_the_container_and_downloaded_from_it(
-    azure_storage, head_of_ict, member, strategy, client_for
+def test_a_produced_report_is_kept_in_the_store_and_downloaded_from_it(
+    object_store, head_of_ict, member, strategy, client_for
 ):
     run = _produced_run(head_of_ict)
-    stored = _blob(azure_storage, run.file.name)
+    stored = object_store.read(run.file.name)
     assert stored
     response = client_for(head_of_ict).get(reverse("reports:run-download", args=[run.pk]))
     assert b"".join(response.streaming_content) == stored
@@ -110,18 +101,18 @@ def test_a_produced_report_is_kept_in_the_container_and_downloaded_from_it(
         reverse("reports:annual-produce", args=[report.pk]), {"file_format": "csv"}
     )
     export = ReportExport.objects.get()
-    assert _stored_names(azure_storage) == {run.file.name, export.file.name}
+    assert object_store.names() == {run.file.name, export.file.name}
     downloaded = b"".join(client.get(produced["Location"]).streaming_content)
-    assert downloaded == _blob(azure_storage, export.file.name)
+    assert downloaded == object_store.read(export.file.name)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_holds_the_containers_files_and_a_restore_puts_the_container_back(
-    azure_storage, officer, head_of_ict, strategy, client_for, tmp_path
+def test_a_backup_holds_the_stores_files_and_a_restore_puts_the_store_back(
+    object_store, officer, head_of_ict, strategy, client_for, tmp_path
 ):
     document = _upload(officer)
     run = _produced_run(head_of_ict)
-    report = _blob(azure_storage, run.file.name)
+    report = object_store.read(run.file.name)
     archive = tmp_path / "portal.tar.gz"
     output = io.StringIO()
     call_command("backup", output=archive, stdout=output)
@@ -129,28 +120,28 @@ def test_a_backup_holds_the_containers_files_and_a_restore_puts_the_container_ba
     with tarfile.open(archive) as tar:  # the names a backup of a folder would give them
         assert {f"media/{document.file.name}", f"media/{run.file.name}"} <= set(tar.getnames())
 
-    azure_storage.delete_blob(document.file.name)
-    azure_storage.upload_blob(run.file.name, b"changed since the backup", overwrite=True)
-    azure_storage.upload_blob("proposals/uploaded-after-the-backup.pdf", DOCUMENT)
+    object_store.delete(document.file.name)
+    object_store.write(run.file.name, b"changed since the backup")
+    object_store.write("proposals/uploaded-after-the-backup.pdf", DOCUMENT)
 
     output = io.StringIO()
     call_command("restore", archive, yes=True, stdout=output)
 
-    assert "2 uploaded file(s) into the object store (AzureStorage)" in output.getvalue()
-    assert _stored_names(azure_storage) == {document.file.name, run.file.name}
-    assert _blob(azure_storage, document.file.name) == DOCUMENT
-    assert _blob(azure_storage, run.file.name) == report
+    assert "2 uploaded file(s) into the object store (" in output.getvalue()
+    assert object_store.names() == {document.file.name, run.file.name}
+    assert object_store.read(document.file.name) == DOCUMENT
+    assert object_store.read(run.file.name) == report
     download_url = reverse("projects:attachment-download", args=[document.pk])
     assert b"".join(client_for(officer).get(download_url).streaming_content) == DOCUMENT
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_archive_moves_between_a_folder_and_the_container(
-    azure_storage, officer, strategy, settings, tmp_path
+def test_an_archive_moves_between_a_folder_and_the_store(
+    object_store, officer, strategy, settings, tmp_path
 ):
-    in_container = settings.STORAGES
+    in_store = settings.STORAGES
     settings.STORAGES = {
-        **in_container,
+        **in_store,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -158,21 +149,21 @@ def test_an_archive_moves_between_a_folder_and_the_container(
     from_folder = tmp_path / "from-folder.tar.gz"
     call_command("backup", output=from_folder, stdout=io.StringIO())
 
-    settings.STORAGES = in_container
+    settings.STORAGES = in_store
     call_command("restore", from_folder, yes=True, stdout=io.StringIO())
-    assert _stored_names(azure_storage) == {document.file.name}
-    assert _blob(azure_storage, document.file.name) == DOCUMENT
+    assert object_store.names() == {document.file.name}
+    assert object_store.read(document.file.name) == DOCUMENT
 
-    from_container = tmp_path / "from-container.tar.gz"
-    call_command("backup", output=from_container, stdout=io.StringIO())
+    from_store = tmp_path / "from-store.tar.gz"
+    call_command("backup", output=from_store, stdout=io.StringIO())
     folder = tmp_path / "restored-media"
-    call_command("restore", from_container, yes=True, media_root=folder, stdout=io.StringIO())
+    call_command("restore", from_store, yes=True, media_root=folder, stdout=io.StringIO())
     assert (folder / document.file.name).read_bytes() == DOCUMENT
     assert (folder / document.file.name).stat().st_mode & 0o777 == 0o600
 
 
 def test_the_admin_names_a_stored_file_without_a_link_to_the_store(
-    azure_storage, officer, strategy, client_for
+    object_store, officer, strategy, client_for
 ):
     attachment = _upload(officer)
     # The admin lists only what its user may see in the portal: the unit's draft.
@@ -186,7 +177,6 @@ def test_the_admin_names_a_stored_file_without_a_link_to_the_store(
     client = client_for(root)
     change = reverse("admin:projects_attachment_change", args=[attachment.pk])
     history = reverse("admin:projects_attachment_history", args=[attachment.pk])
-    endpoint = azure_storage.url.split("/devstoreaccount1/")[0]
     record = attachment.history.get()
     version = reverse(
         "admin:projects_attachment_simple_history", args=[attachment.pk, record.history_id]
@@ -196,4 +186,4 @@ def test_the_admin_names_a_stored_file_without_a_link_to_the_store(
         assert response.status_code == 200, url
         page = response.content.decode()
         assert attachment.file.name in page or url == history
-        assert endpoint not in page and "sig=" not in page, url
+        assert object_store.endpoint not in page, url
