@@ -16,12 +16,15 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from common.roles import Role
+from common.testing import upload_import, xlsx_file
 from common.uploads import check_upload
 from governance.tests.factories import UserFactory
 from projects.models import Attachment
 from projects.services import attachment_add, proposal_create
 from reports import services as report_services
 from reports.models import ReportExport
+from risks.models import Risk
+from risks.tests.test_imports import HEADINGS, _row
 
 DOCUMENT = b"%PDF-1.4\n% a business case\n%%EOF\n"
 
@@ -104,6 +107,16 @@ def test_a_produced_report_is_kept_in_the_store_and_downloaded_from_it(
     assert object_store.names() == {run.file.name, export.file.name}
     downloaded = b"".join(client.get(produced["Location"]).streaming_content)
     assert downloaded == object_store.read(export.file.name)
+
+
+def test_an_imported_spreadsheet_is_kept_in_the_store_and_read_back_from_it(
+    object_store, head_of_ict, strategy, client_for
+):
+    content = xlsx_file({"Risk register": [HEADINGS, _row(Title="Data centre flood")]})
+    run = upload_import(client_for(head_of_ict), "risks", "register.xlsx", content, confirm=True)
+    assert object_store.read(run.file.name) == content
+    assert run.status == "done", run.error
+    assert list(Risk.objects.values_list("title", flat=True)) == ["Data centre flood"]
 
 
 @pytest.mark.django_db(transaction=True)
