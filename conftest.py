@@ -2,6 +2,7 @@
 tests have), the strategy catalogue, and a signed-in client per user."""
 
 import logging
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -9,6 +10,7 @@ from django.test import Client
 
 from common import audit_guard
 from common.roles import Role
+from common.testing import AzureContainer, S3Bucket, azurite_blob, moto_s3
 from governance.catalogue import catalogue_load
 from governance.tests.factories import BusinessUnitFactory, UserFactory
 
@@ -115,3 +117,76 @@ def security_log(caplog):
         return [r.getMessage() for r in caplog.records if r.name == "ictstrategy.security"]
 
     return lines
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory):
+    """A real Azure Blob Storage endpoint (the Azurite emulator) on loopback, for the
+    whole run: its connection string."""
+    with azurite_blob(tmp_path_factory.mktemp("azurite")) as connection_string:
+        yield connection_string
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (moto's server mode) on loopback: its address."""
+    with moto_s3() as endpoint:
+        yield endpoint
+
+
+def _store_name() -> str:
+    return f"portal-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def azure_storage(azurite, settings, monkeypatch):
+    """The portal keeping its files in a new, private Azure container, configured by
+    the settings' own reading of DJANGO_STORAGE=azure; a view of the container."""
+    from azure.storage.blob import BlobServiceClient
+
+    from ictstrategy.settings.base import default_storage_setting
+
+    container = BlobServiceClient.from_connection_string(azurite).create_container(_store_name())
+    monkeypatch.setenv("DJANGO_STORAGE", "azure")
+    monkeypatch.setenv("AZURE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("AZURE_CONTAINER", container.container_name)
+    settings.STORAGES = {**settings.STORAGES, "default": default_storage_setting("azure")}
+    yield AzureContainer(container)
+    container.delete_container()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings, monkeypatch):
+    """The portal keeping its files in a new, private S3 bucket, configured by the
+    settings' own reading of DJANGO_STORAGE=s3; a view of the bucket."""
+    import boto3
+
+    from ictstrategy.settings.base import default_storage_setting
+
+    bucket = _store_name()
+    keys = {"S3_ACCESS_KEY_ID": "portal-test", "S3_SECRET_ACCESS_KEY": "portal-test-secret"}
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name="us-east-1",
+        aws_access_key_id=keys["S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=keys["S3_SECRET_ACCESS_KEY"],
+    )
+    client.create_bucket(Bucket=bucket)
+    for name, value in {
+        "DJANGO_STORAGE": "s3",
+        "S3_BUCKET": bucket,
+        "S3_ENDPOINT_URL": s3_server,
+        "S3_REGION": "us-east-1",
+        **keys,
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": default_storage_setting("s3")}
+    return S3Bucket(client, bucket, s3_server)
+
+
+@pytest.fixture(params=["azure", "s3"])
+def object_store(request):
+    """Each object store the portal can keep its files in, in turn, as `azure_storage`
+    and `s3_storage` configure them."""
+    return request.getfixturevalue(f"{request.param}_storage")

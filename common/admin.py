@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -47,7 +48,30 @@ class PortalAdminSite(admin.AdminSite):
         return redirect(reverse("admin:index"))
 
 
+STORED_FILE = "stored_file"
+
+
 class ReadOnlyMixin:
+    # Django's admin links a file to its storage URL: from an object store, a signed
+    # URL that serves the file to whoever holds it, past the portal's access checks.
+    # The admin names the file instead; the portal's own pages download it.
+    def _file_fields(self) -> set[str]:
+        return {f.name for f in self.model._meta.fields if isinstance(f, models.FileField)}
+
+    def get_fields(self, request, obj=None):
+        files = self._file_fields()
+        fields = super().get_fields(request, obj)
+        return list(dict.fromkeys(STORED_FILE if name in files else name for name in fields))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, STORED_FILE] if self._file_fields() else readonly
+
+    @admin.display(description="stored file")
+    def stored_file(self, obj) -> str:
+        names = [getattr(obj, name).name for name in sorted(self._file_fields())]
+        return ", ".join(name for name in names if name) or "-"
+
     def has_add_permission(self, request, obj=None):
         return False
 

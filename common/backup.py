@@ -5,7 +5,9 @@ One `.tar.gz` archive holds both, since neither is any use without the other:
     manifest.json      format version, when it was made, the database engine
     database.dump      PostgreSQL: `pg_dump --format=custom`
     database.sqlite3   SQLite: a copy made with sqlite3's online backup API
-    media/...          every file under MEDIA_ROOT (attachments, produced reports)
+    media/...          every stored file (attachments, produced reports): the files
+                       under MEDIA_ROOT, or in the object store (Azure Blob Storage,
+                       S3) when the portal keeps them there, under the same names
 
 The database is dumped before the files are copied. An upload stores its file before
 its row, so every row in the dump finds its file in the archive; a file uploaded in
@@ -23,11 +25,19 @@ A restore checks the whole archive before it replaces anything (only regular fil
 and folders, every name inside the archive: no link, device, absolute path or `..`),
 then replaces the database (pg_restore in one transaction, or sqlite3's backup API:
 all of it or none) and then the files, each readable by the portal's account only.
+
+The archive is the same whichever store the files came from, so one made on a server
+keeping them in a folder restores into an object store and the other way round. With
+an object store, a restore lists the store before it touches the database (so a store
+it cannot reach stops it before anything is replaced), then writes every file of the
+archive into the store and deletes from it every file the archive does not hold, as a
+restore into a folder empties the folder.
 """
 
 import io
 import json
 import os
+import posixpath
 import shutil
 import sqlite3
 import subprocess
@@ -38,6 +48,9 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -73,6 +86,12 @@ class BackupResult:
     media_files: int
 
 
+def object_store() -> Storage | None:
+    """The default storage when it is an object store; None when it is MEDIA_ROOT."""
+    store = storages["default"]
+    return None if isinstance(store, FileSystemStorage) else store
+
+
 def engine_of(database: dict) -> str:
     """The engine's family, "postgresql" or "sqlite", from a DATABASES entry."""
     engine = database["ENGINE"]
@@ -87,13 +106,19 @@ def engine_of(database: dict) -> str:
 
 
 def backup_create(
-    *, database: dict, media_root: Path, path: Path, exclude_table_data: tuple[str, ...] = ()
+    *,
+    database: dict,
+    media_root: Path,
+    path: Path,
+    exclude_table_data: tuple[str, ...] = (),
+    store: Storage | None = None,
 ) -> BackupResult:
     """Write the database, without the rows of `exclude_table_data`, and every file
-    under `media_root` to one archive at `path`."""
+    under `media_root` to one archive at `path`; or, given an object `store`, every
+    file in the store instead."""
     engine = engine_of(database)
     media_root, path = media_root.resolve(), path.resolve()
-    if path.is_relative_to(media_root):
+    if store is None and path.is_relative_to(media_root):
         raise BackupError("Write the archive outside MEDIA_ROOT, or it would back itself up.")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
@@ -114,7 +139,10 @@ def backup_create(
             ):
                 _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
                 tar.add(dump, arcname=dump.name)
-                media_files = _add_media(tar, media_root)
+                if store is None:
+                    media_files = _add_media(tar, media_root)
+                else:
+                    media_files = _add_stored_media(tar, store)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -170,6 +198,41 @@ def _add_media(tar: tarfile.TarFile, media_root: Path) -> int:
     return files
 
 
+def stored_names(store: Storage) -> list[str]:
+    """Every file's name in an object store, sorted. Folders are walked as the store
+    reports them: S3 (like a folder) lists one level, Azure every name under it."""
+    names, folders = [], [""]
+    while folders:
+        folder = folders.pop()
+        subfolders, files = store.listdir(folder)
+        names += [posixpath.join(folder, name) for name in files]
+        folders += [posixpath.join(folder, name) for name in subfolders]
+    return sorted(names)
+
+
+def _add_stored_media(tar: tarfile.TarFile, store: Storage) -> int:
+    """Adds `media/` with every file in the store, under the names a folder would have."""
+    folder = tarfile.TarInfo(MEDIA)
+    folder.type = tarfile.DIRTYPE
+    folder.mode = 0o700
+    folder.mtime = int(datetime.now(UTC).timestamp())
+    tar.addfile(folder)
+    names = stored_names(store)
+    for name in names:
+        if not _inside(f"{MEDIA}/{name}"):
+            raise BackupError(f"The store holds a file a restore would refuse: {name!r}.")
+        # A copy on local disk first: the archive needs the size before the bytes.
+        with store.open(name, "rb") as source, tempfile.TemporaryFile() as copy:
+            shutil.copyfileobj(source, copy)
+            info = tarfile.TarInfo(f"{MEDIA}/{name}")
+            info.size = copy.tell()
+            info.mode = 0o600
+            info.mtime = int(store.get_modified_time(name).timestamp())
+            copy.seek(0)
+            tar.addfile(info, copy)
+    return len(names)
+
+
 # ------------------------------------------------------------------------ restore
 
 
@@ -180,12 +243,17 @@ def backup_restore(
     media_root: Path,
     file_mode: int = 0o600,
     directory_mode: int = 0o700,
+    store: Storage | None = None,
 ) -> BackupResult:
     """Replace the database and the files under `media_root` with the archive's; the
-    files get `file_mode` and the folders `directory_mode`, whatever the archive says."""
+    files get `file_mode` and the folders `directory_mode`, whatever the archive says.
+    Given an object `store`, replace the files in the store instead."""
     engine = engine_of(database)
-    media_root.mkdir(mode=directory_mode, parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
+    if store is None:
+        media_root.mkdir(mode=directory_mode, parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
+    else:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
     try:
         manifest = _unpack(archive, staging)
         if manifest["engine"] != engine:
@@ -194,8 +262,13 @@ def backup_restore(
                 f"it cannot be restored into {engine}."
             )
         _set_modes(staging / MEDIA, file_mode=file_mode, directory_mode=directory_mode)
-        _restore_database(database, engine, staging / manifest["database"])
-        media_files = _replace_media(media_root, staging)
+        if store is None:
+            _restore_database(database, engine, staging / manifest["database"])
+            media_files = _replace_media(media_root, staging)
+        else:
+            in_store = stored_names(store)
+            _restore_database(database, engine, staging / manifest["database"])
+            media_files = _replace_stored_media(store, in_store, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BackupResult(engine=engine, media_files=media_files)
@@ -240,9 +313,12 @@ def _plain(member: tarfile.TarInfo) -> bool:
     """A regular file or a folder, named by a relative path that stays inside the
     archive. Not a symbolic or hard link (once restored, it could point anywhere on the
     server), a device or a fifo."""
-    path = PurePosixPath(member.name)
-    inside = not path.is_absolute() and ".." not in path.parts
-    return inside and (member.isreg() or member.isdir())
+    return _inside(member.name) and (member.isreg() or member.isdir())
+
+
+def _inside(name: str) -> bool:
+    path = PurePosixPath(name)
+    return not path.is_absolute() and ".." not in path.parts
 
 
 def _set_modes(folder: Path, *, file_mode: int, directory_mode: int) -> None:
@@ -279,6 +355,21 @@ def _replace_media(media_root: Path, staging: Path) -> int:
     for entry in restored.iterdir():
         entry.rename(media_root / entry.name)
     return files
+
+
+def _replace_stored_media(store: Storage, in_store: list[str], staging: Path) -> int:
+    restored = staging / MEDIA
+    files = sorted(path for path in restored.rglob("*") if path.is_file())
+    names = [path.relative_to(restored).as_posix() for path in files]
+    for path, name in zip(files, names, strict=True):
+        # The store never overwrites (nor would a new file's name be kept): replace.
+        store.delete(name)
+        with path.open("rb") as content:
+            if (saved := store.save(name, File(content, name=name))) != name:
+                raise BackupError(f"The store kept {name} as {saved}: restore again.")
+    for name in set(in_store) - set(names):
+        store.delete(name)
+    return len(names)
 
 
 # ---------------------------------------------------------------- database tools

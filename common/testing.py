@@ -8,12 +8,16 @@ project-wide test fails if any URL has no case.
 import http.cookiejar
 import re
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
@@ -131,6 +135,128 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# Azurite's development account: the name and key Microsoft publishes for the emulator,
+# which accepts no other (learn.microsoft.com, "Use Azurite for local Azure Storage").
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+
+
+@contextmanager
+def _server(command: list[str], port: int) -> Iterator[None]:
+    """Runs a server a test talks to on a loopback `port` until it answers; stops it."""
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603 - our own arguments
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"{command[0]} stopped: {server.stderr.read().decode()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not answer in 30 seconds") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        server.stderr.close()
+
+
+@contextmanager
+def azurite_blob(location: Path) -> Iterator[str]:
+    """Azure Blob Storage's emulator (npm `azurite`) on a free loopback port, keeping
+    its blobs under `location`; yields a connection string for it, and stops it."""
+    port = free_port()
+    command = [
+        str(Path(settings.BASE_DIR) / "node_modules" / ".bin" / "azurite-blob"),
+        *("--blobHost", "127.0.0.1", "--blobPort", str(port), "--location", str(location)),
+        # --loose and --skipApiVersionCheck: azure-storage-blob may be newer than the
+        # emulator, and asks for headers and API versions it does not know yet.
+        *("--silent", "--skipApiVersionCheck", "--loose"),
+    ]
+    with _server(command, port):
+        yield (
+            f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};"
+            f"AccountKey={AZURITE_KEY};BlobEndpoint=http://127.0.0.1:{port}/{AZURITE_ACCOUNT}"
+        )
+
+
+@contextmanager
+def moto_s3() -> Iterator[str]:
+    """An S3-compatible server (moto's server mode) on a free loopback port; yields
+    its address. It takes any key pair, and refuses requests signed with none."""
+    port = free_port()
+    with _server([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], port):
+        yield f"http://127.0.0.1:{port}"
+
+
+class AzureContainer:
+    """A test's own view of the container the portal keeps its files in."""
+
+    def __init__(self, client):
+        self.client = client
+        self.endpoint = client.url.split(f"/{AZURITE_ACCOUNT}/")[0]
+
+    def names(self) -> set[str]:
+        return {blob.name for blob in self.client.list_blobs()}
+
+    def read(self, name: str) -> bytes:
+        return self.client.download_blob(name).readall()
+
+    def write(self, name: str, data: bytes) -> None:
+        self.client.upload_blob(name, data, overwrite=True)
+
+    def delete(self, name: str) -> None:
+        self.client.delete_blob(name)
+
+    def url(self, name: str) -> str:
+        return self.client.get_blob_client(name).url
+
+    def is_private(self, name: str) -> bool:
+        return self.client.get_container_access_policy()["public_access"] is None
+
+
+class S3Bucket:
+    """A test's own view of the bucket the portal keeps its files in."""
+
+    EVERYONE = ("http://acs.amazonaws.com/groups/global/AllUsers", "AuthenticatedUsers")
+
+    def __init__(self, client, bucket: str, endpoint: str):
+        self.client, self.bucket, self.endpoint = client, bucket, endpoint
+
+    def names(self) -> set[str]:
+        listed = self.client.list_objects_v2(Bucket=self.bucket)
+        return {entry["Key"] for entry in listed.get("Contents", ())}
+
+    def read(self, name: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=name)["Body"].read()
+
+    def write(self, name: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=name, Body=data)
+
+    def delete(self, name: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=name)
+
+    def url(self, name: str) -> str:
+        return f"{self.endpoint}/{self.bucket}/{name}"
+
+    def is_private(self, name: str) -> bool:
+        grants = [
+            *self.client.get_bucket_acl(Bucket=self.bucket)["Grants"],
+            *self.client.get_object_acl(Bucket=self.bucket, Key=name)["Grants"],
+        ]
+        uris = [grant["Grantee"].get("URI", "") for grant in grants]
+        return not any(uri.endswith(self.EVERYONE) for uri in uris)
 
 
 class SignInFailed(Exception):

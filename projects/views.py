@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotFound, JsonResponse
+from django.http import Http404, HttpResponseNotFound, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from common.errors import WorkflowError
 from common.exports import csv_response
+from common.files import stored_file_response
 from common.formatting import local_datetime
 from common.forms import add_service_errors
 from common.fragments import Deferred
@@ -290,9 +291,8 @@ class AttachmentDownloadView(RoleRequiredMixin, View):
             Attachment.objects.filter(proposal__in=selectors.proposals_visible_to(request.user)),
             pk=pk,
         )
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
+        response = stored_file_response(
+            attachment.file,
             filename=attachment.original_name,
             content_type=attachment.content_type,
         )

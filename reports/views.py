@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from common.errors import WorkflowError
+from common.files import stored_file_response
 from common.fragments import Deferred
 from common.fy import financial_year_choices, financial_year_of
 from common.lists import DeclaredListMixin
@@ -142,14 +143,8 @@ class AnnualReportFileView(RoleRequiredMixin, View):
 
     def get(self, request, pk, file_pk):
         export = get_object_or_404(ReportExport.objects.exclude(file=""), pk=file_pk, report_id=pk)
-        try:
-            handle = export.file.open("rb")
-        except FileNotFoundError as error:
-            # The record outlived its file (a restore without media): say not found.
-            raise Http404("This file is no longer stored.") from error
-        return FileResponse(
-            handle,
-            as_attachment=True,
+        return stored_file_response(
+            export.file,
             filename=export.filename,
             content_type=documents.CONTENT_TYPES[export.file_format],
         )
@@ -223,14 +218,7 @@ class ReportRunDownloadView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         run = get_object_or_404(ReportRun, pk=pk, status=RunStatus.DONE)
-        if not run.file:
-            raise Http404("This report has no stored file.")
-        try:
-            handle = run.file.open("rb")
-        except FileNotFoundError as error:
-            # The archive row outlived its file (a restore without media): say not found.
-            raise Http404("This report's file is no longer stored.") from error
-        return FileResponse(handle, as_attachment=True, filename=run.filename)
+        return stored_file_response(run.file, filename=run.filename)
 
 
 class ScheduleUpdateView(ServiceFormView):

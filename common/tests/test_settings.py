@@ -130,3 +130,69 @@ def test_a_loader_refused_makes_no_account(command, settings):
     with pytest.raises(CommandError, match="published passwords"):
         call_command(command, stdout=io.StringIO())
     assert not User.objects.exists()
+
+
+AZURE_ENV = {
+    "DJANGO_STORAGE": "azure",
+    "AZURE_ACCOUNT_NAME": "ictportal",
+    "AZURE_ACCOUNT_KEY": "a2V5",
+    "AZURE_CONTAINER": "portal-files",
+}
+
+
+def test_production_keeps_files_in_a_private_azure_container_when_told_to():
+    code = "from django.conf import settings; print(settings.STORAGES['default'])"
+    result = _manage("shell", "-c", code, env={**PRODUCTION_ENV, **AZURE_ENV})
+    assert result.returncode == 0, result.stderr
+    assert "storages.backends.azure_storage.AzureStorage" in result.stdout
+    assert "'overwrite_files': False" in result.stdout
+    assert "'expiration_secs': 60" in result.stdout
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, **AZURE_ENV}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("storage", "missing"),
+    [("azure", "AZURE_CONTAINER"), ("azure", "AZURE_ACCOUNT_KEY"), ("s3", "S3_BUCKET")],
+)
+def test_an_object_store_missing_a_setting_stops_the_start_naming_it(storage, missing):
+    env = {**PRODUCTION_ENV, **AZURE_ENV, "DJANGO_STORAGE": storage}
+    env.pop(missing, None)
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"DJANGO_STORAGE is {storage}: set {missing} too." in result.stderr
+
+
+def test_an_unknown_store_stops_the_start():
+    result = _manage("check", env={**PRODUCTION_ENV, "DJANGO_STORAGE": "ftp"})
+    assert result.returncode != 0
+    assert "DJANGO_STORAGE is 'ftp': set it to one of local, azure, s3." in result.stderr
+
+
+def test_object_stores_are_private_and_sign_what_urls_they_give_for_a_minute(monkeypatch):
+    from ictstrategy.settings.base import default_storage_setting
+
+    for name, value in AZURE_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AZURE_BLOB_ENDPOINT", "http://127.0.0.1:10000/ictportal")
+    azure = default_storage_setting("azure")["OPTIONS"]
+    assert azure["connection_string"] == (
+        "DefaultEndpointsProtocol=http;AccountName=ictportal;AccountKey=a2V5;"
+        "BlobEndpoint=http://127.0.0.1:10000/ictportal"
+    )
+    monkeypatch.setenv("S3_BUCKET", "portal-files")
+    monkeypatch.setenv("S3_ENDPOINT_URL", "https://s3.example.internal")
+    s3 = default_storage_setting("s3")["OPTIONS"]
+    assert s3["endpoint_url"] == "https://s3.example.internal"
+    assert (s3["default_acl"], s3["querystring_auth"], s3["querystring_expire"]) == (
+        "private",
+        True,
+        60,
+    )
+    assert s3["file_overwrite"] is False
+    assert default_storage_setting("local") == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"
+    }

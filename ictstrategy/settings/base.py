@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -240,6 +241,83 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# Where those files are kept (README, "Files"): DJANGO_STORAGE names the store outright
+# rather than the portal guessing from which credentials happen to be set, so a typo in
+# one variable stops the start instead of quietly keeping files on one machine's disk.
+#   local  the folder MEDIA_ROOT (the default: `make run`, the tests, one server)
+#   azure  a private Azure Blob Storage container
+#   s3     a private bucket on Amazon S3 or any S3-compatible store
+# Whatever the store, the portal's own views stream every file after an access check;
+# nothing links to the store. The signed URLs a store could hand out (the admin would
+# show one) expire within a minute, and no file is ever public or overwritten.
+STORAGE_BACKENDS = {
+    "local": "django.core.files.storage.FileSystemStorage",
+    "azure": "storages.backends.azure_storage.AzureStorage",
+    "s3": "storages.backends.s3.S3Storage",
+}
+
+
+def default_storage_setting(kind: str) -> dict:
+    """STORAGES["default"] for DJANGO_STORAGE=`kind`, its details read from the
+    environment now (the tests of the object stores configure them through here)."""
+    if kind not in STORAGE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"DJANGO_STORAGE is {kind!r}: set it to one of {', '.join(STORAGE_BACKENDS)}."
+        )
+    options = {"azure": _azure_options, "s3": _s3_options}.get(kind)
+    return {"BACKEND": STORAGE_BACKENDS[kind], **({"OPTIONS": options()} if options else {})}
+
+
+def _required(name: str) -> str:
+    if not (value := env.str(name, default="")):
+        kind = env.str("DJANGO_STORAGE", default="local")
+        raise ImproperlyConfigured(f"DJANGO_STORAGE is {kind}: set {name} too.")
+    return value
+
+
+def _azure_options() -> dict:
+    """An account name and key, or a connection string; AZURE_BLOB_ENDPOINT names a
+    blob endpoint other than Azure's own (Azurite, a private endpoint)."""
+    options = {
+        "azure_container": _required("AZURE_CONTAINER"),
+        "expiration_secs": env.int("AZURE_URL_EXPIRATION_SECS", default=60),
+        "overwrite_files": False,
+    }
+    if connection_string := env.str("AZURE_CONNECTION_STRING", default=""):
+        return {**options, "connection_string": connection_string}
+    name, key = _required("AZURE_ACCOUNT_NAME"), _required("AZURE_ACCOUNT_KEY")
+    if endpoint := env.str("AZURE_BLOB_ENDPOINT", default=""):
+        protocol = endpoint.split("://", 1)[0]
+        connection_string = (
+            f"DefaultEndpointsProtocol={protocol};AccountName={name};AccountKey={key};"
+            f"BlobEndpoint={endpoint}"
+        )
+        return {**options, "connection_string": connection_string}
+    return {**options, "account_name": name, "account_key": key}
+
+
+def _s3_options() -> dict:
+    """Without S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, boto3 finds credentials its
+    usual way (an instance or task role, AWS_* variables)."""
+    return {
+        "bucket_name": _required("S3_BUCKET"),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("S3_REGION", default="") or None,
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": env.int("S3_URL_EXPIRATION_SECS", default=60),
+        "file_overwrite": False,
+    }
+
+
+DEFAULT_STORAGE = default_storage_setting(env.str("DJANGO_STORAGE", default="local"))
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
@@ -338,6 +416,8 @@ LOGGING = {
         "ictstrategy.security": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The Azure SDK logs every request to the object store at INFO.
+        "azure": {"level": "WARNING"},
     },
 }
 

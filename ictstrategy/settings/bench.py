@@ -5,7 +5,7 @@ Like production's, they refuse to start without DATABASE_URL, DJANGO_CACHE_URL a
 CELERY_BROKER_URL: `manage.py bench` passes its server all three."""
 
 from .production import *  # noqa: F403
-from .production import MIDDLEWARE
+from .production import DEFAULT_STORAGE, MIDDLEWARE
 
 # The benchmark talks HTTP to 127.0.0.1; there is no TLS proxy in front.
 SECURE_SSL_REDIRECT = False
@@ -16,7 +16,7 @@ SESSION_COOKIE_NAME = "sessionid"
 CSRF_COOKIE_NAME = "csrftoken"
 # No static files are fetched; the manifest from collectstatic is not needed.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ROOT_URLCONF = "benchmarks.urls"

@@ -6,13 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from common import dataversion
-from common.backup import BackupError, backup_create
+from common.backup import BackupError, backup_create, object_store
 
 
 class Command(BaseCommand):
     help = (
-        "Back up the database and the uploaded files (MEDIA_ROOT) into one .tar.gz "
-        "archive, readable by its owner only. See README.md, 'Backups'."
+        "Back up the database and the uploaded files (MEDIA_ROOT, or the object store "
+        "DJANGO_STORAGE names) into one .tar.gz archive, readable by its owner only. See "
+        "README.md, 'Backups'."
     )
 
     def add_arguments(self, parser):
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 path=path,
                 # A restore must never bring back a version pages were remembered under.
                 exclude_table_data=(dataversion.table(),),
+                store=object_store(),
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc

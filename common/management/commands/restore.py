@@ -9,7 +9,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import ConnectionHandler
 
 from common import dataversion
-from common.backup import BackupError, backup_restore
+from common.backup import BackupError, backup_restore, object_store
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--media-root",
             type=Path,
-            help="Restore the files into this folder instead of MEDIA_ROOT.",
+            help="Restore the files into this folder instead of MEDIA_ROOT or the object store.",
         )
 
     def handle(self, *args, **options):
@@ -42,9 +42,12 @@ class Command(BaseCommand):
         else:
             database = connections[DEFAULT_DB_ALIAS].settings_dict
         media_root = options["media_root"] or Path(settings.MEDIA_ROOT)
+        # --media-root is a folder, whatever store the portal keeps its files in.
+        store = None if options["media_root"] else object_store()
+        files_in = media_root if store is None else f"the object store ({type(store).__name__})"
         if not options["archive"].is_file():
             raise CommandError(f"There is no archive at {options['archive']}.")
-        self._confirm(options, database, media_root)
+        self._confirm(options, database, files_in)
         # The portal's own connections must not hold the old database open or locked.
         connections.close_all()
         try:
@@ -54,6 +57,7 @@ class Command(BaseCommand):
                 media_root=media_root,
                 file_mode=settings.FILE_UPLOAD_PERMISSIONS,
                 directory_mode=settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS,
+                store=store,
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
@@ -69,16 +73,16 @@ class Command(BaseCommand):
         cache.clear()
         self.stdout.write(
             f"Restored the {result.engine} database {database['NAME']} and "
-            f"{result.media_files} uploaded file(s) into {media_root}. If the archive "
+            f"{result.media_files} uploaded file(s) into {files_in}. If the archive "
             "came from an older release of the portal, run `manage.py migrate` now."
         )
 
-    def _confirm(self, options, database, media_root):
+    def _confirm(self, options, database, files_in):
         if options["yes"]:
             return
         warning = (
             f"This replaces everything in the database {database['NAME']} and every file "
-            f"in {media_root} with the contents of {options['archive']}."
+            f"in {files_in} with the contents of {options['archive']}."
         )
         if not sys.stdin.isatty():
             raise CommandError(f"{warning} Run again with --yes to go ahead.")
