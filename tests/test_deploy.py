@@ -1,7 +1,8 @@
 """The way to deploy, tested: deploy/install.sh run for real into a temporary prefix
 (without the parts that need root: Debian packages, the service account, loading the
 units into systemd), the release it makes checked and started with the same deploy/bin
-scripts the systemd units run; the units checked against those scripts.
+scripts the systemd units and the compose services run; the units and compose.yaml
+checked against those scripts.
 
 The install takes a minute or two (a virtualenv, requirements.txt, `npm ci`, the
 stylesheet, collectstatic), once for the module.
@@ -97,6 +98,32 @@ def test_worker_unit_waits_for_the_longest_task_in_a_warm_shutdown():
     assert values["KillMode"] == ["mixed"]
     assert _seconds(values["TimeoutStopSec"][0]) > settings.CELERY_TASK_TIME_LIMIT
     assert settings.CELERY_TASK_ACKS_LATE
+
+
+def test_compose_services_run_the_same_deploy_bin_scripts_as_the_units():
+    yaml = pytest.importorskip("yaml")
+    compose = yaml.safe_load((REPO / "compose.yaml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "migrate", "web", "worker", "beat"} <= set(services)
+    for name in ENTRY_POINTS:
+        assert services[name]["command"] == [INSTALLED_BIN + name]
+        assert services[name]["build"] == "."
+    unit_commands = {_unit(unit)["ExecStart"][0] for unit in UNITS}
+    assert unit_commands == {INSTALLED_BIN + name for name in ("web", "worker", "beat")}
+    assert services["beat"]["deploy"]["replicas"] == 1
+    assert services["migrate"]["restart"] == "no"
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+    grace = services["worker"]["stop_grace_period"]
+    assert _seconds(grace.removesuffix("m") + "min") > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_the_image_is_made_by_the_install_script_and_runs_the_web_script():
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert re.search(r"^RUN /usr/src/ictstrategy/deploy/install\.sh ", dockerfile, re.M)
+    assert f'CMD ["{INSTALLED_BIN}web"]' in dockerfile
 
 
 # The install, run
