@@ -234,11 +234,8 @@ def test_installed_release_passes_the_deployment_checklist(install):
         "DJANGO_CACHE_URL": "redis://127.0.0.1:1/1",
         "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
     }
-    result = _run(
-        [install["python"], "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=production,
-        cwd=install["app"],
-    )
+    manage = install["app"] / "deploy" / "bin" / "manage"
+    result = _run([manage, "check", "--deploy", "--fail-level", "WARNING"], env=production)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
