@@ -70,6 +70,10 @@ while [ $# -gt 0 ]; do
 done
 
 source_dir="$(cd "$(dirname "$0")/.." && pwd)"
+# The units and the app symlink need absolute paths.
+prefix="$(realpath -m "$prefix")"
+env_file="$(realpath -m "$env_file")"
+data_dir="$(realpath -m "$data_dir")"
 venv="$prefix/venv"
 say() { echo "==> $*"; }
 
@@ -77,16 +81,44 @@ say() { echo "==> $*"; }
 # the settings and the media folder are set apart below.
 umask 022
 
+# sass, which builds the stylesheet, needs Node.js 20.19 or newer; Debian 12 has 18.
+node_is_new_enough() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+    node -e 'const [major, minor] = process.versions.node.split(".").map(Number);
+             process.exit(major > 20 || (major === 20 && minor >= 19) ? 0 : 1)'
+}
+
 if [ "$system_packages" = yes ]; then
   say "Installing Debian packages"
-  # Python 3.11 and venv; Node.js and npm build the stylesheet; Pango and a font for
-  # WeasyPrint's PDF; pg_dump for `manage.py backup` (it must be at least as new as
-  # the PostgreSQL server: Debian 12's is 15).
+  # Python 3.11 and venv; Pango and a font for WeasyPrint's PDF; pg_dump for
+  # `manage.py backup` (it must be at least as new as the PostgreSQL server: Debian
+  # 12's is 15).
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends \
-    ca-certificates python3.11 python3.11-venv nodejs npm \
+    ca-certificates python3.11 python3.11-venv \
     libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql-client >/dev/null
+  if ! node_is_new_enough; then
+    say "Adding NodeSource's Node.js 20 repository (Debian 12's Node.js is too old)"
+    apt-get install -y -qq --no-install-recommends curl gpg >/dev/null
+    curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key |
+      gpg --batch --yes --dearmor -o /usr/share/keyrings/nodesource.gpg
+    cat >/etc/apt/sources.list.d/nodesource.sources <<'SOURCES'
+Types: deb
+URIs: https://deb.nodesource.com/node_20.x
+Suites: nodistro
+Components: main
+Signed-By: /usr/share/keyrings/nodesource.gpg
+SOURCES
+    apt-get update -qq
+    # NodeSource's nodejs package brings npm with it.
+    apt-get install -y -qq --no-install-recommends nodejs >/dev/null
+  fi
+fi
+if ! node_is_new_enough; then
+  echo "install.sh: the stylesheet's build needs Node.js 20.19 or newer, with npm" \
+    "(found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
 fi
 
 if [ "$make_user" = yes ]; then
@@ -151,8 +183,6 @@ say "Collecting the static files"
     CELERY_BROKER_URL=redis://collectstatic.invalid/0 \
     "$venv/bin/python" manage.py collectstatic --noinput -v0
 )
-# The release is read-only to the service, so Python could not write its bytecode.
-"$venv/bin/python" -m compileall -q "$release.partial" >/dev/null
 
 if [ "$write_env_file" = yes ]; then
   if [ -e "$env_file" ]; then
@@ -187,6 +217,10 @@ if [ "$migrate" = yes ]; then
 fi
 
 mv "$release.partial" "$release"
+# The release is read-only to the service, so Python could not write its bytecode: write
+# it now, under the release's final name (-f: over what the steps above left, which
+# names the .partial folder in its tracebacks).
+"$venv/bin/python" -m compileall -q -f "$release" >/dev/null
 say "Switching $prefix/app to $release"
 ln -sfn "$release" "$prefix/app.new"
 mv -T "$prefix/app.new" "$prefix/app"
@@ -209,8 +243,9 @@ if [ "$systemd" = yes ]; then
     # What already runs moves to the new release: gunicorn gracefully, the workers and
     # beat after finishing their tasks. Nothing is enabled or started here: choose
     # which node runs what (beat on exactly one).
+    # --no-block: a worker's warm shutdown may take as long as its longest task.
     systemctl try-reload-or-restart ictstrategy-web.service
-    systemctl try-restart ictstrategy-worker.service ictstrategy-beat.service
+    systemctl --no-block try-restart ictstrategy-worker.service ictstrategy-beat.service
   else
     say "systemd is not running here: units installed, not loaded"
   fi

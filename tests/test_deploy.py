@@ -203,6 +203,22 @@ def install(tmp_path_factory):
     return paths
 
 
+def test_install_stops_before_installing_anything_without_node_20(tmp_path):
+    old_node = tmp_path / "bin" / "node"
+    old_node.parent.mkdir()
+    # Debian 12's, too old for sass: it says its version, and the check finds it too old.
+    old_node.write_text('#!/bin/sh\n[ "$1" = --version ] && echo v18.20.4 || exit 1\n')
+    old_node.chmod(0o755)
+    prefix = tmp_path / "opt"
+    result = _run(
+        [DEPLOY / "install.sh", "--no-system-packages", "--no-user", "--prefix", prefix],
+        env={"PATH": f"{old_node.parent}:{os.environ['PATH']}"},
+    )
+    assert result.returncode == 1
+    assert "needs Node.js 20.19 or newer, with npm (found: v18.20.4)" in result.stderr
+    assert not prefix.exists()
+
+
 def test_install_makes_a_virtualenv_with_the_pinned_django(install):
     result = _run([install["python"], "-c", "import django; print(django.get_version())"])
     pinned = re.search(r"^Django==(\S+)$", (REPO / "requirements.txt").read_text(), re.M)
