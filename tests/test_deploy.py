@@ -126,6 +126,16 @@ def test_the_image_is_made_by_the_install_script_and_runs_the_web_script():
     assert f'CMD ["{INSTALLED_BIN}web"]' in dockerfile
 
 
+def test_the_install_and_the_deploy_bin_scripts_pass_shellcheck():
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed (Debian: shellcheck)")
+    scripts = [DEPLOY / "install.sh", *(DEPLOY / "bin" / name for name in sorted(ENTRY_POINTS))]
+    scripts.append(DEPLOY / "bin" / "manage")
+    result = _run([shellcheck, "--external-sources", *scripts], cwd=REPO)
+    assert result.returncode == 0, result.stdout
+
+
 # The install, run
 
 
