@@ -183,6 +183,9 @@ say "Collecting the static files"
     CELERY_BROKER_URL=redis://collectstatic.invalid/0 \
     "$venv/bin/python" manage.py collectstatic --noinput -v0
 )
+# collectstatic gives its files the modes of uploads (FILE_UPLOAD_PERMISSIONS, 0600 and
+# 0700), which would leave them to root: they are public, and the service reads them.
+chmod -R u=rwX,go=rX "$release.partial/staticfiles"
 
 if [ "$write_env_file" = yes ]; then
   if [ -e "$env_file" ]; then

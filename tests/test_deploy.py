@@ -241,6 +241,13 @@ def test_install_builds_and_collects_the_council_stylesheet(install):
     assert not (install["app"] / "node_modules").exists()  # a build tool, not the release's
 
 
+def test_the_release_and_the_virtualenv_are_readable_by_the_service_account(install):
+    # The service account is not their owner (root is): all of it must be readable by others.
+    not_for_others = ["(", "!", "-perm", "-o=r", "-o", "-type", "d", "!", "-perm", "-o=x", ")"]
+    unreadable = _run(["find", install["app"] / ".", install["prefix"] / "venv", *not_for_others])
+    assert unreadable.stdout == ""
+
+
 def test_install_writes_a_settings_template_only_its_owner_can_read(install):
     env_file = install["env_file"]
     assert env_file.stat().st_mode & 0o777 == 0o600
