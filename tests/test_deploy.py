@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -344,7 +345,20 @@ def _health_when_ok(base_url, web, logs, deadline_seconds=90):
     pytest.fail(f"/health/ answered {answer}\n" + "\n".join(log.read_text() for log in logs))
 
 
-def test_a_second_install_keeps_the_settings_migrates_and_serves_a_healthy_portal(
+def _gunicorn_workers_release(web) -> set[Path]:
+    """The folders gunicorn's worker processes (the web script's children) run in."""
+    folders = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == web.pid:
+                folders.add((stat.parent / "cwd").resolve())
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended while being read
+    return folders
+
+
+def test_an_upgrade_keeps_the_settings_migrates_serves_and_reloads_onto_the_next_release(
     install, scratch_database, tmp_path
 ):
     broker = os.environ.get("CELERY_BROKER_URL", "")
@@ -368,18 +382,30 @@ def test_a_second_install_keeps_the_settings_migrates_and_serves_a_healthy_porta
     install["run"]("--migrate", "--no-systemd")
 
     assert env_file.read_text() == settings_text  # never written over
-    assert install["app"].resolve() != first_release
+    second_release = install["app"].resolve()
+    assert second_release != first_release
     assert first_release.is_dir()  # kept, to go back to
 
-    # What the units do: EnvironmentFile= gives the scripts the settings file.
-    portal_env = {**_outside_the_tests(), **_settings(settings_text)}
+    # What the units do: EnvironmentFile= gives the scripts the settings file; the web
+    # unit is Type=notify, so gunicorn must say when it is ready.
+    notify_path = tmp_path / "notify"
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(notify_path))
+    notify.settimeout(30)
+    portal_env = {
+        **_outside_the_tests(),
+        **_settings(settings_text),
+        "NOTIFY_SOCKET": str(notify_path),
+    }
     bin_dir = install["app"] / "deploy" / "bin"
     logs = [tmp_path / "web.log", tmp_path / "worker.log"]
     base_url = f"http://127.0.0.1:{port}"
     with (
+        closing(notify),
         _started(bin_dir / "worker", portal_env, logs[1]),
         _started(bin_dir / "web", portal_env, logs[0]) as web,
     ):
+        assert b"READY=1" in notify.recv(4096)
         # 200 only when the database answers, no migration waits and a worker answers.
         health = _health_when_ok(base_url, web, logs)
         assert {name for name, check in health["checks"].items() if check["ok"]} == {
@@ -392,8 +418,17 @@ def test_a_second_install_keeps_the_settings_migrates_and_serves_a_healthy_porta
         status, body = _get(f"{base_url}/static/{stylesheet}", **{"X-Forwarded-Proto": "https"})
         assert status == 200
         assert b".govuk-header" in body
+        assert _gunicorn_workers_release(web) == {second_release}
 
-        web.send_signal(signal.SIGHUP)  # `systemctl reload ictstrategy-web`
-        time.sleep(2)
-        assert web.poll() is None
+        # A node's upgrade: the next release installed beside the running one, then
+        # `systemctl reload ictstrategy-web` (SIGHUP) moves gunicorn's workers onto it.
+        install["run"]("--no-systemd")
+        third_release = install["app"].resolve()
+        assert third_release not in (first_release, second_release)
+        web.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while _gunicorn_workers_release(web) != {third_release}:
+            assert web.poll() is None, logs[0].read_text()
+            assert time.monotonic() < deadline, logs[0].read_text()
+            time.sleep(0.5)
         assert _health_when_ok(base_url, web, logs)["status"] == "ok"
