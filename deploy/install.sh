@@ -245,7 +245,7 @@ if [ "$systemd" = yes ]; then
     systemctl daemon-reload
     # What already runs moves to the new release: gunicorn gracefully, the workers and
     # beat after finishing their tasks. Nothing is enabled or started here: choose
-    # which node runs what (beat on exactly one).
+    # which node runs what (beat on one, or two for failover).
     # --no-block: a worker's warm shutdown may take as long as its longest task.
     systemctl try-reload-or-restart ictstrategy-web.service
     systemctl --no-block try-restart ictstrategy-worker.service ictstrategy-beat.service
