@@ -6,6 +6,7 @@ process and a Celery broker on the local filesystem, so the portal runs on a fre
 machine with no server installed. Production refuses to start on them.
 """
 
+import contextlib
 from pathlib import Path
 
 import environ
@@ -338,8 +339,12 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="ict-strategy@loca
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 _celery_queue_dir = VAR_DIR / "celery" / "queue"
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _celery_queue_dir.mkdir(parents=True, exist_ok=True)
-    (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
+    # An installed release is read-only (deploy/install.sh, systemd's ProtectSystem):
+    # there production, which refuses this broker with a message naming the variable,
+    # must get as far as saying so.
+    with contextlib.suppress(PermissionError):
+        _celery_queue_dir.mkdir(parents=True, exist_ok=True)
+        (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_queue_dir),
         "data_folder_out": str(_celery_queue_dir),
