@@ -6,7 +6,9 @@ reported by name and never turns the answer into a 500:
 - database: the default database answers a trivial query;
 - broker: the Celery broker accepts a connection within a second;
 - worker: a Celery worker answers a ping within a second;
-- migrations: no migration in the code is waiting to be applied.
+- migrations: no migration in the code is waiting to be applied;
+- files: where uploads and reports are kept can be reached: the object store answers
+  within two seconds, or the local folder can be written to.
 
 The answer is public (probes do not sign in), so it says which part failed and never
 why in detail: an exception's message can name hosts, users and paths, so the message
@@ -14,9 +16,14 @@ goes to the log and the answer gives a fixed phrase and the exception's class.
 """
 
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as NoAnswer
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from kombu.pidbox import Mailbox
@@ -27,6 +34,13 @@ log = logging.getLogger(__name__)
 
 BROKER_CONNECT_TIMEOUT = 1  # seconds
 WORKER_PING_TIMEOUT = 1.0  # seconds
+FILES_TIMEOUT = 2.0  # seconds
+# A name the object store is asked about (it need not exist): a round trip with the
+# portal's credentials, which reads and writes nothing.
+FILES_PROBE = "health-check-probe"
+# The object store's client retries for longer than a probe may wait; the question is
+# asked on this thread, and answered "no answer" if it takes too long.
+_files_probe = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health-files")
 
 # kombu's filesystem transport can carry a ping (it implements fanout), but it has no
 # message expiry and never forgets a worker's control queue, not even after a clean
@@ -145,6 +159,25 @@ def check_worker(*, broker_ok: bool) -> Check:
     return Check(True, "a worker answered")
 
 
+def check_files() -> Check:
+    if isinstance(default_storage, FileSystemStorage):
+        folder = Path(default_storage.location)
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent  # made with the first file saved
+        if not (folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)):
+            log.warning("Health check files failed: the folder %s cannot be written", folder)
+            return Check(False, "the folder cannot be written")
+        return Check(True, "the folder can be written")
+    try:
+        _files_probe.submit(default_storage.exists, FILES_PROBE).result(timeout=FILES_TIMEOUT)
+    except NoAnswer:
+        log.warning("Health check files failed: the object store did not answer in time")
+        return Check(False, f"the object store did not answer within {FILES_TIMEOUT:g} s")
+    except Exception as exc:
+        return _failed("files", "cannot reach the object store", exc)
+    return Check(True, "the object store answers")
+
+
 def health_report() -> HealthReport:
     database, broker = check_database(), check_broker()
     return HealthReport(
@@ -153,5 +186,6 @@ def health_report() -> HealthReport:
             "broker": broker,
             "worker": check_worker(broker_ok=bool(broker.ok)),
             "migrations": check_migrations(database_ok=bool(database.ok)),
+            "files": check_files(),
         }
     )

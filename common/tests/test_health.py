@@ -62,7 +62,7 @@ def test_all_parts_working_answers_200_with_a_real_worker_running(client, ping_b
         response, body, ok = _health(client)
     assert response.status_code == 200
     assert body["status"] == "ok"
-    assert ok == {"database": True, "broker": True, "worker": True, "migrations": True}
+    assert ok == {"database": True, "broker": True, "worker": True, "migrations": True, "files": True}
     assert "no-store" in response["Cache-Control"]
     assert response["Content-Type"] == "application/json"
 
@@ -71,7 +71,7 @@ def test_no_worker_running_answers_503_naming_the_worker(client, db, ping_broker
     response, body, ok = _health(client)
     assert response.status_code == 503
     assert body["status"] == "fail"
-    assert ok == {"database": True, "broker": True, "worker": False, "migrations": True}
+    assert ok == {"database": True, "broker": True, "worker": False, "migrations": True, "files": True}
     assert body["checks"]["worker"]["detail"] == "no worker answered within 1 s"
 
 
@@ -160,3 +160,47 @@ def test_a_missing_filesystem_queue_folder_fails_the_broker(client, db, settings
     response, _, ok = _health(client)
     assert response.status_code == 503
     assert ok["broker"] is False
+
+
+@pytest.mark.django_db
+def test_an_object_store_that_answers_is_healthy(client, object_store):
+    _, body, _ = _health(client)
+    assert body["checks"]["files"] == {"ok": True, "detail": "the object store answers"}
+
+
+@pytest.mark.django_db
+def test_an_unreachable_object_store_answers_503_naming_files_not_its_address(
+    client, settings, azurite
+):
+    port = _closed_port()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.azure_storage.AzureStorage",
+            "OPTIONS": {
+                "connection_string": azurite.replace(
+                    azurite.split("BlobEndpoint=")[1], f"http://127.0.0.1:{port}/devstoreaccount1"
+                ),
+                "azure_container": "portal",
+            },
+        },
+    }
+    response, body, ok = _health(client)
+    assert response.status_code == 503
+    assert ok["files"] is False and ok["database"] is True
+    detail = body["checks"]["files"]["detail"]
+    assert detail.startswith(("cannot reach the object store", "the object store did not"))
+    assert str(port) not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_media_folder_that_cannot_be_made_answers_503_naming_files(client, settings, tmp_path):
+    (tmp_path / "not-a-folder").write_text("a file where the folder's parent should be")
+    settings.MEDIA_ROOT = tmp_path / "not-a-folder" / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    response, body, _ = _health(client)
+    assert response.status_code == 503
+    assert body["checks"]["files"] == {"ok": False, "detail": "the folder cannot be written"}
