@@ -417,13 +417,15 @@ def test_an_upgrade_keeps_the_settings_migrates_serves_and_reloads_onto_the_next
         _started(bin_dir / "web", portal_env, logs[0]) as web,
     ):
         assert b"READY=1" in notify.recv(4096)
-        # 200 only when the database answers, no migration waits and a worker answers.
+        # 200 only when the database answers, no migration waits, a worker answers and
+        # the data folder can be written.
         health = _health_when_ok(base_url, web, logs)
         assert {name for name, check in health["checks"].items() if check["ok"]} == {
             "database",
             "broker",
             "worker",
             "migrations",
+            "files",
         }
         stylesheet = _collected(install["app"])["dist/council.css"]
         status, body = _get(f"{base_url}/static/{stylesheet}", **{"X-Forwarded-Proto": "https"})
