@@ -319,3 +319,28 @@ def database_url() -> str:
         return f"sqlite:///{db['NAME']}"
     user = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
     return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def wait_for(condition: Callable[[], object], seconds: float, *, every: float = 0.05):
+    """`condition()`'s first true answer within `seconds`, asked every `every` seconds;
+    None if it never gave one."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if answer := condition():
+            return answer
+        time.sleep(every)
+    return None
+
+
+def start_process(command: list[str], *, env: dict, log, own_group: bool = False):
+    """A server, worker or beat a test starts from the project's folder, its output in
+    the file `log`. With `own_group`, in a process group of its own, so a test can stop
+    or kill it whole (its child processes too), as a machine would be lost."""
+    return subprocess.Popen(  # noqa: S603 - the test's own fixed command
+        command,
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=own_group,
+    )

@@ -30,7 +30,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.urls import reverse
 
 from common.roles import Role
-from common.testing import database_url, free_port
+from common.testing import database_url, free_port, start_process, wait_for
 from governance.tests.factories import UserFactory
 from projects.choices import ProposalStatus
 from projects.models import Attachment
@@ -90,17 +90,6 @@ class Person:
         return self.post(node, reverse("login"), {"login": username, "password": password})
 
 
-def _started(command, env, log, *, session=False):
-    return subprocess.Popen(  # noqa: S603 - fixed arguments
-        command,
-        env=env,
-        cwd=settings.BASE_DIR,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=session,
-    )
-
-
 def _wait_until_up(node: Node, process, log_path):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -141,20 +130,20 @@ def cluster(tmp_path, azure_storage):
             port = free_port()
             node = Node(name, f"http://127.0.0.1:{port}")
             log_path = tmp_path / f"{name}.log"
-            process = _started(
+            process = start_process(
                 _web_command(port),
-                {**env, "DJANGO_MEDIA_ROOT": str(tmp_path / "media" / name)},
-                log_path.open("w"),
+                env={**env, "DJANGO_MEDIA_ROOT": str(tmp_path / "media" / name)},
+                log=log_path.open("w"),
             )
             stack.callback(_stop, process)
             _wait_until_up(node, process, log_path)
             nodes.append(node)
         for name in ("worker-a", "worker-b"):
-            process = _started(
+            process = start_process(
                 _worker_command(name),
-                {**env, "DJANGO_MEDIA_ROOT": str(tmp_path / "media" / name)},
-                (tmp_path / f"{name}.log").open("w"),
-                session=True,  # its own process group, killed whole like a lost machine
+                env={**env, "DJANGO_MEDIA_ROOT": str(tmp_path / "media" / name)},
+                log=(tmp_path / f"{name}.log").open("w"),
+                own_group=True,  # killed whole, like a lost machine
             )
             stack.callback(_stop, process, group=True)
             workers[name] = process
@@ -203,11 +192,8 @@ def _wait_for_workers(tmp_path):
 
 
 def _wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.02)
+    if answer := wait_for(condition, seconds, every=0.02):
+        return answer
     pytest.fail(f"Waited {seconds} s for {what}.")
 
 

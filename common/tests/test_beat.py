@@ -5,7 +5,6 @@ import datetime
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -17,7 +16,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from common import beat, dataversion
 from common.models import BeatLease
-from common.testing import database_url
+from common.testing import database_url, start_process, wait_for
 
 TASK = "common.tasks.send_pending_emails"
 LEASE_SECONDS = 3
@@ -76,22 +75,7 @@ def _beat(tmp_path, name):
         sys.executable, "-m", "celery", "-A", "ictstrategy", "beat", "--loglevel=INFO",
         "--pidfile=", "--schedule", str(tmp_path / f"{name}.schedule"),
     ]  # fmt: skip
-    return subprocess.Popen(  # noqa: S603 - fixed arguments
-        command,
-        env=env,
-        cwd=settings.BASE_DIR,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _wait_for(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+    return start_process(command, env=env, log=log)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -109,7 +93,7 @@ def test_a_second_beat_sends_nothing_until_the_first_dies(tmp_path):
     first = _beat(tmp_path, "first")
     second = None
     try:
-        assert _wait_for(lambda: len(_sent(queue)) >= 2, 30), "the first beat sent nothing"
+        assert wait_for(lambda: len(_sent(queue)) >= 2, 30), "the first beat sent nothing"
         second = _beat(tmp_path, "second")
         time.sleep(LEASE_SECONDS + 4)  # the second beat started, and found the lease held
         senders = set(_sent(queue))
@@ -119,7 +103,7 @@ def test_a_second_beat_sends_nothing_until_the_first_dies(tmp_path):
         first.send_signal(signal.SIGKILL)  # no chance to give the lease up
         first.wait(timeout=10)
         before = len(_sent(queue))
-        assert _wait_for(lambda: len(set(_sent(queue))) == 2, LEASE_SECONDS + 15), (
+        assert wait_for(lambda: len(set(_sent(queue))) == 2, LEASE_SECONDS + 15), (
             "the second beat did not take over"
         )
         taken_over = _sent(queue)[before:]

@@ -10,6 +10,7 @@ from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
 from common.models import OutboundEmail
+from common.testing import wait_for
 from ictstrategy.celery import app as celery_app
 from reports import services
 from reports.generation import build, period_for
@@ -44,15 +45,6 @@ def test_requesting_and_producing_twice_gives_one_report(db, head_of_ict, settin
     assert OutboundEmail.objects.filter(recipient=head_of_ict.email).count() == 1
 
 
-def _wait_for(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.25)
-    return False
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_schedule_run_twice_by_a_real_worker_leaves_one_archive_entry(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -63,7 +55,7 @@ def test_a_schedule_run_twice_by_a_real_worker_leaves_one_archive_entry(settings
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
         run_scheduled_report.delay(schedule.pk).get(timeout=60)
         run_scheduled_report.delay(schedule.pk).get(timeout=60)
-        assert _wait_for(lambda: ReportRun.objects.filter(status="done").exists())
+        assert wait_for(lambda: ReportRun.objects.filter(status="done").exists(), 60)
     run = ReportRun.objects.get()
     assert run.schedule == schedule and run.filename.endswith(".pdf")
     assert run.file.read().startswith(b"%PDF-")
@@ -83,7 +75,7 @@ def test_a_request_made_while_the_worker_is_stopped_is_produced_when_it_starts(
     run.refresh_from_db()
     assert run.status == "pending"  # no worker yet: recorded, waiting
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-        assert _wait_for(lambda: ReportRun.objects.get().status == "done")
+        assert wait_for(lambda: ReportRun.objects.get().status == "done", 60)
     assert ReportRun.objects.count() == 1
 
 
