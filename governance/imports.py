@@ -215,9 +215,13 @@ VALUES = ImportSheet(
                      example="Calls resolved at first contact", aliases=("kpi",)),
         ImportColumn("Period ending", True, allowed="A date not after today",
                      example="31/03/2026", aliases=("period_end",)),
-        ImportColumn("Value", True, allowed="A number in the KPI's unit", example=82.5,
-                     aliases=("value",)),
-        ImportColumn("Note", allowed="Up to 2,000 characters", aliases=("note",)),
+        ImportColumn("Value", allowed="A number in the KPI's unit; for a rate, left out "
+                     "(it is worked out)", example=82.5, aliases=("value",)),
+        ImportColumn("Numerator", allowed="For a rate: a number", aliases=("numerator",)),
+        ImportColumn("Denominator", allowed="For a rate: a number more than 0",
+                     aliases=("denominator",)),
+        ImportColumn("Commentary", allowed="Up to 2,000 characters", aliases=("note", "Note")),
+        ImportColumn("Approved", read=False),
     ),
     reference="KPI",
 )  # fmt: skip
@@ -314,23 +318,28 @@ def _titled(queryset, title: str, header: str):
 
 
 def _value(row, *, user, context) -> Outcome:
+    """A value read as the form reads it; a rate's value is worked out from its
+    numerator and denominator, so any value given for one is not read. Recorded or
+    changed, it awaits approval (governance.services.kpi_measurement_record)."""
     problems = Problems()
     kpi = problems.check("kpi", _kpi, row.text("KPI"))
+    numbers = ("numerator", "denominator") if kpi is not None and kpi.is_rate else ("value",)
+    headers = {"period_end": "Period ending", "value": "Value", "numerator": "Numerator",
+               "denominator": "Denominator", "note": "Commentary"}  # fmt: skip
     values = {
         "period_end": problems.check("period_end", as_date, row.get("Period ending"),
                                      "Period ending"),
-        "value": problems.check("value", as_number, row.get("Value"), "Value"),
-        "note": row.text("Note"),
+        **{name: problems.check(name, as_number, row.get(headers[name]), headers[name])
+           for name in numbers},
+        "note": row.text("Commentary"),
     }  # fmt: skip
-    form = MeasurementForm(form_data(MeasurementForm.base_fields, values))
-    cleaned = problems.validated(
-        form, {"period_end": "Period ending", "value": "Value", "note": "Note"}
-    )
+    form = MeasurementForm(form_data(MeasurementForm.base_fields, values), kpi=kpi)
+    cleaned = problems.validated(form, headers)
     label = f"{kpi.name}, period ending {cleaned['period_end']:%d/%m/%Y}"
     existing = KPIMeasurement.objects.filter(kpi=kpi, period_end=cleaned["period_end"]).first()
     changes = []
     if existing is not None:
-        changes = [h for name, h in (("value", "Value"), ("note", "Note"))
+        changes = [headers[name] for name in (*numbers, "note")
                    if getattr(existing, name) != cleaned[name]]  # fmt: skip
         if not changes:
             return Outcome(UNCHANGED, kpi.name, label)

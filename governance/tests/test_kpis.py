@@ -67,7 +67,7 @@ def test_kpi_values_and_targets_give_status_and_trend(kpi, head_of_ict):
     services.kpi_measurement_record(
         user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 9, 30), value=D(78)
     )
-    (row,) = kpis_with_latest(2026)
+    (row,) = kpis_with_latest(2026, user=head_of_ict)
     assert (row.latest.value, row.target, row.status, row.trend) == (
         D(78),
         D(75),
@@ -79,7 +79,7 @@ def test_kpi_values_and_targets_give_status_and_trend(kpi, head_of_ict):
         user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 9, 30), value=D(60)
     )
     assert kpi.measurements.count() == 2
-    (row,) = kpis_with_latest(2026)
+    (row,) = kpis_with_latest(2026, user=head_of_ict)
     assert (row.status, row.trend) == ("Off target", "Worsening")
 
 
@@ -104,10 +104,11 @@ def test_kpi_value_form_refuses_bad_input(kpi, head_of_ict, client_for):
     assert not kpi.measurements.exists()
 
 
-def test_kpi_pages_show_values_to_every_role(kpi, head_of_ict, officer, client_for):
-    services.kpi_measurement_record(
+def test_kpi_pages_show_approved_values_to_every_role(kpi, head_of_ict, officer, client_for):
+    value = services.kpi_measurement_record(
         user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 6, 30), value=D(70)
     )
+    services.kpi_measurement_approve(user=head_of_ict, measurement=value)
     page = client_for(officer).get(reverse("governance:kpi-list")).content.decode()
     assert kpi.name in page and "70" in page
     assert KPI.objects.count() == 1
