@@ -330,6 +330,7 @@ class ComparatorForm(GDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         this_year = financial_year_of(timezone.localdate())
         self.fields["financial_year"].choices = financial_year_choices(around=this_year)
+        self.fields["financial_year"].initial = this_year
 
 
 class TargetForm(GDSFormMixin, forms.Form):

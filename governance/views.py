@@ -647,10 +647,17 @@ class KPIValueApproveView(RoleRequiredMixin, View):
 
     allowed_roles = policies.KPI_APPROVERS
 
-    def post(self, request, pk):
-        measurement = get_object_or_404(
-            selectors.kpi_values_visible_to(request.user).select_related("kpi"), pk=pk
+    def _measurement(self, pk):
+        return get_object_or_404(
+            selectors.kpi_values_visible_to(self.request.user).select_related("kpi"), pk=pk
         )
+
+    def get(self, request, pk):
+        """The button has no page of its own: its KPI's page is where to press it."""
+        return redirect(self._measurement(pk).kpi.get_absolute_url())
+
+    def post(self, request, pk):
+        measurement = self._measurement(pk)
         try:
             services.kpi_measurement_approve(user=request.user, measurement=measurement)
         except WorkflowError as error:

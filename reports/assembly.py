@@ -49,7 +49,8 @@ def annual_report_data(financial_year: int) -> dict:
                 else (kpi.principle.title if kpi.principle else "")
             ),
         }
-        for kpi in governance_selectors.kpis_with_latest(financial_year)
+        # A published document: approved KPI values only, whoever produces it.
+        for kpi in governance_selectors.kpis_with_latest(financial_year, user=None)
     ]
     return _plain(
         {
