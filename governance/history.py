@@ -1,11 +1,8 @@
 """The parts of the strategy catalogue's objects that their history pages show."""
 
-from django.db.models import Q
-
 from common.history import Part, register_parts
 
 from . import policies
-from .choices import KPIValueStatus
 from .models import (
     KPI,
     KPIComparator,
@@ -19,10 +16,8 @@ from .models import (
 
 def _kpi_value_records(user, history):
     """A value's records as it stood unapproved are seen by whom the value itself would
-    be (policies.may_see_kpi_value): its approvers, and whoever recorded that figure."""
-    if policies.may_approve_kpi_values(user):
-        return history
-    return history.filter(Q(status=KPIValueStatus.APPROVED) | Q(recorded_by_id=user.pk))
+    be: its approvers, and whoever recorded that figure."""
+    return history.filter(policies.kpi_values_seen_by(user))
 
 
 def register() -> None:

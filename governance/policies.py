@@ -9,6 +9,7 @@ the page shows; None means go ahead."""
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from common.roles import ALL_ROLES, GOVERNANCE_GROUP, Role, roles_of
@@ -64,13 +65,16 @@ def may_approve_kpi_values(user) -> bool:
     return bool(roles_of(user) & KPI_APPROVERS)
 
 
-def may_see_kpi_value(user, value) -> bool:
-    """The rule kpi_values_visible_to applies to a queryset, for one value."""
-    return (
-        value.status == KPIValueStatus.APPROVED
-        or may_approve_kpi_values(user)
-        or (user.is_authenticated and value.recorded_by_id == user.pk)
-    )
+def kpi_values_seen_by(user) -> Q:
+    """Which KPI values (or their history records) `user` sees: every one if they may
+    approve values; else the approved ones and those they recorded. No user (a
+    published document, such as the annual report) sees the approved ones only."""
+    if user is not None and may_approve_kpi_values(user):
+        return Q()
+    published = Q(status=KPIValueStatus.APPROVED)
+    if user is None or not user.is_authenticated:
+        return published
+    return published | Q(recorded_by=user.pk)
 
 
 def kpi_value_approval_refusal(user, value) -> str | None:
@@ -88,10 +92,9 @@ def kpi_value_approval_refusal(user, value) -> str | None:
 
 
 def _other_kpi_approvers(user):
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[r.value for r in KPI_APPROVERS])
-        .exclude(pk=user.pk)
-    )
+    return User.objects.filter(
+        is_active=True, groups__name__in=[r.value for r in KPI_APPROVERS]
+    ).exclude(pk=user.pk)
 
 
 def kpi_value_reopens_approval(value, *, number_changed: bool) -> bool:

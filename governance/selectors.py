@@ -183,14 +183,9 @@ def kpi_values_published() -> QuerySet[KPIMeasurement]:
 
 
 def kpi_values_visible_to(user) -> QuerySet[KPIMeasurement]:
-    """The KPI values this person may see (policies.may_see_kpi_value): every value if
-    they may approve values, else the approved ones and those they recorded. Every
-    reader of KPI values goes through this or kpi_values_published."""
-    if user is not None and policies.may_approve_kpi_values(user):
-        return KPIMeasurement.objects.all()
-    if user is None or not user.is_authenticated:
-        return kpi_values_published()
-    return KPIMeasurement.objects.filter(Q(status=KPIValueStatus.APPROVED) | Q(recorded_by=user))
+    """The KPI values this person may see (policies.kpi_values_seen_by). Every reader
+    of KPI values goes through this or kpi_values_published."""
+    return KPIMeasurement.objects.filter(policies.kpi_values_seen_by(user))
 
 
 def kpi_comparators(kpis) -> dict[tuple[int, int], KPIComparator]:
@@ -201,9 +196,7 @@ def kpi_comparators(kpis) -> dict[tuple[int, int], KPIComparator]:
     }
 
 
-def kpis_with_latest(
-    financial_year: int, *, kpis: QuerySet[KPI] | None = None, user=None
-) -> list:
+def kpis_with_latest(financial_year: int, *, kpis: QuerySet[KPI] | None = None, user=None) -> list:
     """Every KPI (or those of `kpis`) with its latest two values that `user` may see
     (published ones only with no user, as in the annual report), its target and
     comparator for the year, status, RAG and trend, in four queries."""

@@ -260,9 +260,7 @@ def test_a_new_value_awaits_approval_and_only_approvers_and_its_recorder_see_it(
     assert list(kpi_values_visible_to(officer)) == [value]
 
 
-def test_four_eyes_nobody_approves_their_own_value_while_another_approver_exists(
-    kpi, head_of_ict
-):
+def test_four_eyes_nobody_approves_their_own_value_while_another_approver_exists(kpi, head_of_ict):
     value = services.kpi_measurement_record(
         user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 6, 30), value=D(70)
     )
@@ -343,3 +341,21 @@ def test_a_comparator_shows_beside_the_values_of_its_year(kpi, head_of_ict, offi
     assert "Oxfordshire County Council, 2026/27, 87" in page
     (row,) = kpis_with_latest(2026, user=officer)
     assert row.comparator.organisation == "Oxfordshire County Council"
+
+
+def test_history_shows_others_a_new_number_only_once_approved(
+    kpi, head_of_ict, officer, client_for
+):
+    def record(value):
+        return services.kpi_measurement_record(
+            user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 6, 30), value=value
+        )
+
+    services.kpi_measurement_approve(user=head_of_ict, measurement=record(D(70)))
+    record(D("64.25"))
+    history = reverse("governance:kpi-history", args=[kpi.pk])
+    assert "64.25" in client_for(head_of_ict).get(history).content.decode()
+    page = client_for(officer).get(history).content.decode()
+    assert "64.25" not in page and "70" in page
+    services.kpi_measurement_approve(user=head_of_ict, measurement=kpi.measurements.get())
+    assert "64.25" in client_for(officer).get(history).content.decode()

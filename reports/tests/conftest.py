@@ -106,8 +106,11 @@ def year_of_data(head_of_ict, strategy):
     # Periods that may not have ended yet on the day the suite runs, which the portal
     # would refuse: set down directly.
     KPIMeasurement.objects.create(
-        kpi=kpi, period_end=datetime.date(2026, 12, 31), value=Decimal("82.50"),
-        recorded_by=head_of_ict, status=KPIValueStatus.APPROVED,
+        kpi=kpi,
+        period_end=datetime.date(2026, 12, 31),
+        value=Decimal("82.50"),
+        recorded_by=head_of_ict,
+        status=KPIValueStatus.APPROVED,
     )
     spend = governance_services.kpi_save(
         user=head_of_ict,
@@ -115,7 +118,10 @@ def year_of_data(head_of_ict, strategy):
     )
     governance_services.kpi_target_set(user=head_of_ict, kpi=spend, financial_year=FY, target=1500)
     KPIMeasurement.objects.create(
-        kpi=spend, period_end=datetime.date(2026, 12, 31), value=1610, recorded_by=head_of_ict,
+        kpi=spend,
+        period_end=datetime.date(2026, 12, 31),
+        value=1610,
+        recorded_by=head_of_ict,
         status=KPIValueStatus.APPROVED,
     )
     return proposals
