@@ -31,6 +31,7 @@ from common.imports import (
     Outcome,
     People,
     Problems,
+    as_boolean,
     as_choice,
     as_date,
     as_number,
@@ -191,6 +192,11 @@ KPI_FIELDS = {
     "direction": "Direction",
     "theme": "Theme",
     "principle": "Principle",
+    "is_rate": "Rate",
+    "numerator_label": "Numerator counts",
+    "denominator_label": "Denominator counts",
+    "red_boundary": "Red boundary",
+    "green_boundary": "Green boundary",
 }
 KPIS = ImportSheet(
     "KPIs",
@@ -203,8 +209,17 @@ KPIS = ImportSheet(
                      example=Direction.choices[0][1]),
         ImportColumn("Theme", allowed="The title of a theme of the current strategy"),
         ImportColumn("Principle", allowed="The title of a principle of the current strategy"),
+        ImportColumn("Rate", allowed="Yes if its values are a numerator over a denominator "
+                     "(as a percentage), else No or blank"),
+        ImportColumn("Numerator counts", allowed="For a rate: up to 100 characters"),
+        ImportColumn("Denominator counts", allowed="For a rate: up to 100 characters"),
+        ImportColumn("Red boundary", allowed="A number in the KPI's unit: worse than this is "
+                     "red; blank for no thresholds"),
+        ImportColumn("Green boundary", allowed="A number in the KPI's unit: at least this good "
+                     "is green; blank for no thresholds"),
         *(ImportColumn(h, help="Worked out from the values and targets; not read", read=False)
-          for h in ("Latest value", "Period ending", "Target this year", "Status", "Trend")),
+          for h in ("Latest value", "Period ending", "Target this year", "Latest value approved",
+                    "Status", "RAG", "Trend", "Comparator")),
     ),
     reference="KPI",
 )  # fmt: skip
@@ -271,6 +286,11 @@ class KPIImporter(Importer):
                                     "Theme"),
             "principle": problems.check("principle", _titled, strategy.principles,
                                         row.text("Principle"), "Principle"),
+            "is_rate": problems.check("is_rate", as_boolean, row.get("Rate"), "Rate"),
+            "numerator_label": row.text("Numerator counts"),
+            "denominator_label": row.text("Denominator counts"),
+            **{name: problems.check(name, as_number, row.get(KPI_FIELDS[name]), KPI_FIELDS[name])
+               for name in ("red_boundary", "green_boundary")},
         }  # fmt: skip
         before = {name: getattr(kpi, name) for name in KPI_FIELDS} if kpi else None
         form = KPIForm(

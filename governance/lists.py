@@ -62,6 +62,11 @@ class KPIList(DeclaredList):
         Column("Direction", lambda k: k.get_direction_display()),
         Column("Theme", lambda k: k.theme.title if k.theme else ""),
         Column("Principle", lambda k: k.principle.title if k.principle else ""),
+        Column("Rate", lambda k: k.is_rate, Kind.BOOLEAN),
+        Column("Numerator counts", lambda k: k.numerator_label),
+        Column("Denominator counts", lambda k: k.denominator_label),
+        Column("Red boundary", lambda k: measure_cell(k.red_boundary, k.unit), Kind.MEASURE),
+        Column("Green boundary", lambda k: measure_cell(k.green_boundary, k.unit), Kind.MEASURE),
         Column(
             "Latest value",
             lambda k: measure_cell(k.latest.value, k.unit) if k.latest else None,
