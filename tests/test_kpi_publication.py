@@ -126,3 +126,9 @@ def test_an_unapproved_value_is_on_no_path_out_until_approved(
     page = _paths(rate_kpi, member)["KPI page"]
     assert "Amber" in page  # 87.1% is between the red (80%) and green (90%) boundaries
     assert "Oxfordshire County Council" in page and "Benchmarking club 2026" in page
+    (reported,) = annual_report_data(YEAR)["kpis"]
+    assert (reported["latest"], reported["rag"], reported["comparator"]) == (
+        "87.10",
+        "Amber",
+        "Oxfordshire County Council, 2026/27: 91.3% (Benchmarking club 2026)",
+    )
