@@ -47,12 +47,15 @@ class Part:
     which part changed: a format string over the record's fields as they read, such as
     "Costs and savings for {financial_year}", where `{parent}` is the parent part's
     label. `visible(user, owner)` is the rule that hides the part from some viewers;
-    the parts of a hidden part are hidden too."""
+    the parts of a hidden part are hidden too. `records(user, history)` narrows the
+    part's history records to those the viewer may see (a KPI value's records from
+    before its approval), so what changed is told between the records they may see."""
 
     model: type[models.Model]
     parent: str
     label: str
     visible: Callable[[object, models.Model], bool] | None = None
+    records: Callable[[object, models.QuerySet], models.QuerySet] | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,8 @@ class _History:
                 )
             if part.visible and not part.visible(self.user, self.obj):
                 continue
+            if part.records:
+                history = part.records(self.user, history)
             shown[part.model] = history
             sources.append(self._load(_Source(part.model, part), history))
         return sources

@@ -13,17 +13,37 @@ from .models import KPIMeasurement
 
 class KPIValueSerializer(serializers.ModelSerializer):
     period_end = serializers.DateField(help_text="The last day of the period measured.")
-    value = serializers.DecimalField(max_digits=14, decimal_places=2)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    value = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text="The value; for a rate, left out (it is worked out).",
+    )
+    numerator = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, help_text="For a rate."
+    )
+    denominator = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, help_text="For a rate: more than 0."
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text="Commentary."
+    )
+    status = serializers.CharField(read_only=True, help_text="Awaiting approval until approved.")
 
     class Meta:
         model = KPIMeasurement
-        fields = ["id", "period_end", "value", "note"]
-        read_only_fields = ["id"]
+        fields = ["id", "period_end", "value", "numerator", "denominator", "note", "status"]
+        read_only_fields = ["id", "status"]
+
+    def validate_denominator(self, denominator):
+        if denominator is not None and denominator <= 0:
+            raise serializers.ValidationError("The denominator must be more than 0.")
+        return denominator
 
 
 class KPIValueCreateAPI(GenericAPIView):
-    """Record (or correct) a KPI's value for a period."""
+    """Record (or correct) a KPI's value for a period. It awaits the Head of ICT's
+    approval before anyone else sees it."""
 
     serializer_class = KPIValueSerializer
 

@@ -85,3 +85,12 @@ class ChangePath(models.TextChoices):
     # At someone's sign-in, from the groups the identity provider says they are in
     # (governance.accounts.group_claims): the portal acts, no one is choosing.
     SINGLE_SIGN_ON = "single_sign_on", "single sign-on group claims"
+
+
+class KPIValueStatus(models.TextChoices):
+    """A KPI value is published only once the Head of ICT approves it
+    (governance.policies.kpi_value_approval_refusal); until then only its recorder and
+    those who may approve it see it."""
+
+    AWAITING_APPROVAL = "awaiting", "Awaiting approval"
+    APPROVED = "approved", "Approved"

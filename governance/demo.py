@@ -16,7 +16,7 @@ from common.fy import financial_year_of
 from common.roles import Role
 
 from .catalogue import catalogue_load
-from .choices import RAG, ActionStatus, AttendanceStatus, MeetingStatus
+from .choices import RAG, ActionStatus, AttendanceStatus, KPIValueStatus, MeetingStatus
 from .models import (
     KPI,
     ActionPlanItem,
@@ -209,7 +209,13 @@ def _demo_kpis(head: User) -> None:
             KPITarget.objects.create(kpi=kpi, financial_year=year, target=target)
         for period_end, value in zip(quarter_ends, values, strict=True):
             KPIMeasurement.objects.create(
-                kpi=kpi, period_end=period_end, value=value, recorded_by=head
+                kpi=kpi,
+                period_end=period_end,
+                value=value,
+                recorded_by=head,
+                status=KPIValueStatus.APPROVED,
+                approved_by=head,
+                approved_at=timezone.now(),
             )
 
 

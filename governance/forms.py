@@ -241,10 +241,18 @@ class KPIForm(GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = KPI
-        fields = ["name", "description", "unit", "direction", "theme", "principle"]
+        fields = [
+            "name", "description", "unit", "direction", "theme", "principle",
+            "is_rate", "numerator_label", "denominator_label", "red_boundary", "green_boundary",
+        ]  # fmt: skip
         labels = {
             "theme": "Theme it measures (optional)",
             "principle": "Principle it measures (optional)",
+            "is_rate": "A rate: a numerator over a denominator, as a percentage",
+            "numerator_label": "What the numerator counts (for a rate)",
+            "denominator_label": "What the denominator counts (for a rate)",
+            "red_boundary": "Red boundary (optional)",
+            "green_boundary": "Green boundary (optional)",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "direction": forms.RadioSelect}
 
@@ -252,16 +260,77 @@ class KPIForm(GDSFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["direction"].choices = self.fields["direction"].choices[1:]
 
+    def clean(self):
+        cleaned = super().clean()
+        red, green = cleaned.get("red_boundary"), cleaned.get("green_boundary")
+        if (red is None) != (green is None):
+            missing = "green_boundary" if green is None else "red_boundary"
+            self.add_error(missing, "Give both RAG boundaries, or neither")
+        if cleaned.get("is_rate") and cleaned.get("unit") not in (None, "%"):
+            self.add_error("unit", "A rate is a percentage: its unit is %")
+        return cleaned
+
 
 class MeasurementForm(GDSFormMixin, forms.Form):
+    """A KPI's value for a period and its commentary. Given the KPI, the form asks a
+    rate for its numerator and denominator (its value is worked out from them) and any
+    other KPI for its value."""
+
     submit_label = "Record the value"
     period_end = GDSDateField(
         label="End of the period measured", past_only=True, help_text="For example, 31 3 2027"
     )
-    value = forms.DecimalField(max_digits=14, decimal_places=2)
+    value = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
+    numerator = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
+    denominator = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
     note = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Commentary",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the figure shows and why, for the period.",
     )
+
+    def __init__(self, *args, kpi=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpi = kpi
+        if kpi is None:
+            return
+        if kpi.is_rate:
+            del self.fields["value"]
+            for name in ("numerator", "denominator"):
+                self.fields[name].required = True
+            if kpi.numerator_label:
+                self.fields["numerator"].label = f"Numerator: {kpi.numerator_label}"
+            if kpi.denominator_label:
+                self.fields["denominator"].label = f"Denominator: {kpi.denominator_label}"
+        else:
+            del self.fields["numerator"], self.fields["denominator"]
+            self.fields["value"].required = True
+
+    def clean_denominator(self):
+        denominator = self.cleaned_data.get("denominator")
+        if denominator is not None and denominator <= 0:
+            raise forms.ValidationError("The denominator must be more than 0")
+        return denominator
+
+
+class ComparatorForm(GDSFormMixin, forms.Form):
+    submit_label = "Save comparator"
+    financial_year = forms.TypedChoiceField(coerce=int, label="Financial year")
+    organisation = forms.CharField(
+        max_length=200, help_text="For example, Oxfordshire County Council"
+    )
+    value = forms.DecimalField(max_digits=14, decimal_places=2, label="Their figure")
+    source = forms.CharField(
+        max_length=300, help_text="Where the figure comes from, for example a benchmarking club"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = financial_year_of(timezone.localdate())
+        self.fields["financial_year"].choices = financial_year_choices(around=this_year)
+        self.fields["financial_year"].initial = this_year
 
 
 class TargetForm(GDSFormMixin, forms.Form):

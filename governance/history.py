@@ -2,7 +2,22 @@
 
 from common.history import Part, register_parts
 
-from .models import KPI, KPIImport, KPIMeasurement, KPITarget, Meeting, MeetingAttendance
+from . import policies
+from .models import (
+    KPI,
+    KPIComparator,
+    KPIImport,
+    KPIMeasurement,
+    KPITarget,
+    Meeting,
+    MeetingAttendance,
+)
+
+
+def _kpi_value_records(user, history):
+    """A value's records as it stood unapproved are seen by whom the value itself would
+    be: its approvers, and whoever recorded that figure."""
+    return history.filter(policies.kpi_values_seen_by(user))
 
 
 def register() -> None:
@@ -10,6 +25,12 @@ def register() -> None:
     register_parts(
         KPI,
         Part(KPITarget, "kpi", "Target for {financial_year}"),
-        Part(KPIMeasurement, "kpi", "Value for the period ending {period_end}"),
+        Part(KPIComparator, "kpi", "Comparator for {financial_year}"),
+        Part(
+            KPIMeasurement,
+            "kpi",
+            "Value for the period ending {period_end}",
+            records=_kpi_value_records,
+        ),
         Part(KPIImport, "kpi", "Import of {file_name}"),
     )

@@ -31,6 +31,7 @@ from common.imports import (
     Outcome,
     People,
     Problems,
+    as_boolean,
     as_choice,
     as_date,
     as_number,
@@ -191,6 +192,11 @@ KPI_FIELDS = {
     "direction": "Direction",
     "theme": "Theme",
     "principle": "Principle",
+    "is_rate": "Rate",
+    "numerator_label": "Numerator counts",
+    "denominator_label": "Denominator counts",
+    "red_boundary": "Red boundary",
+    "green_boundary": "Green boundary",
 }
 KPIS = ImportSheet(
     "KPIs",
@@ -203,8 +209,17 @@ KPIS = ImportSheet(
                      example=Direction.choices[0][1]),
         ImportColumn("Theme", allowed="The title of a theme of the current strategy"),
         ImportColumn("Principle", allowed="The title of a principle of the current strategy"),
+        ImportColumn("Rate", allowed="Yes if its values are a numerator over a denominator "
+                     "(as a percentage), else No or blank"),
+        ImportColumn("Numerator counts", allowed="For a rate: up to 100 characters"),
+        ImportColumn("Denominator counts", allowed="For a rate: up to 100 characters"),
+        ImportColumn("Red boundary", allowed="A number in the KPI's unit: worse than this is "
+                     "red; blank for no thresholds"),
+        ImportColumn("Green boundary", allowed="A number in the KPI's unit: at least this good "
+                     "is green; blank for no thresholds"),
         *(ImportColumn(h, help="Worked out from the values and targets; not read", read=False)
-          for h in ("Latest value", "Period ending", "Target this year", "Status", "Trend")),
+          for h in ("Latest value", "Period ending", "Target this year", "Latest value approved",
+                    "Status", "RAG", "Trend", "Comparator")),
     ),
     reference="KPI",
 )  # fmt: skip
@@ -215,9 +230,13 @@ VALUES = ImportSheet(
                      example="Calls resolved at first contact", aliases=("kpi",)),
         ImportColumn("Period ending", True, allowed="A date not after today",
                      example="31/03/2026", aliases=("period_end",)),
-        ImportColumn("Value", True, allowed="A number in the KPI's unit", example=82.5,
-                     aliases=("value",)),
-        ImportColumn("Note", allowed="Up to 2,000 characters", aliases=("note",)),
+        ImportColumn("Value", allowed="A number in the KPI's unit; for a rate, left out "
+                     "(it is worked out)", example=82.5, aliases=("value",)),
+        ImportColumn("Numerator", allowed="For a rate: a number", aliases=("numerator",)),
+        ImportColumn("Denominator", allowed="For a rate: a number more than 0",
+                     aliases=("denominator",)),
+        ImportColumn("Commentary", allowed="Up to 2,000 characters", aliases=("note", "Note")),
+        ImportColumn("Approved", read=False),
     ),
     reference="KPI",
 )  # fmt: skip
@@ -267,6 +286,11 @@ class KPIImporter(Importer):
                                     "Theme"),
             "principle": problems.check("principle", _titled, strategy.principles,
                                         row.text("Principle"), "Principle"),
+            "is_rate": problems.check("is_rate", as_boolean, row.get("Rate"), "Rate"),
+            "numerator_label": row.text("Numerator counts"),
+            "denominator_label": row.text("Denominator counts"),
+            **{name: problems.check(name, as_number, row.get(KPI_FIELDS[name]), KPI_FIELDS[name])
+               for name in ("red_boundary", "green_boundary")},
         }  # fmt: skip
         before = {name: getattr(kpi, name) for name in KPI_FIELDS} if kpi else None
         form = KPIForm(
@@ -314,23 +338,28 @@ def _titled(queryset, title: str, header: str):
 
 
 def _value(row, *, user, context) -> Outcome:
+    """A value read as the form reads it; a rate's value is worked out from its
+    numerator and denominator, so any value given for one is not read. Recorded or
+    changed, it awaits approval (governance.services.kpi_measurement_record)."""
     problems = Problems()
     kpi = problems.check("kpi", _kpi, row.text("KPI"))
+    numbers = ("numerator", "denominator") if kpi is not None and kpi.is_rate else ("value",)
+    headers = {"period_end": "Period ending", "value": "Value", "numerator": "Numerator",
+               "denominator": "Denominator", "note": "Commentary"}  # fmt: skip
     values = {
         "period_end": problems.check("period_end", as_date, row.get("Period ending"),
                                      "Period ending"),
-        "value": problems.check("value", as_number, row.get("Value"), "Value"),
-        "note": row.text("Note"),
+        **{name: problems.check(name, as_number, row.get(headers[name]), headers[name])
+           for name in numbers},
+        "note": row.text("Commentary"),
     }  # fmt: skip
-    form = MeasurementForm(form_data(MeasurementForm.base_fields, values))
-    cleaned = problems.validated(
-        form, {"period_end": "Period ending", "value": "Value", "note": "Note"}
-    )
+    form = MeasurementForm(form_data(MeasurementForm.base_fields, values), kpi=kpi)
+    cleaned = problems.validated(form, headers)
     label = f"{kpi.name}, period ending {cleaned['period_end']:%d/%m/%Y}"
     existing = KPIMeasurement.objects.filter(kpi=kpi, period_end=cleaned["period_end"]).first()
     changes = []
     if existing is not None:
-        changes = [h for name, h in (("value", "Value"), ("note", "Note"))
+        changes = [headers[name] for name in (*numbers, "note")
                    if getattr(existing, name) != cleaned[name]]  # fmt: skip
         if not changes:
             return Outcome(UNCHANGED, kpi.name, label)

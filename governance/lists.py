@@ -9,8 +9,8 @@ from common.fy import financial_year_label, financial_year_of
 from common.lists import Column, DeclaredList, Kind, register
 
 from . import policies, selectors
-from .choices import RAG, ActionStatus, MeetingStatus
-from .models import KPI, ActionPlanItem, KPIMeasurement, KPITarget, Meeting, Strategy, Theme
+from .choices import RAG, ActionStatus, KPIValueStatus, MeetingStatus
+from .models import KPI, ActionPlanItem, KPITarget, Meeting, Strategy, Theme
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -62,6 +62,11 @@ class KPIList(DeclaredList):
         Column("Direction", lambda k: k.get_direction_display()),
         Column("Theme", lambda k: k.theme.title if k.theme else ""),
         Column("Principle", lambda k: k.principle.title if k.principle else ""),
+        Column("Rate", lambda k: k.is_rate, Kind.BOOLEAN),
+        Column("Numerator counts", lambda k: k.numerator_label),
+        Column("Denominator counts", lambda k: k.denominator_label),
+        Column("Red boundary", lambda k: measure_cell(k.red_boundary, k.unit), Kind.MEASURE),
+        Column("Green boundary", lambda k: measure_cell(k.green_boundary, k.unit), Kind.MEASURE),
         Column(
             "Latest value",
             lambda k: measure_cell(k.latest.value, k.unit) if k.latest else None,
@@ -69,8 +74,11 @@ class KPIList(DeclaredList):
         ),
         Column("Period ending", lambda k: k.latest.period_end if k.latest else None, Kind.DATE),
         Column("Target this year", lambda k: measure_cell(k.target, k.unit), Kind.MEASURE),
+        Column("Latest value approved", lambda k: _approval(k.latest)),
         Column("Status", lambda k: k.status),
+        Column("RAG", lambda k: k.rag),
         Column("Trend", lambda k: k.trend),
+        Column("Comparator", lambda k: _comparator(k)),
     )
 
     def scoped(self, user):
@@ -78,19 +86,21 @@ class KPIList(DeclaredList):
 
     def rows(self, user, filterset):
         return selectors.kpis_with_latest(
-            financial_year_of(timezone.localdate()), kpis=filterset.qs
+            financial_year_of(timezone.localdate()), kpis=filterset.qs, user=user
         )
 
     def extra_sheets(self, user, rows):
         """Every value and target of the KPIs listed, so the file imports back whole."""
         kpis = [kpi.pk for kpi in rows]
-        values = KPIMeasurement.objects.filter(kpi__in=kpis).select_related("kpi")
+        values = selectors.kpi_values_visible_to(user).filter(kpi__in=kpis).select_related("kpi")
         targets = KPITarget.objects.filter(kpi__in=kpis).select_related("kpi")
         return [
             (
                 "KPI values",
-                ["KPI", "Period ending", "Value", "Note"],
-                [[v.kpi.name, v.period_end, measure_cell(v.value, v.kpi.unit), v.note]
+                ["KPI", "Period ending", "Value", "Numerator", "Denominator", "Commentary",
+                 "Approved"],
+                [[v.kpi.name, v.period_end, measure_cell(v.value, v.kpi.unit), v.numerator,
+                  v.denominator, v.note, _approval(v)]
                  for v in values.order_by("kpi__name", "period_end")],
             ),
             (
@@ -101,6 +111,20 @@ class KPIList(DeclaredList):
                  for t in targets.order_by("kpi__name", "financial_year")],
             ),
         ]  # fmt: skip
+
+
+def _approval(value) -> str:
+    if value is None:
+        return ""
+    return "Yes" if value.status == KPIValueStatus.APPROVED else "Awaiting approval"
+
+
+def _comparator(kpi) -> str:
+    c = kpi.comparator
+    if c is None:
+        return ""
+    figure = measure_cell(c.value, kpi.unit)
+    return f"{c.organisation}, {financial_year_label(c.financial_year)}, {figure} ({c.source})"
 
 
 class ActionPlanFilter(django_filters.FilterSet):

@@ -20,6 +20,7 @@ from .choices import (
     AttendanceStatus,
     ChangePath,
     Direction,
+    KPIValueStatus,
     MeetingStatus,
     RoleChangeKind,
     SecondFactorChangeKind,
@@ -64,9 +65,7 @@ class User(SessionGenerationMixin, AbstractUser):
         help_text="Officers propose for this unit; members may not score its proposals.",
     )
     job_title = models.CharField(max_length=120, blank=True)
-    history = HistoricalRecords(
-        excluded_fields=["password", "last_login", "session_generation"]
-    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -131,16 +130,13 @@ class RoleChange(models.Model):
         return f"{self.get_kind_display()} {self.role} for {self.person}"
 
 
-
 class SecondFactorChange(models.Model):
     """A second factor (an authenticator app, a passkey, recovery codes) set up, removed
     or renewed by its holder, or all of an account's reset by an administrator. The
     factors themselves are django-allauth's, and hold secrets, so they keep no history:
     this table is their history. Rows are never changed or deleted."""
 
-    person = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="second_factor_changes"
-    )
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="second_factor_changes")
     kind = models.CharField(max_length=8, choices=SecondFactorChangeKind.choices)
     factor = models.CharField(
         max_length=20, blank=True, help_text="Which factor; empty when all were reset."
@@ -701,6 +697,42 @@ class KPI(models.Model):
     principle = models.ForeignKey(
         Principle, on_delete=models.PROTECT, null=True, blank=True, related_name="kpis"
     )
+    # A rate's values are recorded as a numerator and a denominator, and its value is
+    # worked out from them (numerator / denominator x 100), never typed.
+    is_rate = models.BooleanField(
+        "a rate (numerator over denominator, as a percentage)", default=False
+    )
+    numerator_label = models.CharField(
+        "what the numerator counts",
+        max_length=100,
+        blank=True,
+        help_text="For a rate. For example, incidents resolved within the SLA.",
+    )
+    denominator_label = models.CharField(
+        "what the denominator counts",
+        max_length=100,
+        blank=True,
+        help_text="For a rate. For example, incidents resolved.",
+    )
+    # The RAG thresholds, read with the direction (governance.kpis.rag): a value worse
+    # than the red boundary is red; one at least as good as the green boundary is green;
+    # anything between is amber.
+    red_boundary = models.DecimalField(
+        "red boundary",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Values worse than this are red.",
+    )
+    green_boundary = models.DecimalField(
+        "green boundary",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Values at least this good are green; values between the two are amber.",
+    )
     is_demo = models.BooleanField("demo data", default=False)
     history = HistoricalRecords()
 
@@ -708,6 +740,24 @@ class KPI(models.Model):
         ordering = ["name"]
         verbose_name = "KPI"
         verbose_name_plural = "KPIs"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(red_boundary__isnull=True, green_boundary__isnull=True)
+                | models.Q(
+                    direction=Direction.HIGHER_IS_BETTER,
+                    red_boundary__lte=models.F("green_boundary"),
+                )
+                | models.Q(
+                    direction=Direction.LOWER_IS_BETTER,
+                    red_boundary__gte=models.F("green_boundary"),
+                ),
+                name="kpi_thresholds_in_order",
+                violation_error_message=(
+                    "Give both RAG boundaries or neither, the green boundary no worse "
+                    "than the red one."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -747,13 +797,26 @@ class KPITarget(models.Model):
 
 
 class KPIMeasurement(models.Model):
-    """A KPI's value for the period ending on a date."""
+    """A KPI's value for the period ending on a date, with its commentary. A rate's
+    value is worked out from its numerator and denominator. A value is published once
+    approved (governance.selectors.kpi_values_visible_to is the one way to read them);
+    values recorded before approval was needed were approved by the migration that
+    brought it in, so have no approver."""
 
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
     period_end = models.DateField()
     value = models.DecimalField(max_digits=14, decimal_places=2)
-    note = models.TextField(blank=True)
+    numerator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.TextField("commentary", blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="measurements")
+    status = models.CharField(
+        max_length=8, choices=KPIValueStatus.choices, default=KPIValueStatus.AWAITING_APPROVAL
+    )
+    approved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="kpi_approvals"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -764,10 +827,56 @@ class KPIMeasurement(models.Model):
                 name="kpi_measurement_once_per_period",
                 violation_error_message="This KPI already has a value for that period.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(numerator__isnull=True, denominator__isnull=True)
+                | models.Q(numerator__isnull=False, denominator__gt=0),
+                name="kpi_measurement_rate_parts",
+                violation_error_message=(
+                    "A rate has both a numerator and a denominator, and the denominator "
+                    "is more than 0."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=KPIValueStatus.APPROVED)
+                | models.Q(approved_by__isnull=True, approved_at__isnull=True),
+                name="kpi_measurement_awaiting_unapproved",
+                violation_error_message="A value awaiting approval has no approver yet.",
+            ),
         ]
+        indexes = [models.Index(fields=["kpi", "status"], name="kpi_measurement_status")]
 
     def __str__(self):
         return f"{self.kpi} {self.period_end}: {self.value}"
+
+
+class KPIComparator(models.Model):
+    """A benchmark: another organisation's figure for a KPI in one financial year, with
+    where it comes from, shown beside the council's own values for that year."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="comparators")
+    financial_year = models.PositiveSmallIntegerField()
+    organisation = models.CharField(
+        max_length=200, help_text="For example, Oxfordshire County Council."
+    )
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    source = models.CharField(
+        max_length=300,
+        help_text="Where the figure comes from, for example a benchmarking club's report.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "financial_year"],
+                name="kpi_comparator_once_per_year",
+                violation_error_message="This KPI already has a comparator for that year.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi} comparator {self.financial_year}: {self.organisation}"
 
 
 class KPIImport(models.Model):

@@ -9,13 +9,15 @@ the page shows; None means go ahead."""
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from common.roles import ALL_ROLES, GOVERNANCE_GROUP, Role, roles_of
 
 from . import meetings
-from .choices import MINUTES_STATUSES
+from .choices import MINUTES_STATUSES, KPIValueStatus
 from .choices import MeetingStatus as S
+from .models import User
 
 # Everyone with a role reads the strategy, its action plan and KPIs: the golden thread.
 CATALOGUE_READERS = ALL_ROLES
@@ -36,6 +38,69 @@ NON_VOTING_ROLES = frozenset({Role.HEAD_OF_ICT})
 
 def may_own_strategy(user) -> bool:
     return bool(roles_of(user) & STRATEGY_OWNERS)
+
+
+# ------------------------------------------------------------- KPI values, approved
+#
+# The Head of ICT owns the KPIs (DOMAIN.md), so records their values (by the form,
+# an import or the API) and approves them for publication. A value is unpublished
+# until approved: only its recorder and those who may approve it see it, on every
+# path out (governance.selectors.kpi_values_visible_to). Four eyes: nobody approves a
+# value they recorded while another active Head of ICT could approve it instead; a
+# council with one Head of ICT has nobody else to ask, so theirs approves their own
+# (the history shows who recorded and who approved). Changing an approved value's
+# number (or a rate's numerator or denominator) puts it back to awaiting approval;
+# changing only its commentary does not, since only approvers may make that change.
+
+KPI_RECORDERS = STRATEGY_OWNERS
+KPI_APPROVERS = STRATEGY_OWNERS
+
+
+def may_record_kpi_values(user) -> bool:
+    return bool(roles_of(user) & KPI_RECORDERS)
+
+
+def may_approve_kpi_values(user) -> bool:
+    """May approve KPI values, and so sees those awaiting approval."""
+    return bool(roles_of(user) & KPI_APPROVERS)
+
+
+def kpi_values_seen_by(user) -> Q:
+    """Which KPI values (or their history records) `user` sees: every one if they may
+    approve values; else the approved ones and those they recorded. No user (a
+    published document, such as the annual report) sees the approved ones only."""
+    if user is not None and may_approve_kpi_values(user):
+        return Q()
+    published = Q(status=KPIValueStatus.APPROVED)
+    if user is None or not user.is_authenticated:
+        return published
+    return published | Q(recorded_by=user.pk)
+
+
+def kpi_value_approval_refusal(user, value) -> str | None:
+    """Why `user` may not approve this KPI value now, or None."""
+    if not may_approve_kpi_values(user):
+        return f"{_only(KPI_APPROVERS)} approves KPI values."
+    if value.status == KPIValueStatus.APPROVED:
+        return "This value is already approved."
+    if value.recorded_by_id == user.pk and _other_kpi_approvers(user).exists():
+        return (
+            "You recorded this value, so another Head of ICT approves it: a second pair "
+            "of eyes on every published figure."
+        )
+    return None
+
+
+def _other_kpi_approvers(user):
+    return User.objects.filter(
+        is_active=True, groups__name__in=[r.value for r in KPI_APPROVERS]
+    ).exclude(pk=user.pk)
+
+
+def kpi_value_reopens_approval(value, *, number_changed: bool) -> bool:
+    """Whether a change to an approved value puts it back to awaiting approval: a new
+    number does; new commentary alone does not."""
+    return value.status == KPIValueStatus.APPROVED and number_changed
 
 
 def may_read_meetings(user) -> bool:

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from common.fy import financial_year_of
 from common.roles import Role
 
 from . import policies
@@ -11,13 +12,15 @@ from .choices import (
     CLOSED_ACTION_STATUSES,
     RAG,
     ActionStatus,
+    KPIValueStatus,
     MeetingStatus,
     StrategyStatus,
 )
-from .kpis import status, trend
+from .kpis import rag, status, trend
 from .models import (
     KPI,
     ActionPlanItem,
+    KPIComparator,
     KPIMeasurement,
     KPITarget,
     Meeting,
@@ -173,28 +176,53 @@ def non_voting_attendees() -> QuerySet[User]:
     return people_with_role(*policies.NON_VOTING_ROLES, Role.OFFICER).exclude(pk__in=voting)
 
 
-def kpis_with_latest(financial_year: int, *, kpis: QuerySet[KPI] | None = None) -> list:
-    """Every KPI (or those of `kpis`) with its latest two values, its target for the
-    year, status and trend, in three queries."""
+def kpi_values_published() -> QuerySet[KPIMeasurement]:
+    """Approved KPI values: what anyone may see, and what published documents (the
+    annual report) show."""
+    return KPIMeasurement.objects.filter(status=KPIValueStatus.APPROVED)
+
+
+def kpi_values_visible_to(user) -> QuerySet[KPIMeasurement]:
+    """The KPI values this person may see (policies.kpi_values_seen_by). Every reader
+    of KPI values goes through this or kpi_values_published."""
+    return KPIMeasurement.objects.filter(policies.kpi_values_seen_by(user))
+
+
+def kpi_comparators(kpis) -> dict[tuple[int, int], KPIComparator]:
+    """The KPIs' comparators by (KPI id, financial year)."""
+    return {
+        (c.kpi_id, c.financial_year): c
+        for c in KPIComparator.objects.filter(kpi__in=[kpi.pk for kpi in kpis])
+    }
+
+
+def kpis_with_latest(financial_year: int, *, kpis: QuerySet[KPI] | None = None, user=None) -> list:
+    """Every KPI (or those of `kpis`) with its latest two values that `user` may see
+    (published ones only with no user, as in the annual report), its target and
+    comparator for the year, status, RAG and trend, in four queries."""
     if kpis is None:
         kpis = KPI.objects.select_related("theme", "principle")
     kpis = list(kpis)
     values: dict[int, list] = {}
-    measured = KPIMeasurement.objects.filter(kpi__in=[kpi.pk for kpi in kpis])
+    measured = kpi_values_visible_to(user).filter(kpi__in=[kpi.pk for kpi in kpis])
     for m in measured.order_by("kpi_id", "period_end"):
         values.setdefault(m.kpi_id, []).append(m)
     targets = {t.kpi_id: t.target for t in KPITarget.objects.filter(financial_year=financial_year)}
+    comparators = kpi_comparators(kpis)
     for kpi in kpis:
         series = values.get(kpi.pk, [])
         kpi.latest = series[-1] if series else None
         kpi.previous = series[-2] if len(series) > 1 else None
         kpi.target = targets.get(kpi.pk)
-        kpi.status = status(kpi.latest.value if kpi.latest else None, kpi.target, kpi.direction)
-        kpi.trend = trend(
-            kpi.previous.value if kpi.previous else None,
-            kpi.latest.value if kpi.latest else None,
-            kpi.direction,
+        latest = kpi.latest.value if kpi.latest else None
+        kpi.status = status(latest, kpi.target, kpi.direction)
+        kpi.rag = rag(latest, kpi.red_boundary, kpi.green_boundary, kpi.direction)
+        kpi.comparator = (
+            comparators.get((kpi.pk, financial_year_of(kpi.latest.period_end)))
+            if kpi.latest
+            else comparators.get((kpi.pk, financial_year))
         )
+        kpi.trend = trend(kpi.previous.value if kpi.previous else None, latest, kpi.direction)
     return kpis
 
 

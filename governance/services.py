@@ -14,12 +14,13 @@ from common.errors import WorkflowError
 from common.permissions import require_role
 from common.services import save_with_history
 
-from . import meetings, policies, selectors
-from .choices import AttendanceStatus
+from . import kpis, meetings, policies, selectors
+from .choices import AttendanceStatus, KPIValueStatus
 from .models import (
     KPI,
     ActionPlanItem,
     CorporateObjective,
+    KPIComparator,
     KPIImport,
     KPIMeasurement,
     KPITarget,
@@ -338,17 +339,89 @@ def kpi_target_set(*, user: User, kpi: KPI, financial_year: int, target) -> KPIT
 
 @transaction.atomic
 def kpi_measurement_record(
-    *, user: User, kpi: KPI, period_end, value, note: str = ""
+    *,
+    user: User,
+    kpi: KPI,
+    period_end,
+    value=None,
+    numerator=None,
+    denominator=None,
+    note: str = "",
 ) -> KPIMeasurement:
-    """Record (or correct) the KPI's value for the period ending on `period_end`."""
-    require_role(user, *policies.STRATEGY_OWNERS)
+    """Record (or correct) the KPI's value for the period ending on `period_end`, with
+    its commentary (`note`). A rate takes its numerator and denominator and works its
+    value out; any other KPI takes its value. A new value, or a new number for an
+    approved one, awaits approval (policies.kpi_value_reopens_approval)."""
+    require_role(user, *policies.KPI_RECORDERS)
     refuse({"period_end": in_future_refusal(period_end, "The end of the period measured")})
+    if kpi.is_rate:
+        refuse(
+            {
+                "numerator": "Enter the numerator" if numerator is None else None,
+                "denominator": (
+                    "Enter the denominator"
+                    if denominator is None
+                    else "The denominator must be more than 0"
+                    if denominator <= 0
+                    else None
+                ),
+                "value": (
+                    "A rate's value is worked out from its numerator and denominator"
+                    if value is not None
+                    else None
+                ),
+            }
+        )
+        value = kpis.rate(numerator, denominator)
+    else:
+        refuse(
+            {
+                "value": "Enter the value" if value is None else None,
+                "numerator": "Only a rate has a numerator" if numerator is not None else None,
+                "denominator": "Only a rate has a denominator" if denominator is not None else None,
+            }
+        )
     row = KPIMeasurement.objects.select_for_update().filter(
         kpi=kpi, period_end=period_end
     ).first() or KPIMeasurement(kpi=kpi, period_end=period_end, recorded_by=user)
-    row.value = value
+    number_changed = row.pk is None or (row.value, row.numerator, row.denominator) != (
+        value,
+        numerator,
+        denominator,
+    )
+    if policies.kpi_value_reopens_approval(row, number_changed=number_changed):
+        row.status = KPIValueStatus.AWAITING_APPROVAL
+        row.approved_by = row.approved_at = None
+    if number_changed:
+        row.recorded_by = user
+    row.value, row.numerator, row.denominator = value, numerator, denominator
     row.note = note.strip()
-    row.recorded_by = user
+    save_with_history(row, user=user)
+    return row
+
+
+@transaction.atomic
+def kpi_measurement_approve(*, user: User, measurement: KPIMeasurement) -> KPIMeasurement:
+    """Publish a KPI value: from now on everyone who reads the KPI sees it."""
+    row = KPIMeasurement.objects.select_for_update().get(pk=measurement.pk)
+    _refuse(policies.kpi_value_approval_refusal(user, row))
+    row.status = KPIValueStatus.APPROVED
+    row.approved_by = user
+    row.approved_at = timezone.now()
+    save_with_history(row, user=user)
+    return row
+
+
+@transaction.atomic
+def kpi_comparator_set(
+    *, user: User, kpi: KPI, financial_year: int, organisation: str, value, source: str
+) -> KPIComparator:
+    """Set the KPI's benchmark for a financial year: another organisation's figure."""
+    require_role(user, *policies.STRATEGY_OWNERS)
+    row = KPIComparator.objects.select_for_update().filter(
+        kpi=kpi, financial_year=financial_year
+    ).first() or KPIComparator(kpi=kpi, financial_year=financial_year)
+    row.organisation, row.value, row.source = organisation.strip(), value, source.strip()
     save_with_history(row, user=user)
     return row
 

@@ -112,6 +112,16 @@ urlpatterns += [
     path("kpis/<int:pk>/edit/", views.KPIUpdateView.as_view(), name="kpi-update"),
     path("kpis/<int:pk>/values/add/", views.KPIMeasurementView.as_view(), name="kpi-value"),
     path("kpis/<int:pk>/targets/set/", views.KPITargetView.as_view(), name="kpi-target"),
+    path(
+        "kpis/<int:pk>/comparators/set/",
+        views.KPIComparatorView.as_view(),
+        name="kpi-comparator",
+    ),
+    path(
+        "kpis/values/<int:pk>/approve/",
+        views.KPIValueApproveView.as_view(),
+        name="kpi-value-approve",
+    ),
     path("kpis/<int:pk>/history/", views.KPIHistoryView.as_view(), name="kpi-history"),
     path("", include("governance.accounts.urls")),
 ]

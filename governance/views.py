@@ -18,10 +18,11 @@ from common.slots import Slot, sections_for
 from common.views import ObjectHistoryView, ServiceFormView
 
 from . import kpis, lists, meetings, minutes, policies, selectors, services
-from .choices import AttendanceStatus, MeetingStatus
+from .choices import AttendanceStatus, KPIValueStatus, MeetingStatus
 from .forms import (
     ActionPlanItemForm,
     AttendanceForm,
+    ComparatorForm,
     KPIForm,
     MeasurementForm,
     MeetingForm,
@@ -527,27 +528,49 @@ class KPIListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
 
 
 class KPIDetailView(RoleRequiredMixin, DetailView):
+    """A KPI with the values the user may see (those awaiting approval only for their
+    recorder and approvers), each with its target, status, RAG, trend, comparator and
+    commentary."""
+
     queryset = KPI.objects.select_related("theme", "principle")
     template_name = "governance/kpi_detail.html"
     context_object_name = "kpi"
 
     def get_context_data(self, **kwargs):
-        measurements = list(self.object.measurements.select_related("recorded_by"))
-        targets = {t.financial_year: t.target for t in self.object.targets.all()}
+        user, kpi = self.request.user, self.object
+        measurements = list(
+            selectors.kpi_values_visible_to(user)
+            .filter(kpi=kpi)
+            .select_related("recorded_by", "approved_by")
+        )
+        targets = {t.financial_year: t.target for t in kpi.targets.all()}
+        comparators = selectors.kpi_comparators([kpi])
         rows, previous = [], None
         for m in measurements:
-            target = targets.get(financial_year_of(m.period_end))
+            year = financial_year_of(m.period_end)
+            target = targets.get(year)
             rows.append(
                 {
                     "measurement": m,
                     "target": target,
-                    "status": kpis.status(m.value, target, self.object.direction),
-                    "trend": kpis.trend(previous, m.value, self.object.direction),
+                    "status": kpis.status(m.value, target, kpi.direction),
+                    "rag": kpis.rag(m.value, kpi.red_boundary, kpi.green_boundary, kpi.direction),
+                    "trend": kpis.trend(previous, m.value, kpi.direction),
+                    "comparator": comparators.get((kpi.pk, year)),
+                    "approval_refusal": (
+                        policies.kpi_value_approval_refusal(user, m)
+                        if m.status != KPIValueStatus.APPROVED
+                        else None
+                    ),
                 }
             )
             previous = m.value
         return super().get_context_data(
-            rows=list(reversed(rows)), targets=sorted(targets.items()), **kwargs
+            rows=list(reversed(rows)),
+            targets=sorted(targets.items()),
+            comparators=sorted(comparators.values(), key=lambda c: c.financial_year),
+            can_approve=policies.may_approve_kpi_values(user),
+            **kwargs,
         )
 
 
@@ -573,32 +596,77 @@ class KPIUpdateView(KPICreateView):
         return services.kpi_save(user=self.request.user, kpi=self.kpi, fields=form.cleaned_data)
 
 
-class KPIMeasurementView(ServiceFormView):
+class KPIPartView(ServiceFormView):
+    """A form for one part of a KPI (a value, a target, a comparator), on its own page."""
+
     allowed_roles = policies.STRATEGY_OWNERS
-    form_class = MeasurementForm
     template_name = "governance/kpi_value_form.html"
-    success_message = "Value recorded."
+    heading = ""
 
     def load_objects(self):
         self.kpi = get_object_or_404(KPI, pk=self.kwargs["pk"])
-        self.extra_context = {"kpi": self.kpi, "heading": "Record a value"}
+        self.extra_context = {"kpi": self.kpi, "heading": self.heading}
+
+
+class KPIMeasurementView(KPIPartView):
+    allowed_roles = policies.KPI_RECORDERS
+    form_class = MeasurementForm
+    heading = "Record a value"
+    success_message = "Value recorded. It is published once the Head of ICT approves it."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kpi": self.kpi}
 
     def perform(self, form):
         services.kpi_measurement_record(user=self.request.user, kpi=self.kpi, **form.cleaned_data)
         return self.kpi
 
 
-class KPITargetView(KPIMeasurementView):
+class KPITargetView(KPIPartView):
     form_class = TargetForm
+    heading = "Set a target"
     success_message = "Target saved."
-
-    def load_objects(self):
-        super().load_objects()
-        self.extra_context["heading"] = "Set a target"
 
     def perform(self, form):
         services.kpi_target_set(user=self.request.user, kpi=self.kpi, **form.cleaned_data)
         return self.kpi
+
+
+class KPIComparatorView(KPIPartView):
+    form_class = ComparatorForm
+    heading = "Set a comparator"
+    success_message = "Comparator saved."
+
+    def perform(self, form):
+        services.kpi_comparator_set(user=self.request.user, kpi=self.kpi, **form.cleaned_data)
+        return self.kpi
+
+
+class KPIValueApproveView(RoleRequiredMixin, View):
+    """The Approve button beside a value awaiting approval on the KPI's page."""
+
+    allowed_roles = policies.KPI_APPROVERS
+
+    def _measurement(self, pk):
+        return get_object_or_404(
+            selectors.kpi_values_visible_to(self.request.user).select_related("kpi"), pk=pk
+        )
+
+    def get(self, request, pk):
+        """The button has no page of its own: its KPI's page is where to press it."""
+        return redirect(self._measurement(pk).kpi.get_absolute_url())
+
+    def post(self, request, pk):
+        measurement = self._measurement(pk)
+        try:
+            services.kpi_measurement_approve(user=request.user, measurement=measurement)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"Value for the period ending {measurement.period_end:%-d %B %Y} approved."
+            )
+        return redirect(measurement.kpi.get_absolute_url())
 
 
 class KPIHistoryView(ObjectHistoryView):

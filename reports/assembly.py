@@ -5,6 +5,7 @@ finalised report stores exactly what it showed, and exports read the same thing.
 
 from decimal import Decimal
 
+from common.figures import measure_cell
 from common.fy import financial_year_label
 from governance import selectors as governance_selectors
 from projects import selectors as project_selectors
@@ -42,14 +43,23 @@ def annual_report_data(financial_year: int) -> dict:
             "target": kpi.target,
             "latest": kpi.latest.value if kpi.latest else None,
             "status": kpi.status,
+            "rag": kpi.rag,
             "trend": kpi.trend,
+            "comparator": (
+                f"{kpi.comparator.organisation}, "
+                f"{financial_year_label(kpi.comparator.financial_year)}: "
+                f"{measure_cell(kpi.comparator.value, kpi.unit)} ({kpi.comparator.source})"
+                if kpi.comparator
+                else ""
+            ),
             "measures": (
                 f"Theme {kpi.theme.number}"
                 if kpi.theme
                 else (kpi.principle.title if kpi.principle else "")
             ),
         }
-        for kpi in governance_selectors.kpis_with_latest(financial_year)
+        # A published document: approved KPI values only, whoever produces it.
+        for kpi in governance_selectors.kpis_with_latest(financial_year, user=None)
     ]
     return _plain(
         {

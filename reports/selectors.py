@@ -233,8 +233,10 @@ def _section_sheets(figures: dict) -> list[Sheet]:
         Sheet(
             "KPIs",
             f"Each KPI with the theme or principle it measures, its target for {label}, its "
-            f"latest value, its status against the target and its trend",
-            ["KPI", "Measures", "Unit", "Target", "Latest", "Status", "Trend"],
+            f"latest approved value, its status against the target, its RAG status against "
+            f"its thresholds, its trend and another organisation's figure to compare",
+            ["KPI", "Measures", "Unit", "Target", "Latest", "Status", "RAG", "Trend",
+             "Comparator"],
             [
                 [
                     k["name"],
@@ -243,7 +245,10 @@ def _section_sheets(figures: dict) -> list[Sheet]:
                     measure_cell(k["target"], k["unit"]),
                     measure_cell(k["latest"], k["unit"]),
                     k["status"],
+                    # Reports finalised before KPIs had thresholds and comparators.
+                    k.get("rag", ""),
                     k["trend"],
+                    k.get("comparator", ""),
                 ]
                 for k in figures["kpis"]
             ],

@@ -35,6 +35,7 @@ from django.urls.converters import IntConverter
 
 from common import health, imports
 from common.roles import Role
+from governance.choices import KPIValueStatus
 from governance.models import KPI, GroupMapping
 from governance.tests.factories import (
     ActionPlanItemFactory,
@@ -68,6 +69,8 @@ SCORE_COMMENT = "Canary score comment curlew"
 CONFLICT_NOTE = "Canary conflict note dunlin"
 # Under the Transparency Code's £5,000, so never published: seen only with its project.
 CONTRACT_TITLE = "Canary contract osprey"
+# A KPI value awaiting approval: seen by its recorder and approver (the Head of ICT) only.
+UNPUBLISHED_COMMENTARY = "Canary commentary wryneck"
 
 UNIT_B_READERS = {"officer_b", "member_unscored", "member_scored", "member_conflicted",
                   "member_b", "chair", "head"}  # fmt: skip
@@ -84,6 +87,7 @@ WHO_MAY_SEE = {
     SCORE_COMMENT: SCORE_READERS,
     CONFLICT_NOTE: SCORE_READERS,
     CONTRACT_TITLE: UNIT_A_PROJECT_READERS,
+    UNPUBLISHED_COMMENTARY: {"head"},
 }
 # Query strings a page may link to, per path, read at most: pagination and filter
 # links repeat the same page with other rows.
@@ -127,7 +131,16 @@ def world(strategy, tmp_path, settings):
     kpi = KPI.objects.create(name="Calls answered online", unit="%", direction="higher")
     kpi.targets.create(financial_year=2026, target=80)
     kpi.measurements.create(
-        period_end=datetime.date(2026, 9, 30), value=75, recorded_by=users["head"]
+        period_end=datetime.date(2026, 6, 30),
+        value=75,
+        recorded_by=users["head"],
+        status=KPIValueStatus.APPROVED,
+    )
+    kpi.measurements.create(
+        period_end=datetime.date(2026, 9, 30),
+        value=76,
+        note=UNPUBLISHED_COMMENTARY,
+        recorded_by=users["head"],
     )
     proposals = {}
     for key, title, status in (

@@ -150,7 +150,8 @@ def common_objects():
 
 
 @pytest.fixture
-def governance_objects(strategy, chair):
+def governance_objects(strategy, chair, head_of_ict):
+    kpi = KPI.objects.create(name=KPI_NAME, unit="%", direction="higher")
     plan_item = ActionPlanItemFactory(objective__theme=strategy.themes.get(number=1))
     unit = BusinessUnitFactory(name="Environmental Health", code="env-health")
     return SimpleNamespace(
@@ -165,7 +166,10 @@ def governance_objects(strategy, chair):
         held=MeetingFactory(chair=chair, in_session=True, status=MeetingStatus.HELD),
         drafted=MeetingFactory(chair=chair, in_session=True, status=MeetingStatus.MINUTES_DRAFTED),
         terms=TermsOfReferenceFactory(),
-        kpi=KPI.objects.create(name=KPI_NAME, unit="%", direction="higher"),
+        kpi=kpi,
+        kpi_value=kpi.measurements.create(
+            period_end="2026-03-31", value=98, recorded_by=head_of_ict
+        ),
         mapping=GroupMapping.objects.create(
             claim_value="env-health-staff", label="Environmental Health staff", business_unit=unit
         ),

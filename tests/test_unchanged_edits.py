@@ -127,6 +127,11 @@ def governance_filled(governance_objects, head_of_ict, housing, chair, member, s
     o.kpi.description = "Share of the month the main systems were up."
     o.kpi.theme = o.theme
     o.kpi.principle = o.principle
+    o.kpi.is_rate = True
+    o.kpi.numerator_label = "Minutes the main systems were up"
+    o.kpi.denominator_label = "Minutes in the month"
+    o.kpi.red_boundary = Decimal("99.00")
+    o.kpi.green_boundary = Decimal("99.90")
     o.kpi.save()
     o.person.job_title = "Housing options officer"
     o.person.save()

@@ -33,6 +33,7 @@ from governance.choices import (
     AttendanceStatus,
     ChangePath,
     Direction,
+    KPIValueStatus,
     MeetingStatus,
     RoleChangeKind,
 )
@@ -733,6 +734,7 @@ def _kpis(run, rng, themes, principles, head) -> None:
                 progress = Decimal(quarter) / (4 * len(years))
                 trend = Decimal(str(first)) + (Decimal(str(aim)) - Decimal(str(first))) * progress
                 noise = Decimal(rng.gauss(0, 0.04)) * abs(Decimal(str(first)) - Decimal(str(aim)))
+                when = run.working_moment(recorded, rng)
                 measurements.append(
                     stamp(
                         KPIMeasurement(
@@ -740,9 +742,13 @@ def _kpis(run, rng, themes, principles, head) -> None:
                             period_end=period_end,
                             recorded_by=head,
                             value=max(round(trend + noise, 2), Decimal(0)),
+                            # Five years of published figures: approved as recorded.
+                            status=KPIValueStatus.APPROVED,
+                            approved_by=head,
+                            approved_at=when,
                         ),
                         who=head,
-                        when=run.working_moment(recorded, rng),
+                        when=when,
                     )
                 )
                 quarter += 1

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from benchmarks import largedata
 from benchmarks.management.commands.bench import (
@@ -18,7 +19,7 @@ from benchmarks.management.commands.bench import (
 )
 from common import dataversion
 from common.roles import Role
-from governance.choices import Direction
+from governance.choices import Direction, KPIValueStatus
 from governance.models import KPI, KPIMeasurement
 from governance.tests.factories import UserFactory
 
@@ -117,7 +118,13 @@ def test_each_change_the_benchmark_makes_is_a_committed_write_the_data_version_c
     head = UserFactory(username=largedata.BENCH_USERS["headofict"], roles=[Role.HEAD_OF_ICT])
     kpi = KPI.objects.create(name="Availability", unit="%", direction=Direction.HIGHER_IS_BETTER)
     value = KPIMeasurement.objects.create(
-        kpi=kpi, period_end=datetime.date(2026, 3, 31), value=Decimal("99.50"), recorded_by=head
+        kpi=kpi,
+        period_end=datetime.date(2026, 3, 31),
+        value=Decimal("99.50"),
+        recorded_by=head,
+        status=KPIValueStatus.APPROVED,
+        approved_at=timezone.now(),
+        approved_by=head,
     )
     change = KpiCommentaryChange()
     queued.clear()
@@ -129,4 +136,5 @@ def test_each_change_the_benchmark_makes_is_a_committed_write_the_data_version_c
         assert len(queued) == made  # the worker's precompute queued, as after a web change
     value.refresh_from_db()
     assert value.value == Decimal("99.50")
+    assert value.status == KPIValueStatus.APPROVED  # commentary alone keeps it published
     assert value.history.count() == 1 + 2  # its first value, then each revision

@@ -170,13 +170,21 @@ KPI_CASES = [
     AccessCase("governance:kpi-update", _url("kpi-update", "kpi"), HEAD),
     AccessCase("governance:kpi-value", _url("kpi-value", "kpi"), HEAD),
     AccessCase("governance:kpi-target", _url("kpi-target", "kpi"), HEAD),
+    AccessCase("governance:kpi-comparator", _url("kpi-comparator", "kpi"), HEAD),
+    AccessCase(
+        "governance:kpi-value-approve",
+        _url("kpi-value-approve", "kpi_value"),
+        HEAD,
+        method="post",
+        ok_status=302,
+    ),
 ]
 MEETING_CASES += KPI_CASES
 ACCESS_CASES += MEETING_CASES
 
 
 @pytest.fixture
-def meeting_objects(objects, chair):
+def meeting_objects(objects, chair, head_of_ict):
     from governance.choices import MeetingStatus
     from governance.models import KPI
     from governance.tests.factories import TermsOfReferenceFactory
@@ -189,6 +197,9 @@ def meeting_objects(objects, chair):
     )
     objects.terms = TermsOfReferenceFactory()
     objects.kpi = KPI.objects.create(name="Uptime", unit="%", direction="higher")
+    objects.kpi_value = objects.kpi.measurements.create(
+        period_end="2026-06-30", value=99, recorded_by=head_of_ict
+    )
     return objects
 
 

@@ -109,6 +109,14 @@ def kpis(head_of_ict, strategy):
             )
         services.kpi_target_set(user=head_of_ict, kpi=kpi, financial_year=FY, target=80)
     services.kpi_target_set(user=head_of_ict, kpi=spend, financial_year=FY + 1, target=1500)
+    sla = services.kpi_save(user=head_of_ict, fields={
+        "name": "Incidents resolved within the SLA", "unit": "%", "direction": "higher",
+        "is_rate": True, "numerator_label": "within the SLA", "denominator_label": "all",
+        "red_boundary": Decimal(80), "green_boundary": Decimal("92.5")})  # fmt: skip
+    services.kpi_measurement_record(
+        user=head_of_ict, kpi=sla, numerator=Decimal(45), denominator=Decimal(50),
+        period_end=TODAY - datetime.timedelta(days=90), note="Rate noted",
+    )  # fmt: skip
 
 
 def _export_kpis(client) -> bytes:
@@ -125,14 +133,18 @@ def test_kpis_with_their_values_and_targets_round_trip_through_an_empty_portal(
     KPI.objects.all().delete()
     run = upload_import(client, "kpis", "kpis.xlsx", exported, confirm=True)
     assert run.status == "done", run.preview
-    assert run.result == {"create": 3 + 4 + 3, "change": 0, "unchanged": 0, "error": 0}
+    assert run.result == {"create": 4 + 5 + 3, "change": 0, "unchanged": 0, "error": 0}
     again = _export_kpis(client)
     for sheet in ("KPIs", "KPI values", "KPI targets"):
         assert xlsx_rows(again, sheet) == xlsx_rows(exported, sheet), sheet
     assert KPIMeasurement.objects.get(value=Decimal("82.5")).note == "82.5 noted"
+    rate = KPIMeasurement.objects.get(kpi__name="Incidents resolved within the SLA")
+    assert (rate.numerator, rate.denominator, rate.value) == (45, 50, 90)
+    assert KPI.objects.get(is_rate=True).green_boundary == Decimal("92.5")
     imports = KPIImport.objects.order_by("kpi__name")
     assert [(i.kpi.name, i.values, i.file_name) for i in imports] == [
-        ("Calls resolved first time", 2, "kpis.xlsx"), ("ICT spend per employee", 2, "kpis.xlsx")
+        ("Calls resolved first time", 2, "kpis.xlsx"), ("ICT spend per employee", 2, "kpis.xlsx"),
+        ("Incidents resolved within the SLA", 1, "kpis.xlsx"),
     ]  # fmt: skip
 
 
@@ -140,7 +152,7 @@ def test_unchanged_kpis_report_no_changes_and_write_no_history(kpis, head_of_ict
     client = client_for(head_of_ict)
     counts = (KPI.history.count(), KPIMeasurement.history.count(), KPIImport.objects.count())
     run = upload_import(client, "kpis", "kpis.xlsx", _export_kpis(client))
-    assert run.result == {"create": 0, "change": 0, "unchanged": 10, "error": 0}
+    assert run.result == {"create": 0, "change": 0, "unchanged": 12, "error": 0}
     assert (KPI.history.count(), KPIMeasurement.history.count(), KPIImport.objects.count()) == (
         counts
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance import services as governance_services
+from governance.choices import KPIValueStatus
 from governance.models import KPIMeasurement
 from governance.tests.factories import BusinessUnitFactory
 from projects.choices import ProjectStatus, ProposalStatus
@@ -96,14 +97,20 @@ def year_of_data(head_of_ict, strategy):
         fields={"name": "Calls resolved first time", "unit": "%", "direction": "higher"},
     )
     governance_services.kpi_target_set(user=head_of_ict, kpi=kpi, financial_year=FY, target=80)
-    governance_services.kpi_measurement_record(
-        user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 9, 30), value=76
+    governance_services.kpi_measurement_approve(
+        user=head_of_ict,
+        measurement=governance_services.kpi_measurement_record(
+            user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 9, 30), value=76
+        ),
     )
     # Periods that may not have ended yet on the day the suite runs, which the portal
     # would refuse: set down directly.
     KPIMeasurement.objects.create(
-        kpi=kpi, period_end=datetime.date(2026, 12, 31), value=Decimal("82.50"),
+        kpi=kpi,
+        period_end=datetime.date(2026, 12, 31),
+        value=Decimal("82.50"),
         recorded_by=head_of_ict,
+        status=KPIValueStatus.APPROVED,
     )
     spend = governance_services.kpi_save(
         user=head_of_ict,
@@ -111,7 +118,11 @@ def year_of_data(head_of_ict, strategy):
     )
     governance_services.kpi_target_set(user=head_of_ict, kpi=spend, financial_year=FY, target=1500)
     KPIMeasurement.objects.create(
-        kpi=spend, period_end=datetime.date(2026, 12, 31), value=1610, recorded_by=head_of_ict
+        kpi=spend,
+        period_end=datetime.date(2026, 12, 31),
+        value=1610,
+        recorded_by=head_of_ict,
+        status=KPIValueStatus.APPROVED,
     )
     return proposals
 

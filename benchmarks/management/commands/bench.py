@@ -517,12 +517,20 @@ class KpiCommentaryChange:
 
     def make(self) -> None:
         self.made += 1
+        m = self.measurement
+        # The figures as they stand (a rate's numerator and denominator, else its
+        # value), so only the commentary changes and the value stays approved.
+        figures = (
+            {"numerator": m.numerator, "denominator": m.denominator}
+            if m.kpi.is_rate
+            else {"value": m.value}
+        )
         kpi_measurement_record(
             user=self.user,
-            kpi=self.measurement.kpi,
-            period_end=self.measurement.period_end,
-            value=self.measurement.value,
+            kpi=m.kpi,
+            period_end=m.period_end,
             note=f"Reviewed again: no change to report (benchmark revision {self.made}).",
+            **figures,
         )
 
 
