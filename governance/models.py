@@ -699,19 +699,23 @@ class KPI(models.Model):
     )
     # A rate's values are recorded as a numerator and a denominator, and its value is
     # worked out from them (numerator / denominator x 100), never typed.
+    # Each new column has a default in the database too, so the previous release's code,
+    # which does not name them, can still add KPIs during a rolling upgrade.
     is_rate = models.BooleanField(
-        "a rate (numerator over denominator, as a percentage)", default=False
+        "a rate (numerator over denominator, as a percentage)", default=False, db_default=False
     )
     numerator_label = models.CharField(
         "what the numerator counts",
         max_length=100,
         blank=True,
+        db_default="",
         help_text="For a rate. For example, incidents resolved within the SLA.",
     )
     denominator_label = models.CharField(
         "what the denominator counts",
         max_length=100,
         blank=True,
+        db_default="",
         help_text="For a rate. For example, incidents resolved.",
     )
     # The RAG thresholds, read with the direction (governance.kpis.rag): a value worse
@@ -810,8 +814,13 @@ class KPIMeasurement(models.Model):
     denominator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     note = models.TextField("commentary", blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="measurements")
+    # A value the previous release's code records (it knows nothing of approval) awaits
+    # approval too, from the database's default.
     status = models.CharField(
-        max_length=8, choices=KPIValueStatus.choices, default=KPIValueStatus.AWAITING_APPROVAL
+        max_length=8,
+        choices=KPIValueStatus.choices,
+        default=KPIValueStatus.AWAITING_APPROVAL,
+        db_default=KPIValueStatus.AWAITING_APPROVAL,
     )
     approved_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="kpi_approvals"
@@ -843,7 +852,6 @@ class KPIMeasurement(models.Model):
                 violation_error_message="A value awaiting approval has no approver yet.",
             ),
         ]
-        indexes = [models.Index(fields=["kpi", "status"], name="kpi_measurement_status")]
 
     def __str__(self):
         return f"{self.kpi} {self.period_end}: {self.value}"

@@ -28,8 +28,10 @@ from django.urls import reverse
 from django_migration_linter import MigrationLinter
 
 from common.testing import Browser, database_url, free_port
-from governance.models import Strategy
+from governance.choices import KPIValueStatus
+from governance.models import KPIMeasurement, Strategy
 from projects.models import Proposal
+from reports.models import ReportRun
 
 DEMO_PASSWORD = "demo-portal-2026"
 RELEASE_FILE = Path(settings.BASE_DIR) / "deploy" / "previous-release"
@@ -128,16 +130,24 @@ def test_the_previous_release_serves_the_main_pages_from_the_new_schema(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_previous_release_writes_to_a_table_this_release_added_columns_to(
+def test_the_previous_release_writes_to_tables_this_release_added_columns_to(
     previous_code, tmp_path
 ):
-    """Its report runs have no worker or claim: the database's defaults fill them in."""
+    """Its report runs have no worker or claim, and its KPIs and KPI values know nothing
+    of rates or approval: the database's defaults fill those in, and a value it records
+    awaits approval, as one recorded by this release does."""
     call_command("load_demo_data", stdout=io.StringIO())
     script = (
+        "import datetime\n"
+        "from governance import services as governance\n"
+        "from governance.models import KPI, User\n"
         "from reports import services\n"
         "run = services.report_request(kind='risk_report', period='2026-Q3')\n"
         "assert services.report_generate(run_id=run.pk)\n"
-        "print(run.pk)\n"
+        "kpi = KPI.objects.create(name='Calls answered first time', unit='%', direction='higher')\n"
+        "value = governance.kpi_measurement_record(user=User.objects.get(username='headofict'),"
+        " kpi=kpi, period_end=datetime.date(2026, 9, 30), value=91)\n"
+        "print(run.pk, value.pk)\n"
     )
     env, command = _old(previous_code, "manage.py", "shell", "-c", script)
     env["DJANGO_MEDIA_ROOT"] = str(tmp_path / "media")
@@ -145,10 +155,12 @@ def test_the_previous_release_writes_to_a_table_this_release_added_columns_to(
         command, cwd=previous_code, env=env, capture_output=True, text=True, check=False
     )
     assert answer.returncode == 0, answer.stderr
-    from reports.models import ReportRun
-
-    run = ReportRun.objects.get(pk=int(answer.stdout.split()[-1]))
+    run_pk, value_pk = (int(pk) for pk in answer.stdout.split()[-2:])
+    run = ReportRun.objects.get(pk=run_pk)
     assert (run.status, run.worker, run.claimed_until) == ("done", "", None)
+    value = KPIMeasurement.objects.select_related("kpi").get(pk=value_pk)
+    assert (value.kpi.is_rate, value.kpi.numerator_label) == (False, "")
+    assert (value.status, value.approved_by) == (KPIValueStatus.AWAITING_APPROVAL, None)
 
 
 @pytest.mark.django_db
