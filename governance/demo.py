@@ -22,6 +22,7 @@ from .models import (
     ActionPlanItem,
     BusinessUnit,
     CorporateObjective,
+    KPIComparator,
     KPIMeasurement,
     KPITarget,
     Meeting,
@@ -174,13 +175,23 @@ ACTION_PLAN = {
 }
 
 
-# name, unit, direction, principle number, theme number, yearly target, quarterly values
+# name, unit, direction, principle number, theme number, yearly target, quarterly values,
+# RAG boundaries (red, green)
 KPIS = [
-    ("Service desk calls resolved at first contact", "%", "higher", 8, 1, 75, [68, 71, 74, 77]),
-    ("Transactions completed online", "%", "higher", None, 2, 60, [41, 46, 52, 55]),
-    ("Critical security incidents", "incidents", "lower", 3, None, 0, [1, 0, 2, 0]),
-    ("ICT spend per employee", "£", "lower", 8, 4, 1500, [1720, 1680, 1650, 1610]),
-]
+    (
+        "Service desk calls resolved at first contact", "%", "higher", 8, 1, 75,
+        [68, 71, 74, 77], (70, 75),
+    ),
+    ("Transactions completed online", "%", "higher", None, 2, 60, [41, 46, 52, 55], (45, 60)),
+    ("Critical security incidents", "incidents", "lower", 3, None, 0, [1, 0, 2, 0], (1, 0)),
+    ("ICT spend per employee", "£", "lower", 8, 4, 1500, [1720, 1680, 1650, 1610], (1700, 1500)),
+]  # fmt: skip
+# A comparator for the first KPI, as a benchmarking club would publish it (made up).
+DEMO_COMPARATOR = {
+    "organisation": "A neighbouring district council (demo)",
+    "value": 72,
+    "source": "Regional ICT benchmarking club, annual return (demo figure)",
+}
 
 
 def _demo_kpis(head: User) -> None:
@@ -192,12 +203,14 @@ def _demo_kpis(head: User) -> None:
         datetime.date(this_year - 1, 12, 31),
         datetime.date(this_year, 3, 31),
     ]
-    for name, unit, direction, principle, theme, target, values in KPIS:
+    for name, unit, direction, principle, theme, target, values, (red, green) in KPIS:
         kpi, created = KPI.objects.get_or_create(
             name=name,
             defaults={
                 "unit": unit,
                 "direction": direction,
+                "red_boundary": red,
+                "green_boundary": green,
                 "is_demo": True,
                 "principle": strategy.principles.get(number=principle) if principle else None,
                 "theme": strategy.themes.get(number=theme) if theme else None,
@@ -217,6 +230,8 @@ def _demo_kpis(head: User) -> None:
                 approved_by=head,
                 approved_at=timezone.now(),
             )
+        if name == KPIS[0][0]:
+            KPIComparator.objects.create(kpi=kpi, financial_year=this_year - 1, **DEMO_COMPARATOR)
 
 
 @transaction.atomic

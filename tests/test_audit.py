@@ -16,8 +16,11 @@ LOCAL_APPS = {"common", "governance", "projects", "risks", "reports"}
 # itself the history of an account's roles, written once and never changed, and a
 # second factor's change the history of an account's second factors; a failed sign-in
 # is a counter for the throttle, kept an hour; an access token is a credential, not a
-# record, its making and revoking written to the security log (common.tokens).
+# record, its making and revoking written to the security log (common.tokens); the beat
+# lease is which beat may send, renewed every few seconds (common.beat), its changes of
+# hands written to beat's log.
 NOT_AUDITED = {
+    "common.BeatLease",
     "common.AccessToken",
     "common.OutboundEmail",
     "common.DataVersion",
