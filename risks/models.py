@@ -199,7 +199,9 @@ class Risk(models.Model):
         help_text="The project whose register holds the risk (project register only).",
     )
     # Escalation keeps the thread: the higher register holds its own entry, with its own
-    # owner and score, linked to the lower one, which stays open.
+    # owner and score, linked to the lower one, which stays open. A risk is escalated
+    # once: risk_escalate locks the source and checks. (Not a unique constraint: adding
+    # one locks the table, which a rolling upgrade may not.)
     escalated_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
     )
@@ -245,12 +247,6 @@ class Risk(models.Model):
                 condition=models.Q(escalated_from__isnull=True) | ~models.Q(escalation_reason=""),
                 name="escalated_risk_has_reason",
                 violation_error_message="Say why the risk is escalated.",
-            ),
-            models.UniqueConstraint(
-                fields=["escalated_from"],
-                condition=models.Q(escalated_from__isnull=False),
-                name="risk_escalated_once",
-                violation_error_message="This risk has already been escalated.",
             ),
             *(
                 models.CheckConstraint(
