@@ -122,7 +122,7 @@ class RiskList(DeclaredList):
         Column("Status", lambda r: r.get_status_display()),
         Column("Next review", lambda r: r.next_review_date, Kind.DATE),
         Column("Register", lambda r: r.get_register_display()),
-        Column("Project", _project, note=lambda r: "A project you cannot see"),
+        Column("Project", _project, note=lambda r: "Not shown: a project you cannot see"),
         Column("Escalated from", lambda r: r.escalated_from_reference),
         Column("Escalated to", lambda r: r.escalated_to_reference),
         Column(

@@ -228,7 +228,24 @@ def test_a_project_risks_project_is_named_only_to_those_who_may_see_it(
     for user, shown in ((head_of_ict, True), (officer, False)):
         header, rows = risk_list.table(risk_list.rows(user, risk_list.filterset(user, {})))
         (row,) = [dict(zip(header, r, strict=True)) for r in rows]
-        assert row["Project"] == (name if shown else "A project you cannot see")
+        assert row["Project"] == (name if shown else "Not shown: a project you cannot see")
         csv = client_for(user).get(reverse("risks:export-csv")).content.decode()
         page = client_for(user).get(risk.get_absolute_url()).content.decode()
         assert (name in csv, name in page) == (shown, shown)
+
+
+def test_the_api_filters_by_register_and_carries_the_thread(head_of_ict, officer):
+    from rest_framework.test import APIClient
+
+    above = escalated_risk()
+    hidden = RiskFactory(register=Register.PROJECT, project=ProjectFactory())
+    api = APIClient()
+    api.force_login(head_of_ict)
+    rows = api.get("/api/v1/risks/", {"register": "corporate"}).json()["results"]
+    assert [(r["reference"], r["register"], r["escalated_from"]) for r in rows] == [
+        (above.reference, "Corporate register", above.escalated_from.reference)
+    ]
+    assert rows[0]["score_mismatch"] is True
+    api.force_login(officer)
+    (row,) = api.get("/api/v1/risks/", {"register": "project"}).json()["results"]
+    assert row["reference"] == hidden.reference and row["project"] is None
