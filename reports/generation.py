@@ -51,13 +51,15 @@ def _governance_pack(period: str, progress) -> tuple[bytes, str]:
 
 def _risk_report(period: str, progress) -> tuple[bytes, str]:
     progress(30, "Reading the register")
-    header = ["Reference", "Title", "Category", "Owner", "Residual score", "Level",
-              "Outside appetite", "Next review"]  # fmt: skip
+    header = ["Reference", "Title", "Register", "Category", "Owner", "Residual score",
+              "Level", "Outside appetite", "Scores differ between registers",
+              "Next review"]  # fmt: skip
 
     def rows(risks):
         return [
-            [r.reference, r.title, r.get_category_display(), str(r.owner), r.residual_score,
-             r.get_residual_level_display(), r.outside_appetite, r.next_review_date]
+            [r.reference, r.title, r.get_register_display(), r.get_category_display(),
+             str(r.owner), r.residual_score, r.get_residual_level_display(),
+             r.outside_appetite, r.score_mismatch, r.next_review_date]
             for r in risks
         ]  # fmt: skip
 

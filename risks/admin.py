@@ -30,11 +30,13 @@ class RiskActionInline(PortalInline):
 
 @admin.register(Risk)
 class RiskAdmin(RegisterAdmin):
-    list_display = ("__str__", "category", "owner", "residual_score", "status", "next_review_date")
-    list_filter = ("status", "category", "residual_level")
+    list_display = (
+        "__str__", "register", "category", "owner", "residual_score", "status", "next_review_date",
+    )  # fmt: skip
+    list_filter = ("register", "status", "category", "residual_level")
     search_fields = ("title",)
     list_select_related = ("owner",)
-    exclude = ("proposals", "projects")
+    exclude = ("proposals", "projects", "project")
     inlines = [RiskActionInline]
 
 

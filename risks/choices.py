@@ -60,3 +60,12 @@ class ReviewKind(models.TextChoices):
     RAISED = "raised", "Raised and rated"
     REVIEWED = "reviewed", "Reviewed"
     RERATED = "rerated", "Re-rated"
+
+
+class Register(models.TextChoices):
+    """The three registers, scored on one matrix, from the lowest up. A risk rises a
+    register by escalation, which raises a new entry above linked to its source."""
+
+    PROJECT = "project", "Project register"
+    ICT = "ict", "ICT register"
+    CORPORATE = "corporate", "Corporate register"

@@ -8,7 +8,7 @@ from governance.selectors import portal_users
 from projects.models import Project, Proposal
 
 from . import policies
-from .choices import AppetiteLevel, Level, Proximity, RiskCategory
+from .choices import AppetiteLevel, Level, Proximity, Register, RiskCategory
 from .models import RiskAction, RiskMatrix
 from .rating import IMPACT, LIKELIHOOD
 
@@ -82,7 +82,23 @@ class RiskForm(GDSFormMixin, forms.Form):
         help_text="Leave blank to follow the frequency for the risk's level.",
     )
 
+    register = forms.ChoiceField(
+        label="Register",
+        choices=Register.choices,
+        initial=Register.ICT,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="A risk moves to a higher register by escalation, from its page.",
+    )
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(),
+        required=False,
+        label="Project whose register holds it",
+        help_text="For a project register's risk only.",
+    )
+
     LINKS = ("themes", "principles", "proposals", "projects")
+    CREATE_ONLY = ("register", "project")
     error_names = {"review_every_days": "the number of days between reviews"}
 
     def __init__(self, *args, strategy, user, risk=None, **kwargs):
@@ -99,7 +115,11 @@ class RiskForm(GDSFormMixin, forms.Form):
         self.fields["projects"].queryset = Project.objects.filter(
             policies.projects_linkable(user)
         ).select_related("proposal")
+        self.fields["project"].queryset = self.fields["projects"].queryset
         if risk is not None:
+            # The register is chosen when a risk is raised; it rises only by escalation.
+            for name in self.CREATE_ONLY:
+                del self.fields[name]
             for name in self.LINKS:
                 self.initial[name] = list(
                     getattr(risk, name).filter(pk__in=self.fields[name].queryset.values("pk"))
@@ -108,6 +128,8 @@ class RiskForm(GDSFormMixin, forms.Form):
                 self.fields["owner"].disabled = True
         self.helper.layout = Layout(
             Field.text("title"),
+            *([Field.radios("register", legend_size=Size.MEDIUM, legend_tag="h2"), "project"]
+              if risk is None else []),
             Fieldset(
                 "cause", "event", "consequence", Field.select("category"), Field.select("owner"),
                 legend="The risk", legend_size=Size.MEDIUM, legend_tag="h2",
@@ -130,6 +152,17 @@ class RiskForm(GDSFormMixin, forms.Form):
             ),
         )  # fmt: skip
 
+    def clean(self):
+        data = super().clean()
+        register = data.get("register") or Register.ICT
+        if "register" in self.fields:
+            data["register"] = register
+            if register == Register.PROJECT and not data.get("project"):
+                self.add_error("project", "Choose the project whose register holds the risk")
+            if register != Register.PROJECT:
+                data["project"] = None
+        return data
+
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
         # An owner may edit a risk linked to what they may not see: those links stay.
@@ -139,6 +172,33 @@ class RiskForm(GDSFormMixin, forms.Form):
         if self.fields["owner"].disabled:
             data.pop("owner")
         return {"fields": data, "links": links}
+
+
+class EscalateForm(GDSFormMixin, forms.Form):
+    """Escalating a risk one register up: the entry above gets its own owner."""
+
+    submit_label = "Escalate the risk"
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Owner in the higher register",
+        help_text="Who owns the risk's entry in the register it is escalated to.",
+    )
+    reason = forms.CharField(
+        label="Why is it escalated?", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = portal_users()
+
+
+class DifferenceForm(GDSFormMixin, forms.Form):
+    submit_label = "Record the reason"
+    reason = forms.CharField(
+        label="Why do the registers score it differently?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
 
 
 class ReviewForm(GDSFormMixin, forms.Form):

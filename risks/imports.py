@@ -46,6 +46,7 @@ from .models import Risk
 
 RATING = "1 (lowest) to 5 (highest)"
 NOT_READ = "Worked out by the portal from the ratings; not read by an import"
+ESCALATION = "Set when a risk is escalated, on its page; not read by an import"
 
 # The form's field for each column the import reads.
 FIELDS = {
@@ -106,6 +107,13 @@ REGISTER = ImportSheet(
                      example="Open"),
         ImportColumn("Next review", help="Set from today and the risk's level when raised; "
                      "not read by an import", read=False),
+        ImportColumn("Register", help="An import raises risks in the ICT register; a risk "
+                     "moves up by escalation, on its page; not read by an import", read=False),
+        ImportColumn("Project", help="The project whose register holds a project risk; "
+                     "not read by an import", read=False),
+        ImportColumn("Escalated from", help=ESCALATION, read=False),
+        ImportColumn("Escalated to", help=ESCALATION, read=False),
+        ImportColumn("Scores differ between registers", help=NOT_READ, read=False),
     ),
 )  # fmt: skip
 

@@ -7,9 +7,10 @@ from django.db.models import Exists, OuterRef
 
 from common.lists import Column, DeclaredList, Kind, register
 from governance.models import Theme, User
+from projects.models import Project
 
 from . import policies, selectors
-from .choices import Level, RiskCategory, RiskStatus
+from .choices import Level, Register, RiskCategory, RiskStatus
 from .models import Risk
 
 ALL = "all"
@@ -19,6 +20,7 @@ class RiskFilter(django_filters.FilterSet):
     """The register's filters. With no status asked for, the open risks; "all" for
     every risk. Likelihood, impact and rating come from a click on the heat map."""
 
+    register = django_filters.ChoiceFilter(choices=Register.choices, empty_label="All registers")
     category = django_filters.ChoiceFilter(choices=RiskCategory.choices, empty_label="All")
     # Whoever owns a risk, asked as EXISTS: joining every risk and removing the
     # duplicates compared whole user rows, thousands of them.
@@ -45,7 +47,7 @@ class RiskFilter(django_filters.FilterSet):
 
     class Meta:
         model = Risk
-        fields = ["category", "owner", "level", "status"]
+        fields = ["register", "category", "owner", "level", "status"]
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not data.get("status"):
@@ -62,6 +64,7 @@ class RiskFilter(django_filters.FilterSet):
         values = getattr(self.form, "cleaned_data", {})
         status = values.get("status") or RiskStatus.OPEN
         return {
+            "register": values.get("register") or None,
             "category": values.get("category") or None,
             "owner": values["owner"].pk if values.get("owner") else None,
             "theme": values["theme"].pk if values.get("theme") else None,
@@ -72,6 +75,14 @@ class RiskFilter(django_filters.FilterSet):
             "impact": int(values["impact"]) if values.get("impact") else None,
             "rating": values.get("rating") or "residual",
         }
+
+
+def _project(risk) -> str | None:
+    """The project whose register holds the risk, named only to those who may see it
+    (RiskList.rows); None, with the column's note, for one they may not."""
+    if not risk.project_id:
+        return ""
+    return str(risk.project) if getattr(risk, "project_visible", False) else None
 
 
 class RiskList(DeclaredList):
@@ -110,14 +121,30 @@ class RiskList(DeclaredList):
         ),
         Column("Status", lambda r: r.get_status_display()),
         Column("Next review", lambda r: r.next_review_date, Kind.DATE),
+        Column("Register", lambda r: r.get_register_display()),
+        Column("Project", _project, note=lambda r: "Not shown: a project you cannot see"),
+        Column("Escalated from", lambda r: r.escalated_from_reference),
+        Column("Escalated to", lambda r: r.escalated_to_reference),
+        Column(
+            "Scores differ between registers",
+            lambda r: r.score_mismatch,
+            Kind.BOOLEAN,
+            name="score_mismatch",
+        ),
     )
+
+    def rows(self, user, filterset):
+        visible = Project.objects.filter(
+            policies.projects_linkable(user), pk=OuterRef("project_id")
+        )
+        return filterset.qs.annotate(project_visible=Exists(visible))
 
     def unfiltered(self, queryset):
         return self.filterset_class({"status": ALL}, queryset=queryset)
 
     def scoped(self, user):
         # Everyone who may read the register reads all of it (policies.REGISTER_READERS).
-        return Risk.objects.all()
+        return Risk.objects.select_related("project__proposal")
 
 
 risk_list = register(RiskList())

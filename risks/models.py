@@ -17,6 +17,7 @@ from .choices import (
     AppetiteLevel,
     Level,
     Proximity,
+    Register,
     Response,
     ReviewKind,
     RiskCategory,
@@ -183,6 +184,45 @@ class Risk(models.Model):
     next_review_date = models.DateField()
     is_demo = models.BooleanField("demo data", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Which register holds the risk. Existing risks, and those the previous release
+    # raises during a rolling upgrade, are the ICT register's (db_default).
+    register = models.CharField(
+        max_length=16, choices=Register.choices, default=Register.ICT, db_default=Register.ICT
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="register_risks",
+        help_text="The project whose register holds the risk (project register only).",
+    )
+    # Escalation keeps the thread: the higher register holds its own entry, with its own
+    # owner and score, linked to the lower one, which stays open. A risk is escalated
+    # once: risk_escalate locks the source and checks. (Not a unique constraint: adding
+    # one locks the table, which a rolling upgrade may not.)
+    escalated_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
+    )
+    escalation_reason = models.TextField(blank=True, default="", db_default="")
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="risks_escalated",
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # Why this entry's residual score differs from its source's, and the two scores the
+    # reason explained: once either score moves, the reason no longer covers it and the
+    # registers' mismatch is flagged again.
+    difference_reason = models.TextField(
+        "why the registers score it differently", blank=True, default="", db_default=""
+    )
+    difference_explained_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    difference_explained_source_score = models.PositiveSmallIntegerField(null=True, blank=True)
+
     history = HistoricalRecords(m2m_fields=[themes, principles, proposals, projects])
 
     class Meta:
@@ -197,6 +237,16 @@ class Risk(models.Model):
                 condition=~models.Q(status=RiskStatus.CLOSED) | ~models.Q(closed_reason=""),
                 name="closed_risk_has_reason",
                 violation_error_message="Say why the risk is closed.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(register=Register.PROJECT) | models.Q(project__isnull=False),
+                name="project_risk_has_project",
+                violation_error_message="A project register's risk belongs to a project.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(escalated_from__isnull=True) | ~models.Q(escalation_reason=""),
+                name="escalated_risk_has_reason",
+                violation_error_message="Say why the risk is escalated.",
             ),
             *(
                 models.CheckConstraint(
@@ -229,6 +279,17 @@ class Risk(models.Model):
     @property
     def review_overdue(self) -> bool:
         return self.status == RiskStatus.OPEN and self.next_review_date < timezone.localdate()
+
+    @property
+    def escalated_to_reference(self) -> str:
+        """R-0xx of the higher register's entry, from the register selector's
+        `escalated_to_id` annotation (so a list asks no query per row)."""
+        escalated_to_id = getattr(self, "escalated_to_id", None)
+        return f"R-{escalated_to_id:03d}" if escalated_to_id else ""
+
+    @property
+    def escalated_from_reference(self) -> str:
+        return f"R-{self.escalated_from_id:03d}" if self.escalated_from_id else ""
 
 
 class RiskAction(models.Model):

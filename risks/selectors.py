@@ -7,6 +7,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -65,9 +66,39 @@ def is_outside(risk: Risk, tolerated: dict[str, int] | None = None) -> bool:
     return is_outside_appetite(risk.residual_score, tolerated.get(risk.category))
 
 
+def mismatched_escalations() -> Q:
+    """Of the risks escalated from another: those whose residual score differs from
+    their source's, both open, with no reason recorded for these two scores."""
+    source = "escalated_from__"
+    explained = (
+        ~Q(difference_reason="")
+        & Q(difference_explained_score=F("residual_score"))
+        & Q(difference_explained_source_score=F(f"{source}residual_score"))
+    )
+    return (
+        Q(escalated_from__isnull=False, status=RiskStatus.OPEN)
+        & Q(**{f"{source}status": RiskStatus.OPEN})
+        & ~Q(residual_score=F(f"{source}residual_score"))
+        & ~explained
+    )
+
+
+def with_escalations(risks: QuerySet[Risk]) -> QuerySet[Risk]:
+    """Annotate each risk with `escalated_to_id` (its entry in the register above, if
+    escalated) and `score_mismatch` (it and a risk it is linked to by escalation, up or
+    down, are scored differently without a reason recorded): two subqueries, however
+    many rows."""
+    above = Risk.objects.filter(escalated_from=OuterRef("pk")).values("pk")[:1]
+    mismatch = Risk.objects.filter(mismatched_escalations()).filter(
+        Q(pk=OuterRef("pk")) | Q(escalated_from=OuterRef("pk"))
+    )
+    return risks.annotate(escalated_to_id=Subquery(above), score_mismatch=Exists(mismatch))
+
+
 def register(
     *,
     risks: QuerySet[Risk] | None = None,
+    register: str | None = None,
     category: str | None = None,
     owner: int | None = None,
     theme: int | None = None,
@@ -79,12 +110,14 @@ def register(
     rating: str = "residual",
 ) -> QuerySet[Risk]:
     """The register (or `risks` of it), filtered; each risk annotated with
-    `outside_appetite`."""
-    risks = (
+    `outside_appetite` and its escalations (with_escalations)."""
+    risks = with_escalations(
         (Risk.objects.all() if risks is None else risks)
         .select_related("owner")
         .annotate(outside_appetite=outside_appetite_expression(tolerated_scores()))
     )
+    if register:
+        risks = risks.filter(register=register)
     if status:
         risks = risks.filter(status=status)
     if category:

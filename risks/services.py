@@ -22,7 +22,7 @@ from governance import selectors as governance_selectors
 from governance.models import User
 
 from . import policies, selectors
-from .choices import ReviewKind, RiskStatus
+from .choices import Register, ReviewKind, RiskStatus
 from .models import (
     AppetiteThreshold,
     CategoryAppetite,
@@ -44,7 +44,12 @@ RISK_FIELDS = frozenset(
         "review_every_days",
     }
 )  # fmt: skip
-CREATE_ONLY_FIELDS = frozenset({"is_demo"})
+# Which register a risk is in is set when it is raised; it moves up only by escalation.
+CREATE_ONLY_FIELDS = frozenset({"is_demo", "register", "project"})
+# What an escalated entry starts from: its source's description and ratings, which the
+# higher register's owner then re-scores as that register sees it.
+COPIED_ON_ESCALATION = RISK_FIELDS - {"owner"}
+LINKS = ("themes", "principles", "proposals", "projects")
 RATINGS = ("inherent", "residual", "target")
 
 
@@ -141,17 +146,100 @@ def risk_create(
         raise ValueError(f"Not risk fields: {sorted(unknown)}")
     risk = Risk(pk=pk, strategy=governance_selectors.strategy_current(), **fields)
     refuse({"target_date": set_in_past_refusal(risk.target_date, "The target date")})
+    _check_register(risk)
     _rate(risk, selectors.current_matrix())
     review, outside = _record_rating(
         risk, user=user, kind=ReviewKind.RAISED, on=timezone.localdate(), note="Raised."
     )
     save_with_history(risk, user=user)
     _link(risk, links or {}, user=user)
+    if risk.project_id:
+        risk.projects.add(risk.project)  # what it threatens includes its own project
     review.risk = risk
     save_with_history(review, user=user, exclude={"risk", "reviewer", "matrix"})
     if outside:
         _escalate(risk, user=user)
     _notify_owner(risk, by=user)
+    return risk
+
+
+def _check_register(risk: Risk) -> None:
+    """A project register's risk belongs to one project, and only it has one."""
+    if risk.register == Register.PROJECT and risk.project_id is None:
+        raise ValidationError({"project": "Choose the project whose register holds the risk."})
+    if risk.register != Register.PROJECT:
+        risk.project = None
+
+
+@transaction.atomic
+def risk_escalate(*, user: User, risk: Risk, owner: User, reason: str) -> Risk:
+    """Escalate a risk one register up: a new entry in the higher register, owned by
+    `owner`, starting from the source's description, ratings and links, and linked to
+    it. The source stays open in its own register, marked as escalated."""
+    risk = Risk.objects.select_for_update(of=("self",)).select_related("project").get(pk=risk.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the risk is escalated."})
+    risk.escalated_to_id = (
+        Risk.objects.filter(escalated_from=risk).values_list("pk", flat=True).first()
+    )
+    if risk.escalated_to_id:
+        raise WorkflowError(f"This risk is already escalated, to {risk.escalated_to_reference}.")
+    if risk.status != RiskStatus.OPEN:
+        raise WorkflowError("This risk is closed, so it is not escalated.")
+    if not policies.may_escalate_risk(user, risk):
+        raise PermissionDenied(
+            "Only the Head of ICT escalates to the corporate register; a project risk, "
+            "the project's manager or the Head of ICT."
+        )
+    above = Risk(
+        strategy=risk.strategy,
+        register=policies.next_register(risk),
+        owner=owner,
+        escalated_from=risk,
+        escalation_reason=reason.strip(),
+        escalated_by=user,
+        escalated_at=timezone.now(),
+        **{field: getattr(risk, field) for field in COPIED_ON_ESCALATION},
+    )
+    _rate(above, selectors.current_matrix())
+    review, outside = _record_rating(
+        above,
+        user=user,
+        kind=ReviewKind.RAISED,
+        on=timezone.localdate(),
+        note=f"Escalated from {risk.reference}: {reason.strip()}",
+    )
+    save_with_history(above, user=user)
+    for name in LINKS:
+        getattr(above, name).set(getattr(risk, name).all())
+    review.risk = above
+    save_with_history(review, user=user, exclude={"risk", "reviewer", "matrix"})
+    if outside:
+        _escalate(above, user=user)
+    _notify_owner(above, by=user)
+    return above
+
+
+@transaction.atomic
+def risk_explain_difference(*, user: User, risk: Risk, reason: str) -> Risk:
+    """Record why an escalated entry is scored differently from its source: the
+    mismatch flag is lowered for these two scores, and raised again if either moves."""
+    risk = (
+        Risk.objects.select_for_update(of=("self",))
+        .select_related("escalated_from")
+        .get(pk=risk.pk)
+    )
+    if not policies.may_explain_difference(user, risk):
+        raise PermissionDenied("Only the Head of ICT and the risk's owner can explain its score.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the registers score the risk differently."})
+    source_score = risk.escalated_from.residual_score
+    if source_score == risk.residual_score:
+        raise WorkflowError("Both registers give this risk the same score: nothing to explain.")
+    risk.difference_reason = reason.strip()
+    risk.difference_explained_score = risk.residual_score
+    risk.difference_explained_source_score = source_score
+    save_with_history(risk, user=user)
     return risk
 
 

@@ -23,6 +23,12 @@ urlpatterns = [
     path("risks/<int:pk>/edit/", views.RiskUpdateView.as_view(), name="risk-update"),
     path("risks/<int:pk>/review/", views.RiskReviewView.as_view(), name="risk-review"),
     path("risks/<int:pk>/close/", views.RiskCloseView.as_view(), name="risk-close"),
+    path("risks/<int:pk>/escalate/", views.RiskEscalateView.as_view(), name="risk-escalate"),
+    path(
+        "risks/<int:pk>/score-difference/",
+        views.RiskDifferenceView.as_view(),
+        name="risk-difference",
+    ),
     path("risks/<int:pk>/history/", views.RiskHistoryView.as_view(), name="risk-history"),
     path("risks/<int:pk>/actions/add/", views.ActionCreateView.as_view(), name="action-create"),
     path("risk-actions/<int:pk>/edit/", views.ActionUpdateView.as_view(), name="action-update"),

@@ -12,13 +12,16 @@ from common.permissions import RoleRequiredMixin
 from common.views import ObjectHistoryView, ServiceFormView
 from governance.models import Theme
 from governance.selectors import strategy_current
+from projects.models import Project
 
 from . import lists, policies, selectors, services
-from .choices import Level, RiskCategory
+from .choices import Level, Register, RiskCategory
 from .forms import (
     ActionForm,
     AppetiteForm,
     CloseForm,
+    DifferenceForm,
+    EscalateForm,
     MatrixForm,
     ReviewForm,
     ReviewFrequencyForm,
@@ -51,6 +54,7 @@ class RiskListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
             query=query.urlencode(),
             categories=RiskCategory.choices,
             levels=Level.choices,
+            registers=Register.choices,
             owners=self.filterset.form.fields["owner"].queryset,  # the filter's own
             themes=Deferred(lambda: Theme.objects.filter(strategy=strategy_current())),
             can_raise=policies.may_raise_risk(self.request.user),
@@ -65,7 +69,7 @@ class RiskExportView(DeclaredListMixin, RoleRequiredMixin, View):
     file_format = "csv"
 
     def get(self, request):
-        header, rows = self.declared.table(self.filterset.qs)
+        header, rows = self.declared.table(self.declared.rows(request.user, self.filterset))
         name = f"risk-register-{timezone.localdate():%Y-%m-%d}"
         if self.file_format == "xlsx":
             return xlsx_response(f"{name}.xlsx", [(self.declared.title, header, rows)])
@@ -79,8 +83,15 @@ class RiskDetailView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         risk = get_object_or_404(
-            selectors.register(status=None).select_related("strategy", "matrix"),
+            selectors.register(status=None).select_related(
+                "strategy", "matrix", "project__proposal", "escalated_from", "escalated_by"
+            ),
             pk=self.kwargs["pk"],
+        )
+        escalated_to = (
+            Risk.objects.select_related("owner").get(pk=risk.escalated_to_id)
+            if risk.escalated_to_id
+            else None
         )
         actions = list(risk.actions.select_related("owner", "risk"))
         for action in actions:
@@ -100,6 +111,18 @@ class RiskDetailView(RoleRequiredMixin, TemplateView):
             reviews=risk.reviews.select_related("reviewer", "matrix"),
             tolerated=selectors.tolerated_scores().get(risk.category),
             can_change=policies.may_change_risk(user, risk),
+            can_escalate=policies.may_escalate_risk(user, risk),
+            next_register=Register(policies.next_register(risk)).label
+            if policies.next_register(risk)
+            else None,
+            escalated_to=escalated_to,
+            project_visible=risk.project_id
+            and Project.objects.filter(
+                policies.projects_linkable(user), pk=risk.project_id
+            ).exists(),
+            can_explain=risk.score_mismatch
+            and risk.escalated_from_id
+            and policies.may_explain_difference(user, risk),
             matrix_is_old=not risk.matrix.is_current,
             **kwargs,
         )
@@ -178,6 +201,60 @@ class RiskReviewView(RiskMixin, ServiceFormView):
         return self.risk
 
 
+class RiskEscalateView(ServiceFormView):
+    """Escalate a risk to the register above: who may is risks.policies' rule, asked
+    here for the page (403) and again by the service."""
+
+    allowed_roles = VIEWERS
+    form_class = EscalateForm
+    template_name = "risks/escalate_form.html"
+    success_message = "Risk escalated. This is its entry in the higher register."
+
+    def load_objects(self):
+        self.risk = get_object_or_404(
+            selectors.register(status=None).select_related("project"), pk=self.kwargs["pk"]
+        )
+        if not policies.may_escalate_risk(self.request.user, self.risk):
+            raise PermissionDenied("You cannot escalate this risk.")
+        self.extra_context = {
+            "risk": self.risk,
+            "next_register": Register(policies.next_register(self.risk)).label,
+        }
+
+    def perform(self, form):
+        return services.risk_escalate(user=self.request.user, risk=self.risk, **form.cleaned_data)
+
+    def get_conflict_url(self):
+        return self.risk.get_absolute_url()
+
+
+class RiskDifferenceView(ServiceFormView):
+    """Record why an escalated entry scores the risk differently from its source."""
+
+    allowed_roles = VIEWERS
+    form_class = DifferenceForm
+    template_name = "risks/difference_form.html"
+    success_message = "Reason recorded."
+
+    def load_objects(self):
+        self.risk = get_object_or_404(
+            Risk.objects.select_related("escalated_from"),
+            pk=self.kwargs["pk"],
+            escalated_from__isnull=False,
+        )
+        if not policies.may_explain_difference(self.request.user, self.risk):
+            raise PermissionDenied("Only the Head of ICT and the risk's owner can.")
+        self.extra_context = {"risk": self.risk}
+
+    def perform(self, form):
+        return services.risk_explain_difference(
+            user=self.request.user, risk=self.risk, **form.cleaned_data
+        )
+
+    def get_conflict_url(self):
+        return self.risk.get_absolute_url()
+
+
 class RiskCloseView(RiskMixin, ServiceFormView):
     allowed_roles = VIEWERS
     form_class = CloseForm
@@ -232,7 +309,11 @@ class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            heat_map=Deferred(self.heat_map), movers_listed=selectors.MOVERS_LISTED, **kwargs
+            heat_map=Deferred(self.heat_map),
+            movers_listed=selectors.MOVERS_LISTED,
+            registers=Register.choices,
+            register=self.filters()["register"] or "",
+            **kwargs,
         )
 
     def heat_map(self):

@@ -56,7 +56,7 @@ from projects.tests.factories import (
 )
 from reports import services as report_services
 from reports.models import ReportKind
-from risks.tests.factories import RiskFactory
+from risks.tests.factories import RiskFactory, escalated_risk
 
 LOCAL_APPS = ("common", "governance", "projects", "risks", "reports")
 # Scores chosen so that each figure a page could show appears nowhere else: weights 3
@@ -210,6 +210,10 @@ def world(strategy, tmp_path, settings):
         owner=users["officer_a"],
         due_date=datetime.date(2027, 1, 31),
     )
+    # Escalated to the corporate register and scored differently there: the thread and
+    # the mismatch flag link both ways, and the Head of ICT may record why.
+    escalated_risk(source=risk, owner=users["head"], title="The corporate entry")
+    RiskFactory(owner=users["head"], title="An ICT risk that may yet be escalated")
 
     report = report_services.annual_report_draft(user=users["head"], financial_year=2026)
     report_services.report_file_produce(user=users["head"], report=report, file_format="csv")

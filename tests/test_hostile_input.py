@@ -61,7 +61,7 @@ from projects.tests.factories import (
 )
 from reports.models import AnnualReport, ReportExport, ReportRun, ScheduledReport
 from risks.models import RiskAction
-from risks.tests.factories import RiskFactory
+from risks.tests.factories import RiskFactory, escalated_risk
 
 LOCAL_APPS = ["common", "governance", "projects", "risks", "reports"]
 KPI_NAME = "Uptime"
@@ -218,6 +218,7 @@ def risks_objects(strategy, chair, officer):
     risk = RiskFactory(owner=UserFactory(roles=[Role.MEMBER]))
     return SimpleNamespace(
         risk=risk,
+        escalated=escalated_risk(),
         action=RiskAction.objects.create(
             risk=risk, description="Add exit clauses", owner=risk.owner, due_date="2030-01-31"
         ),

@@ -4,7 +4,7 @@ import pytest
 
 from projects.tests.factories import MeetingFactory, ProjectFactory
 from risks.models import RiskAction
-from risks.tests.factories import RiskFactory
+from risks.tests.factories import RiskFactory, escalated_risk
 
 
 @pytest.fixture
@@ -24,6 +24,7 @@ def risk_world(risk_owner, chair, officer, strategy):
     )
     return SimpleNamespace(
         risk=risk,
+        escalated=escalated_risk(),
         action=action,
         meeting=MeetingFactory(chair=chair),
         project=ProjectFactory(proposal__business_unit=officer.business_unit),

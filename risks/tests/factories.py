@@ -47,3 +47,21 @@ class RiskFactory(factory.django.DjangoModelFactory):
     next_review_date = factory.LazyFunction(
         lambda: timezone.localdate() + datetime.timedelta(days=30)
     )
+
+
+def escalated_risk(source=None, **kwargs) -> Risk:
+    """An entry in the corporate register escalated from an ICT risk, scored higher
+    there (residual 3 x 3 = 9 against the source's 4), with no reason yet recorded."""
+    from django.utils import timezone
+
+    from risks.choices import Register
+
+    source = source or RiskFactory()
+    return RiskFactory(
+        register=Register.CORPORATE,
+        escalated_from=source,
+        escalation_reason="Affects every service",
+        escalated_by=source.owner,
+        escalated_at=timezone.now(),
+        **{"residual_likelihood": 3, "residual_impact": 3, **kwargs},
+    )

@@ -31,6 +31,9 @@ ACCESS_CASES = [
     AccessCase("risks:risk-update", _url("risk-update", "risk"), HEAD),
     AccessCase("risks:risk-review", _url("risk-review", "risk"), HEAD),
     AccessCase("risks:risk-close", _url("risk-close", "risk"), HEAD),
+    # The risk is in the ICT register: only the Head of ICT escalates it to corporate.
+    AccessCase("risks:risk-escalate", _url("risk-escalate", "risk"), HEAD),
+    AccessCase("risks:risk-difference", _url("risk-difference", "escalated"), HEAD),
     AccessCase("risks:action-create", _url("action-create", "risk"), HEAD),
     AccessCase("risks:action-update", _url("action-update", "action"), HEAD),
 ]
