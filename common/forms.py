@@ -180,6 +180,22 @@ class GOVUKErrorsMixin:
                     self.add_error(name, refusal)
 
 
+def _number_box(field: forms.Field) -> forms.TextInput:
+    """A number asked for as GOV.UK asks for one: a text box with a numeric keyboard
+    (the design system advises against `type="number"`, which browsers round, scroll and
+    spin), drawn as a GOV.UK input like every other box. The field still checks it."""
+    # Django's DecimalField and FloatField are IntegerFields too.
+    whole = not isinstance(field, (forms.DecimalField, forms.FloatField))
+    attrs = {
+        name: value
+        for name, value in field.widget.attrs.items()
+        if name not in ("step", "min", "max")
+    }
+    attrs |= {"inputmode": "numeric" if whole else "decimal", "spellcheck": "false"}
+    attrs.setdefault("class", "govuk-input--width-5" if whole else "govuk-input--width-10")
+    return forms.TextInput(attrs=attrs)
+
+
 class GDSFormMixin(GOVUKErrorsMixin):
     """A crispy-forms-gds helper with one submit button labelled by `submit_label`, and
     GOV.UK error messages."""
@@ -191,6 +207,10 @@ class GDSFormMixin(GOVUKErrorsMixin):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", self.submit_label))
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.NumberInput):
+                field.widget = _number_box(field)
+
 
     def __getitem__(self, name):
         # crispy-forms-gds draws labels, legends and hints as trusted HTML, and labels
