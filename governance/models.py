@@ -708,6 +708,7 @@ class KPI(models.Model):
         "what the numerator counts",
         max_length=100,
         blank=True,
+        default="",
         db_default="",
         help_text="For a rate. For example, incidents resolved within the SLA.",
     )
@@ -715,6 +716,7 @@ class KPI(models.Model):
         "what the denominator counts",
         max_length=100,
         blank=True,
+        default="",
         db_default="",
         help_text="For a rate. For example, incidents resolved.",
     )

@@ -186,7 +186,7 @@ class ReportRun(models.Model):
     # once its claim runs out (services.report_generate). Nullable with database
     # defaults, so code from before these columns can still write runs in a rolling
     # upgrade.
-    worker = models.CharField(max_length=200, blank=True, db_default="")
+    worker = models.CharField(max_length=200, blank=True, default="", db_default="")
     claimed_until = models.DateTimeField(null=True, blank=True)
     # Progress and the claim's renewals are display and coordination state, updated many
     # times a run: not worth a history record.

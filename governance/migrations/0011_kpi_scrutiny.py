@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalkpi',
             name='denominator_label',
-            field=models.CharField(blank=True, db_default='', help_text='For a rate. For example, incidents resolved.', max_length=100, verbose_name='what the denominator counts'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='For a rate. For example, incidents resolved.', max_length=100, verbose_name='what the denominator counts'),
         ),
         migrations.AddField(
             model_name='historicalkpi',
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalkpi',
             name='numerator_label',
-            field=models.CharField(blank=True, db_default='', help_text='For a rate. For example, incidents resolved within the SLA.', max_length=100, verbose_name='what the numerator counts'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='For a rate. For example, incidents resolved within the SLA.', max_length=100, verbose_name='what the numerator counts'),
         ),
         migrations.AddField(
             model_name='historicalkpi',
@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='kpi',
             name='denominator_label',
-            field=models.CharField(blank=True, db_default='', help_text='For a rate. For example, incidents resolved.', max_length=100, verbose_name='what the denominator counts'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='For a rate. For example, incidents resolved.', max_length=100, verbose_name='what the denominator counts'),
         ),
         migrations.AddField(
             model_name='kpi',
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='kpi',
             name='numerator_label',
-            field=models.CharField(blank=True, db_default='', help_text='For a rate. For example, incidents resolved within the SLA.', max_length=100, verbose_name='what the numerator counts'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='For a rate. For example, incidents resolved within the SLA.', max_length=100, verbose_name='what the numerator counts'),
         ),
         migrations.AddField(
             model_name='kpi',
