@@ -40,3 +40,12 @@ def local_datetime(value: datetime.datetime) -> str:
     local = timezone.localtime(value)
     hour = local.hour % 12 or 12
     return f"{date(local)} at {hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "Corporate register" becomes "corporate
+    register"; a first word in capitals (an acronym, as in "ICT register") stays."""
+    first = label.split(" ", 1)[0]
+    if not label or first.isupper():
+        return label
+    return label[0].lower() + label[1:]

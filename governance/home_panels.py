@@ -65,6 +65,11 @@ def _strategy_gaps(*, user):
     }
 
 
+def _kpi_values_to_approve(*, user):
+    values, total = first_and_total(selectors.kpi_values_awaiting_approval_by(user), PANEL_LIMIT)
+    return {"values": values, "total": total}
+
+
 def _accounts(*, user):
     attention = selectors.users_needing_attention()
     without_role, without_role_total = first_and_total(attention["without_role"], PANEL_LIMIT)
@@ -109,6 +114,16 @@ def register() -> None:
             roles=ALL_ROLES - {Role.ADMINISTRATOR},
             context=_my_action_items,
             order=30,
+        ),
+    )
+    slots.register(
+        Slot.HOME,
+        Section(
+            title="KPI values awaiting your approval",
+            template="governance/panels/kpi_values_to_approve.html",
+            roles=policies.KPI_APPROVERS,
+            context=_kpi_values_to_approve,
+            order=15,
         ),
     )
     slots.register(

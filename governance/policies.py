@@ -97,6 +97,23 @@ def _other_kpi_approvers(user):
     ).exclude(pk=user.pk)
 
 
+def kpi_value_approvers_to_ask(value):
+    """Who is asked to approve a value awaiting approval: every active approver but its
+    recorder (who, if they are the only one, approves their own without being asked)."""
+    return _other_kpi_approvers(value.recorded_by).distinct()
+
+
+def kpi_values_awaiting(user) -> Q:
+    """The values awaiting approval that `user` may approve: none unless they approve
+    values; their own only while nobody else could (the four eyes above)."""
+    if not may_approve_kpi_values(user):
+        return Q(pk__in=[])
+    awaiting = Q(status=KPIValueStatus.AWAITING_APPROVAL)
+    if _other_kpi_approvers(user).exists():
+        return awaiting & ~Q(recorded_by=user.pk)
+    return awaiting
+
+
 def kpi_value_reopens_approval(value, *, number_changed: bool) -> bool:
     """Whether a change to an approved value puts it back to awaiting approval: a new
     number does; new commentary alone does not."""

@@ -188,6 +188,16 @@ def kpi_values_visible_to(user) -> QuerySet[KPIMeasurement]:
     return KPIMeasurement.objects.filter(policies.kpi_values_seen_by(user))
 
 
+def kpi_values_awaiting_approval_by(user) -> QuerySet[KPIMeasurement]:
+    """The values waiting for `user` to approve them (policies.kpi_values_awaiting),
+    oldest period first."""
+    return (
+        KPIMeasurement.objects.filter(policies.kpi_values_awaiting(user))
+        .select_related("kpi", "recorded_by")
+        .order_by("period_end", "kpi__name")
+    )
+
+
 def kpi_comparators(kpis) -> dict[tuple[int, int], KPIComparator]:
     """The KPIs' comparators by (KPI id, financial year)."""
     return {

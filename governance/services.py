@@ -4,9 +4,11 @@ transaction, leaves a history record naming the user, and notifies after commit.
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from common.dates import in_future_refusal, in_past_refusal, refuse, set_in_past_refusal
 from common.emails import email_queue
@@ -397,7 +399,25 @@ def kpi_measurement_record(
     row.value, row.numerator, row.denominator = value, numerator, denominator
     row.note = note.strip()
     save_with_history(row, user=user)
+    if number_changed and row.status == KPIValueStatus.AWAITING_APPROVAL:
+        _ask_for_approval(row)
     return row
+
+
+def _ask_for_approval(value: KPIMeasurement) -> None:
+    period = date_format(value.period_end, "j F Y")
+    for person in policies.kpi_value_approvers_to_ask(value):
+        if person.email:
+            email_queue(
+                to=person.email,
+                subject=f"A KPI value awaits your approval: {value.kpi}",
+                body=(
+                    f"{value.recorded_by} recorded {value.kpi}'s value for the period "
+                    f"ending {period}. Nobody else sees it until it is approved.\n\n"
+                    f"Approve it on the KPI's page: "
+                    f"{settings.PORTAL_BASE_URL}{value.kpi.get_absolute_url()}"
+                ),
+            )
 
 
 @transaction.atomic

@@ -60,7 +60,7 @@ def test_a_project_risk_rises_to_the_corporate_register_and_a_mismatch_is_flagge
     axe.check(page)
 
     # Then to the corporate register, by the Head of ICT, owned by Tom Hughes.
-    page.get_by_role("link", name="Escalate to the Corporate register").click()
+    page.get_by_role("link", name="Escalate to the corporate register").click()
     axe.check(page)
     page.get_by_label("Owner in the higher register").select_option(label="Tom Hughes")
     page.get_by_label("Why is it escalated?").fill("Housing services council-wide at risk.")
@@ -112,7 +112,7 @@ def test_a_project_risk_rises_to_the_corporate_register_and_a_mismatch_is_flagge
     page.get_by_role("link", name="Heat map").first.click()
     page.get_by_label("Register", exact=True).select_option(label="Corporate register")
     page.get_by_role("button", name="Show").click()
-    expect(page.get_by_text("The Corporate register only.")).to_be_visible()
+    expect(page.get_by_text("The corporate register only.")).to_be_visible()
     axe.check(page)
 
     # A reason for the difference lowers the flag on both entries.

@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from common import figures
+from common import figures, formatting
 from common.fy import financial_year_label
 from common.permissions import may_open as _may_open
 
@@ -46,6 +46,12 @@ def listed(values):
     before walking it, which for a model choice field's choices is a COUNT query and
     then the query for the rows. (Not list(values): that asks for the length too.)"""
     return [value for value in values]
+
+
+@register.filter
+def in_sentence(label):
+    """A label inside a sentence (common.formatting.in_sentence)."""
+    return formatting.in_sentence(str(label))
 
 
 @register.filter

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse, reverse_lazy
 
 from common.errors import WorkflowError
+from common.models import OutboundEmail
 from common.roles import Role
 from common.testing import upload_import
 from governance import kpis, policies, services
 from governance.choices import KPIValueStatus
 from governance.forms import KPIForm
-from governance.models import KPI
+from governance.models import KPI, KPIMeasurement
 from governance.selectors import kpi_values_published, kpi_values_visible_to, kpis_with_latest
 from governance.tests.factories import UserFactory
 
@@ -359,3 +360,48 @@ def test_history_shows_others_a_new_number_only_once_approved(
     assert "64.25" not in page and "70" in page
     services.kpi_measurement_approve(user=head_of_ict, measurement=kpi.measurements.get())
     assert "64.25" in client_for(officer).get(history).content.decode()
+
+
+def test_the_other_heads_of_ict_are_asked_to_approve_a_new_number_by_email(kpi, head_of_ict):
+    other = UserFactory(roles=[Role.HEAD_OF_ICT], email="deputy.head@example.org")
+    UserFactory(roles=[Role.MEMBER], email="member@example.org")
+
+    def record(value, note=""):
+        return services.kpi_measurement_record(
+            user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 6, 30), value=value,
+            note=note,
+        )  # fmt: skip
+
+    def asked():
+        return list(
+            OutboundEmail.objects.filter(subject__contains="awaits your approval").values_list(
+                "recipient", flat=True
+            )
+        )
+
+    value = record(D(70))
+    assert asked() == ["deputy.head@example.org"]
+    assert kpi.get_absolute_url() in OutboundEmail.objects.get().body
+    record(D("70.00"), "Commentary only")  # no new number: nobody is asked again
+    assert len(asked()) == 1
+    services.kpi_measurement_approve(user=other, measurement=value)
+    record(D(72))  # a new number for an approved value reopens it, and asks again
+    assert len(asked()) == 2
+
+
+def test_the_home_page_lists_the_values_awaiting_each_approver(kpi, head_of_ict, client_for):
+    other = UserFactory(roles=[Role.HEAD_OF_ICT])
+    services.kpi_measurement_record(
+        user=head_of_ict, kpi=kpi, period_end=datetime.date(2026, 6, 30), value=D(70)
+    )
+    panel = "KPI values awaiting your approval"
+    # Its recorder may not approve it while another Head of ICT may: theirs to do.
+    mine = client_for(head_of_ict).get(reverse("home")).content.decode()
+    assert panel in mine and "No KPI values are waiting for you to approve them." in mine
+    theirs = client_for(other).get(reverse("home")).content.decode()
+    assert kpi.name in theirs and "30 Jun 2026" in theirs
+    member = client_for(UserFactory(roles=[Role.MEMBER])).get(reverse("home")).content.decode()
+    assert panel not in member
+    services.kpi_measurement_approve(user=other, measurement=KPIMeasurement.objects.get())
+    theirs = client_for(other).get(reverse("home")).content.decode()
+    assert "No KPI values are waiting for you to approve them." in theirs

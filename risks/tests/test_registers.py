@@ -199,7 +199,7 @@ def test_pages_show_the_thread_and_the_flag_in_words(head_of_ict, client_for):
     listed = client.get(reverse("risks:risk-list") + "?register=ict").content.decode()
     assert "Scores differ between registers" in listed and above.title not in listed
     heat = client.get(reverse("risks:heat-map") + "?register=corporate").content.decode()
-    assert "The Corporate register only." in heat and "register=corporate" in heat
+    assert "The corporate register only." in heat and "register=corporate" in heat
 
 
 def test_escalate_page_raises_the_entry_above(head_of_ict, member, client_for):
