@@ -282,7 +282,8 @@ def _section_sheets(figures: dict) -> list[Sheet]:
         Sheet(
             "Risk movement",
             f"Open risks at the end of {label}, those outside appetite, and how residual "
-            f"scores moved since the start of the year",
+            f"scores moved since the start of the year. A risk escalated to a higher "
+            f"register counts once, by its entry there",
             ["Measure", "Value"],
             [
                 ["Open risks at year end", risks["open"]],

@@ -95,6 +95,12 @@ def with_escalations(risks: QuerySet[Risk]) -> QuerySet[Risk]:
     return risks.annotate(escalated_to_id=Subquery(above), score_mismatch=Exists(mismatch))
 
 
+def reported_above() -> Exists:
+    """Risks whose escalated entry in the register above is open: that entry reports
+    them. A report across registers leaves these out, so counts each risk once."""
+    return Exists(Risk.objects.filter(escalated_from=OuterRef("pk"), status=RiskStatus.OPEN))
+
+
 def register(
     *,
     risks: QuerySet[Risk] | None = None,
@@ -268,12 +274,13 @@ def next_meeting():
 
 def year_summary(financial_year: int, *, top: int = 10) -> dict:
     """The register at the end of the year: top residual risks, those outside
-    appetite, and how residual scores moved over the year."""
+    appetite, and how residual scores moved over the year. It reads across the
+    registers, so a risk escalated to the one above counts once, by its entry there."""
     end = datetime.date(financial_year + 1, 3, 31)
     start = datetime.date(financial_year, 4, 1)
     # Only what a row shows: the outside-appetite list runs to thousands of risks on a
     # large council's register.
-    risks = register().only(
+    risks = register(risks=Risk.objects.exclude(reported_above())).only(
         "title",
         "category",
         "residual_score",

@@ -2,11 +2,14 @@
 by escalation, which raises its own entry above, linked to its source; the two are
 flagged while they are scored differently with no reason recorded."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from common.errors import WorkflowError
+from common.fy import financial_year_of
 from common.roles import Role
 from governance.tests.factories import UserFactory
 from projects.tests.factories import ProjectFactory
@@ -249,3 +252,19 @@ def test_the_api_filters_by_register_and_carries_the_thread(head_of_ict, officer
     api.force_login(officer)
     (row,) = api.get("/api/v1/risks/", {"register": "project"}).json()["results"]
     assert row["reference"] == hidden.reference and row["project"] is None
+
+
+def test_the_annual_report_counts_an_escalated_risk_once_by_its_entry_above(head_of_ict):
+    above = escalated_risk()
+    source = above.escalated_from
+    alone = RiskFactory()
+    year = financial_year_of(datetime.date.today())
+
+    def reported():
+        summary = selectors.year_summary(year)
+        return summary["open"], {row["reference"] for row in summary["top"]}
+
+    assert reported() == (2, {above.reference, alone.reference})
+    # Once the entry above is closed, the source reports the risk again.
+    services.risk_close(user=head_of_ict, risk=above, reason="Managed at ICT level now.")
+    assert reported() == (2, {source.reference, alone.reference})
