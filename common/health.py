@@ -17,13 +17,14 @@ goes to the log and the answer gives a fixed phrase and the exception's class.
 
 import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as NoAnswer
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from kombu.pidbox import Mailbox
@@ -38,9 +39,36 @@ FILES_TIMEOUT = 2.0  # seconds
 # A name the object store is asked about (it need not exist): a round trip with the
 # portal's credentials, which reads and writes nothing.
 FILES_PROBE = "health-check-probe"
-# The object store's client retries for longer than a probe may wait; the question is
-# asked on this thread, and answered "no answer" if it takes too long.
-_files_probe = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health-files")
+# The object store's client retries for longer than a probe may wait, so the question
+# is asked on a thread of its own, and answered "no answer" if it takes too long. While
+# a question to the store is still unanswered, later checks wait on it rather than ask
+# again: a store that hangs holds one question and one thread, however often the load
+# balancer probes, and the first check after it answers asks afresh.
+_question_lock = threading.Lock()
+_question = None  # the latest _Question
+
+
+class _Question:
+    def __init__(self, storage):
+        self.storage = storage
+        self.answer: Future = Future()
+        threading.Thread(target=self._ask, name="health-files", daemon=True).start()
+
+    def _ask(self) -> None:
+        try:
+            self.answer.set_result(self.storage.exists(FILES_PROBE))
+        except Exception as exc:
+            self.answer.set_exception(exc)
+
+
+def _ask_the_store() -> Future:
+    global _question
+    storage = storages["default"]
+    with _question_lock:
+        if _question is None or _question.answer.done() or _question.storage is not storage:
+            _question = _Question(storage)
+        return _question.answer
+
 
 # kombu's filesystem transport can carry a ping (it implements fanout), but it has no
 # message expiry and never forgets a worker's control queue, not even after a clean
@@ -169,7 +197,7 @@ def check_files() -> Check:
             return Check(False, "the folder cannot be written")
         return Check(True, "the folder can be written")
     try:
-        _files_probe.submit(default_storage.exists, FILES_PROBE).result(timeout=FILES_TIMEOUT)
+        _ask_the_store().result(timeout=FILES_TIMEOUT)
     except NoAnswer:
         log.warning("Health check files failed: the object store did not answer in time")
         return Check(False, f"the object store did not answer within {FILES_TIMEOUT:g} s")

@@ -2,10 +2,12 @@
 that really cannot be reached, and a migration really recorded as unapplied."""
 
 import socket
+import threading
 
 import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
+from django.core.files.storage import Storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
@@ -204,3 +206,46 @@ def test_a_media_folder_that_cannot_be_made_answers_503_naming_files(client, set
     response, body, _ = _health(client)
     assert response.status_code == 503
     assert body["checks"]["files"] == {"ok": False, "detail": "the folder cannot be written"}
+
+
+class HangingStore(Storage):
+    """An object store that takes a question and answers it only when `released`:
+    one that hangs. It counts the questions it is asked."""
+
+    released = threading.Event()
+    asked = 0
+
+    def exists(self, name):
+        type(self).asked += 1
+        type(self).released.wait(timeout=30)
+        return False
+
+
+@pytest.fixture
+def hanging_store(settings):
+    HangingStore.released.clear()
+    HangingStore.asked = 0
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.HangingStore"},
+    }
+    yield HangingStore
+    HangingStore.released.set()
+
+
+@pytest.mark.django_db
+def test_a_store_that_hangs_is_asked_once_and_asked_afresh_once_it_answers(
+    client, settings, hanging_store, monkeypatch
+):
+    monkeypatch.setattr("common.health.FILES_TIMEOUT", 0.2)
+    for _ in range(3):
+        response, body, _ = _health(client)
+        assert response.status_code == 503
+        assert body["checks"]["files"]["detail"] == "the object store did not answer within 0.2 s"
+    # Three probes, one question: the later checks waited on the first one's answer.
+    assert hanging_store.asked == 1
+    hanging_store.released.set()
+    response, body, _ = _health(client)
+    assert body["checks"]["files"] == {"ok": True, "detail": "the object store answers"}
+    # The store was asked once more, not once for each check it missed.
+    assert hanging_store.asked == 2
