@@ -18,6 +18,11 @@ worked out from the ratings under the current matrix, as when a risk is raised o
 page. Links to themes, proposals and projects are not in the register's columns, so
 an import leaves a risk's links as they are. An import adds and changes open risks;
 closing one asks for its reason, on its page.
+
+Controls. The free-text "Existing controls" column is read, as before. Controls
+recorded one by one, with their owners and assurance, are recorded on the risk's page:
+the register's Excel file lists them on a sheet of its own, which an import does not
+read, and its control counts and assurance flags are worked out, not read.
 """
 
 from common.imports import (
