@@ -181,19 +181,32 @@ _FIELD_CLASSES = {
 }
 
 
+def _nested_serializer(name: str, nested) -> serializers.Serializer:
+    """The parts a row holds (common.lists.Nested), as a read-only list of objects."""
+    fields = {
+        column.key: _FIELD_CLASSES[column.kind](column, allow_null=True)
+        for column in nested.columns
+    }
+    child = type(f"{name}{nested.name.title()}Serializer", (serializers.Serializer,), fields)
+    return child(many=True, read_only=True, source=nested.source)
+
+
 @functools.cache
 def serializer_for(declared: DeclaredList) -> type[serializers.Serializer]:
-    """A read-only serializer of the list's columns, with the row's id."""
+    """A read-only serializer of the list's columns, with the row's id, and the parts
+    of each row it nests (DeclaredList.nested)."""
     fields = {"id": serializers.SerializerMethodField()}
+    name = "".join(part.title() for part in declared.name.split("-"))
     for column in declared.columns:
         fields[column.key] = _FIELD_CLASSES[column.kind](column, allow_null=True)
+    for nested in declared.nested:
+        fields[nested.name] = _nested_serializer(name, nested)
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_id(self, row):
         return row["proposal"].pk if isinstance(row, dict) else row.pk
 
     fields["get_id"] = get_id
-    name = "".join(part.title() for part in declared.name.split("-"))
     return type(f"{name}Serializer", (serializers.Serializer,), fields)
 
 

@@ -62,6 +62,17 @@ class Column:
         return self.name or slugify(self.header.replace("%", "percent")).replace("-", "_")
 
 
+@dataclass(frozen=True)
+class Nested:
+    """Parts of each row that the API gives as a list of objects inside the row (a
+    risk's controls), read-only, each described by its own columns. Files leave them
+    out of the row's columns: a list's extra_sheets may list them whole."""
+
+    name: str  # the API's field name
+    source: str  # the row's attribute path to them, as DRF reads it: "controls.all"
+    columns: Sequence[Column]
+
+
 class DeclaredList:
     """One list of the portal. Subclasses set the class attributes and `scoped`."""
 
@@ -70,6 +81,7 @@ class DeclaredList:
     allowed_roles: ClassVar[frozenset[Role]] = ALL_ROLES
     filterset_class: ClassVar[type[django_filters.FilterSet]]
     columns: ClassVar[Sequence[Column]]
+    nested: ClassVar[Sequence[Nested]] = ()
     has_detail: ClassVar[bool] = True  # whether the API offers each row at its own URL
 
     @classmethod

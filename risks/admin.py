@@ -15,6 +15,7 @@ from .models import (
     Risk,
     RiskAction,
     RiskAgendaItem,
+    RiskControl,
     RiskMatrix,
     RiskReview,
 )
@@ -28,6 +29,10 @@ class RiskActionInline(PortalInline):
     model = RiskAction
 
 
+class RiskControlInline(PortalInline):
+    model = RiskControl
+
+
 @admin.register(Risk)
 class RiskAdmin(RegisterAdmin):
     list_display = (
@@ -37,7 +42,7 @@ class RiskAdmin(RegisterAdmin):
     search_fields = ("title",)
     list_select_related = ("owner",)
     exclude = ("proposals", "projects", "project")
-    inlines = [RiskActionInline]
+    inlines = [RiskActionInline, RiskControlInline]
 
 
 class MeetingAgendaAdmin(PortalModelAdmin):
@@ -50,6 +55,7 @@ for model in (
     ReminderLog,
     ReviewFrequency,
     RiskAction,
+    RiskControl,
     RiskMatrix,
     RiskReview,
 ):

@@ -69,3 +69,35 @@ class Register(models.TextChoices):
     PROJECT = "project", "Project register"
     ICT = "ict", "ICT register"
     CORPORATE = "corporate", "Corporate register"
+
+
+class AssuranceLine(models.TextChoices):
+    """The Orange Book's three lines: who gives assurance that a control works."""
+
+    FIRST = "first", "First line"
+    SECOND = "second", "Second line"
+    THIRD = "third", "Third line"
+
+
+LINE_MEANINGS = {
+    AssuranceLine.FIRST: "Management who own and run the control",
+    AssuranceLine.SECOND: "Oversight functions that set policy and check",
+    AssuranceLine.THIRD: "Internal audit's independent assurance",
+}
+
+
+class Effectiveness(models.TextChoices):
+    """How well a control works, as last assessed."""
+
+    EFFECTIVE = "effective", "Effective"
+    PARTLY_EFFECTIVE = "partly_effective", "Partly effective"
+    NOT_EFFECTIVE = "not_effective", "Not effective"
+    NOT_ASSESSED = "not_assessed", "Not yet assessed"
+
+
+class AssuranceFlag(models.TextChoices):
+    """The gaps in a risk's controls and assurance that risks.policies flags."""
+
+    NOT_ASSURED = "not_assured", "Controls not assured"
+    NOT_BORNE_OUT = "not_borne_out", "Current rating not borne out by controls"
+    NO_THIRD_LINE = "no_third_line", "No third-line assurance"

@@ -9,7 +9,7 @@ from governance.catalogue import catalogue_load
 from governance.models import User
 
 from . import services
-from .choices import Proximity, Response, RiskCategory
+from .choices import AssuranceLine, Effectiveness, Proximity, Response, RiskCategory
 from .models import Risk
 
 # title, category, owner, themes, (inherent L, I), (residual L, I), (target L, I),
@@ -42,6 +42,31 @@ RISKS = [
 ]  # fmt: skip
 
 
+# Controls on a few of the risks, with the line of assurance on each and how well it
+# worked when last assessed (days ago): description, owner, line, effectiveness,
+# assessed days ago, evidence. The other risks' controls are still free text only.
+CONTROLS = {
+    "Personal data breach from a council system": [
+        ("Laptops and phones encrypted before issue", "headofict", AssuranceLine.FIRST,
+         Effectiveness.EFFECTIVE, 45, "Device management compliance report"),
+        ("PSN compliance checked each year", "headofict", AssuranceLine.SECOND,
+         Effectiveness.EFFECTIVE, 120, "PSN compliance certificate"),
+        ("Annual penetration test of internet-facing systems", "headofict", AssuranceLine.THIRD,
+         Effectiveness.PARTLY_EFFECTIVE, 90,
+         "Penetration test report: two medium findings still open"),
+    ],
+    "Savings from ICT projects are not realised": [
+        ("Benefits reviews at project closure", "chair", AssuranceLine.FIRST,
+         Effectiveness.NOT_ASSESSED, None, ""),
+    ],
+    "Lock-in to a single cloud supplier": [
+        ("Exit clauses in framework call-offs, checked by Legal", "headofict",
+         AssuranceLine.SECOND, Effectiveness.PARTLY_EFFECTIVE, 200,
+         "Legal Services' contract review"),
+    ],
+}  # fmt: skip
+
+
 @transaction.atomic
 def demo_risks_load(**kwargs) -> None:
     strategy = catalogue_load()
@@ -52,7 +77,7 @@ def demo_risks_load(**kwargs) -> None:
         if Risk.objects.filter(title=title).exists():
             continue
         cause, event, consequence, controls = text
-        services.risk_create(
+        risk = services.risk_create(
             user=head,
             fields={
                 "title": title,
@@ -75,3 +100,18 @@ def demo_risks_load(**kwargs) -> None:
             },
             links={"themes": [themes[n] for n in theme_numbers]},
         )
+        for description, owner, line, effectiveness, days_ago, evidence in CONTROLS.get(title, []):
+            services.control_add(
+                user=head,
+                risk=risk,
+                fields={
+                    "description": description,
+                    "owner": User.objects.get(username=owner),
+                    "line": line,
+                    "effectiveness": effectiveness,
+                    "assessed_on": timezone.localdate() - datetime.timedelta(days=days_ago)
+                    if days_ago is not None
+                    else None,
+                    "evidence": evidence,
+                },
+            )

@@ -1,3 +1,4 @@
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
@@ -8,8 +9,17 @@ from governance.selectors import portal_users
 from projects.models import Project, Proposal
 
 from . import policies
-from .choices import AppetiteLevel, Level, Proximity, Register, RiskCategory
-from .models import RiskAction, RiskMatrix
+from .choices import (
+    LINE_MEANINGS,
+    AppetiteLevel,
+    AssuranceLine,
+    Effectiveness,
+    Level,
+    Proximity,
+    Register,
+    RiskCategory,
+)
+from .models import RiskAction, RiskControl, RiskMatrix
 from .rating import IMPACT, LIKELIHOOD
 
 RATING_CHOICES = [("", "Select")] + [(n, f"{n} {LIKELIHOOD[n][0]}") for n in range(1, 6)]
@@ -52,7 +62,11 @@ class RiskForm(GDSFormMixin, forms.Form):
     inherent_likelihood = _rating("Inherent likelihood (before controls)", RATING_CHOICES)
     inherent_impact = _rating("Inherent impact (before controls)", IMPACT_CHOICES)
     existing_controls = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label="Other controls (not yet recorded one by one)",
+        help_text="Record each control, with its owner and assurance, from the risk's page.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
     )
     residual_likelihood = _rating("Residual likelihood (with controls)", RATING_CHOICES)
     residual_impact = _rating("Residual impact (with controls)", IMPACT_CHOICES)
@@ -239,6 +253,67 @@ class ActionForm(GDSFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = portal_users()
+
+
+class ControlForm(GDSFormMixin, forms.Form):
+    """A control on a risk: what it is, its owner, the line of assurance on it and how
+    well it works as last assessed."""
+
+    submit_label = "Save control"
+    FIELDS = ("description", "owner", "line", "effectiveness", "assessed_on", "evidence")
+    field_order = FIELDS
+    line = forms.ChoiceField(
+        label="Line of assurance",
+        choices=[Choice(ln.value, ln.label, hint=LINE_MEANINGS[ln]) for ln in AssuranceLine],
+        widget=forms.RadioSelect,
+        help_text="Who gives assurance that the control works.",
+    )
+    effectiveness = forms.ChoiceField(
+        label="How well does it work?",
+        choices=Effectiveness.choices,
+        initial=Effectiveness.NOT_ASSESSED,
+        widget=forms.RadioSelect,
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), help_text="Who owns and runs the control."
+    )
+    description = forms.CharField(
+        label="Control",
+        help_text="What is in place that makes the risk less likely or less harmful.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    evidence = forms.CharField(
+        label="Assurance evidence (optional)",
+        help_text="Where the assurance comes from: an audit report, a test, a compliance "
+        "certificate, a monitoring report.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    assessed_on = GDSDateField(
+        label="Date last assessed",
+        required=False,
+        past_only=True,
+        help_text="Leave blank if not yet assessed. For example, 30 9 2026",
+    )
+
+    def __init__(self, *args, control: RiskControl | None = None, **kwargs):
+        """The rule that an assessment is dated is the service's (control_add and
+        control_update), which puts its message at the date."""
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = portal_users()
+        if control is not None:
+            self.initial |= {name: getattr(control, name) for name in self.FIELDS}
+        self.helper.layout = Layout(
+            "description", Field.select("owner"),
+            Field.radios("line", legend_size=Size.SMALL),
+            Field.radios("effectiveness", legend_size=Size.SMALL),
+            "assessed_on", "evidence",
+        )  # fmt: skip
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.FIELDS}
 
 
 class MatrixForm(GDSFormMixin, forms.Form):

@@ -18,6 +18,11 @@ worked out from the ratings under the current matrix, as when a risk is raised o
 page. Links to themes, proposals and projects are not in the register's columns, so
 an import leaves a risk's links as they are. An import adds and changes open risks;
 closing one asks for its reason, on its page.
+
+Controls. The free-text "Existing controls" column is read, as before. Controls
+recorded one by one, with their owners and assurance, are recorded on the risk's page:
+the register's Excel file lists them on a sheet of its own, which an import does not
+read, and its control counts and assurance flags are worked out, not read.
 """
 
 from common.imports import (
@@ -47,6 +52,7 @@ from .models import Risk
 RATING = "1 (lowest) to 5 (highest)"
 NOT_READ = "Worked out by the portal from the ratings; not read by an import"
 ESCALATION = "Set when a risk is escalated, on its page; not read by an import"
+CONTROLS = "From the controls recorded on the risk's page; not read by an import"
 
 # The form's field for each column the import reads.
 FIELDS = {
@@ -88,7 +94,9 @@ REGISTER = ImportSheet(
         ImportColumn("Inherent likelihood", True, allowed=RATING, example=4),
         ImportColumn("Inherent impact", True, allowed=RATING, example=5),
         ImportColumn("Inherent score", help=NOT_READ, read=False),
-        ImportColumn("Existing controls", example="Migration plan agreed with the supplier"),
+        ImportColumn("Existing controls", help="Controls not yet recorded one by one; each "
+                     "control, with its owner and assurance, is recorded on the risk's page",
+                     example="Migration plan agreed with the supplier"),
         ImportColumn("Residual likelihood", True, allowed=RATING, example=3),
         ImportColumn("Residual impact", True, allowed=RATING, example=4),
         ImportColumn("Residual score", help=NOT_READ, read=False),
@@ -114,6 +122,13 @@ REGISTER = ImportSheet(
         ImportColumn("Escalated from", help=ESCALATION, read=False),
         ImportColumn("Escalated to", help=ESCALATION, read=False),
         ImportColumn("Scores differ between registers", help=NOT_READ, read=False),
+        ImportColumn("Gross level", help=NOT_READ, read=False),
+        ImportColumn("Current level", help=NOT_READ, read=False),
+        ImportColumn("Target level", help=NOT_READ, read=False),
+        ImportColumn("Controls recorded", help=CONTROLS, read=False),
+        ImportColumn("Controls effectiveness", help=CONTROLS, read=False),
+        ImportColumn("Controls with third-line assurance", help=CONTROLS, read=False),
+        ImportColumn("Assurance flags", help=NOT_READ, read=False),
     ),
 )  # fmt: skip
 

@@ -15,6 +15,8 @@ from projects.models import Project, Proposal
 
 from .choices import (
     AppetiteLevel,
+    AssuranceLine,
+    Effectiveness,
     Level,
     Proximity,
     Register,
@@ -32,6 +34,15 @@ RATING_FIELDS = (
     "residual_impact",
     "target_likelihood",
     "target_impact",
+)
+
+
+# The Orange Book's names for the three ratings, and what each means. The fields keep
+# their first names (inherent, residual), as the register's files and API do.
+RATING_NAMES = (
+    ("inherent", "Gross (inherent)", "Before any controls"),
+    ("residual", "Current (residual)", "With the controls as they work now"),
+    ("target", "Target", "Once the planned actions are done"),
 )
 
 
@@ -291,6 +302,36 @@ class Risk(models.Model):
     def escalated_from_reference(self) -> str:
         return f"R-{self.escalated_from_id:03d}" if self.escalated_from_id else ""
 
+    def level_of(self, rating: str) -> str:
+        """The level of the gross (inherent), current (residual) or target rating
+        under the matrix the risk was rated with (only the current one is stored)."""
+        if rating == "residual":
+            return self.residual_level
+        return self.matrix.level(getattr(self, f"{rating}_likelihood"),
+                                 getattr(self, f"{rating}_impact"))  # fmt: skip
+
+    def level_label(self, rating: str) -> str:
+        return Level(self.level_of(rating)).label
+
+    def ratings(self) -> list[dict]:
+        """The three ratings side by side, in the Orange Book's words."""
+        return [
+            {
+                "rating": rating,
+                "name": name,
+                "meaning": meaning,
+                "score": getattr(self, f"{rating}_score"),
+                "level": self.level_of(rating),
+                "level_label": self.level_label(rating),
+                "likelihood": getattr(self, f"{rating}_likelihood"),
+                "likelihood_label": self.matrix.label("likelihood",
+                                                      getattr(self, f"{rating}_likelihood")),
+                "impact": getattr(self, f"{rating}_impact"),
+                "impact_label": self.matrix.label("impact", getattr(self, f"{rating}_impact")),
+            }
+            for rating, name, meaning in RATING_NAMES
+        ]  # fmt: skip
+
 
 class RiskAction(models.Model):
     """A mitigating action, with its owner and due date."""
@@ -316,6 +357,49 @@ class RiskAction(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status not in CLOSED_ACTION_STATUSES and self.due_date < timezone.localdate()
+
+
+class RiskControl(models.Model):
+    """A control on a risk (Orange Book 2023, Part II): what it is, who owns it, which
+    line of assurance says how well it works, and how well it did when last assessed.
+
+    The owner is a person in the portal, as a risk's and an action's owner are: a
+    control someone answers for, and who can be reminded. Removing a control deletes
+    it; its history keeps what it held."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="controls")
+    description = models.TextField("control")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="risk_controls"
+    )
+    line = models.CharField("line of assurance", max_length=8, choices=AssuranceLine.choices)
+    effectiveness = models.CharField(
+        max_length=16, choices=Effectiveness.choices, default=Effectiveness.NOT_ASSESSED
+    )
+    assessed_on = models.DateField("last assessed", null=True, blank=True)
+    evidence = models.TextField("assurance evidence", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["risk", "line", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effectiveness=Effectiveness.NOT_ASSESSED)
+                | models.Q(assessed_on__isnull=False),
+                name="assessed_control_has_date",
+                violation_error_message="Say when the control was last assessed.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(effectiveness=Effectiveness.NOT_ASSESSED)
+                | models.Q(assessed_on__isnull=True),
+                name="unassessed_control_has_no_date",
+                violation_error_message="A control not yet assessed has no assessment date.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:80]
 
 
 class RiskReview(models.Model):

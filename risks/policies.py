@@ -2,13 +2,13 @@
 rule once, asked by views, services, forms, templates, panels and exports alike (see
 projects/policies.py for why these are plain functions)."""
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
 from projects import policies as project_policies
 from projects.choices import ProposalStatus
 
-from .choices import Register, RiskStatus
+from .choices import AssuranceFlag, Level, Register, RiskStatus
 
 REGISTER_READERS = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT, Role.OFFICER}
 RISK_RAISERS = frozenset({Role.HEAD_OF_ICT})
@@ -43,6 +43,12 @@ def may_reassign_risk(user) -> bool:
 def may_change_action(user, action) -> bool:
     """A mitigating action: whoever may change its risk, and the action's own owner."""
     return may_change_risk(user, action.risk) or action.owner_id == user.pk
+
+
+def may_change_control(user, control) -> bool:
+    """A risk's controls are part of the risk: whoever may change the risk (its owner
+    and the Head of ICT) adds, rates and removes them, while it is open."""
+    return control.risk.status == RiskStatus.OPEN and may_change_risk(user, control.risk)
 
 
 def proposals_linkable(user) -> Q:
@@ -88,3 +94,43 @@ def may_explain_difference(user, risk) -> bool:
     """The reason two registers score a risk differently is recorded on the higher
     entry, by whoever may change it (its owner or the Head of ICT)."""
     return bool(risk.escalated_from_id) and may_change_risk(user, risk)
+
+
+# ------------------------------------------------------------------------ assurance
+
+# The matrix's red level: its tag is red (static/scss/council.scss).
+RED_LEVELS = frozenset({Level.VERY_HIGH})
+
+
+def assurance_flags() -> dict[str, Q]:
+    """The gaps in a risk's controls and assurance, each a condition on the counts of
+    its controls that risks.selectors.with_assurance annotates, so the register, the
+    risk's page, its downloads, the API and reports all flag the same risks, and the
+    register filters on them in the database.
+
+    - Controls not assured: a red risk (by its current rating) with no control rated
+      effective or partly effective: none recorded, or all not effective or not yet
+      assessed. Its current rating leans on controls nobody has shown to work.
+    - Current rating not borne out by controls: controls are rated effective, yet the
+      current rating is no better than the gross one. One of the two is wrong.
+    - No third-line assurance: of the controls recorded, none has internal audit's
+      independent assurance. (A risk with no controls recorded is not flagged for
+      this: the first flag covers the red ones.)"""
+    return {
+        AssuranceFlag.NOT_ASSURED: Q(residual_level__in=RED_LEVELS)
+        & Q(controls_effective=0, controls_partly_effective=0),
+        AssuranceFlag.NOT_BORNE_OUT: Q(controls_effective__gt=0)
+        & Q(residual_score__gte=F("inherent_score")),
+        AssuranceFlag.NO_THIRD_LINE: Q(controls_recorded__gt=0, controls_third_line=0),
+    }
+
+
+# What each flag says on a risk's page.
+FLAG_EXPLANATIONS = {
+    AssuranceFlag.NOT_ASSURED: "This risk is red, and no control on it is rated effective or "
+    "partly effective: its current rating relies on controls not shown to work.",
+    AssuranceFlag.NOT_BORNE_OUT: "Controls are rated effective, yet the current rating is no "
+    "better than the gross rating: either the controls or the rating needs another look.",
+    AssuranceFlag.NO_THIRD_LINE: "No control has third-line (internal audit) assurance: "
+    "nobody independent has checked that the controls work.",
+}

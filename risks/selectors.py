@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -16,18 +17,21 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.choices import CLOSED_ACTION_STATUSES
 from governance.selectors import meetings_upcoming
 
-from .choices import RiskStatus
+from . import policies
+from .choices import AssuranceLine, Effectiveness, RiskStatus
 from .models import (
     AppetiteThreshold,
     CategoryAppetite,
     ReviewFrequency,
     Risk,
     RiskAction,
+    RiskControl,
     RiskMatrix,
     RiskReview,
 )
@@ -101,6 +105,60 @@ def reported_above() -> Exists:
     return Exists(Risk.objects.filter(escalated_from=OuterRef("pk"), status=RiskStatus.OPEN))
 
 
+# The counts of each risk's controls that the assurance flags read (policies.assurance_flags).
+CONTROL_COUNTS = {
+    "controls_recorded": Q(),
+    "controls_effective": Q(effectiveness=Effectiveness.EFFECTIVE),
+    "controls_partly_effective": Q(effectiveness=Effectiveness.PARTLY_EFFECTIVE),
+    "controls_not_effective": Q(effectiveness=Effectiveness.NOT_EFFECTIVE),
+    "controls_not_assessed": Q(effectiveness=Effectiveness.NOT_ASSESSED),
+    "controls_third_line": Q(line=AssuranceLine.THIRD),
+}
+
+
+def with_assurance(risks: QuerySet[Risk]) -> QuerySet[Risk]:
+    """Annotate each risk with the counts of its controls (CONTROL_COUNTS) and a
+    boolean per assurance flag (`flag_<name>`, policies.assurance_flags): a subquery
+    per count, however many rows. Asking twice annotates once."""
+    if "controls_recorded" in risks.query.annotations:
+        return risks
+
+    def counted(condition):
+        controls = (
+            RiskControl.objects.filter(condition, risk=OuterRef("pk"))
+            .order_by()
+            .values("risk")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(controls, output_field=IntegerField()), 0)
+
+    risks = risks.annotate(**{name: counted(q) for name, q in CONTROL_COUNTS.items()})
+    return risks.annotate(
+        **{
+            f"flag_{flag}": Case(When(condition, then=Value(True)), default=Value(False),
+                                 output_field=BooleanField())
+            for flag, condition in policies.assurance_flags().items()
+        }
+    )  # fmt: skip
+
+
+def flags_of(risk: Risk) -> list[str]:
+    """The assurance flags raised on a risk annotated by with_assurance, in order."""
+    return [flag for flag in policies.assurance_flags() if getattr(risk, f"flag_{flag}")]
+
+
+def controls_of_risks() -> QuerySet[RiskControl]:
+    """Controls, to be read only through the risks they belong to: whoever may see a
+    risk sees its controls, and nobody sees a control without its risk (its page, its
+    history, the register's downloads and the API reach controls from the risk)."""
+    return RiskControl.objects.select_related("owner")
+
+
+def controls_of(risk: Risk) -> QuerySet[RiskControl]:
+    return controls_of_risks().filter(risk=risk)
+
+
 def register(
     *,
     risks: QuerySet[Risk] | None = None,
@@ -114,6 +172,7 @@ def register(
     likelihood: int | None = None,
     impact: int | None = None,
     rating: str = "residual",
+    assurance: str | None = None,
 ) -> QuerySet[Risk]:
     """The register (or `risks` of it), filtered; each risk annotated with
     `outside_appetite` and its escalations (with_escalations)."""
@@ -139,6 +198,8 @@ def register(
     if likelihood and impact:
         prefix = "inherent" if rating == "inherent" else "residual"
         risks = risks.filter(**{f"{prefix}_likelihood": likelihood, f"{prefix}_impact": impact})
+    if assurance in policies.assurance_flags():
+        risks = with_assurance(risks).filter(**{f"flag_{assurance}": True})
     return risks.order_by("-residual_score", "pk")
 
 

@@ -22,7 +22,7 @@ from governance import selectors as governance_selectors
 from governance.models import User
 
 from . import policies, selectors
-from .choices import Register, ReviewKind, RiskStatus
+from .choices import Effectiveness, Register, ReviewKind, RiskStatus
 from .models import (
     AppetiteThreshold,
     CategoryAppetite,
@@ -31,6 +31,7 @@ from .models import (
     Risk,
     RiskAction,
     RiskAgendaItem,
+    RiskControl,
     RiskMatrix,
     RiskReview,
 )
@@ -367,6 +368,71 @@ def action_update(*, user: User, action: RiskAction, fields: Mapping[str, Any]) 
     refuse({"due_date": set_in_past_refusal(action.due_date, "The due date", was=was)})
     save_with_history(action, user=user)
     return action
+
+
+# ------------------------------------------------------------------------- controls
+
+CONTROL_FIELDS = frozenset({"description", "owner", "line", "effectiveness", "assessed_on",
+                            "evidence"})  # fmt: skip
+
+
+def _check_control(control: RiskControl, *, was: datetime.date | None = None) -> None:
+    """An assessment is dated, on or before today; a control not yet assessed has no
+    date (the model's constraints say the same to the database)."""
+    assessed = control.effectiveness != Effectiveness.NOT_ASSESSED
+    if assessed and control.assessed_on is None:
+        raise ValidationError({"assessed_on": "Enter the date the control was last assessed"})
+    if not assessed and control.assessed_on is not None:
+        raise ValidationError(
+            {"assessed_on": "Leave the date blank for a control not yet assessed"}
+        )
+    if control.assessed_on != was:
+        refuse({"assessed_on": in_future_refusal(control.assessed_on, "The date last assessed")})
+
+
+def _control_fields(fields: Mapping[str, Any]) -> Mapping[str, Any]:
+    unknown = set(fields) - CONTROL_FIELDS
+    if unknown:
+        raise ValueError(f"Not control fields: {sorted(unknown)}")
+    return fields
+
+
+@transaction.atomic
+def control_add(*, user: User, risk: Risk, fields: Mapping[str, Any]) -> RiskControl:
+    """Record a control on an open risk: by its owner or the Head of ICT."""
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    control = RiskControl(risk=risk, **_control_fields(fields))
+    if not policies.may_change_control(user, control):
+        raise PermissionDenied("Only the Head of ICT and the risk's owner record its controls.")
+    _check_control(control)
+    save_with_history(control, user=user, exclude={"risk"})
+    return control
+
+
+@transaction.atomic
+def control_update(*, user: User, control: RiskControl, fields: Mapping[str, Any]) -> RiskControl:
+    """Change a control or record how well it works now. Saved unchanged, nothing is
+    written."""
+    control = RiskControl.objects.select_for_update().select_related("risk").get(pk=control.pk)
+    if not policies.may_change_control(user, control):
+        raise PermissionDenied("Only the Head of ICT and the risk's owner change its controls.")
+    was = control.assessed_on
+    for field, value in _control_fields(fields).items():
+        setattr(control, field, value)
+    _check_control(control, was=was)
+    save_with_history(control, user=user)
+    return control
+
+
+@transaction.atomic
+def control_remove(*, user: User, control: RiskControl) -> None:
+    """Remove a control that no longer applies or was recorded in error; the risk's
+    history keeps what it held."""
+    control = RiskControl.objects.select_for_update().select_related("risk").get(pk=control.pk)
+    if not policies.may_change_control(user, control):
+        raise PermissionDenied("Only the Head of ICT and the risk's owner remove its controls.")
+    control._history_user = user
+    control.delete()
 
 
 def _notify_owner(risk: Risk, *, by: User) -> None:

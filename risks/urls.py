@@ -32,4 +32,9 @@ urlpatterns = [
     path("risks/<int:pk>/history/", views.RiskHistoryView.as_view(), name="risk-history"),
     path("risks/<int:pk>/actions/add/", views.ActionCreateView.as_view(), name="action-create"),
     path("risk-actions/<int:pk>/edit/", views.ActionUpdateView.as_view(), name="action-update"),
+    path("risks/<int:pk>/controls/add/", views.ControlCreateView.as_view(), name="control-create"),
+    path("risk-controls/<int:pk>/edit/", views.ControlUpdateView.as_view(), name="control-update"),
+    path(
+        "risk-controls/<int:pk>/remove/", views.ControlRemoveView.as_view(), name="control-remove"
+    ),
 ]

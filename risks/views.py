@@ -12,14 +12,16 @@ from common.permissions import RoleRequiredMixin
 from common.views import ObjectHistoryView, ServiceFormView
 from governance.models import Theme
 from governance.selectors import strategy_current
+from projects.forms import ConfirmForm
 from projects.models import Project
 
 from . import lists, policies, selectors, services
-from .choices import Level, Register, RiskCategory
+from .choices import AssuranceFlag, AssuranceLine, Level, Register, RiskCategory
 from .forms import (
     ActionForm,
     AppetiteForm,
     CloseForm,
+    ControlForm,
     DifferenceForm,
     EscalateForm,
     MatrixForm,
@@ -27,7 +29,7 @@ from .forms import (
     ReviewFrequencyForm,
     RiskForm,
 )
-from .models import AppetiteThreshold, CategoryAppetite, Risk, RiskAction
+from .models import AppetiteThreshold, CategoryAppetite, Risk, RiskAction, RiskControl
 
 VIEWERS = policies.REGISTER_READERS
 PAGE_SIZE = 25
@@ -49,12 +51,13 @@ class RiskListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            page=Deferred(lambda: self.paginate(self.filterset.qs)),
+            page=Deferred(lambda: self.paginate(selectors.with_assurance(self.filterset.qs))),
             filters=self.filterset.arguments(),
             query=query.urlencode(),
             categories=RiskCategory.choices,
             levels=Level.choices,
             registers=Register.choices,
+            assurance_flags=AssuranceFlag.choices,
             owners=self.filterset.form.fields["owner"].queryset,  # the filter's own
             themes=Deferred(lambda: Theme.objects.filter(strategy=strategy_current())),
             can_raise=policies.may_raise_risk(self.request.user),
@@ -69,10 +72,17 @@ class RiskExportView(DeclaredListMixin, RoleRequiredMixin, View):
     file_format = "csv"
 
     def get(self, request):
-        header, rows = self.declared.table(self.declared.rows(request.user, self.filterset))
+        listed = self.declared.rows(request.user, self.filterset)
         name = f"risk-register-{timezone.localdate():%Y-%m-%d}"
         if self.file_format == "xlsx":
-            return xlsx_response(f"{name}.xlsx", [(self.declared.title, header, rows)])
+            listed = list(listed)
+            header, rows = self.declared.table(listed)
+            sheets = [
+                (self.declared.title, header, rows),
+                *self.declared.extra_sheets(request.user, listed),
+            ]
+            return xlsx_response(f"{name}.xlsx", sheets)
+        header, rows = self.declared.table(listed)
         return csv_response(f"{name}.csv", header, rows)
 
 
@@ -83,11 +93,12 @@ class RiskDetailView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         risk = get_object_or_404(
-            selectors.register(status=None).select_related(
+            selectors.with_assurance(selectors.register(status=None)).select_related(
                 "strategy", "matrix", "project__proposal", "escalated_from", "escalated_by"
             ),
             pk=self.kwargs["pk"],
         )
+        controls = list(selectors.controls_of(risk))
         escalated_to = (
             Risk.objects.select_related("owner").get(pk=risk.escalated_to_id)
             if risk.escalated_to_id
@@ -108,6 +119,17 @@ class RiskDetailView(RoleRequiredMixin, TemplateView):
             ),
             actions=actions,
             actions_updatable=any(action.may_update for action in actions),
+            ratings=risk.ratings(),
+            controls=controls,
+            controls_changeable=policies.may_change_control(user, RiskControl(risk=risk)),
+            assurance_flags=[
+                (AssuranceFlag(flag).label, policies.FLAG_EXPLANATIONS[flag])
+                for flag in selectors.flags_of(risk)
+            ],
+            lines=[
+                (label, sum(1 for c in controls if c.line == line))
+                for line, label in AssuranceLine.choices
+            ],
             reviews=risk.reviews.select_related("reviewer", "matrix"),
             tolerated=selectors.tolerated_scores().get(risk.category),
             can_change=policies.may_change_risk(user, risk),
@@ -298,6 +320,72 @@ class ActionUpdateView(ServiceFormView):
     def perform(self, form):
         services.action_update(user=self.request.user, action=self.action, fields=form.cleaned_data)
         return self.risk
+
+
+class ControlMixin:
+    """Loads a control through its risk; whoever may change the risk changes its
+    controls (risks.policies), else 403."""
+
+    allowed_roles = VIEWERS
+    template_name = "risks/control_form.html"
+
+    def load_objects(self):
+        self.control = get_object_or_404(
+            RiskControl.objects.select_related("risk__owner", "owner"), pk=self.kwargs["pk"]
+        )
+        self.risk = self.control.risk
+        if not policies.may_change_control(self.request.user, self.control):
+            raise PermissionDenied("Only the Head of ICT and the risk's owner change its controls.")
+        self.extra_context = {"risk": self.risk, "control": self.control}
+
+    def get_success_url(self, result=None):
+        return f"{self.risk.get_absolute_url()}#controls"
+
+
+class ControlCreateView(ServiceFormView):
+    allowed_roles = VIEWERS
+    form_class = ControlForm
+    template_name = "risks/control_form.html"
+    success_message = "Control added."
+
+    def load_objects(self):
+        self.risk = get_object_or_404(Risk.objects.select_related("owner"), pk=self.kwargs["pk"])
+        if not policies.may_change_control(self.request.user, RiskControl(risk=self.risk)):
+            raise PermissionDenied("Only the Head of ICT and the risk's owner record its controls.")
+        self.extra_context = {"risk": self.risk}
+
+    def perform(self, form):
+        return services.control_add(
+            user=self.request.user, risk=self.risk, fields=form.service_fields()
+        )
+
+    def get_success_url(self, result=None):
+        return f"{self.risk.get_absolute_url()}#controls"
+
+
+class ControlUpdateView(ControlMixin, ServiceFormView):
+    success_message = "Control saved."
+
+    def get_form(self, form_class=None):
+        return ControlForm(**self.get_form_kwargs(), control=self.control)
+
+    def perform(self, form):
+        return services.control_update(
+            user=self.request.user, control=self.control, fields=form.service_fields()
+        )
+
+
+class ControlRemoveView(ControlMixin, ServiceFormView):
+    template_name = "risks/control_remove.html"
+    success_message = "Control removed. The risk's history keeps what it held."
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(
+            **self.get_form_kwargs(), submit_label="Remove the control", warning=True
+        )
+
+    def perform(self, form):
+        services.control_remove(user=self.request.user, control=self.control)
 
 
 class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):

@@ -71,6 +71,8 @@ CONFLICT_NOTE = "Canary conflict note dunlin"
 CONTRACT_TITLE = "Canary contract osprey"
 # A KPI value awaiting approval: seen by its recorder and approver (the Head of ICT) only.
 UNPUBLISHED_COMMENTARY = "Canary commentary wryneck"
+# A risk's control: seen by whoever may read the register, and only with its risk.
+CONTROL_DESCRIPTION = "Canary control wagtail"
 
 UNIT_B_READERS = {"officer_b", "member_unscored", "member_scored", "member_conflicted",
                   "member_b", "chair", "head"}  # fmt: skip
@@ -88,6 +90,8 @@ WHO_MAY_SEE = {
     CONFLICT_NOTE: SCORE_READERS,
     CONTRACT_TITLE: UNIT_A_PROJECT_READERS,
     UNPUBLISHED_COMMENTARY: {"head"},
+    CONTROL_DESCRIPTION: {"officer_a", "officer_b", "member_unscored", "member_scored",
+                          "member_conflicted", "member_b", "chair", "head"},
 }
 # Query strings a page may link to, per path, read at most: pagination and filter
 # links repeat the same page with other rows.
@@ -210,6 +214,7 @@ def world(strategy, tmp_path, settings):
         owner=users["officer_a"],
         due_date=datetime.date(2027, 1, 31),
     )
+    risk.controls.create(description=CONTROL_DESCRIPTION, owner=users["officer_a"], line="third")
     # Escalated to the corporate register and scored differently there: the thread and
     # the mismatch flag link both ways, and the Head of ICT may record why.
     escalated_risk(source=risk, owner=users["head"], title="The corporate entry")

@@ -60,7 +60,7 @@ from projects.tests.factories import (
     ProposalFactory,
 )
 from reports.models import AnnualReport, ReportExport, ReportRun, ScheduledReport
-from risks.models import RiskAction
+from risks.models import RiskAction, RiskControl
 from risks.tests.factories import RiskFactory, escalated_risk
 
 LOCAL_APPS = ["common", "governance", "projects", "risks", "reports"]
@@ -221,6 +221,9 @@ def risks_objects(strategy, chair, officer):
         escalated=escalated_risk(),
         action=RiskAction.objects.create(
             risk=risk, description="Add exit clauses", owner=risk.owner, due_date="2030-01-31"
+        ),
+        control=RiskControl.objects.create(
+            risk=risk, description="Backups restored monthly", owner=risk.owner, line="first"
         ),
         meeting=MeetingFactory(chair=chair),
         project=ProjectFactory(proposal__business_unit=officer.business_unit),

@@ -202,6 +202,12 @@ def risks_filled(risks_objects, strategy, officer, finance):  # noqa: F811
         [ProposalFactory(business_unit=finance, complete=True, status=ProposalStatus.SUBMITTED)]
     )
     risk.projects.set([o.project])
+    # Every answer a control can hold, so its form shows each at a stored value.
+    o.control.effectiveness = "partly_effective"
+    o.control.assessed_on = timezone.localdate() - datetime.timedelta(days=40)
+    o.control.line = "third"
+    o.control.evidence = "Internal audit report IA-26-04."
+    o.control.save()
     return o
 
 
@@ -241,6 +247,7 @@ KNOWN_EDIT_FORMS = {
     "governance:business-unit-update", "governance:meeting-terms-update",
     "governance:meeting-attendance", "reports:annual-narrative", "reports:schedule-update",
     "governance:group-mapping-update", "projects:contract-update", "projects:scenario-update",
+    "risks:control-update",
 }  # fmt: skip
 
 

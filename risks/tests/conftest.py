@@ -3,7 +3,7 @@ from types import SimpleNamespace
 import pytest
 
 from projects.tests.factories import MeetingFactory, ProjectFactory
-from risks.models import RiskAction
+from risks.models import RiskAction, RiskControl
 from risks.tests.factories import RiskFactory, escalated_risk
 
 
@@ -26,6 +26,9 @@ def risk_world(risk_owner, chair, officer, strategy):
         risk=risk,
         escalated=escalated_risk(),
         action=action,
+        control=RiskControl.objects.create(
+            risk=risk, description="Backups restored monthly", owner=risk_owner, line="first"
+        ),
         meeting=MeetingFactory(chair=chair),
         project=ProjectFactory(proposal__business_unit=officer.business_unit),
     )

@@ -36,6 +36,9 @@ ACCESS_CASES = [
     AccessCase("risks:risk-difference", _url("risk-difference", "escalated"), HEAD),
     AccessCase("risks:action-create", _url("action-create", "risk"), HEAD),
     AccessCase("risks:action-update", _url("action-update", "action"), HEAD),
+    AccessCase("risks:control-create", _url("control-create", "risk"), HEAD),
+    AccessCase("risks:control-update", _url("control-update", "control"), HEAD),
+    AccessCase("risks:control-remove", _url("control-remove", "control"), HEAD),
 ]
 
 
@@ -51,10 +54,29 @@ def test_signed_in_access_by_role(case, role, users_by_role, client_for, risk_wo
     assert_access(case, role=role, client=client, objects=risk_world, anonymous=False)
 
 
-@pytest.mark.parametrize("name", ["risk-update", "risk-review", "risk-close", "action-create"])
+@pytest.mark.parametrize("name", ["risk-update", "risk-review", "risk-close", "action-create",
+                                  "control-create"])  # fmt: skip
 def test_the_risk_owner_may_change_their_risk(name, risk_world, risk_owner, client_for):
     response = client_for(risk_owner).get(reverse(f"risks:{name}", args=[risk_world.risk.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["control-update", "control-remove"])
+def test_the_risk_owner_may_change_their_risk_s_controls(name, risk_world, risk_owner, client_for):
+    url = reverse(f"risks:{name}", args=[risk_world.control.pk])
+    assert client_for(risk_owner).get(url).status_code == 200
+
+
+def test_another_risk_s_owner_may_not_change_this_risk_s_controls(risk_world, client_for):
+    from risks.tests.factories import RiskFactory
+
+    other_owner = RiskFactory().owner
+    client = client_for(other_owner)
+    for name in ("control-update", "control-remove"):
+        url = reverse(f"risks:{name}", args=[risk_world.control.pk])
+        assert client.get(url).status_code == 403
+    url = reverse("risks:control-create", args=[risk_world.risk.pk])
+    assert client.get(url).status_code == 403
 
 
 def test_other_group_members_see_the_risk_read_only(risk_world, member, client_for):
