@@ -88,3 +88,12 @@ def may_explain_difference(user, risk) -> bool:
     """The reason two registers score a risk differently is recorded on the higher
     entry, by whoever may change it (its owner or the Head of ICT)."""
     return bool(risk.escalated_from_id) and may_change_risk(user, risk)
+
+
+# ------------------------------------------------------------------ exempt information
+
+
+def may_set_exemption(user, risk) -> bool:
+    """Marking a risk exempt from publication (Schedule 12A), or no longer exempt: whoever
+    may change the risk, its owner or the Head of ICT, who know what it holds."""
+    return may_change_risk(user, risk)
