@@ -416,7 +416,7 @@ def committee_report_generate(*, report_id: int) -> bool:
                 RunStatus.FAILED if report.attempts >= MAX_ATTEMPTS else RunStatus.PENDING
             )
             report.error = str(error)[:2000]
-            save_with_history(report, user=None)
+            save_with_history(report, user=report.requested_by)
             logger.exception("Committee report %s failed", report_id)
             return False
         report.previous = previous
@@ -424,7 +424,7 @@ def committee_report_generate(*, report_id: int) -> bool:
         report.status = RunStatus.DONE
         report.issued_at = now
         report.error = ""
-        save_with_history(report, user=None)
+        save_with_history(report, user=report.requested_by)
         stem = f"risk-report-{slugify(report.committee.name)}-{timezone.localdate(now):%Y-%m-%d}"
         for part, file_format, content in files:
             kept = CommitteeReportFile(
@@ -436,7 +436,7 @@ def committee_report_generate(*, report_id: int) -> bool:
                 size=len(content),
             )
             kept.file.save(kept.filename, ContentFile(content), save=False)
-            save_with_history(kept, user=None, exclude={"report"})
+            save_with_history(kept, user=report.requested_by, exclude={"report"})
         # The e-mail links to the report's page, where each reader sees the parts they
         # may (reports/policies.py): no part, public or exempt, travels by e-mail.
         recipients = report.schedule.recipient_list() if report.schedule else []

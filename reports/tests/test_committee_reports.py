@@ -279,7 +279,10 @@ def test_the_schedule_issues_one_report_per_committee_per_quarter(two_reports):
     services.scheduled_report_run(schedule_id=schedule.pk, day=day)
     services.scheduled_report_run(schedule_id=schedule.pk, day=day)
     scheduled = CommitteeRiskReport.objects.filter(period="2026-Q3")
-    assert sorted(r.committee.name for r in scheduled) == ["Audit and Governance Committee", "Cabinet"]
+    assert sorted(r.committee.name for r in scheduled) == [
+        "Audit and Governance Committee",
+        "Cabinet",
+    ]
 
 
 def test_a_committee_name_is_given_once(head_of_ict, client_for, db):
