@@ -71,7 +71,7 @@ def test_head_of_ict_sends_a_committee_a_risk_report_with_exempt_risks_kept_out_
     axe.check(page)
 
     menu_link(page, "Reports").click()
-    page.get_by_role("link", name="Committee risk reports").click()
+    page.get_by_role("link", name="Committee risk reports", exact=True).click()
     expect(page.get_by_role("heading", name=COMMITTEE)).to_be_visible()
     axe.check(page)
     page.get_by_role("link", name="Produce a committee risk report").click()
