@@ -293,3 +293,37 @@ def test_a_committee_name_is_given_once(head_of_ict, client_for, db):
     assert response.status_code == 200
     assert "There is already a committee with this name" in response.content.decode()
     assert Committee.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_schedule_run_twice_by_a_real_worker_issues_one_report_to_each_committee(
+    settings, tmp_path
+):
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    from common.testing import wait_for
+    from ictstrategy.celery import app as celery_app
+    from reports.tasks import run_scheduled_report
+
+    settings.MEDIA_ROOT = tmp_path
+    RiskFactory(title=EXEMPT_TITLE, exempt_paragraph=3, exempt_reason=EXEMPT_REASON)
+    RiskFactory(title="Data centre lease ends")
+    Committee.objects.create(name="Audit and Governance Committee")
+    schedule = ScheduledReport.objects.get(kind="committee_risk")
+    schedule.recipients = "democratic.services@example.org"
+    schedule.save()
+    celery_app.control.purge()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
+        run_scheduled_report.delay(schedule.pk).get(timeout=60)
+        run_scheduled_report.delay(schedule.pk).get(timeout=60)
+        assert wait_for(lambda: CommitteeRiskReport.objects.filter(status="done").exists(), 120)
+        time.sleep(1)
+    report = CommitteeRiskReport.objects.get()
+    assert report.schedule == schedule and report.period
+    assert report.files.count() == 4
+    public = report.files.get(part="public", file_format="pdf").file.read()
+    assert "Northgate" not in _pdf_text(public)
+    email = OutboundEmail.objects.get(recipient="democratic.services@example.org")
+    assert report.get_absolute_url() in email.body and "Northgate" not in email.body
