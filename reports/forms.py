@@ -3,7 +3,7 @@ from django import forms
 
 from common.forms import GDSFormMixin
 
-from .models import NARRATIVE_FIELDS, ReportKind
+from .models import NARRATIVE_FIELDS, Committee, ReportKind
 
 
 class NarrativeForm(GDSFormMixin, forms.Form):
@@ -22,7 +22,12 @@ class NarrativeForm(GDSFormMixin, forms.Form):
 
 class ReportRequestForm(GDSFormMixin, forms.Form):
     submit_label = "Produce the report"
-    kind = forms.ChoiceField(choices=ReportKind.choices, label="Report", widget=forms.RadioSelect)
+    # Committee risk reports are asked for on their own page, for a committee.
+    kind = forms.ChoiceField(
+        choices=[c for c in ReportKind.choices if c[0] != ReportKind.COMMITTEE_RISK],
+        label="Report",
+        widget=forms.RadioSelect,
+    )
 
 
 CRON_PART = r"^(\*|[0-9]{1,2}(-[0-9]{1,2})?(,[0-9]{1,2}(-[0-9]{1,2})?)*)(/[0-9]{1,2})?$"
@@ -73,3 +78,26 @@ class ScheduleForm(GDSFormMixin, forms.Form):
             except ValueError:
                 self.add_error(field, f"Use numbers from {numbers}, or *, with steps above 0")
         return data
+
+
+class CommitteeForm(GDSFormMixin, forms.Form):
+    submit_label = "Add the committee"
+    name = forms.CharField(
+        max_length=200,
+        help_text="As the council names it, for example Audit and Governance Committee.",
+    )
+    takes_quarterly_report = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Send it the quarterly risk report on the schedule",
+    )
+
+
+class CommitteeReportRequestForm(GDSFormMixin, forms.Form):
+    submit_label = "Produce the report"
+    committee = forms.ModelChoiceField(
+        queryset=Committee.objects.all(),
+        label="Which committee is the report to?",
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )

@@ -24,7 +24,7 @@ def period_for(kind: str, day: datetime.date) -> str:
     1 April)."""
     if kind == ReportKind.GOVERNANCE_PACK:
         return f"{day:%Y-%m}"
-    if kind == ReportKind.RISK_REPORT:
+    if kind in (ReportKind.RISK_REPORT, ReportKind.COMMITTEE_RISK):
         quarter = (day.month - 4) % 12 // 3 + 1
         return f"{financial_year_of(day)}-Q{quarter}"
     return str(financial_year_of(day) - 1)

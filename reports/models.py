@@ -120,6 +120,9 @@ class ReportKind(models.TextChoices):
     GOVERNANCE_PACK = "governance_pack", "Monthly Governance Group pack"
     RISK_REPORT = "risk_report", "Quarterly risk report"
     ANNUAL_DRAFT = "annual_draft", "Annual report draft"
+    # Not a run of its own: the schedule issues a committee risk report to each committee
+    # that takes the quarterly report (CommitteeRiskReport).
+    COMMITTEE_RISK = "committee_risk", "Quarterly committee risk reports"
 
 
 class RunStatus(models.TextChoices):
@@ -216,3 +219,124 @@ class ReportRun(models.Model):
     @property
     def breadcrumb_label(self) -> str:
         return str(self)
+
+
+# ------------------------------------------------------------ committee risk reports
+
+
+class Committee(models.Model):
+    """A council body the Head of ICT reports risks to (the Audit and Governance
+    Committee, Cabinet). Each report to it is compared with the last one issued to it,
+    so "since the last report" means the last report to this body."""
+
+    name = models.CharField(max_length=200, unique=True)
+    takes_quarterly_report = models.BooleanField(
+        "receives the quarterly risk report on the schedule", default=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PaperPart(models.TextChoices):
+    PUBLIC = "public", "Public part"
+    EXEMPT = "exempt", "Exempt part"
+
+
+class CommitteeRiskReport(models.Model):
+    """One risk report issued to a committee. Producing it freezes, in `snapshot`, each
+    reported risk's score, level, owner, response and exemption as they were, with its
+    direction of travel against the `previous` report to the same committee; the next
+    report compares with this one. A scheduled report covers a quarter and is issued
+    once for it however often the schedule fires; one on request has no period."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="risk_reports")
+    period = models.CharField(max_length=20, blank=True, help_text="2026-Q3 when scheduled.")
+    schedule = models.ForeignKey(
+        ScheduledReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "period"],
+                condition=~models.Q(period=""),
+                name="committee_risk_report_once_per_period",
+                violation_error_message="This committee already has its report for this period.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | models.Q(snapshot__isnull=False),
+                name="issued_committee_report_has_snapshot",
+                violation_error_message="An issued report keeps its snapshot.",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["committee", "status", "-issued_at"], name="committee_report_last"
+            ),
+        ]
+
+    def __str__(self):
+        when = f"{self.issued_at:%-d %B %Y}" if self.issued_at else "being produced"
+        return f"Risk report to {self.committee}, {when}"
+
+    def get_absolute_url(self):
+        return reverse("reports:committee-report-detail", args=[self.pk])
+
+    @property
+    def breadcrumb_parent(self):
+        return None
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return str(self)
+
+
+def _committee_file_path(instance, filename):
+    return f"reports/committee/{instance.report.committee_id}/{filename}"
+
+
+class CommitteeReportFile(models.Model):
+    """One document of an issued committee risk report: its public or its exempt part,
+    as PDF or Word, kept with its SHA-256."""
+
+    report = models.ForeignKey(CommitteeRiskReport, on_delete=models.CASCADE, related_name="files")
+    part = models.CharField(max_length=8, choices=PaperPart.choices)
+    file_format = models.CharField(max_length=8)
+    filename = models.CharField(max_length=200)
+    file = models.FileField(upload_to=_committee_file_path, max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "part", "file_format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "part", "file_format"],
+                name="committee_report_file_once",
+                violation_error_message="This part of the report is already kept in this format.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.filename

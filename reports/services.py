@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 from django_celery_beat.models import CrontabSchedule
 
 from common.emails import email_queue
@@ -17,12 +19,17 @@ from common.errors import WorkflowError
 from common.permissions import require_role
 from common.services import save_with_history
 
-from . import documents, generation, policies
+from . import committee, documents, generation, papers, policies
 from .assembly import annual_report_data
 from .models import (
     NARRATIVE_FIELDS,
     AnnualReport,
+    Committee,
+    CommitteeReportFile,
+    CommitteeRiskReport,
+    PaperPart,
     ReportExport,
+    ReportKind,
     ReportRun,
     ReportStatus,
     RunStatus,
@@ -273,6 +280,10 @@ def reports_generate_pending(*, worker: str = "") -> int:
         status=RunStatus.PENDING, created_at__lte=now - PENDING_GRACE
     ).values_list("pk", flat=True)
     produced = 0
+    for report_id in CommitteeRiskReport.objects.filter(
+        status=RunStatus.PENDING, created_at__lte=now - PENDING_GRACE
+    ).values_list("pk", flat=True):
+        produced += committee_report_generate(report_id=report_id)
     for run_id in [*lapsed, *waiting]:
         try:
             produced += report_generate(run_id=run_id, worker=worker)
@@ -287,6 +298,9 @@ def scheduled_report_run(*, schedule_id: int, day=None) -> ReportRun | None:
     if not schedule.is_active:
         return None
     period = generation.period_for(schedule.kind, day or timezone.localdate())
+    if schedule.kind == ReportKind.COMMITTEE_RISK:
+        committee_reports_scheduled(schedule=schedule, period=period)
+        return None
     return report_request(kind=schedule.kind, period=period, schedule=schedule)
 
 
@@ -305,3 +319,142 @@ def schedule_update(*, user, schedule: ScheduledReport, fields: Mapping, crontab
         task.enabled = schedule.is_active
         task.save()
     return schedule
+
+
+# ------------------------------------------------------------ committee risk reports
+
+
+@transaction.atomic
+def committee_create(*, user, name: str, takes_quarterly_report: bool) -> Committee:
+    require_role(user, *policies.COMMITTEE_KEEPERS)
+    name = " ".join(name.split())
+    if Committee.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": "There is already a committee with this name."})
+    committee = Committee(name=name, takes_quarterly_report=takes_quarterly_report)
+    save_with_history(committee, user=user)
+    return committee
+
+
+def committee_report_request(
+    *, committee: Committee, requested_by=None, period: str = "", schedule=None
+) -> CommitteeRiskReport:
+    """Record a risk report to `committee`, then queue its production after commit. A
+    scheduled one (with a period) is issued once per period however often it is asked
+    for; one the Head of ICT asks for is a new report each time."""
+    if requested_by is not None:
+        require_role(requested_by, *policies.COMMITTEE_KEEPERS)
+    with transaction.atomic():
+        report = None
+        if period:
+            report = (
+                CommitteeRiskReport.objects.select_for_update()
+                .filter(committee=committee, period=period)
+                .first()
+            )
+        if report is None:
+            report = CommitteeRiskReport(
+                committee=committee, period=period, requested_by=requested_by, schedule=schedule
+            )
+            report._history_user = requested_by
+            try:
+                with transaction.atomic():
+                    report.save()
+            except IntegrityError:
+                report = CommitteeRiskReport.objects.get(committee=committee, period=period)
+        elif report.status == RunStatus.FAILED:
+            report.status = RunStatus.PENDING
+            report.attempts = 0
+            report.error = ""
+            save_with_history(report, user=requested_by)
+        if report.status == RunStatus.PENDING:
+            transaction.on_commit(lambda: _queue_committee_report(report.pk))
+    return report
+
+
+def _queue_committee_report(report_id: int) -> None:
+    from .tasks import generate_committee_report
+
+    try:
+        generate_committee_report.delay(report_id)
+    except Exception:
+        logger.warning("Could not queue committee report %s; the sweep will produce it", report_id)
+
+
+def committee_report_generate(*, report_id: int) -> bool:
+    """Issue one committee risk report: freeze the snapshot against the last report
+    issued to the same committee, and keep its public and exempt parts as PDF and Word.
+    The committee's row is locked throughout, so two reports to one committee are
+    issued one after the other, each the baseline of the next. Returns False if it was
+    already issued."""
+    with transaction.atomic():
+        report = CommitteeRiskReport.objects.select_for_update().get(pk=report_id)
+        if report.status == RunStatus.DONE:
+            return False
+        Committee.objects.select_for_update().get(pk=report.committee_id)
+        previous = (
+            CommitteeRiskReport.objects.filter(
+                committee_id=report.committee_id, status=RunStatus.DONE
+            )
+            .order_by("-issued_at", "-pk")
+            .first()
+        )
+        report.attempts += 1
+        try:
+            now = timezone.now()
+            frozen = committee.snapshot(
+                committee_name=report.committee.name,
+                issued_on=timezone.localdate(now),
+                previous=previous.snapshot if previous else None,
+            )
+            files = []
+            for part in PaperPart:
+                context = committee.paper(frozen, part)
+                for file_format, build in papers.BUILDERS.items():
+                    files.append((part, file_format, build(context)))
+        except Exception as error:
+            report.status = (
+                RunStatus.FAILED if report.attempts >= MAX_ATTEMPTS else RunStatus.PENDING
+            )
+            report.error = str(error)[:2000]
+            save_with_history(report, user=report.requested_by)
+            logger.exception("Committee report %s failed", report_id)
+            return False
+        report.previous = previous
+        report.snapshot = frozen
+        report.status = RunStatus.DONE
+        report.issued_at = now
+        report.error = ""
+        save_with_history(report, user=report.requested_by)
+        stem = f"risk-report-{slugify(report.committee.name)}-{timezone.localdate(now):%Y-%m-%d}"
+        for part, file_format, content in files:
+            kept = CommitteeReportFile(
+                report=report,
+                part=part,
+                file_format=file_format,
+                filename=f"{stem}-{part}.{file_format}",
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+            )
+            kept.file.save(kept.filename, ContentFile(content), save=False)
+            save_with_history(kept, user=report.requested_by, exclude={"report"})
+        # The e-mail links to the report's page, where each reader sees the parts they
+        # may (reports/policies.py): no part, public or exempt, travels by e-mail.
+        recipients = report.schedule.recipient_list() if report.schedule else []
+        if report.requested_by and report.requested_by.email:
+            recipients.append(report.requested_by.email)
+        for address in dict.fromkeys(recipients):
+            email_queue(
+                to=address,
+                subject=f"{report} is ready",
+                body=f"{report} is ready:\n\n{settings.PORTAL_BASE_URL}{report.get_absolute_url()}",
+            )
+    return True
+
+
+def committee_reports_scheduled(*, schedule: ScheduledReport, period: str) -> list:
+    """What the committee schedule does: a report for the period to every committee
+    that takes the quarterly report."""
+    return [
+        committee_report_request(committee=c, period=period, schedule=schedule)
+        for c in Committee.objects.filter(takes_quarterly_report=True)
+    ]

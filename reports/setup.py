@@ -16,6 +16,7 @@ DEFAULT_SCHEDULES = {
     ReportKind.GOVERNANCE_PACK: ("0", "7", "1", "*"),
     ReportKind.RISK_REPORT: ("0", "7", "1", "1,4,7,10"),
     ReportKind.ANNUAL_DRAFT: ("0", "7", "1", "4"),
+    ReportKind.COMMITTEE_RISK: ("0", "7", "1", "1,4,7,10"),
 }
 
 

@@ -23,6 +23,23 @@ urlpatterns = [
         views.ScheduleUpdateView.as_view(),
         name="schedule-update",
     ),
+    path("reports/committees/", views.CommitteeListView.as_view(), name="committee-list"),
+    path("reports/committees/new/", views.CommitteeCreateView.as_view(), name="committee-create"),
+    path(
+        "reports/committee-reports/request/",
+        views.CommitteeReportRequestView.as_view(),
+        name="committee-report-request",
+    ),
+    path(
+        "reports/committee-reports/<int:pk>/",
+        views.CommitteeReportDetailView.as_view(),
+        name="committee-report-detail",
+    ),
+    path(
+        "reports/committee-reports/<int:pk>/files/<int:file_pk>/",
+        views.CommitteeReportFileView.as_view(),
+        name="committee-report-file",
+    ),
     path("reports/annual/", views.AnnualReportListView.as_view(), name="annual-list"),
     path("reports/annual/start/", views.AnnualReportStartView.as_view(), name="annual-start"),
     path("reports/annual/<int:pk>/", views.AnnualReportDetailView.as_view(), name="annual-detail"),

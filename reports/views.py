@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,11 +15,21 @@ from common.lists import DeclaredListMixin
 from common.permissions import RoleRequiredMixin
 from common.views import ObjectHistoryView, ServiceFormView
 
-from . import documents, generation, lists, policies, selectors, services
-from .forms import NarrativeForm, ReportRequestForm, ScheduleForm
+from . import committee, documents, generation, lists, papers, policies, selectors, services
+from .forms import (
+    CommitteeForm,
+    CommitteeReportRequestForm,
+    NarrativeForm,
+    ReportRequestForm,
+    ScheduleForm,
+)
 from .models import (
     NARRATIVE_FIELDS,
     AnnualReport,
+    Committee,
+    CommitteeReportFile,
+    CommitteeRiskReport,
+    PaperPart,
     ReportExport,
     ReportRun,
     RunStatus,
@@ -256,3 +267,98 @@ class ScheduleUpdateView(ServiceFormView):
 
     def get_success_url(self, result=None):
         return reverse("reports:archive")
+
+
+# ------------------------------------------------------------ committee risk reports
+
+
+class CommitteeListView(RoleRequiredMixin, TemplateView):
+    """The committees the Head of ICT reports risks to, each with its reports."""
+
+    allowed_roles = policies.COMMITTEE_PAPER_READERS
+    template_name = "reports/committee_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            committees=Committee.objects.prefetch_related(
+                Prefetch(
+                    "risk_reports",
+                    queryset=CommitteeRiskReport.objects.only(
+                        "pk", "committee_id", "status", "issued_at", "created_at", "period"
+                    ),
+                )
+            ),
+            may_keep=policies.may_write_reports(self.request.user),
+            **kwargs,
+        )
+
+
+class CommitteeCreateView(ServiceFormView):
+    allowed_roles = policies.COMMITTEE_KEEPERS
+    form_class = CommitteeForm
+    template_name = "reports/committee_form.html"
+    success_message = "Committee added."
+
+    def perform(self, form):
+        return services.committee_create(user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result=None):
+        return reverse("reports:committee-list")
+
+
+class CommitteeReportRequestView(ServiceFormView):
+    """The Head of ICT produces a risk report to a committee now; it is issued in the
+    background and becomes the baseline of that committee's next report."""
+
+    allowed_roles = policies.COMMITTEE_KEEPERS
+    form_class = CommitteeReportRequestForm
+    template_name = "reports/committee_report_request.html"
+    success_message = "The committee risk report is being produced."
+
+    def perform(self, form):
+        return services.committee_report_request(
+            committee=form.cleaned_data["committee"], requested_by=self.request.user
+        )
+
+
+class CommitteeReportDetailView(RoleRequiredMixin, TemplateView):
+    """One committee risk report: its public part for every reader, and its exempt part
+    only for those reports/policies.py lets see it."""
+
+    allowed_roles = policies.COMMITTEE_PAPER_READERS
+    template_name = "reports/committee_report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        report = get_object_or_404(
+            CommitteeRiskReport.objects.select_related("committee", "requested_by"),
+            pk=self.kwargs["pk"],
+        )
+        parts = policies.paper_parts_visible(self.request.user)
+        issued = report.status == RunStatus.DONE
+        return super().get_context_data(
+            report=report,
+            public=committee.paper(report.snapshot, PaperPart.PUBLIC) if issued else None,
+            exempt_part=committee.paper(report.snapshot, PaperPart.EXEMPT)
+            if issued and PaperPart.EXEMPT in parts
+            else None,
+            files=report.files.filter(part__in=parts).order_by("-part", "file_format"),
+            **kwargs,
+        )
+
+
+class CommitteeReportFileView(RoleRequiredMixin, View):
+    """A part of the report as it was issued. The exempt part is not found for anyone
+    reports/policies.py does not let see it."""
+
+    allowed_roles = policies.COMMITTEE_PAPER_READERS
+
+    def get(self, request, pk, file_pk):
+        kept = get_object_or_404(
+            CommitteeReportFile,
+            pk=file_pk,
+            report_id=pk,
+            part__in=policies.paper_parts_visible(request.user),
+        )
+        return stored_file_response(
+            kept.file, filename=kept.filename, content_type=papers.CONTENT_TYPES[kept.file_format]
+        )

@@ -101,3 +101,47 @@ class AssuranceFlag(models.TextChoices):
     NOT_ASSURED = "not_assured", "Controls not assured"
     NOT_BORNE_OUT = "not_borne_out", "Current rating not borne out by controls"
     NO_THIRD_LINE = "no_third_line", "No third-line assurance"
+
+
+class ExemptParagraph(models.IntegerChoices):
+    """The descriptions of exempt information in Part 1 of Schedule 12A to the Local
+    Government Act 1972: a committee may consider a risk holding such information in
+    private, so its paper leaves it out of the part it publishes."""
+
+    INDIVIDUAL = 1, "1: information relating to any individual"
+    IDENTITY = 2, "2: information likely to reveal the identity of an individual"
+    FINANCIAL = (
+        3,
+        (
+            "3: information relating to the financial or business affairs of any particular "
+            "person (including the authority holding that information)"
+        ),
+    )
+    LABOUR_RELATIONS = (
+        4,
+        (
+            "4: information relating to consultations or negotiations on a labour relations "
+            "matter between the authority and its employees"
+        ),
+    )
+    LEGAL_PRIVILEGE = (
+        5,
+        (
+            "5: information in respect of which a claim to legal professional privilege could "
+            "be maintained in legal proceedings"
+        ),
+    )
+    NOTICES = (
+        6,
+        (
+            "6: information revealing that the authority proposes to give a notice imposing "
+            "requirements on a person, or to make an order or direction"
+        ),
+    )
+    CRIME = (
+        7,
+        (
+            "7: information relating to action taken or to be taken in connection with the "
+            "prevention, investigation or prosecution of crime"
+        ),
+    )

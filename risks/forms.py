@@ -14,6 +14,7 @@ from .choices import (
     AppetiteLevel,
     AssuranceLine,
     Effectiveness,
+    ExemptParagraph,
     Level,
     Proximity,
     Register,
@@ -428,3 +429,30 @@ class ReviewFrequencyForm(GDSFormMixin, forms.Form):
 
     def frequency_arguments(self) -> dict:
         return {"days": {level.value: self.cleaned_data[f"days_{level.value}"] for level in Level}}
+
+
+NOT_EXEMPT = "none"
+EXEMPT_CHOICES = ExemptParagraph.choices
+
+
+class ExemptionForm(GDSFormMixin, forms.Form):
+    submit_label = "Save"
+    paragraph = forms.ChoiceField(
+        label="Is the risk's information exempt from publication?",
+        choices=[(NOT_EXEMPT, "No: report it in the public part of committee papers")]
+        + [(str(value), f"Yes, under paragraph {label}") for value, label in EXEMPT_CHOICES],
+        widget=forms.RadioSelect,
+        help_text="Part 1 of Schedule 12A to the Local Government Act 1972.",
+    )
+    reason = forms.CharField(
+        label="Why is it exempt?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Say what in the risk is exempt information, for the committee's clerk. "
+        "Leave blank if it is not exempt.",
+    )
+
+    def clean_paragraph(self):
+        value = self.cleaned_data["paragraph"]
+        return None if value == NOT_EXEMPT else int(value)

@@ -17,6 +17,7 @@ from .choices import (
     AppetiteLevel,
     AssuranceLine,
     Effectiveness,
+    ExemptParagraph,
     Level,
     Proximity,
     Register,
@@ -233,6 +234,12 @@ class Risk(models.Model):
     )
     difference_explained_score = models.PositiveSmallIntegerField(null=True, blank=True)
     difference_explained_source_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Exempt information under Schedule 12A to the Local Government Act 1972: a
+    # committee's risk paper reports the risk only in its exempt part (reports/committee.py).
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        "exempt under paragraph", choices=ExemptParagraph.choices, null=True, blank=True
+    )
+    exempt_reason = models.TextField("why it is exempt", blank=True, default="", db_default="")
 
     history = HistoricalRecords(m2m_fields=[themes, principles, proposals, projects])
 
@@ -297,6 +304,10 @@ class Risk(models.Model):
         `escalated_to_id` annotation (so a list asks no query per row)."""
         escalated_to_id = getattr(self, "escalated_to_id", None)
         return f"R-{escalated_to_id:03d}" if escalated_to_id else ""
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.exempt_paragraph is not None
 
     @property
     def escalated_from_reference(self) -> str:

@@ -134,3 +134,12 @@ FLAG_EXPLANATIONS = {
     AssuranceFlag.NO_THIRD_LINE: "No control has third-line (internal audit) assurance: "
     "nobody independent has checked that the controls work.",
 }
+
+
+# ------------------------------------------------------------------ exempt information
+
+
+def may_set_exemption(user, risk) -> bool:
+    """Marking a risk exempt from publication (Schedule 12A), or no longer exempt: whoever
+    may change the risk, its owner or the Head of ICT, who know what it holds."""
+    return may_change_risk(user, risk)

@@ -24,7 +24,7 @@ from governance.choices import CLOSED_ACTION_STATUSES
 from governance.selectors import meetings_upcoming
 
 from . import policies
-from .choices import AssuranceLine, Effectiveness, RiskStatus
+from .choices import AssuranceLine, Effectiveness, Level, RiskStatus
 from .models import (
     AppetiteThreshold,
     CategoryAppetite,
@@ -43,6 +43,11 @@ AXES = ("likelihood", "impact")
 
 def current_matrix() -> RiskMatrix:
     return RiskMatrix.objects.get(is_current=True)
+
+
+def matrix_version(version: int) -> RiskMatrix:
+    """A matrix as it was: versions are never changed, so a frozen report keeps its own."""
+    return RiskMatrix.objects.get(version=version)
 
 
 def tolerated_scores() -> dict[str, int]:
@@ -219,6 +224,29 @@ def heat_map(risks: QuerySet[Risk]) -> dict[str, dict[tuple[int, int], int]]:
     return counts
 
 
+def heat_map_grid(counts: Counter, matrix: RiskMatrix) -> list[dict]:
+    """The rows of one heat map, impact 5 at the top: each cell with its count of risks,
+    its level (code and words) and score under `matrix`. The register's heat map and the
+    committee paper draw the same grid."""
+    return [
+        {
+            "impact": impact,
+            "label": matrix.label("impact", impact),
+            "cells": [
+                {
+                    "likelihood": likelihood,
+                    "count": counts.get((likelihood, impact), 0),
+                    "level": matrix.level(likelihood, impact),
+                    "level_label": Level(matrix.level(likelihood, impact)).label,
+                    "score": matrix.score(likelihood, impact),
+                }
+                for likelihood in range(1, 6)
+            ],
+        }
+        for impact in range(5, 0, -1)
+    ]
+
+
 def with_score_a_quarter_ago(risks: QuerySet[Risk], *, today: datetime.date | None = None):
     """Annotate each risk with its residual score at the last rating on or before a
     quarter ago (None if it was raised since)."""
@@ -377,3 +405,46 @@ def year_summary(financial_year: int, *, top: int = 10) -> dict:
         "outside_appetite": [row(r) for r in risks.filter(outside_appetite=True)],
         **moved,
     }
+
+
+def reported_to_committees(registers) -> QuerySet[Risk]:
+    """The open risks of `registers` a committee's risk paper reports, highest first."""
+    return (
+        Risk.objects.filter(status=RiskStatus.OPEN, register__in=registers)
+        .select_related("owner")
+        .order_by("-residual_score", "pk")
+    )
+
+
+def risks_by_id(ids) -> dict[int, Risk]:
+    return {risk.pk: risk for risk in Risk.objects.filter(pk__in=ids).select_related("owner")}
+
+
+def level_held_since(
+    risks: list[Risk], level: str, *, today: datetime.date | None = None
+) -> dict[int, datetime.date]:
+    """For each risk now at `level`: the day it came to it and has held it since, by
+    its ratings (the first of its latest unbroken run of ratings at that level; the
+    day it was raised if every rating is at that level; `today` if its latest rating
+    is at another, since it has been at this one only since its last change). One
+    query for all of them."""
+    today = today or timezone.localdate()
+    at_level = {risk.pk: risk for risk in risks if risk.residual_level == level}
+    since = {pk: timezone.localdate(risk.created_at) for pk, risk in at_level.items()}
+    seen, broken = set(), set()
+    reviews = RiskReview.objects.filter(risk__in=list(at_level)).order_by(
+        "risk", "-reviewed_on", "-pk"
+    )
+    for risk_id, reviewed_on, review_level in reviews.values_list(
+        "risk_id", "reviewed_on", "residual_level"
+    ):
+        if risk_id in broken:
+            continue
+        if review_level == level:
+            since[risk_id] = reviewed_on
+        else:
+            broken.add(risk_id)
+            if risk_id not in seen:
+                since[risk_id] = today
+        seen.add(risk_id)
+    return since

@@ -584,3 +584,20 @@ def _digest_body(reviews: list, actions: list, outside: list) -> str:
     lines += ["", f"Actions overdue: {len(actions)}"]
     lines += [f"- {a.description[:80]} on {a.risk.reference}" for a in actions]
     return "\n".join(lines)
+
+
+@transaction.atomic
+def risk_exemption_set(*, user: User, risk: Risk, paragraph: int | None, reason: str) -> Risk:
+    """Mark a risk exempt under a paragraph of Part 1 of Schedule 12A, with the reason,
+    or (paragraph None) reported in public again. Committee papers issued after this
+    report it in their exempt part only."""
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    if not policies.may_set_exemption(user, risk):
+        raise PermissionDenied("Only the Head of ICT and the risk's owner can mark it exempt.")
+    reason = reason.strip()
+    if paragraph is not None and not reason:
+        raise ValidationError({"reason": "Say why the risk's information is exempt."})
+    risk.exempt_paragraph = paragraph
+    risk.exempt_reason = reason if paragraph is not None else ""
+    save_with_history(risk, user=user)
+    return risk

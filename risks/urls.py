@@ -22,6 +22,7 @@ urlpatterns = [
     path("risks/<int:pk>/", views.RiskDetailView.as_view(), name="risk-detail"),
     path("risks/<int:pk>/edit/", views.RiskUpdateView.as_view(), name="risk-update"),
     path("risks/<int:pk>/review/", views.RiskReviewView.as_view(), name="risk-review"),
+    path("risks/<int:pk>/exemption/", views.RiskExemptionView.as_view(), name="risk-exemption"),
     path("risks/<int:pk>/close/", views.RiskCloseView.as_view(), name="risk-close"),
     path("risks/<int:pk>/escalate/", views.RiskEscalateView.as_view(), name="risk-escalate"),
     path(

@@ -18,12 +18,14 @@ from projects.models import Project
 from . import lists, policies, selectors, services
 from .choices import AssuranceFlag, AssuranceLine, Level, Register, RiskCategory
 from .forms import (
+    NOT_EXEMPT,
     ActionForm,
     AppetiteForm,
     CloseForm,
     ControlForm,
     DifferenceForm,
     EscalateForm,
+    ExemptionForm,
     MatrixForm,
     ReviewForm,
     ReviewFrequencyForm,
@@ -133,6 +135,7 @@ class RiskDetailView(RoleRequiredMixin, TemplateView):
             reviews=risk.reviews.select_related("reviewer", "matrix"),
             tolerated=selectors.tolerated_scores().get(risk.category),
             can_change=policies.may_change_risk(user, risk),
+            can_set_exemption=policies.may_set_exemption(user, risk),
             can_escalate=policies.may_escalate_risk(user, risk),
             next_register=Register(policies.next_register(risk)).label
             if policies.next_register(risk)
@@ -277,6 +280,32 @@ class RiskDifferenceView(ServiceFormView):
         return self.risk.get_absolute_url()
 
 
+class RiskExemptionView(RiskMixin, ServiceFormView):
+    """Whether the risk is exempt from publication under Schedule 12A, and why."""
+
+    allowed_roles = VIEWERS
+    form_class = ExemptionForm
+    template_name = "risks/exemption_form.html"
+    success_message = "Exemption saved."
+
+    def load_objects(self):
+        super().load_objects()
+        if not policies.may_set_exemption(self.request.user, self.risk):
+            raise PermissionDenied("Only the Head of ICT and the risk's owner can.")
+
+    def get_initial(self):
+        paragraph = self.risk.exempt_paragraph
+        return {
+            "paragraph": NOT_EXEMPT if paragraph is None else str(paragraph),
+            "reason": self.risk.exempt_reason,
+        }
+
+    def perform(self, form):
+        return services.risk_exemption_set(
+            user=self.request.user, risk=self.risk, **form.cleaned_data
+        )
+
+
 class RiskCloseView(RiskMixin, ServiceFormView):
     allowed_roles = VIEWERS
     form_class = CloseForm
@@ -413,24 +442,7 @@ class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
         grids = []
         counts_by_rating = selectors.heat_map(risks)
         for rating, title in (("residual", "Residual (with controls)"), ("inherent", "Inherent")):
-            counts = counts_by_rating[rating]
-            rows = [
-                {
-                    "impact": impact,
-                    "label": matrix.label("impact", impact),
-                    "cells": [
-                        {
-                            "likelihood": likelihood,
-                            "count": counts.get((likelihood, impact), 0),
-                            "level": matrix.level(likelihood, impact),
-                            "level_label": Level(matrix.level(likelihood, impact)).label,
-                            "score": matrix.score(likelihood, impact),
-                        }
-                        for likelihood in range(1, 6)
-                    ],
-                }
-                for impact in range(5, 0, -1)
-            ]
+            rows = selectors.heat_map_grid(counts_by_rating[rating], matrix)
             grids.append({"rating": rating, "title": title, "rows": rows})
         return {
             "grids": grids,

@@ -56,6 +56,7 @@ from projects.tests.factories import (
 )
 from reports import services as report_services
 from reports.models import ReportKind
+from reports.tests.factories import issued_committee_report
 from risks.tests.factories import RiskFactory, escalated_risk
 
 LOCAL_APPS = ("common", "governance", "projects", "risks", "reports")
@@ -226,6 +227,8 @@ def world(strategy, tmp_path, settings):
         kind=ReportKind.GOVERNANCE_PACK, period="2026-11", requested_by=users["head"]
     )
     report_services.report_generate(run_id=run.pk)
+    # A risk report to a committee, its public and exempt parts kept as files.
+    issued_committee_report()
     # A file the Head of ICT is importing: its page is theirs alone.
     imports.import_upload(
         user=users["head"], kind="risks",

@@ -60,6 +60,7 @@ from projects.tests.factories import (
     ProposalFactory,
 )
 from reports.models import AnnualReport, ReportExport, ReportRun, ScheduledReport
+from reports.tests.factories import issued_committee_report
 from risks.models import RiskAction, RiskControl
 from risks.tests.factories import RiskFactory, escalated_risk
 
@@ -83,7 +84,9 @@ def _views(resolver=None, namespace=None):
         if isinstance(pattern, URLResolver) and pattern.namespace not in NOT_FORMS:
             inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
             yield from _views(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name and pattern.name not in NOT_FORM_NAMES:
+        elif (
+            isinstance(pattern, URLPattern) and pattern.name and pattern.name not in NOT_FORM_NAMES
+        ):
             yield ":".join(filter(None, [namespace, pattern.name])), pattern.callback
 
 
@@ -251,6 +254,7 @@ def reports_objects(db, settings, tmp_path):
             kind="risk_report", period="2026-Q1", status="done", filename="r.xlsx"
         ),
         schedule=ScheduledReport.objects.first(),
+        committee_report=issued_committee_report(),
     )
 
 

@@ -195,6 +195,8 @@ def risks_filled(risks_objects, strategy, officer, finance):  # noqa: F811
     risk.target_date = timezone.localdate() + datetime.timedelta(days=365)
     risk.proximity = Proximity.values[0]
     risk.review_every_days = 45
+    risk.exempt_paragraph = 3
+    risk.exempt_reason = "Names the supplier's commercial position."
     risk.save()
     risk.themes.set(strategy.themes.all()[:2])
     risk.principles.set(strategy.principles.all()[:2])
@@ -248,6 +250,7 @@ KNOWN_EDIT_FORMS = {
     "governance:meeting-attendance", "reports:annual-narrative", "reports:schedule-update",
     "governance:group-mapping-update", "projects:contract-update", "projects:scenario-update",
     "risks:control-update",
+    "risks:risk-exemption",
 }  # fmt: skip
 
 

@@ -9,6 +9,17 @@ from reports.models import AnnualReport
 
 READERS = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
 HEAD = frozenset({Role.HEAD_OF_ICT})
+# A committee paper's public part is for publication: officers read it too. Its exempt
+# part is for the Head of ICT and the Governance Group; others are told it is not there.
+PAPER_READERS = READERS | {Role.OFFICER}
+
+
+def _paper_file_url(part):
+    def url(o):
+        kept = o.committee_report.files.get(part=part, file_format="pdf")
+        return reverse("reports:committee-report-file", args=[o.committee_report.pk, kept.pk])
+
+    return url
 
 
 def _url(name, with_report=False):
@@ -58,6 +69,27 @@ ACCESS_CASES = [
         READERS,
     ),
     AccessCase("reports:annual-history", _url("annual-history", True), READERS),
+    AccessCase(
+        "reports:committee-list", lambda o: reverse("reports:committee-list"), PAPER_READERS
+    ),
+    AccessCase("reports:committee-create", lambda o: reverse("reports:committee-create"), HEAD),
+    AccessCase(
+        "reports:committee-report-request",
+        lambda o: reverse("reports:committee-report-request"),
+        HEAD,
+    ),
+    AccessCase(
+        "reports:committee-report-detail",
+        lambda o: o.committee_report.get_absolute_url(),
+        PAPER_READERS,
+    ),
+    AccessCase("reports:committee-report-file", _paper_file_url("public"), PAPER_READERS),
+    AccessCase(
+        "reports:committee-report-file",
+        _paper_file_url("exempt"),
+        PAPER_READERS,
+        overrides={Role.OFFICER: 404},
+    ),
 ]
 
 
@@ -85,8 +117,14 @@ def report(db, settings, tmp_path):
     )
     export.file.save(export.filename, ContentFile(b"Report"), save=False)
     export.save()
+    from reports.tests.factories import issued_committee_report
+
     return SimpleNamespace(
-        report=annual, run=run, export=export, schedule=ScheduledReport.objects.first()
+        report=annual,
+        run=run,
+        export=export,
+        schedule=ScheduledReport.objects.first(),
+        committee_report=issued_committee_report(),
     )
 
 

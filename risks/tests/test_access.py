@@ -31,6 +31,7 @@ ACCESS_CASES = [
     AccessCase("risks:risk-update", _url("risk-update", "risk"), HEAD),
     AccessCase("risks:risk-review", _url("risk-review", "risk"), HEAD),
     AccessCase("risks:risk-close", _url("risk-close", "risk"), HEAD),
+    AccessCase("risks:risk-exemption", _url("risk-exemption", "risk"), HEAD),
     # The risk is in the ICT register: only the Head of ICT escalates it to corporate.
     AccessCase("risks:risk-escalate", _url("risk-escalate", "risk"), HEAD),
     AccessCase("risks:risk-difference", _url("risk-difference", "escalated"), HEAD),
@@ -54,8 +55,10 @@ def test_signed_in_access_by_role(case, role, users_by_role, client_for, risk_wo
     assert_access(case, role=role, client=client, objects=risk_world, anonymous=False)
 
 
-@pytest.mark.parametrize("name", ["risk-update", "risk-review", "risk-close", "action-create",
-                                  "control-create"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    ["risk-update", "risk-review", "risk-close", "action-create", "control-create", "risk-exemption"],
+)
 def test_the_risk_owner_may_change_their_risk(name, risk_world, risk_owner, client_for):
     response = client_for(risk_owner).get(reverse(f"risks:{name}", args=[risk_world.risk.pk]))
     assert response.status_code == 200
