@@ -20,7 +20,7 @@ from common.roles import roles_of
 from common.views import ObjectHistoryView, ServiceFormView
 from governance.models import Meeting
 
-from . import charts, lists, policies, scenarios, selectors, services, transparency
+from . import charts, lists, policies, scenarios, selectors, services, tcop, transparency
 from .choices import APPROVED_STATUSES, AWAITING_DECISION, TRANSPARENCY_THRESHOLD, ProjectStatus
 from .forms import (
     AgendaAddForm,
@@ -102,6 +102,7 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
             ),
             theme_links=proposal.theme_links.select_related("theme"),
             years=proposal.years.all(),
+            tcop=Deferred(lambda: tcop.self_assessment(proposal)),
             events=proposal.events.select_related("actor"),
             attachments=proposal.attachments.all(),
             decisions=proposal.decisions.select_related("meeting", "decided_by"),
@@ -329,6 +330,8 @@ class ScoreView(ProposalMixin, ServiceFormView):
     def load_objects(self):
         super().load_objects()
         self.criteria = list(Criterion.objects.filter(is_active=True))
+        self.tcop = tcop.self_assessment(self.proposal)
+        self.extra_context = {**(self.extra_context or {}), "tcop": self.tcop}
 
     def get(self, request, *args, **kwargs):
         refusal = policies.scoring_refusal(request.user, self.proposal)
@@ -338,7 +341,9 @@ class ScoreView(ProposalMixin, ServiceFormView):
         return super().get(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
-        return ScoreForm(**self.get_form_kwargs(), criteria=self.criteria)
+        return ScoreForm(
+            **self.get_form_kwargs(), criteria=self.criteria, tcop_rating=self.tcop.summary.rating
+        )
 
     def perform(self, form):
         services.assessment_submit(
@@ -367,7 +372,13 @@ class CriterionListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         criteria = list(Criterion.objects.all())
         total = sum(c.weight for c in criteria if c.is_active)
-        return super().get_context_data(criteria=criteria, total_weight=total, **kwargs)
+        return super().get_context_data(
+            criteria=criteria,
+            total_weight=total,
+            tcop_criterion=next((c for c in criteria if c.from_tcop and c.is_active), None),
+            tcop_rule=tcop.RULE,
+            **kwargs,
+        )
 
 
 class CriterionCreateView(ServiceFormView):
