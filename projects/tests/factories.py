@@ -83,8 +83,8 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def tcop(self, create, answers):
         """tcop={1: "partly_met"} answers points by number; a complete proposal meets
-        every point it is not told otherwise, each with evidence."""
-        if answers is None and not self.case_for_change:
+        every point it is not told otherwise, each with evidence. tcop=False: none."""
+        if answers is False or (answers is None and not self.case_for_change):
             return
         answers = answers or {}
         for point in TcopPoint.objects.all():
