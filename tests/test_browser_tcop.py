@@ -33,7 +33,7 @@ def test_a_tcop_self_assessment_feeds_the_score_a_member_gives(
     page.get_by_role("link", name="Add a criterion").click()
     page.get_by_label("Name").fill(CRITERION)
     page.get_by_label("Weight").fill("20")
-    page.get_by_label(re.compile("^Score this criterion from the Technology Code")).check()
+    page.get_by_label(re.compile("Score this criterion from the Technology Code")).check()
     expect(page.get_by_text("partly met counts a half").first).to_be_visible()
     axe.check(page)
     page.get_by_role("button", name="Save criterion").click()
