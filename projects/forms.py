@@ -435,6 +435,16 @@ class CriterionForm(GDSFormMixin, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+class TcopPointForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save the point"
+
+    class Meta:
+        model = TcopPoint
+        fields = ["title", "description"]
+        labels = {"title": "The point, in a few words", "description": "What it asks"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
 class BudgetForm(GDSFormMixin, forms.Form):
     submit_label = "Save budget"
     financial_year = forms.TypedChoiceField(coerce=int, label="Financial year")

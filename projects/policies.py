@@ -29,6 +29,8 @@ PORTFOLIO_READERS = OVERSIGHT
 PRIORITISATION_SETTERS = frozenset({Role.HEAD_OF_ICT})  # criteria, weights and budgets
 # Which criterion is scored from the Technology Code of Practice self-assessment.
 TCOP_CRITERION_CHOOSERS = PRIORITISATION_SETTERS
+# Who words the points of the Technology Code of Practice as the council asks them.
+TCOP_POINT_EDITORS = PRIORITISATION_SETTERS
 PROPOSERS = frozenset({TRANSITIONS["submit"].role})
 SCORERS = GOVERNANCE_GROUP
 AGENDA_KEEPERS = frozenset({Role.CHAIR})

@@ -572,6 +572,19 @@ def criterion_save(
 
 
 @transaction.atomic
+def tcop_point_save(*, user: User, point: TcopPoint, fields: Mapping[str, Any]) -> TcopPoint:
+    """Reword a point of the Technology Code of Practice. Its number and the answers
+    given against it stay; history keeps the wording each was given under."""
+    require_role(user, *policies.TCOP_POINT_EDITORS)
+    point = TcopPoint.objects.select_for_update().get(pk=point.pk)
+    for field in ("title", "description"):
+        if field in fields:
+            setattr(point, field, fields[field])
+    save_with_history(point, user=user)
+    return point
+
+
+@transaction.atomic
 def budget_set(*, user: User, financial_year: int, amount: Decimal) -> Budget:
     require_role(user, *policies.PRIORITISATION_SETTERS)
     budget = Budget.objects.select_for_update().filter(

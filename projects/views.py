@@ -39,8 +39,9 @@ from .forms import (
     ScenarioForm,
     ScenarioPaperForm,
     ScoreForm,
+    TcopPointForm,
 )
-from .models import AgendaItem, Attachment, Budget, Criterion
+from .models import AgendaItem, Attachment, Budget, Criterion, TcopPoint
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 25
@@ -377,6 +378,7 @@ class CriterionListView(RoleRequiredMixin, TemplateView):
             total_weight=total,
             tcop_criterion=next((c for c in criteria if c.from_tcop and c.is_active), None),
             tcop_rule=tcop.RULE,
+            tcop_points=TcopPoint.objects.all(),
             **kwargs,
         )
 
@@ -409,6 +411,28 @@ class CriterionUpdateView(CriterionCreateView):
 
 
 # ---------------------------------------------------------------------- prioritisation
+
+
+class TcopPointUpdateView(ServiceFormView):
+    allowed_roles = policies.TCOP_POINT_EDITORS
+    form_class = TcopPointForm
+    template_name = "projects/tcop_point_form.html"
+    success_message = "Point saved. Answers already given stay with it."
+
+    def load_objects(self):
+        self.point = get_object_or_404(TcopPoint, pk=self.kwargs["pk"])
+        self.extra_context = {"point": self.point}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.point}
+
+    def perform(self, form):
+        return services.tcop_point_save(
+            user=self.request.user, point=self.point, fields=form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return reverse("projects:criterion-list") + "#tcop-points"
 
 
 class BudgetView(ServiceFormView):

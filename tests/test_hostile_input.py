@@ -52,7 +52,7 @@ from governance.tests.factories import (
     UserFactory,
 )
 from projects.choices import ProposalStatus
-from projects.models import AgendaItem, Attachment, Criterion, Scenario
+from projects.models import AgendaItem, Attachment, Criterion, Scenario, TcopPoint
 from projects.tests.factories import (
     ContractFactory,
     MeetingFactory,
@@ -83,7 +83,9 @@ def _views(resolver=None, namespace=None):
         if isinstance(pattern, URLResolver) and pattern.namespace not in NOT_FORMS:
             inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
             yield from _views(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name and pattern.name not in NOT_FORM_NAMES:
+        elif (
+            isinstance(pattern, URLPattern) and pattern.name and pattern.name not in NOT_FORM_NAMES
+        ):
             yield ":".join(filter(None, [namespace, pattern.name])), pattern.callback
 
 
@@ -208,6 +210,7 @@ def projects_objects(officer, chair, housing, settings, tmp_path):
             uploaded_by=officer,
         ),
         criterion=Criterion.objects.first(),
+        tcop_point=TcopPoint.objects.get(number=1),
         # Shared, so the chair may put it to a meeting; the Head of ICT may change it.
         scenario=Scenario.objects.create(name="Lower budget", created_by=chair, is_shared=True),
     )

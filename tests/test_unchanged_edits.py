@@ -253,6 +253,7 @@ KNOWN_EDIT_FORMS = {
     "governance:business-unit-update", "governance:meeting-terms-update",
     "governance:meeting-attendance", "reports:annual-narrative", "reports:schedule-update",
     "governance:group-mapping-update", "projects:contract-update", "projects:scenario-update",
+    "projects:tcop-point-update",
 }  # fmt: skip
 
 

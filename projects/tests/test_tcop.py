@@ -301,3 +301,24 @@ def test_history_tells_each_answer_changed(housing, officer, client_for):
         client_for(other).get(reverse("projects:proposal-history", args=[draft.pk])).status_code
         == 404
     )
+
+
+def test_the_head_of_ict_rewords_a_point_and_answers_stay_with_it(
+    housing, officer, head_of_ict, member, client_for
+):
+    proposal = ProposalFactory(business_unit=housing, created_by=officer, complete=True)
+    point = TcopPoint.objects.get(number=5)
+    url = reverse("projects:tcop-point-update", args=[point.pk])
+    assert client_for(member).get(url).status_code == 403
+    response = client_for(head_of_ict).post(
+        url, {"title": "Use cloud first (public cloud)", "description": "As the council asks."}
+    )
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert (point.number, point.title) == (5, "Use cloud first (public cloud)")
+    assert point.history.first().history_user == head_of_ict
+    assert TcopResponse.objects.get(proposal=proposal, point=point).answer == MET
+    page = client_for(officer).get(reverse("projects:proposal-edit", args=[proposal.pk]))
+    assert "5. Use cloud first (public cloud)" in page.content.decode()
+    with pytest.raises(PermissionDenied):
+        services.tcop_point_save(user=member, point=point, fields={"title": "Mine"})
