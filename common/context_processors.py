@@ -32,6 +32,7 @@ NAV_SECTIONS = [
     ("projects", "contract", "projects"),
     ("projects", "transparency", "projects"),
     ("projects", "criterion", "portfolio"),
+    ("projects", "tcop", "portfolio"),
     ("projects", "budget", "portfolio"),
     ("projects", "scenario", "portfolio"),
     ("projects", "agenda", "meetings"),

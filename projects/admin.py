@@ -24,6 +24,8 @@ from .models import (
     ProposalEvent,
     ProposalTheme,
     ProposalYear,
+    TcopPoint,
+    TcopResponse,
     TransparencyPublication,
 )
 
@@ -104,12 +106,20 @@ class CriterionAdmin(PortalModelAdmin):
     visible = as_page("projects:criterion-list")
 
 
+@admin.register(TcopPoint)
+class TcopPointAdmin(PortalModelAdmin):
+    list_display = ("number", "title")
+    visible = as_page("projects:criterion-list")
+
+
 @admin.register(Budget)
 class BudgetAdmin(PortalModelAdmin):
     visible = as_page("projects:budgets")
 
 
-for model in (AgendaItem, Attachment, Decision, ProposalEvent, ProposalTheme, ProposalYear):
+for model in (
+    AgendaItem, Attachment, Decision, ProposalEvent, ProposalTheme, ProposalYear, TcopResponse,
+):  # fmt: skip
     admin.site.register(model, ProposalPartAdmin)
 for model in (BenefitRealised, Contract, ProgressUpdate):
     admin.site.register(model, ProjectPartAdmin)

@@ -13,7 +13,8 @@ from common.api import list_views, serializer_for
 from governance.models import CorporateObjective, Objective, Principle, Theme
 
 from . import lists, selectors, services
-from .models import MAX_YEARS, ProgressUpdate, Proposal
+from .choices import TcopAnswer
+from .models import MAX_YEARS, ProgressUpdate, Proposal, TcopPoint
 from .services import PROPOSAL_FIELDS
 
 # The project manager is chosen on the page from the unit's people; by API only the
@@ -41,6 +42,20 @@ class ThemeLinkSerializer(serializers.Serializer):
     how = serializers.CharField(allow_blank=True, default="", max_length=5000)
 
 
+class TcopAnswerSerializer(serializers.Serializer):
+    point = serializers.PrimaryKeyRelatedField(
+        queryset=TcopPoint.objects.all(),
+        help_text="A point of the Technology Code of Practice (1 to 13, by its id).",
+    )
+    answer = serializers.ChoiceField(choices=TcopAnswer.choices, allow_blank=True, default="")
+    evidence = serializers.CharField(
+        allow_blank=True,
+        default="",
+        max_length=5000,
+        help_text="Needed before submission where the point is met or partly met.",
+    )
+
+
 class ProposalDraftSerializer(serializers.ModelSerializer):
     """A draft business case: every part optional, as on the page; the whole case is
     checked when the unit submits it there. Lists replace what the draft holds."""
@@ -56,11 +71,17 @@ class ProposalDraftSerializer(serializers.ModelSerializer):
     objectives = serializers.PrimaryKeyRelatedField(
         queryset=Objective.objects.all(), many=True, required=False
     )
+    tcop = TcopAnswerSerializer(
+        many=True,
+        required=False,
+        help_text="The Technology Code of Practice self-assessment: the points answered; "
+        "a point left out is left unanswered.",
+    )
 
     class Meta:
         model = Proposal
         fields = [*DRAFT_FIELDS, "years", "themes", "corporate_objectives", "principles",
-                  "objectives"]  # fmt: skip
+                  "objectives", "tcop"]  # fmt: skip
         extra_kwargs = {name: {"required": False} for name in DRAFT_FIELDS}
 
     def service_arguments(self) -> dict:
@@ -79,6 +100,17 @@ class ProposalDraftSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError({"years": "Give each financial year once."})
             arguments["years"] = {
                 row.pop("financial_year"): row for row in (dict(r) for r in data["years"])
+            }
+        if "tcop" in data:
+            points = [row["point"].pk for row in data["tcop"]]
+            if len(points) != len(set(points)):
+                raise serializers.ValidationError({"tcop": "Answer each point once."})
+            # A list replaces the whole self-assessment, as the other lists do.
+            arguments["tcop"] = {
+                pk: ("", "") for pk in TcopPoint.objects.values_list("pk", flat=True)
+            }
+            arguments["tcop"] |= {
+                row["point"].pk: (row["answer"], row["evidence"]) for row in data["tcop"]
             }
         return arguments
 

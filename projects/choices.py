@@ -52,6 +52,14 @@ class SecurityImpact(models.TextChoices):
     HIGH = "high", "High"
 
 
+class TcopAnswer(models.TextChoices):
+    """How far a proposal meets one point of the Technology Code of Practice."""
+
+    MET = "met", "Met"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+
+
 class ProjectStatus(models.TextChoices):
     IN_DELIVERY = "in_delivery", "In delivery"
     CLOSED = "closed", "Closed"

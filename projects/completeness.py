@@ -1,7 +1,8 @@
 """What a proposal must hold before it can be submitted: the whole five-case business
 case. Keys are the proposal form's field names, so each message lands at its field."""
 
-from .models import Proposal
+from .choices import TcopAnswer
+from .models import Proposal, TcopPoint
 
 REQUIRED_TEXT = {
     "title": "Enter the proposal's title",
@@ -51,4 +52,23 @@ def missing(proposal: Proposal) -> dict[str, str]:
         problems["non_cashable_benefits"] = (
             "Enter cashable savings for a year, or describe the non-cashable benefits"
         )
+    problems.update(tcop_missing(proposal))
+    return problems
+
+
+def tcop_missing(proposal: Proposal) -> dict[str, str]:
+    """The Technology Code of Practice self-assessment: every point answered, with
+    evidence where it is met or partly met."""
+    problems = {}
+    responses = {r.point_id: r for r in proposal.tcop_responses.all()}
+    for point in TcopPoint.objects.all():
+        response = responses.get(point.pk)
+        if response is None or not response.answer:
+            problems[f"tcop_{point.pk}"] = (
+                f"Say whether the proposal meets point {point.number} ({point.title})"
+            )
+        elif response.answer != TcopAnswer.NOT_MET and not response.evidence.strip():
+            problems[f"tcop_evidence_{point.pk}"] = (
+                f"Give the evidence for point {point.number} ({point.title})"
+            )
     return problems

@@ -20,6 +20,7 @@ from .choices import (
     ProcurementRoute,
     ProposalStatus,
     SecurityImpact,
+    TcopAnswer,
     YesNo,
 )
 from .models import (
@@ -35,6 +36,8 @@ from .models import (
     Proposal,
     ProposalTheme,
     ProposalYear,
+    TcopPoint,
+    TcopResponse,
     TransparencyPublication,
 )
 from .scoring import weighted_score
@@ -51,6 +54,30 @@ PROPOSALS = [
     ("Hosted e-mail and office suite", "ict", ProposalStatus.APPROVED, [4, 1],
      [250000, 40000], [30000, 120000], False, {}),
 ]  # fmt: skip
+# Each proposal's Technology Code of Practice self-assessment, point by point: M met,
+# P partly met, N not met; and the evidence a unit would give for a point it meets.
+TCOP_ANSWERS = {
+    "Council tax self-service portal": "MMPMMMMMMPMPM",
+    "Planning document management to meet statutory retention": "MMNMPMMPMMMNP",
+    "Mobile working for environmental health officers": "MPNMMMMPMPMNP",
+    "Hosted e-mail and office suite": "MMPMMMMMMMMPM",
+}
+TCOP_LETTERS = {"M": TcopAnswer.MET, "P": TcopAnswer.PARTLY_MET, "N": TcopAnswer.NOT_MET}
+TCOP_EVIDENCE = [
+    "Demo data: user research with residents and staff, written up in the discovery report.",
+    "Demo data: supplier's WCAG 2.2 AA statement; our own audit is planned before go-live.",
+    "Demo data: the integration code will be published; the product itself is proprietary.",
+    "Demo data: data exchanged as CSV and JSON over documented APIs.",
+    "Demo data: hosted in the supplier's UK public cloud.",
+    "Demo data: Cyber Essentials Plus supplier; penetration test before go-live.",
+    "Demo data: DPIA drafted with the Data Protection Officer.",
+    "Demo data: the same product is used by two neighbouring councils.",
+    "Demo data: connects to the council's identity service and the CRM.",
+    "Demo data: usage reports feed the service's performance measures.",
+    "Demo data: G-Cloud call-off with a two-year break clause to avoid lock-in.",
+    "Demo data: supplier's data centres report their energy use; some reporting is missing.",
+    "Demo data: assessed against the Service Standard at alpha; beta assessment booked.",
+]
 ANNUAL_BUDGET = Decimal(600000)
 CONTRACTS_PROJECT = "Hosted e-mail and office suite"
 # reference, title, supplier, company number, charity number, SME, VCSE, value, process,
@@ -127,6 +154,7 @@ def demo_projects_load(**kwargs) -> None:
                 capital_cost=Decimal(cost),
                 cashable_savings=Decimal(saving),
             )
+        _demo_tcop(proposal)
         for username, ratings in scores.items():
             assessment = Assessment.objects.create(
                 proposal=proposal,
@@ -181,6 +209,19 @@ def demo_projects_load(**kwargs) -> None:
                 actual_spend_to_date=Decimal(110000),
             )
     _demo_contracts(users["headofict"])
+
+
+def _demo_tcop(proposal: Proposal) -> None:
+    pattern = TCOP_ANSWERS.get(proposal.title, "")
+    for point, letter in zip(TcopPoint.objects.all(), pattern, strict=False):
+        answer = TCOP_LETTERS[letter]
+        evidence = TCOP_EVIDENCE[(point.number - 1) % len(TCOP_EVIDENCE)]
+        TcopResponse.objects.create(
+            proposal=proposal,
+            point=point,
+            answer=answer,
+            evidence="Demo data: not planned yet." if answer == TcopAnswer.NOT_MET else evidence,
+        )
 
 
 def _demo_contracts(head_of_ict: User) -> None:

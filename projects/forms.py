@@ -14,8 +14,9 @@ from common.uploads import DocumentField
 from governance.models import BusinessUnit, CorporateObjective, Objective, Principle, User
 from governance.selectors import portal_users
 
-from .choices import Outcome, ProposalStatus
-from .models import MAX_YEARS, Contract, Criterion, ProgressUpdate, Proposal
+from . import tcop
+from .choices import Outcome, ProposalStatus, TcopAnswer
+from .models import MAX_YEARS, Contract, Criterion, ProgressUpdate, Proposal, TcopPoint
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": 0, "required": False}
 YEAR_AMOUNTS = (
@@ -171,6 +172,31 @@ class ProposalForm(GOVUKErrorsMixin, forms.ModelForm):
                 names.append(name)
             self.year_fields.append(names)
 
+        self.tcop_fields = {}
+        responses = {r.point_id: r for r in proposal.tcop_responses.all()}
+        for point in TcopPoint.objects.all():
+            answer, evidence = f"tcop_{point.pk}", f"tcop_evidence_{point.pk}"
+            self.fields[answer] = forms.ChoiceField(
+                required=False,
+                choices=TcopAnswer.choices,
+                widget=forms.RadioSelect,
+                label=escape(f"{point.number}. {point.title}"),
+                help_text=escape(point.description),
+            )
+            self.fields[evidence] = forms.CharField(
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label=f"Evidence for point {point.number}",
+                help_text="Needed if you answer met or partly met: say what shows it.",
+            )
+            self.error_names[answer] = f"whether it meets point {point.number}"
+            self.error_names[evidence] = f"the evidence for point {point.number}"
+            response = responses.get(point.pk)
+            self.initial[answer] = response.answer if response else ""
+            self.initial[evidence] = response.evidence if response else ""
+            self.tcop_fields[point.pk] = (answer, evidence)
+
         if proposal.status != ProposalStatus.RETURNED:
             del self.fields["answer"]
         self.helper = self._helper()
@@ -250,6 +276,21 @@ class ProposalForm(GOVUKErrorsMixin, forms.ModelForm):
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
             ),
+            Fieldset(
+                HTML(
+                    '<p class="govuk-body">For each point of the Technology Code of Practice, '
+                    "say whether the proposal meets it, partly meets it or does not, and give "
+                    "the evidence. The ICT Governance Group sees it beside the scores.</p>"
+                ),
+                *(
+                    item
+                    for answer, evidence in self.tcop_fields.values()
+                    for item in (Field.radios(answer, inline=True), evidence)
+                ),
+                legend="Technology Code of Practice self-assessment",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
         )
         helper.add_input(Submit("save_draft", "Save as draft", css_class="govuk-button--secondary"))
         helper.add_input(Submit("submit_case", "Submit to the Head of ICT"))
@@ -272,6 +313,10 @@ class ProposalForm(GOVUKErrorsMixin, forms.ModelForm):
         for name in self.how_fields:
             data.pop(name)
         answer = data.pop("answer", "")
+        tcop_answers = {
+            point_id: (data.pop(answer_name), data.pop(evidence_name))
+            for point_id, (answer_name, evidence_name) in self.tcop_fields.items()
+        }
         return {
             "fields": {k: v for k, v in data.items() if k in self.Meta.fields},
             "corporate_objectives": data["corporate_objectives"],
@@ -279,6 +324,7 @@ class ProposalForm(GOVUKErrorsMixin, forms.ModelForm):
             "objectives": data["objectives"],
             "themes": themes,
             "years": years,
+            "tcop": tcop_answers,
             "answer": answer,
         }
 
@@ -304,11 +350,20 @@ class AttachmentForm(GDSFormMixin, forms.Form):
 class ScoreForm(GDSFormMixin, forms.Form):
     submit_label = "Submit my scores"
 
-    def __init__(self, *args, criteria: list[Criterion], **kwargs):
+    def __init__(self, *args, criteria: list[Criterion], tcop_rating: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.tcop_rating = tcop_rating
         self.error_names = {}
         for criterion in criteria:
+            if criterion.from_tcop:
+                self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                    required=False,
+                    max_length=5000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    label=f"Comment on {criterion.name.lower()} (optional)",
+                )
+                continue
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
                 coerce=int,
                 choices=[(n, str(n)) for n in range(6)],
@@ -324,17 +379,30 @@ class ScoreForm(GDSFormMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 label=f"Comment on {criterion.name.lower()} (optional)",
             )
-        self.helper.layout = Layout(
-            *(
-                item
-                for c in criteria
-                for item in (Field.radios(f"score_{c.pk}", inline=True), f"comment_{c.pk}")
-            )
+        self.helper.layout = Layout(*(item for c in criteria for item in self._criterion_layout(c)))
+
+    def _criterion_layout(self, criterion: Criterion) -> tuple:
+        if not criterion.from_tcop:
+            return (Field.radios(f"score_{criterion.pk}", inline=True), f"comment_{criterion.pk}")
+        worked_out = HTML(
+            '<div class="govuk-form-group"><h2 class="govuk-heading-s">'
+            f"{escape(criterion.name)} (weight {criterion.weight})</h2>"
+            '<p class="govuk-body">Scored from the Technology Code of Practice '
+            f"self-assessment: <strong>{self.tcop_rating} out of 5</strong>. "
+            "You do not score it yourself.</p>"
+            f'<p class="govuk-body-s">{escape(tcop.RULE)}</p></div>'
         )
+        return (worked_out, f"comment_{criterion.pk}")
 
     def ratings(self) -> dict[int, tuple[int, str]]:
+        """Each criterion's rating and comment; the TCoP-fed criterion's rating is the
+        one worked out from the self-assessment (services.assessment_submit works it out
+        again from the stored answers)."""
         return {
-            c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"])
+            c.pk: (
+                self.tcop_rating if c.from_tcop else self.cleaned_data[f"score_{c.pk}"],
+                self.cleaned_data[f"comment_{c.pk}"],
+            )
             for c in self.criteria
         }
 
@@ -353,8 +421,27 @@ class CriterionForm(GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["name", "description", "weight", "position", "is_active"]
-        labels = {"position": "Order on the scoring form"}
+        fields = ["name", "description", "weight", "position", "is_active", "from_tcop"]
+        labels = {
+            "position": "Order on the scoring form",
+            "from_tcop": "Score this criterion from the Technology Code of Practice "
+            "self-assessment",
+        }
+        help_texts = {
+            "from_tcop": "Members do not score it: the portal works it out from each "
+            "proposal's self-assessment. " + tcop.RULE + " Only one criterion can be scored "
+            "this way: choosing this one stops any other being scored from it."
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class TcopPointForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save the point"
+
+    class Meta:
+        model = TcopPoint
+        fields = ["title", "description"]
+        labels = {"title": "The point, in a few words", "description": "What it asks"}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

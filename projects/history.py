@@ -21,6 +21,7 @@ from .models import (
     ProposalTheme,
     ProposalYear,
     ScenarioPaper,
+    TcopResponse,
 )
 
 
@@ -30,6 +31,7 @@ def register() -> None:
         Part(ProposalYear, "proposal", "Costs and savings for {financial_year}"),
         Part(ProposalTheme, "proposal", "Serves {theme}"),
         Part(Attachment, "proposal", "Document {original_name}"),
+        Part(TcopResponse, "proposal", "Technology Code of Practice point {point}"),
         Part(ProposalEvent, "proposal", "Moved from {from_status} to {to_status}"),
         Part(Assessment, "proposal", "Assessment by {assessor}", policies.may_see_scores),
         Part(CriterionScore, "assessment", "{parent}, {criterion}"),

@@ -16,7 +16,7 @@ from common.fy import financial_year_label
 from common.lists import Column, DeclaredList, Kind, register
 from governance.models import BusinessUnit, Theme
 
-from . import policies, selectors
+from . import policies, selectors, tcop
 from .choices import AWAITING_DECISION, ProjectStatus, ProposalStatus
 from .models import Budget, ProgressUpdate, Project, Proposal, ProposalYear
 
@@ -45,6 +45,18 @@ def _why_no_score(proposal) -> str | None:
     return None if proposal.scores_visible else SCORE_HIDDEN
 
 
+def _tcop_summary(proposal) -> str:
+    """The self-assessment in words, as the proposal page sums it up."""
+    return str(
+        tcop.Summary(
+            met=proposal.tcop_met,
+            partly_met=proposal.tcop_partly_met,
+            not_met=proposal.tcop_not_met,
+            points=proposal.tcop_points,
+        )
+    )
+
+
 class ProposalFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, empty_label="All")
 
@@ -67,6 +79,7 @@ class ProposalList(DeclaredList):
         Column("Total cost", lambda p: money_cell(p.total_cost), Kind.MONEY),
         Column("Score", _score, Kind.DECIMAL, note=_why_no_score),
         Column("Scores", _score_count, Kind.INTEGER),
+        Column("Technology Code of Practice", _tcop_summary, name="tcop_self_assessment"),
         Column("Submitted", lambda p: p.submitted_at, Kind.DATETIME),
         Column("Updated", lambda p: p.updated_at, Kind.DATETIME),
     )

@@ -29,6 +29,7 @@ from .choices import (
     ProjectStatus,
     ProposalStatus,
     SecurityImpact,
+    TcopAnswer,
     YesNo,
 )
 
@@ -302,6 +303,13 @@ class Criterion(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField("in use", default=True)
+    # Scored from the proposal's Technology Code of Practice self-assessment (projects.
+    # tcop) rather than by each member; at most one criterion is (services.criterion_save).
+    from_tcop = models.BooleanField(
+        "scored from the Technology Code of Practice self-assessment",
+        default=False,
+        db_default=False,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -317,6 +325,49 @@ class Criterion(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TcopPoint(models.Model):
+    """One point of the Technology Code of Practice, in the council's words: reference
+    data (projects.setup), which the council may reword."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "Technology Code of Practice point"
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class TcopResponse(models.Model):
+    """A proposal's self-assessment against one point of the Technology Code of
+    Practice: met, partly met or not met, and the evidence. Drafts may leave either
+    blank; submitting asks for both (projects.completeness)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="tcop_responses")
+    point = models.ForeignKey(TcopPoint, on_delete=models.PROTECT, related_name="responses")
+    answer = models.CharField(max_length=16, choices=TcopAnswer.choices, blank=True)
+    evidence = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "point__number"]
+        verbose_name = "Technology Code of Practice answer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "point"],
+                name="tcop_point_once_per_proposal",
+                violation_error_message="This point is already answered for the proposal.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.reference} point {self.point.number}"
 
 
 class Assessment(models.Model):

@@ -27,6 +27,10 @@ OVERSIGHT = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
 PROPOSAL_READERS = OVERSIGHT | {Role.OFFICER}
 PORTFOLIO_READERS = OVERSIGHT
 PRIORITISATION_SETTERS = frozenset({Role.HEAD_OF_ICT})  # criteria, weights and budgets
+# Which criterion is scored from the Technology Code of Practice self-assessment.
+TCOP_CRITERION_CHOOSERS = PRIORITISATION_SETTERS
+# Who words the points of the Technology Code of Practice as the council asks them.
+TCOP_POINT_EDITORS = PRIORITISATION_SETTERS
 PROPOSERS = frozenset({TRANSITIONS["submit"].role})
 SCORERS = GOVERNANCE_GROUP
 AGENDA_KEEPERS = frozenset({Role.CHAIR})
@@ -54,7 +58,9 @@ IMPORTABLE_PROPOSAL_STATUSES = frozenset(
 def proposals_visible(user) -> Q:
     """Officers see their own unit's proposals, drafts included; the Governance Group
     and the Head of ICT see every proposal once submitted; a project manager sees the
-    proposals they manage once submitted. Anything else is a 404."""
+    proposals they manage once submitted. Anything else is a 404. What a proposal holds
+    (its business case, Technology Code of Practice self-assessment, documents) is seen
+    by exactly those who see the proposal."""
     roles = roles_of(user)
     visible = Q(pk__in=[])
     if Role.OFFICER in roles and user.business_unit_id:
@@ -95,6 +101,12 @@ def may_take(user, proposal, transition, *, in_any_state: bool = False) -> bool:
     if transition.role == Role.OFFICER and not acts_for_unit(user, proposal):
         return False
     return in_any_state or proposal.status in transition.sources
+
+
+def may_choose_tcop_criterion(user) -> bool:
+    """The Head of ICT, who sets the criteria and weights, chooses the criterion the
+    self-assessment scores."""
+    return bool(roles_of(user) & TCOP_CRITERION_CHOOSERS)
 
 
 # ------------------------------------------------------------------------------ scores

@@ -44,6 +44,7 @@ from .choices import (
     TRANSPARENCY_THRESHOLD,
     ProjectStatus,
     ProposalStatus,
+    TcopAnswer,
 )
 from .models import (
     Assessment,
@@ -55,6 +56,8 @@ from .models import (
     Proposal,
     ProposalTheme,
     ProposalYear,
+    TcopPoint,
+    TcopResponse,
     TransparencyPublication,
     reference_of,
 )
@@ -137,11 +140,33 @@ def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
     )
 
 
+def with_tcop_counts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Annotate how many Technology Code of Practice points each proposal meets, partly
+    meets and does not meet, and how many points there are (projects.tcop.Summary)."""
+
+    def answered(answer):
+        counts = (
+            TcopResponse.objects.filter(proposal=OuterRef("pk"), answer=answer)
+            .order_by()
+            .values("proposal")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+    return proposals.annotate(
+        tcop_met=answered(TcopAnswer.MET),
+        tcop_partly_met=answered(TcopAnswer.PARTLY_MET),
+        tcop_not_met=answered(TcopAnswer.NOT_MET),
+        tcop_points=Value(TcopPoint.objects.count(), output_field=IntegerField()),
+    )
+
+
 def proposal_list(user, *, status: str | None = None) -> QuerySet[Proposal]:
     proposals = proposals_visible_to(user).select_related("business_unit", "created_by")
     if status:
         proposals = proposals.filter(status=status)
-    return with_scores(proposals, viewer=user).order_by("-updated_at", "-pk")
+    return with_tcop_counts(with_scores(proposals, viewer=user)).order_by("-updated_at", "-pk")
 
 
 def proposal_for_detail(user, pk: int) -> Proposal:

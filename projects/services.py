@@ -36,13 +36,14 @@ from common.uploads import safe_display_name, storage_name
 from governance import selectors as governance_selectors
 from governance.models import CorporateObjective, Meeting, Objective, Principle, User
 
-from . import completeness, policies, selectors, transparency
+from . import completeness, policies, selectors, tcop, transparency
 from .choices import (
     APPROVED_STATUSES,
     TRANSPARENCY_THRESHOLD,
     Outcome,
     ProjectStatus,
     ProposalStatus,
+    TcopAnswer,
 )
 from .models import (
     MAX_YEARS,
@@ -61,6 +62,8 @@ from .models import (
     ProposalEvent,
     ProposalTheme,
     ProposalYear,
+    TcopPoint,
+    TcopResponse,
     TransparencyPublication,
 )
 from .scoring import weighted_score
@@ -179,11 +182,14 @@ def proposal_save_draft(
     objectives: Iterable[Objective] | None = None,
     themes: Mapping[int, str] | None = None,
     years: Mapping[int, Mapping[str, Decimal]] | None = None,
+    tcop: Mapping[int, tuple[str, str]] | None = None,
 ) -> Proposal:
     """Save whatever the unit has filled in so far; nothing is required yet.
 
     `themes` maps each chosen theme's id to how the proposal serves it; `years` maps a
-    financial year to its capital_cost, revenue_cost and cashable_savings."""
+    financial year to its capital_cost, revenue_cost and cashable_savings; `tcop` maps
+    a Technology Code of Practice point's id to its answer (a TcopAnswer, or "" not
+    yet) and evidence."""
     proposal = _locked(proposal)
     _require_unit(user, proposal)
     if not policies.may_edit_proposal(user, proposal):
@@ -212,7 +218,34 @@ def proposal_save_draft(
         _replace_themes(proposal, themes, user=user)
     if years is not None:
         _replace_years(proposal, years, user=user)
+    if tcop is not None:
+        _replace_tcop(proposal, tcop, user=user)
     return proposal
+
+
+def _replace_tcop(proposal: Proposal, answers: Mapping[int, tuple[str, str]], *, user: User):
+    """The self-assessment as given: a point with neither answer nor evidence has no row;
+    points not in `answers` are left as they are."""
+    points = set(TcopPoint.objects.values_list("pk", flat=True))
+    if set(answers) - points:
+        raise ValidationError({"tcop": "Answer the points of the Technology Code of Practice."})
+    existing = {r.point_id: r for r in proposal.tcop_responses.all()}
+    for point_id, (answer, evidence) in answers.items():
+        if answer and answer not in TcopAnswer.values:
+            raise ValidationError({f"tcop_{point_id}": "Select met, partly met or not met."})
+        evidence = evidence.strip()
+        response = existing.get(point_id)
+        if not answer and not evidence:
+            if response is not None:
+                response._history_user = user
+                response.delete()
+            continue
+        if response is None:
+            response = TcopResponse(proposal=proposal, point_id=point_id)
+        elif (response.answer, response.evidence) == (answer, evidence):
+            continue
+        response.answer, response.evidence = answer, evidence
+        save_with_history(response, user=user)
 
 
 def _replace_themes(proposal: Proposal, themes: Mapping[int, str], *, user: User) -> None:
@@ -464,6 +497,14 @@ def assessment_submit(
     criteria = list(Criterion.objects.filter(is_active=True))
     if not criteria:
         raise WorkflowError("No scoring criteria are in use. Ask the Head of ICT to set them.")
+    ratings = dict(ratings)
+    fed = [c for c in criteria if c.from_tcop]
+    if fed:
+        # Worked out from the self-assessment, whatever rating was typed (projects.tcop).
+        worked_out = tcop.proposal_rating(proposal)
+        for criterion in fed:
+            comment = ratings.get(criterion.pk, (None, ""))[1]
+            ratings[criterion.pk] = (worked_out, comment)
     missing = [c.name for c in criteria if c.pk not in ratings]
     if missing:
         raise ValidationError(f"Score every criterion. Missing: {', '.join(missing)}.")
@@ -511,6 +552,8 @@ def criterion_save(
     """Add or change a criterion. Past assessments keep the weights they were scored
     under, so this changes only scores given from now on."""
     require_role(user, *policies.PRIORITISATION_SETTERS)
+    if fields.get("from_tcop") and not policies.may_choose_tcop_criterion(user):
+        raise PermissionDenied("Only the Head of ICT chooses the criterion scored from TCoP.")
     if criterion is None:
         criterion = Criterion()
     else:
@@ -518,7 +561,27 @@ def criterion_save(
     for field, value in fields.items():
         setattr(criterion, field, value)
     save_with_history(criterion, user=user)
+    if criterion.from_tcop:
+        # One criterion at most is scored from the self-assessment: this one now.
+        for other in (
+            Criterion.objects.select_for_update().filter(from_tcop=True).exclude(pk=criterion.pk)
+        ):
+            other.from_tcop = False
+            save_with_history(other, user=user)
     return criterion
+
+
+@transaction.atomic
+def tcop_point_save(*, user: User, point: TcopPoint, fields: Mapping[str, Any]) -> TcopPoint:
+    """Reword a point of the Technology Code of Practice. Its number and the answers
+    given against it stay; history keeps the wording each was given under."""
+    require_role(user, *policies.TCOP_POINT_EDITORS)
+    point = TcopPoint.objects.select_for_update().get(pk=point.pk)
+    for field in ("title", "description"):
+        if field in fields:
+            setattr(point, field, fields[field])
+    save_with_history(point, user=user)
+    return point
 
 
 @transaction.atomic

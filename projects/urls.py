@@ -45,6 +45,11 @@ urlpatterns = [
     path("criteria/", views.CriterionListView.as_view(), name="criterion-list"),
     path("criteria/add/", views.CriterionCreateView.as_view(), name="criterion-create"),
     path("criteria/<int:pk>/edit/", views.CriterionUpdateView.as_view(), name="criterion-update"),
+    path(
+        "criteria/tcop-points/<int:pk>/edit/",
+        views.TcopPointUpdateView.as_view(),
+        name="tcop-point-update",
+    ),
     path("budgets/", views.BudgetView.as_view(), name="budgets"),
     path("portfolio/", views.PortfolioView.as_view(), name="portfolio"),
     path("meetings/<int:pk>/agenda/add/", views.AgendaAddView.as_view(), name="agenda-add"),

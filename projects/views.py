@@ -20,7 +20,7 @@ from common.roles import roles_of
 from common.views import ObjectHistoryView, ServiceFormView
 from governance.models import Meeting
 
-from . import charts, lists, policies, scenarios, selectors, services, transparency
+from . import charts, lists, policies, scenarios, selectors, services, tcop, transparency
 from .choices import APPROVED_STATUSES, AWAITING_DECISION, TRANSPARENCY_THRESHOLD, ProjectStatus
 from .forms import (
     AgendaAddForm,
@@ -39,8 +39,9 @@ from .forms import (
     ScenarioForm,
     ScenarioPaperForm,
     ScoreForm,
+    TcopPointForm,
 )
-from .models import AgendaItem, Attachment, Budget, Criterion
+from .models import AgendaItem, Attachment, Budget, Criterion, TcopPoint
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 25
@@ -102,6 +103,7 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
             ),
             theme_links=proposal.theme_links.select_related("theme"),
             years=proposal.years.all(),
+            tcop=Deferred(lambda: tcop.self_assessment(proposal)),
             events=proposal.events.select_related("actor"),
             attachments=proposal.attachments.all(),
             decisions=proposal.decisions.select_related("meeting", "decided_by"),
@@ -329,6 +331,8 @@ class ScoreView(ProposalMixin, ServiceFormView):
     def load_objects(self):
         super().load_objects()
         self.criteria = list(Criterion.objects.filter(is_active=True))
+        self.tcop = tcop.self_assessment(self.proposal)
+        self.extra_context = {**(self.extra_context or {}), "tcop": self.tcop}
 
     def get(self, request, *args, **kwargs):
         refusal = policies.scoring_refusal(request.user, self.proposal)
@@ -338,7 +342,9 @@ class ScoreView(ProposalMixin, ServiceFormView):
         return super().get(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
-        return ScoreForm(**self.get_form_kwargs(), criteria=self.criteria)
+        return ScoreForm(
+            **self.get_form_kwargs(), criteria=self.criteria, tcop_rating=self.tcop.summary.rating
+        )
 
     def perform(self, form):
         services.assessment_submit(
@@ -367,7 +373,14 @@ class CriterionListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         criteria = list(Criterion.objects.all())
         total = sum(c.weight for c in criteria if c.is_active)
-        return super().get_context_data(criteria=criteria, total_weight=total, **kwargs)
+        return super().get_context_data(
+            criteria=criteria,
+            total_weight=total,
+            tcop_criterion=next((c for c in criteria if c.from_tcop and c.is_active), None),
+            tcop_rule=tcop.RULE,
+            tcop_points=TcopPoint.objects.all(),
+            **kwargs,
+        )
 
 
 class CriterionCreateView(ServiceFormView):
@@ -398,6 +411,28 @@ class CriterionUpdateView(CriterionCreateView):
 
 
 # ---------------------------------------------------------------------- prioritisation
+
+
+class TcopPointUpdateView(ServiceFormView):
+    allowed_roles = policies.TCOP_POINT_EDITORS
+    form_class = TcopPointForm
+    template_name = "projects/tcop_point_form.html"
+    success_message = "Point saved. Answers already given stay with it."
+
+    def load_objects(self):
+        self.point = get_object_or_404(TcopPoint, pk=self.kwargs["pk"])
+        self.extra_context = {"point": self.point}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.point}
+
+    def perform(self, form):
+        return services.tcop_point_save(
+            user=self.request.user, point=self.point, fields=form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return reverse("projects:criterion-list") + "#tcop-points"
 
 
 class BudgetView(ServiceFormView):

@@ -96,3 +96,18 @@ def sign_in(page, live_server, username, password=DEMO_PASSWORD):
 def menu_link(page, name):
     """A link in the service navigation (not the breadcrumbs or the page)."""
     return page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True)
+
+
+def answer_tcop(page, answers=None):
+    """Answer each Technology Code of Practice point on the business case form: Met
+    with evidence, unless `answers` says otherwise ({13: "Not met", 4: "Partly met"})."""
+    from projects.setup import TCOP_POINTS
+
+    for number, (title, _) in enumerate(TCOP_POINTS, start=1):
+        answer = (answers or {}).get(number, "Met")
+        point = page.get_by_role("group", name=f"{number}. {title}", exact=True)
+        point.get_by_label(answer, exact=True).check()
+        if answer != "Not met":
+            page.get_by_label(f"Evidence for point {number}", exact=True).fill(
+                f"Shown in the discovery report, section {number}."
+            )

@@ -271,6 +271,49 @@ def test_a_draft_started_and_updated_by_api_is_the_pages_draft(people, strategy)
 
 
 @pytest.mark.django_db
+def test_a_drafts_tcop_self_assessment_by_api_is_the_pages(people, strategy):
+    from projects.models import TcopPoint
+
+    officer = people["officer"]
+    api = _api_client(officer)
+    first, second = TcopPoint.objects.all()[:2]
+    started = api.post(
+        "/api/v1/proposals/",
+        {"title": "Repairs app", "tcop": [
+            {"point": first.pk, "answer": "met", "evidence": "User research report."},
+            {"point": second.pk, "answer": "not_met"}]},
+        format="json",
+    )  # fmt: skip
+    assert started.status_code == 201, started.content
+    assert started.json()["tcop_self_assessment"] == (
+        "1 of 13 met, 0 partly met, 1 not met, 11 not answered"
+    )
+    proposal = Proposal.objects.get(title="Repairs app")
+    assert list(proposal.tcop_responses.values_list("point__number", "answer", "evidence")) == [
+        (1, "met", "User research report."),
+        (2, "not_met", ""),
+    ]
+    # A list replaces the whole self-assessment; a bad answer is refused at the field.
+    api.patch(
+        f"/api/v1/proposals/{proposal.pk}/",
+        {"tcop": [{"point": second.pk, "answer": "partly_met", "evidence": "Audit booked."}]},
+        format="json",
+    )
+    assert list(proposal.tcop_responses.values_list("point__number", "answer")) == [
+        (2, "partly_met")
+    ]
+    refused = api.patch(
+        f"/api/v1/proposals/{proposal.pk}/",
+        {"tcop": [{"point": first.pk, "answer": "mostly"}]},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert list(proposal.tcop_responses.values_list("point__number", "answer")) == [
+        (2, "partly_met")
+    ]
+
+
+@pytest.mark.django_db
 def test_a_progress_update_by_api_matches_one_posted_on_the_page(people):
     head = people["head"]
     by_page = ProjectFactory(project_manager=head)

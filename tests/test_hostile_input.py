@@ -52,7 +52,7 @@ from governance.tests.factories import (
     UserFactory,
 )
 from projects.choices import ProposalStatus
-from projects.models import AgendaItem, Attachment, Criterion, Scenario
+from projects.models import AgendaItem, Attachment, Criterion, Scenario, TcopPoint
 from projects.tests.factories import (
     ContractFactory,
     MeetingFactory,
@@ -211,6 +211,7 @@ def projects_objects(officer, chair, housing, settings, tmp_path):
             uploaded_by=officer,
         ),
         criterion=Criterion.objects.first(),
+        tcop_point=TcopPoint.objects.get(number=1),
         # Shared, so the chair may put it to a meeting; the Head of ICT may change it.
         scenario=Scenario.objects.create(name="Lower budget", created_by=chair, is_shared=True),
     )

@@ -34,6 +34,7 @@ from django.utils import timezone
 from governance.choices import AttendanceStatus
 from governance.models import CorporateObjective, MeetingAttendance
 from governance.tests.factories import ObjectiveFactory, UserFactory
+from projects.choices import TcopAnswer
 from projects.models import MAX_YEARS, Budget, Criterion, ProposalTheme, ProposalYear
 from reports.models import NARRATIVE_FIELDS
 from risks.choices import Proximity
@@ -165,6 +166,17 @@ def projects_filled(projects_objects, strategy, officer, finance):  # noqa: F811
                 "cashable_savings": Decimal("10000.00") + index,
             },
         )
+    # Every answer the self-assessment can hold (evidence may be given where not met).
+    responses = list(proposal.tcop_responses.order_by("point__number"))
+    assert len(responses) == 13, "the draft answers every point of the self-assessment"
+    responses[1].answer = TcopAnswer.PARTLY_MET
+    responses[2].answer = TcopAnswer.NOT_MET
+    responses[2].evidence = "Not planned: the product is proprietary."
+    for response in responses[1:3]:
+        response.save()
+    # The criterion the edit form opens is the one scored from the self-assessment.
+    o.criterion.from_tcop = True
+    o.criterion.save()
     # Every adjustment a scenario can hold, so its form shows each kind at a stored value.
     Budget.objects.create(financial_year=2026, amount=Decimal("250000.00"))
     Budget.objects.create(financial_year=2027, amount=Decimal("260000.00"))
@@ -249,8 +261,7 @@ KNOWN_EDIT_FORMS = {
     "governance:business-unit-update", "governance:meeting-terms-update",
     "governance:meeting-attendance", "reports:annual-narrative", "reports:schedule-update",
     "governance:group-mapping-update", "projects:contract-update", "projects:scenario-update",
-    "risks:control-update",
-    "risks:risk-exemption",
+    "risks:control-update", "risks:risk-exemption", "projects:tcop-point-update",
 }  # fmt: skip
 
 

@@ -34,6 +34,7 @@ from projects.choices import (
     ProjectStatus,
     ProposalStatus,
     SecurityImpact,
+    TcopAnswer,
     YesNo,
 )
 from projects.models import (
@@ -51,8 +52,11 @@ from projects.models import (
     ProposalEvent,
     ProposalTheme,
     ProposalYear,
+    TcopPoint,
+    TcopResponse,
 )
 from projects.scoring import weighted_score
+from projects.tcop import rating as tcop_rating
 from projects.workflow import TRANSITIONS, routes
 
 CHUNK = 1000  # proposals simulated and inserted together, to bound memory
@@ -182,6 +186,7 @@ class _Made:
     submitted_at: datetime.datetime | None = None  # when it was first submitted
     themes: list = field(default_factory=list)
     years: list = field(default_factory=list)
+    tcop: list = field(default_factory=list)
     events: list = field(default_factory=list)
     assessments: list = field(default_factory=list)
     scores: list = field(default_factory=list)
@@ -222,6 +227,7 @@ def _insert(run, made: list[_Made]) -> None:
     run.insert(Proposal, [m.proposal for m in made])
     run.insert(ProposalTheme, every("themes"))
     run.insert(ProposalYear, every("years"))
+    run.insert(TcopResponse, every("tcop"))
     run.insert(ProposalEvent, every("events"))
     run.insert(Assessment, every("assessments"))
     run.insert(CriterionScore, every("scores"))
@@ -306,6 +312,7 @@ class _Simulator:
         self.run = run
         self.population = population
         self.criteria = criteria
+        self.tcop_points = list(TcopPoint.objects.all())
         self.meetings = [m for m in population.meetings if m.status != MeetingStatus.CANCELLED]
         self.meeting_starts = [m.starts_at for m in self.meetings]
         self.positions = dict(
@@ -417,6 +424,8 @@ class _Simulator:
             for theme in themes
         ]
         made.years = self._years(rng, proposal, officer, drafted)
+        # Its own stream, so the self-assessment leaves the rest of the data as it was.
+        made.tcop = self._tcop(run.rng(f"tcop:{index}"), proposal, officer, drafted)
         workflow = _Workflow(
             made,
             {
@@ -449,6 +458,25 @@ class _Simulator:
                     self.committed.get(year.financial_year, Decimal(0)) + year.total_cost
                 )
         return made
+
+    def _tcop(self, rng, proposal: Proposal, officer, when) -> list[TcopResponse]:
+        """The Technology Code of Practice self-assessment: most points met."""
+        responses = []
+        for point in self.tcop_points:
+            answer = rng.choices(TcopAnswer.values, [70, 20, 10])[0]
+            evidence = (
+                ""
+                if answer == TcopAnswer.NOT_MET
+                else f"Generated data: see the {point.title} section of the business case."
+            )
+            responses.append(
+                stamp(
+                    TcopResponse(proposal=proposal, point=point, answer=answer, evidence=evidence),
+                    who=officer,
+                    when=when,
+                )
+            )
+        return responses
 
     def _years(self, rng, proposal: Proposal, officer, when) -> list[ProposalYear]:
         count = rng.choices(range(1, MAX_YEARS + 1), [20, 30, 25, 15, 10])[0]
@@ -573,6 +601,12 @@ class _Simulator:
             assessment.conflict_note = rng.choice(CONFLICT_NOTES)
             return
         ratings = [min(5, max(0, round(quality * 5 + rng.gauss(0, 0.9)))) for _ in self.criteria]
+        # The criterion scored from the self-assessment takes the rating worked out from it.
+        worked_out = tcop_rating([r.answer for r in made.tcop], len(self.tcop_points))
+        ratings = [
+            worked_out if c.from_tcop else rating
+            for rating, c in zip(ratings, self.criteria, strict=True)
+        ]
         assessment.weighted_score = weighted_score(
             (rating, c.weight) for rating, c in zip(ratings, self.criteria, strict=True)
         )

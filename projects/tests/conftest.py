@@ -9,6 +9,7 @@ from projects.models import (
     Attachment,
     Criterion,
     Scenario,
+    TcopPoint,
     TransparencyPublication,
 )
 from projects.tests.factories import (
@@ -67,4 +68,5 @@ def world(officer, member, chair, head_of_ict, housing, tmp_path, settings):
         item=item,
         attachment=attachment,
         criterion=Criterion.objects.first(),
+        tcop_point=TcopPoint.objects.get(number=1),
     )

@@ -12,9 +12,19 @@ from projects.choices import (
     ProcurementRoute,
     ProposalStatus,
     SecurityImpact,
+    TcopAnswer,
     YesNo,
 )
-from projects.models import Budget, Contract, Project, Proposal, ProposalTheme, ProposalYear
+from projects.models import (
+    Budget,
+    Contract,
+    Project,
+    Proposal,
+    ProposalTheme,
+    ProposalYear,
+    TcopPoint,
+    TcopResponse,
+)
 
 
 class ProposalFactory(factory.django.DjangoModelFactory):
@@ -69,6 +79,23 @@ class ProposalFactory(factory.django.DjangoModelFactory):
                 capital_cost=Decimal(amount),
                 cashable_savings=Decimal(10000),
             )
+
+    @factory.post_generation
+    def tcop(self, create, answers):
+        """tcop={1: "partly_met"} answers points by number; a complete proposal meets
+        every point it is not told otherwise, each with evidence. tcop=False: none."""
+        if answers is False or (answers is None and not self.case_for_change):
+            return
+        answers = answers or {}
+        for point in TcopPoint.objects.all():
+            answer = answers.get(point.number, TcopAnswer.MET)
+            if answer:
+                TcopResponse.objects.create(
+                    proposal=self,
+                    point=point,
+                    answer=answer,
+                    evidence="" if answer == TcopAnswer.NOT_MET else f"Shown in {point.title}.",
+                )
 
 
 class BudgetFactory(factory.django.DjangoModelFactory):

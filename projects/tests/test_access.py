@@ -63,6 +63,7 @@ ACCESS_CASES = [
     AccessCase("projects:criterion-list", _url("criterion-list"), OVERSIGHT),
     AccessCase("projects:criterion-create", _url("criterion-create"), HEAD),
     AccessCase("projects:criterion-update", _url("criterion-update", "criterion"), HEAD),
+    AccessCase("projects:tcop-point-update", _url("tcop-point-update", "tcop_point"), HEAD),
     AccessCase("projects:budgets", _url("budgets"), HEAD),
     AccessCase("projects:portfolio", _url("portfolio"), OVERSIGHT),
     AccessCase("projects:agenda-add", _url("agenda-add", "meeting"), CHAIR),

@@ -15,7 +15,7 @@ from common.roles import Role
 from governance.tests.factories import UserFactory
 from projects import prioritisation
 from projects.choices import ProposalStatus
-from projects.models import Attachment, Budget, ProgressUpdate, Proposal
+from projects.models import Attachment, Budget, ProgressUpdate, Proposal, TcopPoint
 from projects.tests.factories import BudgetFactory, ProjectFactory, ProposalFactory
 
 
@@ -55,6 +55,9 @@ def _form_data(proposal, **overrides):
         "security_impact": "medium",
         "security_notes": "",
     }
+    for point in TcopPoint.objects.all():
+        data[f"tcop_{point.pk}"] = "met"
+        data[f"tcop_evidence_{point.pk}"] = f"Evidence for {point.title}."
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
