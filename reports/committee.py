@@ -45,6 +45,9 @@ DIRECTION_LABELS = {
     NEW: "New since the last report",
 }
 FIRST_REPORT_LABEL = "First reported"
+# A risk reported in the exempt part last time and in the public part now: the public
+# paper says nothing of how it stood then, which was exempt information.
+NEWLY_PUBLIC_LABEL = "New to the public part"
 # Arrows beside the words, hidden from screen readers, which read the words.
 DIRECTION_ARROWS = {WORSENED: "↑", IMPROVED: "↓", UNCHANGED: "→", NEW: "★"}
 
@@ -126,6 +129,7 @@ def snapshot(*, committee_name: str, issued_on: datetime.date, previous: dict | 
             and (streak >= LONG_STANDING_RED_REPORTS or (since is not None and since <= long_ago)),
         }
         entry["changes"] = _changes(entry, earlier)
+        entry["previously_exempt"] = bool(earlier and earlier["exempt_paragraph"] is not None)
         entries.append(entry)
     reported = {entry["id"] for entry in entries}
     gone_ids = [pk for pk in before if pk not in reported]
@@ -178,8 +182,13 @@ def paper(frozen: dict, part: str) -> dict:
     closed = [c for c in frozen["closed"] if (c["exempt_paragraph"] is not None) == exempt]
     first = frozen["previous_issued_on"] is None
     for row in rows:
+        newly_public = not exempt and row.get("previously_exempt", False)
+        if newly_public:
+            row.update(direction=NEW, previous_score=None, changes=[])
         row["direction_label"] = (
-            FIRST_REPORT_LABEL
+            NEWLY_PUBLIC_LABEL
+            if newly_public
+            else FIRST_REPORT_LABEL
             if first and row["direction"] == NEW
             else DIRECTION_LABELS[row["direction"]]
         )

@@ -187,6 +187,22 @@ def test_the_public_heat_map_leaves_exempt_risks_out(two_reports):
     assert (count("public", 3, 3), count("exempt", 3, 3)) == (1, 2)
 
 
+def test_a_risk_no_longer_exempt_is_new_to_the_public_part_saying_nothing_of_before(
+    two_reports, head_of_ict
+):
+    exempt = two_reports.risks.x
+    risk_services.risk_exemption_set(user=head_of_ict, risk=exempt, paragraph=None, reason="")
+    third = issue(two_reports.committee, head_of_ict)
+    row = rows_by_title(third)[EXEMPT_TITLE]
+    assert (row["direction_label"], row["previous_score"], row["changes"]) == (
+        "New to the public part",
+        None,
+        [],
+    )
+    text = " ".join(_pdf_text(_files(third)["public", "pdf"]).split())
+    assert EXEMPT_TITLE in text and EXEMPT_REASON not in text
+
+
 def test_a_risk_red_in_three_reports_running_is_flagged_long_standing(two_reports, head_of_ict):
     assert not rows_by_title(two_reports.second)["Ransomware attack"]["long_standing_red"]
     third = issue(two_reports.committee, head_of_ict)
