@@ -46,6 +46,7 @@ urlpatterns = [
     path("criteria/add/", views.CriterionCreateView.as_view(), name="criterion-create"),
     path("criteria/<int:pk>/edit/", views.CriterionUpdateView.as_view(), name="criterion-update"),
     path("budgets/", views.BudgetView.as_view(), name="budgets"),
+    path("thresholds/", views.ThresholdsView.as_view(), name="thresholds"),
     path("portfolio/", views.PortfolioView.as_view(), name="portfolio"),
     path("meetings/<int:pk>/agenda/add/", views.AgendaAddView.as_view(), name="agenda-add"),
     path(

@@ -96,3 +96,13 @@ def sign_in(page, live_server, username, password=DEMO_PASSWORD):
 def menu_link(page, name):
     """A link in the service navigation (not the breadcrumbs or the page)."""
     return page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True)
+
+
+def answer_risk_questions(page, *, yes=()):
+    """Answer the proposal form's risk-potential questions: "Yes" to the fields named
+    in `yes` (projects.routing.RISK_QUESTIONS), "No" to the others."""
+    from projects.routing import RISK_QUESTIONS
+
+    for field, question in RISK_QUESTIONS.items():
+        group = page.get_by_role("group", name=question)
+        group.get_by_label("Yes" if field in yes else "No", exact=True).check()

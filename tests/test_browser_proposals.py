@@ -15,7 +15,7 @@ from governance.models import Meeting, Principle, User
 from projects import services as projects_services
 from projects.models import ProgressUpdate, Proposal
 
-from .conftest import menu_link, sign_in
+from .conftest import answer_risk_questions, menu_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -93,6 +93,7 @@ def test_a_proposal_from_first_draft_to_a_project_in_delivery(as_user, live_serv
     officer.get_by_label("Key risks").fill("Integration with the housing system.")
     officer.check("#id_personal_data_1")
     officer.check("#id_security_impact_3")
+    answer_risk_questions(officer, yes=())
     officer.get_by_role("button", name="Submit to the Head of ICT").click()
     expect(officer.get_by_role("alert")).to_contain_text("has been submitted")
     axe.check(officer)

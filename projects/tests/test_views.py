@@ -54,6 +54,10 @@ def _form_data(proposal, **overrides):
         "personal_data": "yes",
         "security_impact": "medium",
         "security_notes": "",
+        "risk_novel": "no",
+        "risk_personal_data_at_scale": "no",
+        "risk_frontline": "no",
+        "risk_immature_market": "no",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
