@@ -64,6 +64,7 @@ ACCESS_CASES = [
     AccessCase("projects:criterion-create", _url("criterion-create"), HEAD),
     AccessCase("projects:criterion-update", _url("criterion-update", "criterion"), HEAD),
     AccessCase("projects:budgets", _url("budgets"), HEAD),
+    AccessCase("projects:thresholds", _url("thresholds"), HEAD),
     AccessCase("projects:portfolio", _url("portfolio"), OVERSIGHT),
     AccessCase("projects:agenda-add", _url("agenda-add", "meeting"), CHAIR),
     # The world's scenario is the Head of ICT's, shared: the Group reads it, only its
