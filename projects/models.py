@@ -635,13 +635,13 @@ class BusinessCaseVersion(models.Model):
     def __str__(self):
         return f"{self.proposal.reference} {self.get_stage_display()}"
 
+    def get_absolute_url(self):
+        return self.proposal.get_absolute_url()
+
     @property
     def outcome_label(self) -> str:
         """The decision as a fact ("Approved"), not as the chair's choice ("Approve")."""
         return ProposalStatus(self.decision.outcome).label
-
-    def get_absolute_url(self):
-        return self.proposal.get_absolute_url()
 
 
 class Project(models.Model):

@@ -395,7 +395,7 @@ def proposal_decide(
     save_with_history(decision, user=user, exclude={"proposal", "meeting", "decided_by"})
     decided_stage = proposal.stage
     if decided_stage:
-        _freeze_case(proposal, decision, user=user)
+        case_freeze(proposal, decision, user=user)
     status, proposal.stage = decided(decided_stage, outcome)
     _transition(proposal=proposal, user=user, action="decide", target=status)
     proposal.decided_at = timezone.now()
@@ -437,8 +437,10 @@ def proposal_decide(
     return decision
 
 
-def _freeze_case(proposal: Proposal, decision: Decision, *, user: User) -> BusinessCaseVersion:
-    """Keep the business case as the Group decided it at this gate."""
+def case_freeze(proposal: Proposal, decision: Decision, *, user: User) -> BusinessCaseVersion:
+    """Keep the business case as the Group decided it at its current stage. Part of
+    proposal_decide (inside its transaction, the proposal locked); the demo data
+    freezes its demo stage with it too."""
     years = list(proposal.years.all())
     cost, assessment, _ = selectors.proposal_routing(proposal)
     case = []

@@ -185,7 +185,7 @@ def test_a_proposal_from_first_draft_to_a_project_in_delivery(as_user, live_serv
     # The officer sees the decision, and an e-mail to them is in the outbox.
     _open_proposal(officer, live_server, proposal)
     expect(officer.get_by_text("Approve with conditions").first).to_be_visible()
-    expect(officer.get_by_text("Complete the DPIA before go-live.")).to_be_visible()
+    expect(officer.get_by_text("Complete the DPIA before go-live.").first).to_be_visible()
     axe.check(officer)
     email = OutboundEmail.objects.get(
         recipient="officer@example.org", subject__startswith="Decision on proposal"
