@@ -169,6 +169,11 @@ def test_a_small_scheme_goes_through_one_business_justification_case(
     ).to_be_visible()
 
     head = as_user("headofict")
+    # The limit the officer was told of is the one the Head of ICT has set.
+    head.goto(f"{live_server.url}{reverse('projects:portfolio')}")
+    head.get_by_role("link", name="Business case thresholds").click()
+    expect(head.get_by_label("Business Justification Case limit (£)")).to_have_value("100000")
+    axe.check(head)
     _send_for_assessment(head, live_server, proposal)
     chair = as_user("chair")
     _decide(chair, live_server, axe, proposal, gate="Business Justification Case")

@@ -218,3 +218,12 @@ def test_the_proposal_page_says_where_it_goes_and_why(officer, client_for, submi
     page = client_for(officer).get(proposal.get_absolute_url()).content.decode()
     assert "This is a key decision: its whole-life cost, £1,200,000, is above the " in page
     assert "Strategic Outline Case" in page
+
+
+def test_the_proposals_history_says_which_stage_was_frozen(
+    officer, gate, submit_and_accept, client_for
+):
+    proposal = submit_and_accept(_scheme(officer, 150000))
+    gate(proposal)
+    history = client_for(officer).get(reverse("projects:proposal-history", args=[proposal.pk]))
+    assert "Strategic Outline Case frozen at its gate" in history.content.decode()
