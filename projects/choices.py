@@ -6,6 +6,8 @@ class ProposalStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     IN_TRIAGE = "in_triage", "In triage"
     RETURNED = "returned", "Returned for more information"
+    # A gate before the last was passed: the unit develops the next, fuller business case.
+    DEVELOPING = "developing", "Developing the next business case"
     IN_ASSESSMENT = "in_assessment", "In assessment"
     APPROVED = "approved", "Approved"
     APPROVED_WITH_CONDITIONS = "approved_with_conditions", "Approved with conditions"
@@ -15,7 +17,9 @@ class ProposalStatus(models.TextChoices):
 
 
 # The unit may change its proposal only while it holds the pen.
-EDITABLE_STATUSES = frozenset({ProposalStatus.DRAFT, ProposalStatus.RETURNED})
+EDITABLE_STATUSES = frozenset(
+    {ProposalStatus.DRAFT, ProposalStatus.RETURNED, ProposalStatus.DEVELOPING}
+)
 AWAITING_DECISION = frozenset(
     {ProposalStatus.SUBMITTED, ProposalStatus.IN_TRIAGE, ProposalStatus.IN_ASSESSMENT}
 )
@@ -29,6 +33,34 @@ class Outcome(models.TextChoices):
     APPROVED_WITH_CONDITIONS = "approved_with_conditions", "Approve with conditions"
     DEFERRED = "deferred", "Defer"
     REJECTED = "rejected", "Reject"
+
+
+class Stage(models.TextChoices):
+    """A business case's stage (HM Treasury's Better Business Cases); each is a gate
+    the Governance Group decides. Blank: a proposal from before stages, or not yet
+    routed (a draft), which one decision settles, as it always did."""
+
+    SOC = "soc", "Strategic Outline Case"
+    OBC = "obc", "Outline Business Case"
+    FBC = "fbc", "Full Business Case"
+    BJC = "bjc", "Business Justification Case"
+
+
+class Route(models.TextChoices):
+    THREE_STAGE = "three_stage", "Three stages (SOC, OBC, FBC)"
+    BJC = "bjc", "One Business Justification Case"
+
+
+class RiskPotential(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class DecidingBody(models.TextChoices):
+    GROUP = "group", "the ICT Governance Group"
+    CABINET = "cabinet", "Cabinet"
+    COUNCIL = "council", "full Council"
 
 
 class ProcurementRoute(models.TextChoices):

@@ -3,6 +3,7 @@ case. Keys are the proposal form's field names, so each message lands at its fie
 
 from .choices import TcopAnswer
 from .models import Proposal, TcopPoint
+from .routing import RISK_QUESTIONS
 
 REQUIRED_TEXT = {
     "title": "Enter the proposal's title",
@@ -34,6 +35,9 @@ def missing(proposal: Proposal) -> dict[str, str]:
             problems[f"how_{link.theme_id}"] = (
                 f"Say how the proposal serves theme {link.theme.number}"
             )
+    for field in RISK_QUESTIONS:
+        if not getattr(proposal, field):
+            problems[field] = "Answer each question about the scheme's risk potential"
     if proposal.is_statutory and not proposal.statutory_basis.strip():
         problems["statutory_basis"] = "Give the statutory or mandatory basis"
     if proposal.project_manager_id is None:

@@ -19,7 +19,9 @@ from .choices import (
     Outcome,
     ProcurementRoute,
     ProposalStatus,
+    Route,
     SecurityImpact,
+    Stage,
     TcopAnswer,
     YesNo,
 )
@@ -40,6 +42,7 @@ from .models import (
     TcopResponse,
     TransparencyPublication,
 )
+from .routing import RISK_QUESTIONS
 from .scoring import weighted_score
 
 # title, unit code, status, theme numbers, capital per year, savings per year, statutory,
@@ -78,6 +81,17 @@ TCOP_EVIDENCE = [
     "Demo data: supplier's data centres report their energy use; some reporting is missing.",
     "Demo data: assessed against the Service Standard at alpha; beta assessment booked.",
 ]
+
+# Schemes on business case stages: title, unit code, status, route, stage, theme,
+# capital per year, revenue per year, the risk questions answered yes, and the stage
+# the Governance Group has already decided (frozen) at the meeting held.
+STAGED = [
+    ("Online housing register applications", "housing", ProposalStatus.DEVELOPING,
+     Route.THREE_STAGE, Stage.OBC, 2, [220000, 60000], [15000, 15000], ["risk_frontline"],
+     Stage.SOC),
+    ("Room booking for community centres", "housing", ProposalStatus.SUBMITTED, Route.BJC,
+     Stage.BJC, 2, [45000, 0], [5000, 5000], [], None),
+]  # fmt: skip
 ANNUAL_BUDGET = Decimal(600000)
 CONTRACTS_PROJECT = "Hosted e-mail and office suite"
 # reference, title, supplier, company number, charity number, SME, VCSE, value, process,
@@ -209,6 +223,77 @@ def demo_projects_load(**kwargs) -> None:
                 actual_spend_to_date=Decimal(110000),
             )
     _demo_contracts(users["headofict"])
+    _demo_stages(strategy, users, held, this_year)
+
+
+def _demo_stages(strategy, users, held, this_year) -> None:
+    """A scheme developing its Outline Business Case, its Strategic Outline Case frozen
+    with the decision on it at the meeting held; and a small scheme on one Business
+    Justification Case, waiting for triage."""
+    themes = {t.number: t for t in strategy.themes.all()}
+    for title, unit_code, status, route, stage, theme, capital, revenue, yes, frozen in STAGED:
+        unit = BusinessUnit.objects.get(code=unit_code)
+        proposal, created = Proposal.objects.get_or_create(
+            title=title,
+            defaults={
+                "business_unit": unit,
+                "strategy": strategy,
+                "created_by": users["officer"],
+                "status": status,
+                "route": route,
+                "stage": frozen or stage,
+                "case_for_change": "Demo data: applications and bookings arrive on paper "
+                "and by phone, and are keyed in by hand.",
+                "options_considered": "Do nothing; extend the current system; buy a service.",
+                "preferred_option": "A long list of options to narrow at the next stage.",
+                "non_cashable_benefits": "Residents can apply and book at any time.",
+                "first_financial_year": this_year,
+                "procurement_route": ProcurementRoute.FRAMEWORK,
+                "funding_source": "ICT capital programme",
+                "sponsor": f"Head of {unit.name}",
+                "project_manager": users["officer"],
+                "start_date": timezone.localdate() + datetime.timedelta(days=60),
+                "end_date": timezone.localdate() + datetime.timedelta(days=420),
+                "milestones": "Business case; procurement; pilot; go-live.",
+                "key_risks": "Supplier capacity; integration with the back-office system.",
+                "personal_data": YesNo.YES,
+                "security_impact": SecurityImpact.LOW,
+                **{field: YesNo.YES if field in yes else YesNo.NO for field in RISK_QUESTIONS},
+                "submitted_at": timezone.now() - datetime.timedelta(days=20),
+            },
+        )
+        if not created:
+            continue
+        ProposalTheme.objects.create(
+            proposal=proposal, theme=themes[theme], how="Demo data: residents apply online."
+        )
+        for index, (cost, running) in enumerate(zip(capital, revenue, strict=True)):
+            ProposalYear.objects.create(
+                proposal=proposal,
+                financial_year=this_year + index,
+                capital_cost=Decimal(cost),
+                revenue_cost=Decimal(running),
+            )
+        if frozen is None or held is None:
+            continue
+        AgendaItem.objects.create(meeting=held, proposal=proposal, position=2)
+        decision = Decision.objects.create(
+            proposal=proposal,
+            meeting=held,
+            outcome=Outcome.APPROVED,
+            rationale="Demo data: a strong case for change; narrow the options and bring "
+            "the preferred one, with its procurement strategy, as an Outline Business Case.",
+            decided_by=users["chair"],
+        )
+        decision.decided_at = held.starts_at + datetime.timedelta(minutes=45)
+        decision.save(update_fields=["decided_at"])
+        services.case_freeze(proposal, decision, user=users["chair"])
+        proposal.stage = stage
+        proposal.preferred_option = (
+            "Demo data: a hosted planning portal bought through G-Cloud, the best value "
+            "of the three options short-listed."
+        )
+        proposal.save(update_fields=["stage", "preferred_option"])
 
 
 def _demo_tcop(proposal: Proposal) -> None:

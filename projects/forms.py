@@ -16,7 +16,16 @@ from governance.selectors import portal_users
 
 from . import tcop
 from .choices import Outcome, ProposalStatus, TcopAnswer
-from .models import MAX_YEARS, Contract, Criterion, ProgressUpdate, Proposal, TcopPoint
+from .models import (
+    MAX_YEARS,
+    Contract,
+    Criterion,
+    ProgressUpdate,
+    Proposal,
+    RoutingThresholds,
+    TcopPoint,
+)
+from .routing import RISK_QUESTIONS
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": 0, "required": False}
 YEAR_AMOUNTS = (
@@ -49,6 +58,10 @@ class ProposalForm(GOVUKErrorsMixin, forms.ModelForm):
         "principles": "the underpinning principles it touches",
         "personal_data": "whether it involves personal data",
         "is_statutory": "whether it is statutory or mandatory work",
+        "risk_novel": "whether it is novel or contentious",
+        "risk_personal_data_at_scale": "whether it handles personal data at scale",
+        "risk_frontline": "whether it changes a frontline service",
+        "risk_immature_market": "whether the supplier market is immature",
     }
     start_date = GDSDateField(required=False)
     end_date = GDSDateField(required=False)
@@ -95,8 +108,10 @@ class ProposalForm(GOVUKErrorsMixin, forms.ModelForm):
             "first_financial_year", "procurement_route", "suppliers", "funding_source",
             "sponsor", "project_manager", "start_date", "end_date", "milestones",
             "key_risks", "dependencies", "personal_data", "security_impact", "security_notes",
+            *RISK_QUESTIONS,
         ]  # fmt: skip
         labels = {
+            **RISK_QUESTIONS,
             "is_statutory": "This is statutory or mandatory work",
             "personal_data": "Does it involve personal data?",
             "security_notes": "Security notes (optional)",
@@ -119,7 +134,7 @@ class ProposalForm(GOVUKErrorsMixin, forms.ModelForm):
         } | {
             "personal_data": forms.RadioSelect,
             "security_impact": forms.RadioSelect,
-        }  # fmt: skip
+        } | {field: forms.RadioSelect for field in RISK_QUESTIONS}  # fmt: skip
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
         super().__init__(*args, instance=proposal, **kwargs)
@@ -138,6 +153,8 @@ class ProposalForm(GOVUKErrorsMixin, forms.ModelForm):
         self.fields["project_manager"].queryset = portal_users()
         self.fields["personal_data"].choices = self.fields["personal_data"].choices[1:]
         self.fields["security_impact"].choices = self.fields["security_impact"].choices[1:]
+        for field in RISK_QUESTIONS:
+            self.fields[field].choices = self.fields[field].choices[1:]
         this_year = financial_year_of(timezone.localdate())
         self.fields["first_financial_year"].choices = [
             ("", "Select a year"),
@@ -273,6 +290,18 @@ class ProposalForm(GOVUKErrorsMixin, forms.ModelForm):
                 Field.radios("security_impact", inline=True),
                 "security_notes",
                 legend="Management case",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+            Fieldset(
+                HTML(
+                    '<p class="govuk-body">These questions set how much assurance the scheme '
+                    "needs: a small scheme with low risk potential may take one Business "
+                    "Justification Case; others go through a Strategic Outline Case, an "
+                    "Outline Business Case and a Full Business Case.</p>"
+                ),
+                *(Field.radios(field, inline=True) for field in RISK_QUESTIONS),
+                legend="Risk potential",
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
             ),
@@ -456,6 +485,24 @@ class BudgetForm(GDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         this_year = financial_year_of(timezone.localdate())
         self.fields["financial_year"].choices = financial_year_choices(around=this_year)
+
+
+class ThresholdsForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save the thresholds"
+    error_names = {
+        "bjc_limit": "the Business Justification Case limit",
+        "key_decision_limit": "the key-decision limit",
+        "council_limit": "the full Council limit",
+    }
+
+    class Meta:
+        model = RoutingThresholds
+        fields = ["bjc_limit", "key_decision_limit", "council_limit"]
+        labels = {
+            "bjc_limit": "Business Justification Case limit (£)",
+            "key_decision_limit": "Key-decision limit (£)",
+            "council_limit": "Full Council limit (£, optional)",
+        }
 
 
 class AgendaAddForm(GDSFormMixin, forms.Form):

@@ -11,6 +11,7 @@ from .models import (
     Attachment,
     BenefitRealised,
     Budget,
+    BusinessCaseVersion,
     Contract,
     CriterionScore,
     Decision,
@@ -20,6 +21,7 @@ from .models import (
     ProposalEvent,
     ProposalTheme,
     ProposalYear,
+    RoutingThresholds,
     ScenarioPaper,
     TcopResponse,
 )
@@ -36,6 +38,7 @@ def register() -> None:
         Part(Assessment, "proposal", "Assessment by {assessor}", policies.may_see_scores),
         Part(CriterionScore, "assessment", "{parent}, {criterion}"),
         Part(Decision, "proposal", "Decision at {meeting}"),
+        Part(BusinessCaseVersion, "proposal", "{stage} frozen at its gate"),
     )
     register_parts(
         Project,
@@ -55,6 +58,9 @@ def register() -> None:
     register_reading(ProgressUpdate, money=["actual_spend_to_date"])
     register_reading(BenefitRealised, money=["cashable_savings"])
     register_reading(Budget, money=["amount"])
+    # The frozen case and costs read in full in the proposal's "Business case stages".
+    register_reading(BusinessCaseVersion, money=["whole_life_cost"], hidden=["case", "years"])
+    register_reading(RoutingThresholds, money=["bjc_limit", "key_decision_limit", "council_limit"])
     register_reading(Contract, money=["total_value", "irrecoverable_vat"])
     # Where the file is kept and how the server knows its type mean nothing to a reader.
     register_reading(Attachment, hidden=["file", "content_type", "size"])

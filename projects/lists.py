@@ -57,6 +57,12 @@ def _tcop_summary(proposal) -> str:
     )
 
 
+def _stage(proposal) -> str:
+    if proposal.stage:
+        return proposal.get_stage_display()
+    return "Not routed yet" if proposal.status == ProposalStatus.DRAFT else "One decision"
+
+
 class ProposalFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, empty_label="All")
 
@@ -75,6 +81,7 @@ class ProposalList(DeclaredList):
         Column("Title", lambda p: p.title),
         Column("Business unit", lambda p: str(p.business_unit)),
         Column("Status", lambda p: p.get_status_display()),
+        Column("Business case stage", _stage),
         Column("Statutory", lambda p: p.is_statutory, Kind.BOOLEAN),
         Column("Total cost", lambda p: money_cell(p.total_cost), Kind.MONEY),
         Column("Score", _score, Kind.DECIMAL, note=_why_no_score),

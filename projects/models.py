@@ -28,7 +28,10 @@ from .choices import (
     ProcurementRoute,
     ProjectStatus,
     ProposalStatus,
+    RiskPotential,
+    Route,
     SecurityImpact,
+    Stage,
     TcopAnswer,
     YesNo,
 )
@@ -104,6 +107,35 @@ class Proposal(models.Model):
     )
     security_impact = models.CharField(max_length=8, choices=SecurityImpact.choices, blank=True)
     security_notes = models.TextField(blank=True)
+
+    # Risk potential at intake (projects.routing.RISK_QUESTIONS): sets how much
+    # assurance the scheme needs and, with its whole-life cost, its route.
+    risk_novel = models.CharField(
+        "novel or contentious", max_length=3, choices=YesNo.choices, blank=True,
+        default="", db_default="",
+    )  # fmt: skip
+    risk_personal_data_at_scale = models.CharField(
+        "personal data at scale", max_length=3, choices=YesNo.choices, blank=True,
+        default="", db_default="",
+    )  # fmt: skip
+    risk_frontline = models.CharField(
+        "changes a frontline service", max_length=3, choices=YesNo.choices, blank=True,
+        default="", db_default="",
+    )  # fmt: skip
+    risk_immature_market = models.CharField(
+        "immature supplier market", max_length=3, choices=YesNo.choices, blank=True,
+        default="", db_default="",
+    )  # fmt: skip
+    # Set when the proposal is first submitted (projects.routing), fixed once its first
+    # gate is decided. Blank on proposals from before business case stages: one
+    # decision settles those, as it always did.
+    route = models.CharField(
+        max_length=16, choices=Route.choices, blank=True, default="", db_default=""
+    )
+    stage = models.CharField(
+        "business case stage", max_length=8, choices=Stage.choices, blank=True,
+        default="", db_default="",
+    )  # fmt: skip
 
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -474,6 +506,85 @@ class Budget(models.Model):
         return financial_year_label(self.financial_year)
 
 
+class RoutingThresholds(models.Model):
+    """The council's money thresholds, set by the Head of ICT: one row, its history the
+    record of every change. projects.routing reads them to route each proposal."""
+
+    bjc_limit = models.DecimalField(
+        "Business Justification Case limit",
+        **MONEY,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="A scheme whose whole-life cost is at or below this, with low risk "
+        "potential, takes one Business Justification Case.",
+    )
+    key_decision_limit = models.DecimalField(
+        "key-decision limit",
+        **MONEY,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Above this whole-life cost the decision is a key decision: Cabinet "
+        "decides after the Governance Group recommends it.",
+    )
+    council_limit = models.DecimalField(
+        "full Council limit (optional)",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Above this whole-life cost full Council decides. Leave empty if the "
+        "council has no such limit.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "routing thresholds"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(key_decision_limit__gte=models.F("bjc_limit")),
+                name="thresholds_key_decision_at_least_bjc",
+                violation_error_message="The key-decision limit must be at least the "
+                "Business Justification Case limit.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(council_limit__isnull=True)
+                | models.Q(council_limit__gte=models.F("key_decision_limit")),
+                name="thresholds_council_at_least_key_decision",
+                violation_error_message="The full Council limit must be at least the "
+                "key-decision limit.",
+            ),
+        ]
+
+    def __str__(self):
+        return "Business case thresholds"
+
+    def get_absolute_url(self):
+        return reverse("projects:thresholds")
+
+    def clean(self):
+        errors = {}
+        if (
+            self.bjc_limit is not None
+            and self.key_decision_limit is not None
+            and self.key_decision_limit < self.bjc_limit
+        ):
+            errors["key_decision_limit"] = (
+                "The key-decision limit must be at least the Business Justification Case limit"
+            )
+        if (
+            self.council_limit is not None
+            and self.key_decision_limit is not None
+            and self.council_limit < self.key_decision_limit
+        ):
+            errors["council_limit"] = (
+                "The full Council limit must be at least the key-decision limit"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+# What a council starts with until its Head of ICT sets its own.
+DEFAULT_THRESHOLDS = {"bjc_limit": Decimal(100000), "key_decision_limit": Decimal(500000)}
+
+
 class AgendaItem(models.Model):
     """A proposal on a Governance Group meeting's agenda, in the chair's order."""
 
@@ -546,6 +657,42 @@ class Decision(models.Model):
             errors["revisit_date"] = "Give the date to revisit a deferred proposal."
         if errors:
             raise ValidationError(errors)
+
+
+class BusinessCaseVersion(models.Model):
+    """A business case as the Governance Group decided it at one gate: its five-case
+    fields and costs per year frozen with the decision, so later edits (the case grows
+    from stage to stage) never change what the Group saw at the SOC, OBC or FBC."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="case_versions")
+    decision = models.OneToOneField(
+        "Decision", on_delete=models.PROTECT, related_name="case_version"
+    )
+    stage = models.CharField(max_length=8, choices=Stage.choices)
+    route = models.CharField(max_length=16, choices=Route.choices)
+    risk_potential = models.CharField(max_length=8, choices=RiskPotential.choices, blank=True)
+    whole_life_cost = models.DecimalField(**MONEY)
+    # [{"field": "case_for_change", "label": "Case for change", "text": "..."}, ...]:
+    # the five-case fields in the form's order, with the labels they had.
+    case = models.JSONField(default=list, blank=True)
+    # [{"financial_year": 2026, "capital_cost": "40000.00", ...}]
+    years = models.JSONField(default=list, blank=True)
+    frozen_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "frozen_at", "pk"]
+
+    def __str__(self):
+        return f"{self.proposal.reference} {self.get_stage_display()}"
+
+    def get_absolute_url(self):
+        return self.proposal.get_absolute_url()
+
+    @property
+    def outcome_label(self) -> str:
+        """The decision as a fact ("Approved"), not as the chair's choice ("Approve")."""
+        return ProposalStatus(self.decision.outcome).label
 
 
 class Project(models.Model):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
 from governance import policies as governance_policies
 
-from .choices import APPROVED_STATUSES, EDITABLE_STATUSES, ProposalStatus
+from .choices import APPROVED_STATUSES, EDITABLE_STATUSES, ProposalStatus, Stage
 from .workflow import TRANSITIONS
 
 OVERSIGHT = GOVERNANCE_GROUP | {Role.HEAD_OF_ICT}
@@ -39,9 +39,11 @@ DECIDERS = frozenset({TRANSITIONS["decide"].role})
 # Deferred is not final: it returns to assessment, where scoring is independent again.
 FINALLY_DECIDED = APPROVED_STATUSES | {ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN}
 # Scoring starts in assessment, so before it a proposal has no scores to keep apart:
-# saying so ("Not scored") tells a member nothing about anyone's judgement.
+# saying so ("Not scored") tells a member nothing about anyone's judgement. That holds
+# only before the first gate: a proposal developing its Outline or Full Business Case
+# was scored at an earlier gate, and those scores stay apart until it is decided.
 BEFORE_SCORING = EDITABLE_STATUSES | {ProposalStatus.SUBMITTED, ProposalStatus.IN_TRIAGE}
-SCORES_OPEN = FINALLY_DECIDED | BEFORE_SCORING
+FIRST_GATES = frozenset({"", Stage.SOC, Stage.BJC})
 # Importing a council's pipeline and projects from spreadsheets (projects.imports): the
 # Head of ICT, who triages every proposal and oversees delivery. An import brings a
 # proposal in at most as far as the Head of ICT's own steps take one (submitted, in
@@ -133,7 +135,7 @@ def scores_visible(user) -> Q:
     may see at all (proposals_visible)."""
     if sees_every_score(user):
         return Q(pk__isnull=False)  # every proposal, as a condition a CASE can hold
-    visible = Q(status__in=SCORES_OPEN)
+    visible = Q(status__in=FINALLY_DECIDED) | Q(status__in=BEFORE_SCORING, stage__in=FIRST_GATES)
     if roles_of(user) & SCORERS:
         visible |= Q(_own_score(user))
     return visible
@@ -141,11 +143,17 @@ def scores_visible(user) -> Q:
 
 def may_see_scores(user, proposal) -> bool:
     """scores_visible, for one proposal the user may see."""
-    if sees_every_score(user) or proposal.status in SCORES_OPEN:
+    if sees_every_score(user) or _scores_open(proposal):
         return True
     if not roles_of(user) & SCORERS:
         return False
     return proposal.assessments.filter(assessor=user, conflict_declared=False).exists()
+
+
+def _scores_open(proposal) -> bool:
+    return proposal.status in FINALLY_DECIDED or (
+        proposal.status in BEFORE_SCORING and proposal.stage in FIRST_GATES
+    )
 
 
 def scorable(user) -> Q:
@@ -183,6 +191,25 @@ def scoring_refusal(user, proposal) -> str | None:
 
 def conflict_refusal(user, proposal) -> str | None:
     return scoring_refusal(user, proposal)
+
+
+# ------------------------------------------------------- business case stages, routing
+
+# The council's money thresholds route every proposal: the Head of ICT, who owns the
+# strategy's budgets and triages every proposal, sets them. A proposal moves from one
+# stage to the next only by the Governance Group's decision at a gate (DECIDERS), and
+# every reader of a proposal sees its route, its risk potential and its frozen stages.
+THRESHOLD_SETTERS = frozenset({Role.HEAD_OF_ICT})
+
+
+def may_set_thresholds(user) -> bool:
+    return bool(roles_of(user) & THRESHOLD_SETTERS)
+
+
+def assurance_review_due(proposal, potential) -> bool:
+    """A high-risk scheme needs an independent assurance review before its Full
+    Business Case gate: the chair and the Group are told so at that gate."""
+    return proposal.stage == Stage.FBC and potential == "high"
 
 
 # --------------------------------------------------------------- agenda and decisions

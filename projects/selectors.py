@@ -36,7 +36,7 @@ from django.utils import timezone
 from common import dataversion, precompute
 from common.roles import Role
 
-from . import policies, prioritisation
+from . import policies, prioritisation, routing
 from .choices import (
     APPROVED_STATUSES,
     AWAITING_DECISION,
@@ -47,6 +47,7 @@ from .choices import (
     TcopAnswer,
 )
 from .models import (
+    DEFAULT_THRESHOLDS,
     Assessment,
     BenefitRealised,
     Budget,
@@ -56,6 +57,7 @@ from .models import (
     Proposal,
     ProposalTheme,
     ProposalYear,
+    RoutingThresholds,
     TcopPoint,
     TcopResponse,
     TransparencyPublication,
@@ -176,6 +178,37 @@ def proposal_for_detail(user, pk: int) -> Proposal:
         ),
         pk=pk,
     )
+
+
+def thresholds_current() -> RoutingThresholds:
+    """The thresholds the Head of ICT set, or (unsaved) the defaults until they do."""
+    return RoutingThresholds.objects.first() or RoutingThresholds(**DEFAULT_THRESHOLDS)
+
+
+def threshold_changes():
+    """Each change to the thresholds, newest first, with who made it."""
+    return RoutingThresholds.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )
+
+
+def proposal_routing(proposal: Proposal, *, thresholds: RoutingThresholds | None = None):
+    """The proposal's whole-life cost, its risk potential and where it goes, with the
+    words that say why (projects.routing)."""
+    thresholds = thresholds or thresholds_current()
+    cost = routing.whole_life_cost(proposal.years.all())
+    answers = {field: getattr(proposal, field) for field in routing.RISK_QUESTIONS}
+    assessment = routing.risk_potential(answers, cost=cost, thresholds=thresholds)
+    return (
+        cost,
+        assessment,
+        routing.route(cost=cost, potential=assessment.potential, thresholds=thresholds),
+    )
+
+
+def case_versions(proposal: Proposal):
+    """The business case as frozen at each gate, with the decision taken on it."""
+    return proposal.case_versions.select_related("decision__meeting", "decision__decided_by")
 
 
 def portfolio(

@@ -43,6 +43,7 @@ from .choices import (
     Outcome,
     ProjectStatus,
     ProposalStatus,
+    Stage,
     TcopAnswer,
 )
 from .models import (
@@ -52,6 +53,7 @@ from .models import (
     Attachment,
     BenefitRealised,
     Budget,
+    BusinessCaseVersion,
     Contract,
     Criterion,
     CriterionScore,
@@ -62,12 +64,13 @@ from .models import (
     ProposalEvent,
     ProposalTheme,
     ProposalYear,
+    RoutingThresholds,
     TcopPoint,
     TcopResponse,
     TransparencyPublication,
 )
 from .scoring import weighted_score
-from .workflow import TRANSITIONS
+from .workflow import TRANSITIONS, decided, first_stage
 
 PROPOSAL_FIELDS = frozenset(
     {
@@ -75,8 +78,18 @@ PROPOSAL_FIELDS = frozenset(
         "preferred_option", "non_cashable_benefits", "first_financial_year",
         "procurement_route", "suppliers", "funding_source", "sponsor", "project_manager",
         "start_date", "end_date", "milestones", "key_risks", "dependencies", "personal_data",
-        "security_impact", "security_notes",
+        "security_impact", "security_notes", "risk_novel", "risk_personal_data_at_scale",
+        "risk_frontline", "risk_immature_market",
     }
+)  # fmt: skip
+# What a gate freezes of the business case, case by case (HM Treasury's five cases).
+FROZEN_CASE = (
+    ("Strategic case", ("case_for_change", "statutory_basis")),
+    ("Economic case", ("options_considered", "preferred_option", "non_cashable_benefits")),
+    ("Commercial case", ("procurement_route", "suppliers")),
+    ("Financial case", ("funding_source",)),
+    ("Management case", ("sponsor", "start_date", "end_date", "milestones", "key_risks",
+                         "dependencies", "personal_data", "security_impact", "security_notes")),
 )  # fmt: skip
 CONTRACT_FIELDS = frozenset(
     {
@@ -294,10 +307,18 @@ def proposal_submit(*, proposal: Proposal, user: User, answer: str = "") -> Prop
         _require_unit(user, proposal)
         raise ValidationError(missing)
     resubmitted = proposal.status == ProposalStatus.RETURNED
+    developed = proposal.status == ProposalStatus.DEVELOPING
     _transition(proposal=proposal, user=user, action="submit", comment=answer)
     proposal.submitted_at = timezone.now()
+    if not proposal.case_versions.exists():
+        # Until its first gate is decided, the route follows the case as it stands.
+        _, _, where = selectors.proposal_routing(proposal)
+        proposal.route = where.route
+        proposal.stage = first_stage(where.route)
     save_with_history(proposal, user=user)
     verb = "resubmitted with more information" if resubmitted else "submitted"
+    if developed:
+        verb = f"submitted its {proposal.get_stage_display()}"
     _notify(
         governance_selectors.people_with_role(Role.HEAD_OF_ICT),
         subject=f"Proposal {proposal.reference} {verb} for triage",
@@ -405,7 +426,11 @@ def proposal_decide(
         decided_by=user,
     )
     save_with_history(decision, user=user, exclude={"proposal", "meeting", "decided_by"})
-    _transition(proposal=proposal, user=user, action="decide", target=ProposalStatus(outcome))
+    decided_stage = proposal.stage
+    if decided_stage:
+        case_freeze(proposal, decision, user=user)
+    status, proposal.stage = decided(decided_stage, outcome)
+    _transition(proposal=proposal, user=user, action="decide", target=status)
     proposal.decided_at = timezone.now()
     proposal.revisit_date = decision.revisit_date
     save_with_history(proposal, user=user)
@@ -418,11 +443,17 @@ def proposal_decide(
         )
         save_with_history(project, user=user)
 
+    stage_words = f" its {Stage(decided_stage).label} for" if decided_stage else ""
     body = [
-        f"The ICT Governance Group decided on “{proposal.title}” at {meeting}:",
+        f"The ICT Governance Group decided on{stage_words} “{proposal.title}” at {meeting}:",
         f"Decision: {decision.get_outcome_display()}.",
         f"Reason: {decision.rationale}",
     ]
+    if status == ProposalStatus.DEVELOPING:
+        body.append(
+            f"The proposal moves on to its {proposal.get_stage_display()}: develop the "
+            "business case and submit it for the next gate."
+        )
     if decision.conditions:
         body.append(f"Conditions: {decision.conditions}")
     if decision.revisit_date:
@@ -437,6 +468,64 @@ def proposal_decide(
         body="\n\n".join(body),
     )
     return decision
+
+
+def case_freeze(proposal: Proposal, decision: Decision, *, user: User) -> BusinessCaseVersion:
+    """Keep the business case as the Group decided it at its current stage. Part of
+    proposal_decide (inside its transaction, the proposal locked); the demo data
+    freezes its demo stage with it too."""
+    years = list(proposal.years.all())
+    cost, assessment, _ = selectors.proposal_routing(proposal)
+    case = []
+    for name, fields in FROZEN_CASE:
+        for field in fields:
+            value = getattr(proposal, field)
+            if isinstance(value, datetime.date):
+                text = long_date(value)
+            elif Proposal._meta.get_field(field).choices:
+                text = getattr(proposal, f"get_{field}_display")()
+            else:
+                text = value or ""
+            label = Proposal._meta.get_field(field).verbose_name
+            case.append(
+                {"case": name, "field": field, "label": label[:1].upper() + label[1:],
+                 "text": text}
+            )  # fmt: skip
+    version = BusinessCaseVersion(
+        proposal=proposal,
+        decision=decision,
+        stage=proposal.stage,
+        route=proposal.route,
+        risk_potential=assessment.potential or "",
+        whole_life_cost=cost,
+        case=case,
+        years=[
+            {
+                "financial_year": y.financial_year,
+                "capital_cost": str(y.capital_cost),
+                "revenue_cost": str(y.revenue_cost),
+                "cashable_savings": str(y.cashable_savings),
+            }
+            for y in years
+        ],
+        frozen_at=timezone.now(),
+    )
+    save_with_history(version, user=user, exclude={"proposal", "decision"})
+    return version
+
+
+@transaction.atomic
+def thresholds_set(*, user: User, fields: Mapping[str, Any]) -> RoutingThresholds:
+    """The Head of ICT sets the council's business case and decision thresholds. A
+    proposal is routed when it is submitted (each time, until its first gate is
+    decided); who decides it follows the figures in force."""
+    if not policies.may_set_thresholds(user):
+        raise PermissionDenied("Only the Head of ICT sets the business case thresholds.")
+    thresholds = RoutingThresholds.objects.select_for_update().first() or RoutingThresholds()
+    for field in ("bjc_limit", "key_decision_limit", "council_limit"):
+        setattr(thresholds, field, fields.get(field))
+    save_with_history(thresholds, user=user)
+    return thresholds
 
 
 # ------------------------------------------------------------------------ attachments

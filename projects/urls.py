@@ -51,6 +51,7 @@ urlpatterns = [
         name="tcop-point-update",
     ),
     path("budgets/", views.BudgetView.as_view(), name="budgets"),
+    path("thresholds/", views.ThresholdsView.as_view(), name="thresholds"),
     path("portfolio/", views.PortfolioView.as_view(), name="portfolio"),
     path("meetings/<int:pk>/agenda/add/", views.AgendaAddView.as_view(), name="agenda-add"),
     path(

@@ -40,6 +40,7 @@ from .forms import (
     ScenarioPaperForm,
     ScoreForm,
     TcopPointForm,
+    ThresholdsForm,
 )
 from .models import AgendaItem, Attachment, Budget, Criterion, TcopPoint
 from .workflow import TRANSITIONS
@@ -94,8 +95,14 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         proposal = selectors.proposal_for_detail(user, self.kwargs["pk"])
         sees_scores = policies.may_see_scores(user, proposal)
+        cost, risk, where = selectors.proposal_routing(proposal)
         return super().get_context_data(
             proposal=proposal,
+            whole_life_cost=cost,
+            risk=risk,
+            where=where,
+            assurance_review_due=policies.assurance_review_due(proposal, risk.potential),
+            case_versions=selectors.case_versions(proposal),
             scored=Deferred(
                 lambda: selectors.with_scores(
                     type(proposal).objects.filter(pk=proposal.pk), viewer=user
@@ -451,6 +458,28 @@ class BudgetView(ServiceFormView):
         return reverse("projects:budgets")
 
 
+class ThresholdsView(ServiceFormView):
+    """The council's money thresholds that route proposals, set by the Head of ICT,
+    with every change listed below the form (their history)."""
+
+    allowed_roles = policies.THRESHOLD_SETTERS
+    template_name = "projects/thresholds_form.html"
+    success_message = "Thresholds saved. Proposals not yet decided at a gate follow them."
+
+    def load_objects(self):
+        self.thresholds = selectors.thresholds_current()
+        self.extra_context = {"changes": selectors.threshold_changes()}
+
+    def get_form(self, form_class=None):
+        return ThresholdsForm(**self.get_form_kwargs(), instance=self.thresholds)
+
+    def perform(self, form):
+        return services.thresholds_set(user=self.request.user, fields=form.cleaned_data)
+
+    def get_success_url(self, result):
+        return reverse("projects:thresholds")
+
+
 class PortfolioView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
     """The ranked portfolio, cumulative cost against budget, and the recommended set."""
 
@@ -558,6 +587,13 @@ class DecisionView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        proposal = self.item.proposal
+        _, risk, where = selectors.proposal_routing(proposal)
+        context.update(
+            risk=risk,
+            where=where,
+            assurance_review_due=policies.assurance_review_due(proposal, risk.potential),
+        )
         refusal = policies.decision_refusal(
             self.request.user, self.item.meeting, self.item.proposal
         )

@@ -111,3 +111,13 @@ def answer_tcop(page, answers=None):
             page.get_by_label(f"Evidence for point {number}", exact=True).fill(
                 f"Shown in the discovery report, section {number}."
             )
+
+
+def answer_risk_questions(page, *, yes=()):
+    """Answer the proposal form's risk-potential questions: "Yes" to the fields named
+    in `yes` (projects.routing.RISK_QUESTIONS), "No" to the others."""
+    from projects.routing import RISK_QUESTIONS
+
+    for field, question in RISK_QUESTIONS.items():
+        group = page.get_by_role("group", name=question)
+        group.get_by_label("Yes" if field in yes else "No", exact=True).check()

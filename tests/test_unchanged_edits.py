@@ -35,7 +35,14 @@ from governance.choices import AttendanceStatus
 from governance.models import CorporateObjective, MeetingAttendance
 from governance.tests.factories import ObjectiveFactory, UserFactory
 from projects.choices import TcopAnswer
-from projects.models import MAX_YEARS, Budget, Criterion, ProposalTheme, ProposalYear
+from projects.models import (
+    MAX_YEARS,
+    Budget,
+    Criterion,
+    ProposalTheme,
+    ProposalYear,
+    RoutingThresholds,
+)
 from reports.models import NARRATIVE_FIELDS
 from risks.choices import Proximity
 from tests.shown_forms import ShownForm, shown_form
@@ -177,6 +184,11 @@ def projects_filled(projects_objects, strategy, officer, finance):  # noqa: F811
     # The criterion the edit form opens is the one scored from the self-assessment.
     o.criterion.from_tcop = True
     o.criterion.save()
+    RoutingThresholds.objects.create(
+        bjc_limit=Decimal("120000.00"),
+        key_decision_limit=Decimal("750000.00"),
+        council_limit=Decimal("5000000.00"),
+    )
     # Every adjustment a scenario can hold, so its form shows each kind at a stored value.
     Budget.objects.create(financial_year=2026, amount=Decimal("250000.00"))
     Budget.objects.create(financial_year=2027, amount=Decimal("260000.00"))
@@ -262,6 +274,7 @@ KNOWN_EDIT_FORMS = {
     "governance:meeting-attendance", "reports:annual-narrative", "reports:schedule-update",
     "governance:group-mapping-update", "projects:contract-update", "projects:scenario-update",
     "risks:control-update", "risks:risk-exemption", "projects:tcop-point-update",
+    "projects:thresholds",
 }  # fmt: skip
 
 

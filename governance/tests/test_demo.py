@@ -48,7 +48,11 @@ def test_demo_meetings_one_held_with_approved_minutes_and_the_next_scheduled(db)
     held = Meeting.objects.get(starts_at__lt=timezone.now())
     assert held.status == MeetingStatus.MINUTES_APPROVED
     assert meetings.quorum_of(held).met
-    assert held.decisions.get().proposal.title == "Hosted e-mail and office suite"
+    # A project approved, and a scheme's Strategic Outline Case approved (projects.demo).
+    assert {d.proposal.title for d in held.decisions.all()} == {
+        "Hosted e-mail and office suite",
+        "Online housing register applications",
+    }
     upcoming = Meeting.objects.get(starts_at__gt=timezone.now())
     assert upcoming.status == MeetingStatus.SCHEDULED
 

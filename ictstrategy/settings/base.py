@@ -543,5 +543,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["common.api_access.ReadOnlyUnlessAllowed"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"RAGEnum": "governance.choices.RAG"},
+    "ENUM_NAME_OVERRIDES": {
+        "RAGEnum": "governance.choices.RAG",
+        "YesNoEnum": "projects.choices.YesNo",
+    },
 }

@@ -57,6 +57,11 @@ class ProposalFactory(factory.django.DjangoModelFactory):
             key_risks="Supplier capacity.",
             personal_data=YesNo.YES,
             security_impact=SecurityImpact.MEDIUM,
+            # Low risk potential: with its £50,000 cost, one Business Justification Case.
+            risk_novel=YesNo.NO,
+            risk_personal_data_at_scale=YesNo.NO,
+            risk_frontline=YesNo.NO,
+            risk_immature_market=YesNo.NO,
         )
 
     @factory.post_generation

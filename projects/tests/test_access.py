@@ -65,6 +65,7 @@ ACCESS_CASES = [
     AccessCase("projects:criterion-update", _url("criterion-update", "criterion"), HEAD),
     AccessCase("projects:tcop-point-update", _url("tcop-point-update", "tcop_point"), HEAD),
     AccessCase("projects:budgets", _url("budgets"), HEAD),
+    AccessCase("projects:thresholds", _url("thresholds"), HEAD),
     AccessCase("projects:portfolio", _url("portfolio"), OVERSIGHT),
     AccessCase("projects:agenda-add", _url("agenda-add", "meeting"), CHAIR),
     # The world's scenario is the Head of ICT's, shared: the Group reads it, only its

@@ -54,6 +54,10 @@ def _form_data(proposal, **overrides):
         "personal_data": "yes",
         "security_impact": "medium",
         "security_notes": "",
+        "risk_novel": "no",
+        "risk_personal_data_at_scale": "no",
+        "risk_frontline": "no",
+        "risk_immature_market": "no",
     }
     for point in TcopPoint.objects.all():
         data[f"tcop_{point.pk}"] = "met"
