@@ -36,6 +36,7 @@ from .models import (
     ProgressUpdate,
     Project,
     Proposal,
+    ProposalEvent,
     ProposalTheme,
     ProposalYear,
     TcopPoint,
@@ -64,6 +65,8 @@ TCOP_ANSWERS = {
     "Planning document management to meet statutory retention": "MMNMPMMPMMMNP",
     "Mobile working for environmental health officers": "MPNMMMMPMPMNP",
     "Hosted e-mail and office suite": "MMPMMMMMMMMPM",
+    "Online housing register applications": "MMPMMMMPMMPMP",
+    "Room booking for community centres": "MMMMMMMMPMMMP",
 }
 TCOP_LETTERS = {"M": TcopAnswer.MET, "P": TcopAnswer.PARTLY_MET, "N": TcopAnswer.NOT_MET}
 TCOP_EVIDENCE = [
@@ -202,6 +205,7 @@ def demo_projects_load(**kwargs) -> None:
             )
             decision.save(update_fields=["decided_at"])
             proposal.save(update_fields=["decided_at"])
+        _demo_events(proposal, users)
         if status == ProposalStatus.APPROVED:
             last_update = timezone.localdate() - datetime.timedelta(days=45)
             project = Project.objects.create(
@@ -274,7 +278,9 @@ def _demo_stages(strategy, users, held, this_year) -> None:
                 capital_cost=Decimal(cost),
                 revenue_cost=Decimal(running),
             )
+        _demo_tcop(proposal)
         if frozen is None or held is None:
+            _demo_events(proposal, users)
             continue
         AgendaItem.objects.create(meeting=held, proposal=proposal, position=2)
         decision = Decision.objects.create(
@@ -287,13 +293,63 @@ def _demo_stages(strategy, users, held, this_year) -> None:
         )
         decision.decided_at = held.starts_at + datetime.timedelta(minutes=45)
         decision.save(update_fields=["decided_at"])
+        proposal.decided_at = decision.decided_at
         services.case_freeze(proposal, decision, user=users["chair"])
         proposal.stage = stage
         proposal.preferred_option = (
             "Demo data: a hosted planning portal bought through G-Cloud, the best value "
             "of the three options short-listed."
         )
-        proposal.save(update_fields=["stage", "preferred_option"])
+        proposal.save(update_fields=["stage", "preferred_option", "decided_at"])
+        _demo_events(proposal, users)
+
+
+# The steps a demo proposal took to reach its status, so its page tells its story.
+DEMO_STEPS = {
+    ProposalStatus.SUBMITTED: ["submit"],
+    ProposalStatus.IN_ASSESSMENT: ["submit", "accept"],
+    ProposalStatus.APPROVED: ["submit", "accept", "decide"],
+    ProposalStatus.DEVELOPING: ["submit", "accept", "decide"],
+}
+
+
+def _demo_events(proposal: Proposal, users) -> None:
+    """The workflow steps behind a demo proposal's status, dated between its drafting
+    and its decision, as the services would have recorded them."""
+    submitted = proposal.submitted_at or timezone.now()
+    if proposal.decided_at:  # submitted a fortnight or more before its decision
+        submitted = min(submitted, proposal.decided_at - datetime.timedelta(days=14))
+    steps = {
+        "submit": (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, users["officer"], submitted),
+        "accept": (
+            ProposalStatus.SUBMITTED,
+            ProposalStatus.IN_ASSESSMENT,
+            users["headofict"],
+            submitted + datetime.timedelta(days=2),
+        ),
+        "decide": (
+            ProposalStatus.IN_ASSESSMENT,
+            proposal.status,
+            users["chair"],
+            proposal.decided_at or submitted + datetime.timedelta(days=14),
+        ),
+    }
+    for action in DEMO_STEPS.get(proposal.status, []):
+        from_status, to_status, actor, when = steps[action]
+        event = ProposalEvent.objects.create(
+            proposal=proposal,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor if action != "submit" else proposal.created_by,
+        )
+        # Dated when the step was taken, not when the demo was loaded (auto_now_add is
+        # applied only when the row is made).
+        event.created_at = when
+        event.save(update_fields=["created_at"])
+    proposal.submitted_at = submitted
+    proposal.created_at = submitted - datetime.timedelta(days=10)
+    proposal.save(update_fields=["submitted_at", "created_at"])
 
 
 def _demo_tcop(proposal: Proposal) -> None:

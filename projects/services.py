@@ -491,6 +491,17 @@ def case_freeze(proposal: Proposal, decision: Decision, *, user: User) -> Busine
                 {"case": name, "field": field, "label": label[:1].upper() + label[1:],
                  "text": text}
             )  # fmt: skip
+    # The self-assessment as the Group saw it beside the scores at this gate.
+    for response in proposal.tcop_responses.select_related("point").order_by("point__number"):
+        answer = response.get_answer_display() if response.answer else "Not answered"
+        case.append(
+            {
+                "case": "Technology Code of Practice self-assessment",
+                "field": f"tcop_{response.point.number}",
+                "label": str(response.point),
+                "text": f"{answer}. {response.evidence}" if response.evidence else answer,
+            }
+        )
     version = BusinessCaseVersion(
         proposal=proposal,
         decision=decision,

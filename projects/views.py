@@ -113,7 +113,7 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
             tcop=Deferred(lambda: tcop.self_assessment(proposal)),
             events=proposal.events.select_related("actor"),
             attachments=proposal.attachments.all(),
-            decisions=proposal.decisions.select_related("meeting", "decided_by"),
+            decisions=proposal.decisions.select_related("meeting", "decided_by", "case_version"),
             assessments=Deferred(
                 lambda: (
                     proposal.assessments.select_related("assessor").prefetch_related("scores")

@@ -111,6 +111,19 @@ def test_a_scheme_over_the_bjc_limit_passes_soc_obc_and_fbc_each_frozen(
     )
 
 
+def test_a_gate_freezes_the_tcop_self_assessment_the_group_saw(officer, gate, submit_and_accept):
+    proposal = submit_and_accept(_scheme(officer, 150000, tcop={5: "partly_met"}))
+    gate(proposal)
+    response = proposal.tcop_responses.get(point__number=5)
+    response.answer, response.evidence = "met", "Now hosted in the supplier's UK cloud."
+    response.save()
+    soc = BusinessCaseVersion.objects.get(proposal=proposal, stage=Stage.SOC)
+    frozen = {item["field"]: item for item in soc.case}
+    assert frozen["tcop_5"]["case"] == "Technology Code of Practice self-assessment"
+    assert frozen["tcop_5"]["text"].startswith("Partly met.")
+    assert len([f for f in frozen if f.startswith("tcop_")]) == 13
+
+
 def test_a_small_low_risk_scheme_takes_one_business_justification_case(
     officer, gate, submit_and_accept
 ):

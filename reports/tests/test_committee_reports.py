@@ -139,6 +139,10 @@ def test_the_first_report_to_a_committee_reports_every_risk_as_first_reported(tw
     rows = rows_by_title(two_reports.first)
     assert {row["direction_label"] for row in rows.values()} == {"First reported"}
     assert "Project slips" not in rows
+    first = " ".join(_pdf_text(_files(two_reports.first)["public", "pdf"]).split())
+    assert "5 reported for the first time" in first and "worsened" not in first
+    second = " ".join(_pdf_text(_files(two_reports.second)["public", "pdf"]).split())
+    assert "1 worsened, 1 improved, 2 unchanged, 1 new since the last report" in second
 
 
 def _pdf_text(content: bytes) -> str:
