@@ -14,7 +14,7 @@ from governance import services as governance_services
 from governance.models import User
 from projects.models import Proposal
 
-from .conftest import answer_risk_questions
+from .conftest import answer_risk_questions, answer_tcop
 from .test_browser_proposals import _open_proposal, as_user  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
@@ -46,6 +46,7 @@ def _draft_and_submit(officer, live_server, axe, *, title, capital, risks=()):
     officer.check("#id_personal_data_1")
     officer.check("#id_security_impact_3")
     answer_risk_questions(officer, yes=risks)
+    answer_tcop(officer)
     axe.check(officer)
     officer.get_by_role("button", name="Submit to the Head of ICT").click()
     expect(officer.get_by_role("alert")).to_contain_text("has been submitted")

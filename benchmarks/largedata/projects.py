@@ -55,6 +55,7 @@ from projects.models import (
     TcopPoint,
     TcopResponse,
 )
+from projects.routing import RISK_QUESTIONS
 from projects.scoring import weighted_score
 from projects.tcop import rating as tcop_rating
 from projects.workflow import TRANSITIONS, routes
@@ -391,6 +392,12 @@ class _Simulator:
             personal_data=rng.choice(YesNo.values),
             security_impact=rng.choice(SecurityImpact.values),
         )
+        # The intake's risk questions, from a stream of their own so the rest of the
+        # data is as it was. Generated proposals predate business case stages (no route
+        # or stage): one decision settles each, as it did.
+        answers = run.rng(f"risk:{index}")
+        for question in RISK_QUESTIONS:
+            setattr(proposal, question, YesNo.YES if answers.random() < 0.2 else YesNo.NO)
         stamp(proposal, who=officer, when=created)
         objectives = [o for t in themes for o in self.objectives[t.pk]]
         link(

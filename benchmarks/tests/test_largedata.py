@@ -105,7 +105,10 @@ def test_proposals_come_in_every_status(db):
     # The statuses a proposal passes through in days (submitted, in triage) need a
     # busier pipeline than the small data set's to be sure to appear.
     run_command(proposals=300, risks=0, years=1)
-    assert set(Proposal.objects.values_list("status", flat=True)) == set(ProposalStatus.values)
+    # Generated proposals predate business case stages (one decision settles each), so
+    # none is developing a next case.
+    expected = set(ProposalStatus.values) - {ProposalStatus.DEVELOPING}
+    assert set(Proposal.objects.values_list("status", flat=True)) == expected
 
 
 def test_there_is_one_account_per_role_that_signs_in_with_the_password(generated, client):
