@@ -95,13 +95,16 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         proposal = selectors.proposal_for_detail(user, self.kwargs["pk"])
         sees_scores = policies.may_see_scores(user, proposal)
-        cost, risk, where = selectors.proposal_routing(proposal)
+        # Worked out only when the page's route section is (it is remembered).
+        routing = Deferred(selectors.proposal_routing, proposal)
         return super().get_context_data(
             proposal=proposal,
-            whole_life_cost=cost,
-            risk=risk,
-            where=where,
-            assurance_review_due=policies.assurance_review_due(proposal, risk.potential),
+            whole_life_cost=Deferred(lambda: routing()[0]),
+            risk=Deferred(lambda: routing()[1]),
+            where=Deferred(lambda: routing()[2]),
+            assurance_review_due=Deferred(
+                lambda: policies.assurance_review_due(proposal, routing()[1].potential)
+            ),
             case_versions=selectors.case_versions(proposal),
             scored=Deferred(
                 lambda: selectors.with_scores(
