@@ -9,6 +9,7 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from common import precompute
         from common.demo import register_demo_loader
 
         from . import calendar, history, home_panels, imports
@@ -17,6 +18,7 @@ class GovernanceConfig(AppConfig):
         from .setup import after_migrate
 
         home_panels.register()
+        precompute.register(home_panels.figures_to_precompute)
         calendar.register()
         history.register()
         imports.register()

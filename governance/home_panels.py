@@ -1,6 +1,8 @@
 """Governance's panels on the home page: what is waiting for each role."""
 
-from common import slots
+from django.utils import timezone
+
+from common import dataversion, precompute, slots
 from common.roles import ALL_ROLES, Role
 from common.slots import Section, Slot, first_and_total
 
@@ -38,7 +40,25 @@ def _unit_action_items(*, user):
     return {"unit": unit, "items": items, "total": total}
 
 
+# The same for everyone who sees it, and changed only by the data and the date (what
+# is overdue): worked out after each change (common.precompute), not on a page.
+STRATEGY_GAPS = "home-strategy-gaps"
+SHARED_PANEL_CACHE = 60 * 60  # seconds; only lets figures nobody asks for again drop out
+
+
+def _strategy_gaps_key() -> str:
+    return f"{STRATEGY_GAPS}:{timezone.localdate()}"
+
+
 def _strategy_gaps(*, user):
+    return dataversion.remember(_strategy_gaps_key(), _strategy_gaps_worked_out, SHARED_PANEL_CACHE)
+
+
+def figures_to_precompute() -> list[precompute.Figure]:
+    return [precompute.Figure(_strategy_gaps_key(), _strategy_gaps_worked_out, SHARED_PANEL_CACHE)]
+
+
+def _strategy_gaps_worked_out():
     strategy = selectors.strategy_current()
     if strategy is None:
         return {"strategy": None}

@@ -9,6 +9,7 @@ class RisksConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from common import precompute
         from common.demo import register_demo_loader
 
         from . import calendar, history, imports, panels
@@ -16,6 +17,7 @@ class RisksConfig(AppConfig):
         from .setup import after_migrate
 
         panels.register()
+        precompute.register(panels.figures_to_precompute)
         calendar.register()
         history.register()
         imports.register()

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from common import slots
+from common import dataversion, precompute, slots
 from common.slots import Section, Slot
 from governance.minutes import MinutesItem
 from projects.policies import OVERSIGHT
@@ -36,7 +36,25 @@ def _owned(*, user):
     return {"risks": list(risks[:LIMIT]), "actions": list(actions[:LIMIT])}
 
 
+# The same for everyone with oversight, and changed only by the data and the date
+# (what is overdue): worked out after each change (common.precompute), not on a page.
+OVERSIGHT_PANEL = "home-risk-oversight"
+SHARED_PANEL_CACHE = 60 * 60  # seconds; only lets figures nobody asks for again drop out
+
+
+def _oversight_key() -> str:
+    return f"{OVERSIGHT_PANEL}:{timezone.localdate()}"
+
+
 def _oversight(*, user):
+    return dataversion.remember(_oversight_key(), _oversight_worked_out, SHARED_PANEL_CACHE)
+
+
+def figures_to_precompute() -> list[precompute.Figure]:
+    return [precompute.Figure(_oversight_key(), _oversight_worked_out, SHARED_PANEL_CACHE)]
+
+
+def _oversight_worked_out():
     outside = selectors.register(appetite="outside").select_related(None).only(*RISK_LINE)
     overdue = selectors.reviews_overdue().only(*RISK_LINE, *OWNER_NAME)
     return {"outside": list(outside[:LIMIT]), "overdue": list(overdue[:LIMIT])}

@@ -1,0 +1,103 @@
+"""The home page's panels that are the same for everyone who sees them, the strategy's
+gaps and overdue work and the risks outside appetite or overdue for review, are worked
+out after each change (common.precompute), so the first home page after a change reads
+them instead of working them out; and never those of an older version of the data, or
+of another day (what is overdue changes at midnight)."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from common import tasks
+from common.precompute import figures_precompute
+from governance.tests.factories import ActionPlanItemFactory, ObjectiveFactory
+from risks.tests.factories import RiskFactory
+
+# Changes must commit, as on the web, for the version to go up (common.dataversion).
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+@pytest.fixture
+def precomputing(settings, monkeypatch):
+    """Pages remember nothing, and read what the worker works out ahead; the task a
+    change queues is run here by hand, as the worker would."""
+    settings.PAGE_CACHE = False
+    settings.PRECOMPUTE_FIGURES = True
+    monkeypatch.setattr(tasks.precompute_figures, "apply_async", lambda **options: None)
+
+
+def _home(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    # A form's token is masked afresh for every response; nothing else may differ.
+    return CSRF_TOKEN.sub("", response.content.decode()), len(queries)
+
+
+def _overdue_action(strategy, title, days):
+    objective = ObjectiveFactory(theme=strategy.themes.first())
+    today = timezone.localdate()
+    return ActionPlanItemFactory(
+        objective=objective, title=title, due_date=today + datetime.timedelta(days=days)
+    )
+
+
+def _review_due(title, days):
+    return RiskFactory(
+        title=title, next_review_date=timezone.localdate() + datetime.timedelta(days=days)
+    )
+
+
+def test_the_first_home_page_after_a_change_reads_the_shared_panels_worked_out_ahead(
+    strategy, head_of_ict, client_for, precomputing
+):
+    _overdue_action(strategy, "Renew the firewall contract", days=-3)
+    _review_due("Data centre cooling fails", days=-2)
+    client = client_for(head_of_ict)
+    inline, inline_queries = _home(client)
+    assert "Renew the firewall contract" in inline
+    assert "Data centre cooling fails" in inline
+
+    assert figures_precompute() >= 2  # as the worker does after the change
+    page, queries = _home(client)
+    assert page == inline
+    # Each panel's reads (the strategy, its overdue items and gaps; the risks outside
+    # appetite and overdue) become one read of the version each.
+    assert queries <= inline_queries - 4
+
+
+def test_a_change_after_the_panels_were_worked_out_shows_at_once(
+    strategy, head_of_ict, client_for, precomputing
+):
+    client = client_for(head_of_ict)
+    assert figures_precompute() >= 2
+    _overdue_action(strategy, "Replace the telephony platform", days=-1)
+    _review_due("Cyber attack on the payments system", days=-5)
+    page, _ = _home(client)  # nothing worked out for the new version yet
+    assert "Replace the telephony platform" in page
+    assert "Cyber attack on the payments system" in page
+
+
+def test_the_panels_worked_out_yesterday_are_not_shown_today(
+    strategy, head_of_ict, client_for, precomputing, monkeypatch
+):
+    _overdue_action(strategy, "Archive the old intranet", days=0)
+    _review_due("Supplier goes into administration", days=0)
+    client = client_for(head_of_ict)
+    assert figures_precompute() >= 2
+    page, _ = _home(client)
+    assert "Archive the old intranet" not in page  # due today: not overdue yet
+    assert "Supplier goes into administration" not in page
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    page, _ = _home(client)  # the same data version, the next day
+    assert "Archive the old intranet" in page
+    assert "Supplier goes into administration" in page
