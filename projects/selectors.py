@@ -20,14 +20,12 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -317,15 +315,19 @@ def portfolio_costs(proposal_ids: list[int]) -> dict[int, dict[int, Decimal]]:
 
 
 def portfolio_page_themes(proposals: list[Proposal]) -> None:
-    """The themes of the proposals one page of the portfolio shows, not the whole
-    ranking's."""
-    prefetch_related_objects(
-        proposals,
-        Prefetch(
-            "theme_links",
-            ProposalTheme.objects.select_related("theme").only("proposal", "theme__number"),
-        ),
+    """The numbers of the themes each proposal on one page of the portfolio serves, as
+    `theme_numbers`: read for that page only, not the whole ranking, and as numbers,
+    which is all the page shows (a prefetch would make a query object per proposal)."""
+    numbers: dict[int, list[int]] = {proposal.pk: [] for proposal in proposals}
+    links = (
+        ProposalTheme.objects.filter(proposal__in=list(numbers))
+        .order_by("proposal", "theme__number")
+        .values_list("proposal_id", "theme__number")
     )
+    for proposal_id, number in links:
+        numbers[proposal_id].append(number)
+    for proposal in proposals:
+        proposal.theme_numbers = numbers[proposal.pk]
 
 
 def conflicts_declared(user, proposal_ids) -> set[int]:

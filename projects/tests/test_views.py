@@ -515,6 +515,22 @@ def test_portfolio_ranks_what_awaits_a_decision_and_counts_approved_spend_in_the
     assert ">Out<" in next(r for r in rows if "Cheaper</a>" in r)
 
 
+def test_each_portfolio_row_names_the_themes_its_proposal_serves(
+    head_of_ict, client_for, housing, strategy
+):
+    themes = {theme.number: theme for theme in strategy.themes.all()}
+    ProposalFactory(
+        business_unit=housing, status="submitted", title="Serves two themes",
+        themes=[themes[3], themes[1]],
+    )  # fmt: skip
+    ProposalFactory(business_unit=housing, status="submitted", title="Serves none yet", themes=[])
+    rows = client_for(head_of_ict).get(reverse("projects:portfolio")).content.decode().split("<tr")
+    served = next(row for row in rows if "Serves two themes</a>" in row)
+    assert f"{housing.name} · Theme 1 · Theme 3</span>" in served  # in the themes' order
+    unserved = next(row for row in rows if "Serves none yet</a>" in row)
+    assert f"{housing.name}</span>" in unserved and "· Theme" not in unserved
+
+
 def test_portfolio_pages_its_ranking_and_the_csv_has_all_of_it(head_of_ict, client_for, housing):
     for i in range(53):
         ProposalFactory(business_unit=housing, status="submitted", title=f"Pipeline {i:02d}")
