@@ -1,23 +1,34 @@
-"""The strategy catalogue, units and accounts in the Django admin (superusers only;
-see common/admin.py). Accounts stay editable there: it is how a superuser gives the
-first Administrator their role. Every change of role made there is recorded like any
-other (governance.accounts.role_changes)."""
+"""The strategy catalogue, units, accounts, meetings and KPIs in the Django admin
+(superusers only; see common/admin.py). Accounts stay editable there: it is how a
+superuser gives the first Administrator their role. Every change of role made there is
+recorded like any other (governance.accounts.role_changes)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import Q
 
 from common.admin import PortalInline, PortalModelAdmin, as_page
 
+from . import policies
 from .models import (
+    KPI,
     ActionPlanItem,
     BusinessUnit,
     CorporateObjective,
     GroupMapping,
+    KPIComparator,
+    KPIImport,
+    KPIMeasurement,
+    KPITarget,
+    Meeting,
+    MeetingAttendance,
     Objective,
     Principle,
     RoleChange,
+    SecondFactorChange,
     Strategy,
+    TermsOfReference,
     Theme,
     User,
 )
@@ -80,6 +91,14 @@ class RoleChangeAdmin(AccountsAdmin):
     search_fields = ("person__username", "actor__username")
 
 
+@admin.register(SecondFactorChange)
+class SecondFactorChangeAdmin(AccountsAdmin):
+    list_display = ("at", "person", "kind", "factor", "actor")
+    list_filter = ("kind",)
+    list_select_related = ("person", "actor")
+    search_fields = ("person__username", "actor__username")
+
+
 @admin.register(GroupMapping)
 class GroupMappingAdmin(AccountsAdmin):
     list_display = ("label", "claim_value", "role", "business_unit")
@@ -130,3 +149,56 @@ class ActionPlanItemAdmin(CatalogueAdmin):
     list_display = ("title", "objective", "owner", "due_date", "status", "rag", "progress")
     list_filter = ("status", "rag", "objective__theme")
     list_select_related = ("objective__theme", "owner")
+
+
+class MeetingsAdmin(PortalModelAdmin):
+    visible = as_page("governance:meeting-list")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(MeetingsAdmin):
+    list_display = ("__str__", "starts_at", "status", "chair")
+    list_filter = ("status",)
+    list_select_related = ("chair",)
+
+
+@admin.register(MeetingAttendance)
+class MeetingAttendanceAdmin(MeetingsAdmin):
+    list_select_related = ("meeting", "person")
+
+
+@admin.register(TermsOfReference)
+class TermsOfReferenceAdmin(MeetingsAdmin):
+    pass
+
+
+class KPIsAdmin(PortalModelAdmin):
+    visible = as_page("governance:kpi-list")
+
+
+@admin.register(KPI)
+class KPIAdmin(KPIsAdmin):
+    list_display = ("__str__", "theme", "principle")
+    list_select_related = ("theme", "principle")
+
+
+for model in (KPIComparator, KPIImport, KPITarget):
+    admin.site.register(model, KPIsAdmin)
+
+
+@admin.register(KPIMeasurement)
+class KPIMeasurementAdmin(KPIsAdmin):
+    """A value awaiting approval, and the records of a value as it stood unapproved,
+    show only to its approvers and whoever recorded that figure, as on the KPI's page
+    and in its history (governance.history)."""
+
+    list_display = ("__str__", "kpi", "period_end", "status", "recorded_by")
+    list_filter = ("status",)
+    list_select_related = ("kpi", "recorded_by")
+
+    def visible(self, user) -> Q:
+        return super().visible(user) & policies.kpi_values_seen_by(user)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return records.filter(policies.kpi_values_seen_by(request.user))

@@ -1,6 +1,7 @@
 """Proposals, scores and projects in the Django admin: read-only, for superusers only
 (common/admin.py), and each list narrowed by projects.policies as the portal's pages
-are: proposals the viewer may see, scores only where they may see the scores."""
+are: proposals the viewer may see, scores only where they may see the scores,
+scenarios where the viewer may open them."""
 
 from django.contrib import admin
 from django.db.models import Q
@@ -14,6 +15,7 @@ from .models import (
     Attachment,
     BenefitRealised,
     Budget,
+    BusinessCaseVersion,
     Contract,
     Criterion,
     CriterionScore,
@@ -24,6 +26,9 @@ from .models import (
     ProposalEvent,
     ProposalTheme,
     ProposalYear,
+    RoutingThresholds,
+    Scenario,
+    ScenarioPaper,
     TcopPoint,
     TcopResponse,
     TransparencyPublication,
@@ -129,3 +134,40 @@ for model in (BenefitRealised, Contract, ProgressUpdate):
 class TransparencyPublicationAdmin(PortalModelAdmin):
     list_display = ("__str__", "published_by")
     visible = as_page("projects:transparency")
+
+
+@admin.register(BusinessCaseVersion)
+class BusinessCaseVersionAdmin(ProposalPartAdmin):
+    """A gate's frozen business case: its five cases, costs and self-assessment, shown
+    on the proposal's page to whoever may see the proposal (it holds no scores)."""
+
+    list_display = ("__str__", "stage", "route", "whole_life_cost", "frozen_at")
+    list_filter = ("stage", "route")
+    list_select_related = ("proposal",)
+
+
+@admin.register(RoutingThresholds)
+class RoutingThresholdsAdmin(PortalModelAdmin):
+    list_display = ("__str__", "bjc_limit", "key_decision_limit", "council_limit")
+    visible = as_page("projects:thresholds")
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(PortalModelAdmin):
+    list_display = ("name", "created_by", "is_shared", "created_at")
+    list_select_related = ("created_by",)
+
+    def visible(self, user) -> Q:
+        return policies.scenarios_visible(user)
+
+
+@admin.register(ScenarioPaper)
+class ScenarioPaperAdmin(PortalModelAdmin):
+    """A scenario put to a meeting, listed as the meeting's page lists its papers: those
+    whose scenario the viewer may open."""
+
+    list_display = ("__str__", "added_by", "added_at")
+    list_select_related = ("scenario", "meeting", "added_by")
+
+    def visible(self, user) -> Q:
+        return Q(scenario__in=Scenario.objects.filter(policies.scenarios_visible(user)))

@@ -2,17 +2,33 @@
 own records are read-only there, and each list holds only what the same person may see
 in the portal."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from common.roles import Role
 from common.services import save_with_history
-from governance.models import BusinessUnit, CorporateObjective, Strategy
+from governance.models import KPI, BusinessUnit, CorporateObjective, KPIMeasurement, Strategy
 from governance.tests.factories import BusinessUnitFactory, UserFactory
-from projects.choices import ProposalStatus
-from projects.models import Assessment, Proposal
-from projects.tests.factories import ProposalFactory
+from projects.choices import Outcome, ProposalStatus, Route, Stage
+from projects.models import (
+    Assessment,
+    BusinessCaseVersion,
+    Decision,
+    Proposal,
+    RoutingThresholds,
+    Scenario,
+)
+from projects.tests.factories import MeetingFactory, ProposalFactory
+from reports.committee import snapshot
+from reports.models import Committee, CommitteeReportFile, CommitteeRiskReport, PaperPart
+from reports.tests.factories import issued_committee_report
+from risks.tests.factories import RiskFactory
 
 
 @pytest.fixture
@@ -163,6 +179,160 @@ def test_a_superuser_without_a_role_sees_none_of_the_portals_records(root, clien
     client = client_for(root)
     for model in (Strategy, Proposal, BusinessUnit):
         assert _changelist(client, model).context["cl"].result_count == 0, model
+
+
+PORTAL_APPS = ("governance", "projects", "risks", "reports")
+
+
+def test_every_model_of_the_portal_is_in_the_admin():
+    """So that the read-only test above walks every one, each narrowed like its page."""
+    missing = [
+        model._meta.label
+        for app in PORTAL_APPS
+        for model in apps.get_app_config(app).get_models()
+        if model not in admin.site._registry and not model.__name__.startswith("Historical")
+    ]
+    assert missing == []
+
+
+def test_every_list_in_the_admin_opens_for_a_superuser_who_may_read_it(
+    root, client_for, strategy, head_of_ict
+):
+    root.groups.add(*_role_groups(Role.HEAD_OF_ICT))
+    issued_committee_report()
+    case_version(ProposalFactory(complete=True), decided_by=head_of_ict)
+    RoutingThresholds.objects.create(bjc_limit=100000, key_decision_limit=500000)
+    client = client_for(root)
+    for model in admin.site._registry:
+        if model._meta.app_label in PORTAL_APPS:
+            assert _changelist(client, model).status_code == 200, model._meta.label
+
+
+def test_the_admin_lists_only_the_frozen_business_cases_the_superuser_may_see(
+    root, housing, finance, client_for, head_of_ict
+):
+    root.business_unit = housing
+    root.save()
+    root.groups.add(*_role_groups(Role.OFFICER))
+    own = case_version(
+        ProposalFactory(title="Own unit scheme", business_unit=housing, complete=True),
+        decided_by=head_of_ict,
+    )
+    other = case_version(
+        ProposalFactory(title="Other unit scheme", business_unit=finance, complete=True),
+        decided_by=head_of_ict,
+    )
+    client = client_for(root)
+    listed = _changelist(client, BusinessCaseVersion).context["cl"].result_list
+    assert list(listed) == [own]
+    for view in ("change", "history"):
+        url = reverse(f"admin:projects_businesscaseversion_{view}", args=[other.pk])
+        assert client.get(url).status_code in (302, 404), view
+        assert other.proposal.reference not in client.get(url, follow=True).text, view
+
+
+def test_the_thresholds_show_in_the_admin_only_to_whom_the_thresholds_page_opens(root, client_for):
+    RoutingThresholds.objects.create(bjc_limit=100000, key_decision_limit=500000)
+    root.groups.set(_role_groups(Role.MEMBER))
+    client = client_for(root)
+    assert _changelist(client, RoutingThresholds).context["cl"].result_count == 0
+    root.groups.set(_role_groups(Role.HEAD_OF_ICT))
+    assert _changelist(client, RoutingThresholds).context["cl"].result_count == 1
+
+
+def test_the_admin_lists_a_member_their_own_and_shared_scenarios_only(root, client_for):
+    root.groups.add(*_role_groups(Role.MEMBER))
+    colleague = UserFactory(roles=[Role.MEMBER])
+    own = Scenario.objects.create(name="Own what-if", created_by=root)
+    shared = Scenario.objects.create(name="Shared what-if", created_by=colleague, is_shared=True)
+    Scenario.objects.create(name="Colleague's private what-if", created_by=colleague)
+    listed = _changelist(client_for(root), Scenario).context["cl"].result_list
+    assert set(listed) == {own, shared}
+
+
+def test_a_superuser_officer_sees_no_exempt_part_of_a_committee_paper_in_the_admin(
+    root, housing, client_for, settings, tmp_path
+):
+    """The exempt part (Schedule 12A) is for the Head of ICT and the Governance Group:
+    an officer reads the public part in the portal, and no more here, neither its files
+    nor the exempt risks frozen in the report."""
+    settings.MEDIA_ROOT = tmp_path
+    RiskFactory(title=EXEMPT_TITLE, exempt_paragraph=3, exempt_reason="Commercial position")
+    committee = Committee.objects.create(name="Audit and Governance Committee")
+    report = CommitteeRiskReport.objects.create(committee=committee, status="running")
+    report.snapshot = snapshot(
+        committee_name=committee.name, issued_on=timezone.localdate(), previous=None
+    )
+    report.status, report.issued_at = "done", timezone.now()
+    report.save()
+    issued_committee_report(committee=Committee.objects.create(name="Cabinet"))
+    exempt = CommitteeReportFile.objects.filter(part=PaperPart.EXEMPT).first()
+    root.business_unit = housing
+    root.save()
+    root.groups.add(*_role_groups(Role.OFFICER))
+    client = client_for(root)
+
+    files = _changelist(client, CommitteeReportFile).context["cl"].result_list
+    assert {kept.part for kept in files} == {PaperPart.PUBLIC}
+    assert len(files) == 2
+    for view in ("change", "history"):
+        url = reverse(f"admin:reports_committeereportfile_{view}", args=[exempt.pk])
+        assert client.get(url).status_code in (302, 404), view
+        assert exempt.filename not in client.get(url, follow=True).text, view
+    assert _changelist(client, CommitteeRiskReport).context["cl"].result_count == 2
+    for view in ("change", "history"):
+        url = reverse(f"admin:reports_committeeriskreport_{view}", args=[report.pk])
+        response = client.get(url)
+        assert response.status_code == 200, view
+        assert EXEMPT_TITLE not in response.text, view
+        # Nor the snapshot, which holds the exempt risks with the public ones.
+        assert "Snapshot" not in response.text, view
+
+    root.groups.set(_role_groups(Role.HEAD_OF_ICT))
+    assert _changelist(client, CommitteeReportFile).context["cl"].result_count == 4
+
+
+EXEMPT_TITLE = "Northgate contract renegotiation stalls"
+
+
+def test_the_admin_shows_a_kpi_value_awaiting_approval_only_to_its_recorder_and_approvers(
+    root, client_for, head_of_ict
+):
+    """As on the KPI's page and in its history: a value, or a value's record from before
+    it was approved, shows only to whoever recorded it and those who approve values."""
+    root.groups.add(*_role_groups(Role.MEMBER))
+    kpi = KPI.objects.create(name="Uptime", unit="%", direction="higher")
+    approved = KPIMeasurement.objects.create(
+        kpi=kpi, period_end=datetime.date(2026, 3, 31), value=Decimal("91.25"),
+        recorded_by=head_of_ict,
+    )  # fmt: skip
+    approved.value, approved.status = Decimal("99.50"), "approved"
+    save_with_history(approved, user=head_of_ict)
+    KPIMeasurement.objects.create(
+        kpi=kpi, period_end=datetime.date(2026, 6, 30), value=Decimal("87.75"),
+        recorded_by=head_of_ict,
+    )  # fmt: skip
+    client = client_for(root)
+    assert list(_changelist(client, KPIMeasurement).context["cl"].result_list) == [approved]
+    history = reverse("admin:governance_kpimeasurement_history", args=[approved.pk])
+    assert "91.25" not in client.get(history).text
+
+    root.groups.set(_role_groups(Role.HEAD_OF_ICT))
+    assert _changelist(client, KPIMeasurement).context["cl"].result_count == 2
+    assert "91.25" in client.get(history).text
+
+
+def case_version(proposal, *, decided_by) -> BusinessCaseVersion:
+    decision = Decision.objects.create(
+        proposal=proposal, meeting=MeetingFactory(), outcome=Outcome.APPROVED,
+        rationale="Fits the strategy.", decided_by=decided_by,
+    )  # fmt: skip
+    return BusinessCaseVersion.objects.create(
+        proposal=proposal, decision=decision, stage=Stage.SOC, route=Route.THREE_STAGE,
+        whole_life_cost=Decimal(150000), frozen_at=timezone.now(),
+        case=[{"case": "Strategic case", "field": "case_for_change", "label": "Case for change",
+               "text": "The old system is out of support."}],
+    )  # fmt: skip
 
 
 def _role_groups(*roles):
