@@ -2,10 +2,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
+from .addresses import page_url
 from .choices import AccessTokenKind, EmailStatus
 
 
@@ -226,7 +226,7 @@ class ImportRun(models.Model):
         return f"Import of {self.file_name}"
 
     def get_absolute_url(self):
-        return reverse("import-run", args=[self.pk])
+        return page_url("import-run", self.pk)
 
     @property
     def breadcrumb_parent(self):

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from common.addresses import page_url
 from common.models import SessionGenerationMixin
 from common.roles import Role
 
@@ -50,7 +50,7 @@ class BusinessUnit(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("governance:business-unit-detail", args=[self.pk])
+        return page_url("governance:business-unit-detail", self.pk)
 
 
 class User(SessionGenerationMixin, AbstractUser):
@@ -86,7 +86,7 @@ class User(SessionGenerationMixin, AbstractUser):
         return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("governance:account-detail", args=[self.pk])
+        return page_url("governance:account-detail", self.pk)
 
 
 class TransactionStart(models.Func):
@@ -226,7 +226,7 @@ class GroupMapping(models.Model):
         return f"{self.label} ({self.claim_value}): {self.gives}"
 
     def get_absolute_url(self):
-        return reverse("governance:group-mapping-list")
+        return page_url("governance:group-mapping-list")
 
     @property
     def gives(self) -> str:
@@ -293,7 +293,7 @@ class Strategy(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("governance:strategy-detail", args=[self.pk])
+        return page_url("governance:strategy-detail", self.pk)
 
     @property
     def breadcrumb_parent(self):
@@ -331,7 +331,7 @@ class Theme(models.Model):
         return f"Theme {self.number}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("governance:theme-detail", args=[self.pk])
+        return page_url("governance:theme-detail", self.pk)
 
     @property
     def breadcrumb_parent(self):
@@ -365,7 +365,7 @@ class Principle(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("governance:principle-detail", args=[self.pk])
+        return page_url("governance:principle-detail", self.pk)
 
     @property
     def breadcrumb_parent(self):
@@ -411,7 +411,7 @@ class Objective(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("governance:objective-detail", args=[self.pk])
+        return page_url("governance:objective-detail", self.pk)
 
     @property
     def breadcrumb_parent(self):
@@ -490,7 +490,7 @@ class ActionPlanItem(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("governance:action-item-detail", args=[self.pk])
+        return page_url("governance:action-item-detail", self.pk)
 
     @property
     def breadcrumb_parent(self):
@@ -569,7 +569,7 @@ class TermsOfReference(models.Model):
         return f"Terms of reference of the {self.group}"
 
     def get_absolute_url(self):
-        return reverse("governance:meeting-terms")
+        return page_url("governance:meeting-terms")
 
     @property
     def breadcrumb_parent(self):
@@ -648,7 +648,7 @@ class Meeting(models.Model):
         return f"{self.title}, {timezone.localtime(self.starts_at):%-d %B %Y}"
 
     def get_absolute_url(self):
-        return reverse("governance:meeting-detail", args=[self.pk])
+        return page_url("governance:meeting-detail", self.pk)
 
     @property
     def breadcrumb_parent(self):
@@ -769,7 +769,7 @@ class KPI(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("governance:kpi-detail", args=[self.pk])
+        return page_url("governance:kpi-detail", self.pk)
 
     @property
     def breadcrumb_parent(self):

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from common.addresses import page_url
 from common.dates import before_refusal, long_date, refuse
 from common.fy import financial_year_label, financial_year_of
 from governance.choices import RAG
@@ -175,7 +175,7 @@ class Proposal(models.Model):
         return f"{self.reference} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("projects:proposal-detail", args=[self.pk])
+        return page_url("projects:proposal-detail", self.pk)
 
     def clean(self):
         start = self.start_date
@@ -557,7 +557,7 @@ class RoutingThresholds(models.Model):
         return "Business case thresholds"
 
     def get_absolute_url(self):
-        return reverse("projects:thresholds")
+        return page_url("projects:thresholds")
 
     def clean(self):
         errors = {}
@@ -732,7 +732,7 @@ class Project(models.Model):
         return f"{self.proposal.reference} {self.proposal.title}"
 
     def get_absolute_url(self):
-        return reverse("projects:project-detail", args=[self.pk])
+        return page_url("projects:project-detail", self.pk)
 
     @property
     def breadcrumb_parent(self):
@@ -958,7 +958,7 @@ class Scenario(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("projects:scenario-detail", args=[self.pk])
+        return page_url("projects:scenario-detail", self.pk)
 
 
 class ScenarioPaper(models.Model):

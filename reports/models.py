@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from common.addresses import page_url
 from common.fy import financial_year_label
 
 NARRATIVE_FIELDS = (
@@ -72,7 +72,7 @@ class AnnualReport(models.Model):
         return f"Annual report {self.label}, version {self.version} ({self.get_status_display()})"
 
     def get_absolute_url(self):
-        return reverse("reports:annual-detail", args=[self.pk])
+        return page_url("reports:annual-detail", self.pk)
 
     @property
     def label(self) -> str:
@@ -210,7 +210,7 @@ class ReportRun(models.Model):
         return f"{self.get_kind_display()} {self.period}"
 
     def get_absolute_url(self):
-        return reverse("reports:run-detail", args=[self.pk])
+        return page_url("reports:run-detail", self.pk)
 
     @property
     def breadcrumb_parent(self):
@@ -300,7 +300,7 @@ class CommitteeRiskReport(models.Model):
         return f"Risk report to {self.committee}, {when}"
 
     def get_absolute_url(self):
-        return reverse("reports:committee-report-detail", args=[self.pk])
+        return page_url("reports:committee-report-detail", self.pk)
 
     @property
     def breadcrumb_parent(self):

@@ -5,10 +5,10 @@ category; owners, actions and reviews."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from common.addresses import page_url
 from governance.choices import CLOSED_ACTION_STATUSES, ActionStatus
 from governance.models import Meeting, Principle, Strategy, Theme
 from projects.models import Project, Proposal
@@ -280,7 +280,7 @@ class Risk(models.Model):
         return f"{self.reference} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("risks:risk-detail", args=[self.pk])
+        return page_url("risks:risk-detail", self.pk)
 
     @property
     def reference(self) -> str:

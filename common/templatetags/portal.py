@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from common import figures, formatting
+from common.addresses import page_url
 from common.fy import financial_year_label
 from common.permissions import may_open as _may_open
 
@@ -113,7 +114,7 @@ def nav_item(context, section, label, url_name):
     """A service navigation link, shown only to those the page lets in."""
     return {
         "show": _may_open(context["request"].user, url_name),
-        "url": reverse(url_name),
+        "url": page_url(url_name),
         "section": section,
         "label": label,
         "nav_section": context.get("nav_section"),
