@@ -130,33 +130,25 @@ def demo_projects_load(**kwargs) -> None:
     criteria = list(Criterion.objects.filter(is_active=True))
     themes = {t.number: t for t in strategy.themes.all()}
     for title, unit_code, status, theme_numbers, capital, savings, statutory, scores in PROPOSALS:
-        unit = BusinessUnit.objects.get(code=unit_code)
-        proposal, created = Proposal.objects.get_or_create(
+        proposal, created = _demo_proposal(
             title=title,
-            defaults={
-                "business_unit": unit,
-                "strategy": strategy,
-                "created_by": users["headofict"],
-                "status": status,
-                "case_for_change": "Demo data: the current process is manual and costly.",
-                "is_statutory": statutory,
-                "statutory_basis": "Demo data: statutory record-keeping duty." if statutory else "",
-                "options_considered": "Do nothing; extend the current system; buy a service.",
-                "preferred_option": "Buy a hosted service through a framework.",
-                "non_cashable_benefits": "Better service for residents.",
-                "first_financial_year": this_year,
-                "procurement_route": ProcurementRoute.FRAMEWORK,
-                "funding_source": "ICT capital programme",
-                "sponsor": f"Head of {unit.name}",
-                "project_manager": users["headofict"],
-                "start_date": timezone.localdate() - datetime.timedelta(days=90),
-                "end_date": timezone.localdate() + datetime.timedelta(days=300),
-                "milestones": "Contract; pilot; go-live.",
-                "key_risks": "Supplier capacity; data migration.",
-                "personal_data": YesNo.YES,
-                "security_impact": SecurityImpact.MEDIUM,
-                "submitted_at": timezone.now() - datetime.timedelta(days=30),
-            },
+            unit_code=unit_code,
+            strategy=strategy,
+            status=status,
+            this_year=this_year,
+            created_by=users["headofict"],
+            project_manager=users["headofict"],
+            case_for_change="Demo data: the current process is manual and costly.",
+            is_statutory=statutory,
+            statutory_basis="Demo data: statutory record-keeping duty." if statutory else "",
+            preferred_option="Buy a hosted service through a framework.",
+            non_cashable_benefits="Better service for residents.",
+            start_date=timezone.localdate() - datetime.timedelta(days=90),
+            end_date=timezone.localdate() + datetime.timedelta(days=300),
+            milestones="Contract; pilot; go-live.",
+            key_risks="Supplier capacity; data migration.",
+            security_impact=SecurityImpact.MEDIUM,
+            submitted_at=timezone.now() - datetime.timedelta(days=30),
         )
         if not created:
             continue
@@ -230,41 +222,57 @@ def demo_projects_load(**kwargs) -> None:
     _demo_stages(strategy, users, held, this_year)
 
 
+def _demo_proposal(
+    *, title: str, unit_code: str, strategy, status: str, this_year: int, **fields
+) -> tuple[Proposal, bool]:
+    """A demo proposal found by its title, or made with what every demo proposal has in
+    common (its unit's head as sponsor, bought through a framework from the ICT capital
+    programme, first costed this year) and `fields`, its own."""
+    unit = BusinessUnit.objects.get(code=unit_code)
+    return Proposal.objects.get_or_create(
+        title=title,
+        defaults={
+            "business_unit": unit,
+            "strategy": strategy,
+            "status": status,
+            "options_considered": "Do nothing; extend the current system; buy a service.",
+            "first_financial_year": this_year,
+            "procurement_route": ProcurementRoute.FRAMEWORK,
+            "funding_source": "ICT capital programme",
+            "sponsor": f"Head of {unit.name}",
+            "personal_data": YesNo.YES,
+            **fields,
+        },
+    )
+
+
 def _demo_stages(strategy, users, held, this_year) -> None:
     """A scheme developing its Outline Business Case, its Strategic Outline Case frozen
     with the decision on it at the meeting held; and a small scheme on one Business
     Justification Case, waiting for triage."""
     themes = {t.number: t for t in strategy.themes.all()}
     for title, unit_code, status, route, stage, theme, capital, revenue, yes, frozen in STAGED:
-        unit = BusinessUnit.objects.get(code=unit_code)
-        proposal, created = Proposal.objects.get_or_create(
+        proposal, created = _demo_proposal(
             title=title,
-            defaults={
-                "business_unit": unit,
-                "strategy": strategy,
-                "created_by": users["officer"],
-                "status": status,
-                "route": route,
-                "stage": frozen or stage,
-                "case_for_change": "Demo data: applications and bookings arrive on paper "
-                "and by phone, and are keyed in by hand.",
-                "options_considered": "Do nothing; extend the current system; buy a service.",
-                "preferred_option": "A long list of options to narrow at the next stage.",
-                "non_cashable_benefits": "Residents can apply and book at any time.",
-                "first_financial_year": this_year,
-                "procurement_route": ProcurementRoute.FRAMEWORK,
-                "funding_source": "ICT capital programme",
-                "sponsor": f"Head of {unit.name}",
-                "project_manager": users["officer"],
-                "start_date": timezone.localdate() + datetime.timedelta(days=60),
-                "end_date": timezone.localdate() + datetime.timedelta(days=420),
-                "milestones": "Business case; procurement; pilot; go-live.",
-                "key_risks": "Supplier capacity; integration with the back-office system.",
-                "personal_data": YesNo.YES,
-                "security_impact": SecurityImpact.LOW,
-                **{field: YesNo.YES if field in yes else YesNo.NO for field in RISK_QUESTIONS},
-                "submitted_at": timezone.now() - datetime.timedelta(days=20),
-            },
+            unit_code=unit_code,
+            strategy=strategy,
+            status=status,
+            this_year=this_year,
+            created_by=users["officer"],
+            project_manager=users["officer"],
+            route=route,
+            stage=frozen or stage,
+            case_for_change="Demo data: applications and bookings arrive on paper and by "
+            "phone, and are keyed in by hand.",
+            preferred_option="A long list of options to narrow at the next stage.",
+            non_cashable_benefits="Residents can apply and book at any time.",
+            start_date=timezone.localdate() + datetime.timedelta(days=60),
+            end_date=timezone.localdate() + datetime.timedelta(days=420),
+            milestones="Business case; procurement; pilot; go-live.",
+            key_risks="Supplier capacity; integration with the back-office system.",
+            security_impact=SecurityImpact.LOW,
+            **{field: YesNo.YES if field in yes else YesNo.NO for field in RISK_QUESTIONS},
+            submitted_at=timezone.now() - datetime.timedelta(days=20),
         )
         if not created:
             continue

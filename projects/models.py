@@ -452,13 +452,21 @@ class Assessment(models.Model):
 
 
 class CriterionScore(models.Model):
-    """A member's 0 to 5 score against one criterion, with the weight then in force."""
+    """A member's 0 to 5 score against one criterion, with the weight then in force and
+    whether it was worked out from the self-assessment."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     criterion_name = models.CharField(max_length=120)
     weight = models.PositiveSmallIntegerField()
     score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(5)])
+    # Worked out from the self-assessment, not typed (Criterion.from_tcop when scored):
+    # kept like the weight, so choosing another criterion later relabels no past score.
+    from_tcop = models.BooleanField(
+        "worked out from the Technology Code of Practice self-assessment",
+        default=False,
+        db_default=False,
+    )
     comment = models.TextField(blank=True)
     history = HistoricalRecords()
 

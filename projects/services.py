@@ -623,6 +623,7 @@ def assessment_submit(
             weight=criterion.weight,
             score=rating,
             comment=comment.strip(),
+            from_tcop=criterion.from_tcop,
         )
         save_with_history(score, user=user, exclude={"assessment", "criterion"})
     return assessment

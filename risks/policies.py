@@ -2,6 +2,8 @@
 rule once, asked by views, services, forms, templates, panels and exports alike (see
 projects/policies.py for why these are plain functions)."""
 
+from dataclasses import dataclass
+
 from django.db.models import F, Q
 
 from common.roles import GOVERNANCE_GROUP, Role, roles_of
@@ -125,14 +127,43 @@ def assurance_flags() -> dict[str, Q]:
     }
 
 
-# What each flag says on a risk's page.
-FLAG_EXPLANATIONS = {
-    AssuranceFlag.NOT_ASSURED: "This risk is red, and no control on it is rated effective or "
-    "partly effective: its current rating relies on controls not shown to work.",
-    AssuranceFlag.NOT_BORNE_OUT: "Controls are rated effective, yet the current rating is no "
-    "better than the gross rating: either the controls or the rating needs another look.",
-    AssuranceFlag.NO_THIRD_LINE: "No control has third-line (internal audit) assurance: "
-    "nobody independent has checked that the controls work.",
+@dataclass(frozen=True)
+class FlagWords:
+    """How a flag reads wherever it is raised: its label as the register's tag (in a
+    GOV.UK tag colour beside the words, which carry the meaning) and, on the risk's
+    page, the label with the sentence saying what is wrong."""
+
+    flag: AssuranceFlag
+    tag_class: str
+    explanation: str
+
+    @property
+    def label(self) -> str:
+        return self.flag.label
+
+
+FLAG_WORDS = {
+    words.flag: words
+    for words in (
+        FlagWords(
+            AssuranceFlag.NOT_ASSURED,
+            "govuk-tag--red",
+            "This risk is red, and no control on it is rated effective or partly effective: "
+            "its current rating relies on controls not shown to work.",
+        ),
+        FlagWords(
+            AssuranceFlag.NOT_BORNE_OUT,
+            "govuk-tag--orange",
+            "Controls are rated effective, yet the current rating is no better than the gross "
+            "rating: either the controls or the rating needs another look.",
+        ),
+        FlagWords(
+            AssuranceFlag.NO_THIRD_LINE,
+            "govuk-tag--grey",
+            "No control has third-line (internal audit) assurance: nobody independent has "
+            "checked that the controls work.",
+        ),
+    )
 }
 
 

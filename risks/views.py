@@ -124,10 +124,6 @@ class RiskDetailView(RoleRequiredMixin, TemplateView):
             ratings=risk.ratings(),
             controls=controls,
             controls_changeable=policies.may_change_control(user, RiskControl(risk=risk)),
-            assurance_flags=[
-                (AssuranceFlag(flag).label, policies.FLAG_EXPLANATIONS[flag])
-                for flag in selectors.flags_of(risk)
-            ],
             lines=[
                 (label, sum(1 for c in controls if c.line == line))
                 for line, label in AssuranceLine.choices

@@ -625,6 +625,7 @@ class _Simulator:
                     criterion_name=c.name,
                     weight=c.weight,
                     score=rating,
+                    from_tcop=c.from_tcop,
                 ),
                 who=assessor,
                 when=when,

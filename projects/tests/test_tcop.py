@@ -5,6 +5,7 @@ ranking."""
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -322,3 +323,36 @@ def test_the_head_of_ict_rewords_a_point_and_answers_stay_with_it(
     assert "5. Use cloud first (public cloud)" in page.content.decode()
     with pytest.raises(PermissionDenied):
         services.tcop_point_save(user=member, point=point, fields={"title": "Mine"})
+
+
+def _score_rows(page_text: str, assessor) -> dict[str, str]:
+    """Each criterion's row of `assessor`'s score table: its name cell, as written."""
+    table = page_text.split(f'aria-label="Scores from {assessor}"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(
+        r'<tr class="govuk-table__row"><td class="govuk-table__cell">(.*?)</td>', table
+    )
+    return {cell.split("<br>", 1)[0]: cell for cell in cells}
+
+
+def test_the_proposal_page_says_which_score_was_worked_out_from_the_self_assessment(
+    housing, member, chair, head_of_ict, client_for
+):
+    proposal = ProposalFactory(
+        business_unit=housing,
+        complete=True,
+        status=ProposalStatus.IN_ASSESSMENT,
+        tcop={n: NOT_MET for n in range(1, 14)},
+    )
+    _assess(proposal, member, typed=4)
+    risk = Criterion.objects.get(name="Risk")
+    services.criterion_save(user=head_of_ict, criterion=risk, fields={"from_tcop": True})
+    _assess(proposal, chair, typed=4)
+    text = client_for(member).get(proposal.get_absolute_url()).content.decode()
+    label = "Worked out from the"
+    worked_out = _score_rows(text, chair)
+    assert label in worked_out["Risk"]
+    assert [name for name, cell in worked_out.items() if label in cell] == ["Risk"]
+    # The member typed their Risk score before it was chosen: it is not relabelled.
+    typed = _score_rows(text, member)
+    assert "Risk" in typed
+    assert not [name for name, cell in typed.items() if label in cell]

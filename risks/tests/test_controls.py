@@ -11,7 +11,7 @@ from django.utils import timezone
 from common.roles import Role
 from common.testing import xlsx_rows
 from governance.tests.factories import UserFactory
-from risks import selectors, services
+from risks import policies, selectors, services
 from risks.choices import AssuranceFlag, AssuranceLine, Effectiveness, RiskStatus
 from risks.models import RiskControl
 from risks.tests.factories import RiskFactory
@@ -187,6 +187,33 @@ def test_the_risk_page_shows_ratings_side_by_side_controls_and_flags_in_words(
         "Supplier&#x27;s own monitoring",
     ):
         assert words in page, words  # fmt: skip
+
+
+def test_every_flag_is_declared_in_words_once_for_the_register_and_the_risk_page():
+    assert set(policies.FLAG_WORDS) == set(policies.assurance_flags()) == set(AssuranceFlag)
+
+
+def test_the_register_tags_each_risk_with_the_flags_it_raises_in_words(head_of_ict, client_for):
+    bare = _red(title="Red with an untested control")
+    _control(head_of_ict, bare)
+    unmoved = RiskFactory(title="Effective controls, rating unmoved",
+                          inherent_likelihood=2, inherent_impact=2)  # fmt: skip
+    _control(head_of_ict, unmoved, line=AssuranceLine.THIRD,
+             effectiveness=Effectiveness.EFFECTIVE, assessed_on=LAST_MONTH)  # fmt: skip
+    RiskFactory(title="Nothing to flag")
+    page = client_for(head_of_ict).get(reverse("risks:risk-list")).content.decode()
+    rows = {
+        title: next(row for row in page.split('<tr class="govuk-table__row">') if title in row)
+        for title in (bare.title, unmoved.title, "Nothing to flag")
+    }
+
+    def tags(row):
+        return [words.label for words in policies.FLAG_WORDS.values()
+                if f'<strong class="govuk-tag {words.tag_class}">{words.label}</strong>' in row]  # fmt: skip
+
+    assert tags(rows[bare.title]) == ["Controls not assured", "No third-line assurance"]
+    assert tags(rows[unmoved.title]) == ["Current rating not borne out by controls"]
+    assert tags(rows["Nothing to flag"]) == []
 
 
 def test_the_register_s_downloads_and_api_carry_controls(head_of_ict, client_for):
