@@ -93,6 +93,10 @@ class CommitteeForm(GDSFormMixin, forms.Form):
     )
 
 
+class CommitteeChangeForm(CommitteeForm):
+    submit_label = "Save the committee"
+
+
 class CommitteeReportRequestForm(GDSFormMixin, forms.Form):
     submit_label = "Produce the report"
     committee = forms.ModelChoiceField(

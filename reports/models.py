@@ -242,6 +242,10 @@ class Committee(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        """Its place on the committees page, which lists each with its reports."""
+        return f"{page_url('reports:committee-list')}#committee-{self.pk}"
+
 
 class PaperPart(models.TextChoices):
     PUBLIC = "public", "Public part"

@@ -327,10 +327,28 @@ def schedule_update(*, user, schedule: ScheduledReport, fields: Mapping, crontab
 @transaction.atomic
 def committee_create(*, user, name: str, takes_quarterly_report: bool) -> Committee:
     require_role(user, *policies.COMMITTEE_KEEPERS)
+    committee = Committee()
+    return _committee_save(committee, user, name, takes_quarterly_report)
+
+
+@transaction.atomic
+def committee_change(
+    *, user, committee: Committee, name: str, takes_quarterly_report: bool
+) -> Committee:
+    """Rename a committee (as the council renames its bodies) or stop or start its
+    quarterly report. The papers already issued to it keep the name they were issued
+    under (their snapshot holds it), and each next report still compares with the last
+    one issued to this body, whatever it was called then."""
+    require_role(user, *policies.COMMITTEE_KEEPERS)
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    return _committee_save(committee, user, name, takes_quarterly_report)
+
+
+def _committee_save(committee, user, name, takes_quarterly_report) -> Committee:
     name = " ".join(name.split())
-    if Committee.objects.filter(name__iexact=name).exists():
+    if Committee.objects.filter(name__iexact=name).exclude(pk=committee.pk).exists():
         raise ValidationError({"name": "There is already a committee with this name."})
-    committee = Committee(name=name, takes_quarterly_report=takes_quarterly_report)
+    committee.name, committee.takes_quarterly_report = name, takes_quarterly_report
     save_with_history(committee, user=user)
     return committee
 

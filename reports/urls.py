@@ -26,6 +26,16 @@ urlpatterns = [
     path("reports/committees/", views.CommitteeListView.as_view(), name="committee-list"),
     path("reports/committees/new/", views.CommitteeCreateView.as_view(), name="committee-create"),
     path(
+        "reports/committees/<int:pk>/edit/",
+        views.CommitteeChangeView.as_view(),
+        name="committee-update",
+    ),
+    path(
+        "reports/committees/<int:pk>/history/",
+        views.CommitteeHistoryView.as_view(),
+        name="committee-history",
+    ),
+    path(
         "reports/committee-reports/request/",
         views.CommitteeReportRequestView.as_view(),
         name="committee-report-request",

@@ -17,6 +17,7 @@ from common.views import ObjectHistoryView, ServiceFormView
 
 from . import committee, documents, generation, lists, papers, policies, selectors, services
 from .forms import (
+    CommitteeChangeForm,
     CommitteeForm,
     CommitteeReportRequestForm,
     NarrativeForm,
@@ -304,6 +305,39 @@ class CommitteeCreateView(ServiceFormView):
 
     def get_success_url(self, result=None):
         return reverse("reports:committee-list")
+
+
+class CommitteeChangeView(ServiceFormView):
+    """Rename a committee, or stop or start its quarterly risk report."""
+
+    allowed_roles = policies.COMMITTEE_KEEPERS
+    form_class = CommitteeChangeForm
+    template_name = "reports/committee_form.html"
+    success_message = "Committee saved."
+
+    def load_objects(self):
+        self.committee = get_object_or_404(Committee, pk=self.kwargs["pk"])
+        self.extra_context = {"committee": self.committee}
+
+    def get_initial(self):
+        return {
+            "name": self.committee.name,
+            "takes_quarterly_report": self.committee.takes_quarterly_report,
+        }
+
+    def perform(self, form):
+        return services.committee_change(
+            user=self.request.user, committee=self.committee, **form.cleaned_data
+        )
+
+    def get_success_url(self, result=None):
+        return reverse("reports:committee-list")
+
+
+class CommitteeHistoryView(ObjectHistoryView):
+    allowed_roles = policies.COMMITTEE_PAPER_READERS
+    model = Committee
+    template_name = "reports/committee_history.html"
 
 
 class CommitteeReportRequestView(ServiceFormView):

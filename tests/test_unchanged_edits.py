@@ -274,7 +274,7 @@ KNOWN_EDIT_FORMS = {
     "governance:meeting-attendance", "reports:annual-narrative", "reports:schedule-update",
     "governance:group-mapping-update", "projects:contract-update", "projects:scenario-update",
     "risks:control-update", "risks:risk-exemption", "projects:tcop-point-update",
-    "projects:thresholds",
+    "projects:thresholds", "reports:committee-update",
 }  # fmt: skip
 
 

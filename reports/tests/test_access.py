@@ -74,6 +74,16 @@ ACCESS_CASES = [
     ),
     AccessCase("reports:committee-create", lambda o: reverse("reports:committee-create"), HEAD),
     AccessCase(
+        "reports:committee-update",
+        lambda o: reverse("reports:committee-update", args=[o.committee_report.committee_id]),
+        HEAD,
+    ),
+    AccessCase(
+        "reports:committee-history",
+        lambda o: reverse("reports:committee-history", args=[o.committee_report.committee_id]),
+        PAPER_READERS,
+    ),
+    AccessCase(
         "reports:committee-report-request",
         lambda o: reverse("reports:committee-report-request"),
         HEAD,

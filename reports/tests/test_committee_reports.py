@@ -315,6 +315,64 @@ def test_a_committee_name_is_given_once(head_of_ict, client_for, db):
     assert Committee.objects.count() == 1
 
 
+def test_a_renamed_committee_keeps_its_papers_names_and_its_baseline(
+    two_reports, head_of_ict, client_for
+):
+    """The council renames a body: the papers issued to it keep the name they were
+    issued under, the next compares with the last one issued to it, and history says
+    who renamed it."""
+    committee = two_reports.committee
+    client = client_for(head_of_ict)
+    url = reverse("reports:committee-update", args=[committee.pk])
+    page = client.get(url).content.decode()
+    assert 'value="Audit and Governance Committee"' in page  # the form shows what it holds
+    response = client.post(url, {"name": "Audit, Risk and Governance Committee"})
+    assert response.status_code == 302
+    committee.refresh_from_db()
+    assert committee.name == "Audit, Risk and Governance Committee"
+    assert committee.takes_quarterly_report is False  # unticked: on request only now
+
+    two_reports.second.refresh_from_db()
+    assert two_reports.second.snapshot["committee"] == "Audit and Governance Committee"
+    third = issue(committee, head_of_ict)
+    assert third.previous == two_reports.second
+    assert third.snapshot["committee"] == "Audit, Risk and Governance Committee"
+    assert rows_by_title(third)["Data centre lease ends"]["direction"] == "unchanged"
+
+    history = client.get(reverse("reports:committee-history", args=[committee.pk])).text
+    assert "Audit and Governance Committee" in history
+    assert "Audit, Risk and Governance Committee" in history
+    assert head_of_ict.get_full_name() in history
+
+
+def test_a_committee_is_not_renamed_to_another_ones_name(two_reports, head_of_ict, client_for):
+    committee = two_reports.committee
+    response = client_for(head_of_ict).post(
+        reverse("reports:committee-update", args=[committee.pk]),
+        {"name": " CABINET ", "takes_quarterly_report": "on"},
+    )
+    assert response.status_code == 200
+    assert "There is already a committee with this name" in response.content.decode()
+    committee.refresh_from_db()
+    assert committee.name == "Audit and Governance Committee"
+
+
+def test_only_the_head_of_ict_changes_a_committee_and_all_readers_see_its_history(
+    two_reports, users_by_role, client_for
+):
+    committee = two_reports.committee
+    change = reverse("reports:committee-update", args=[committee.pk])
+    for role in (Role.OFFICER, Role.MEMBER, Role.CHAIR):
+        client = client_for(users_by_role[role])
+        assert client.post(change, {"name": "Renamed"}).status_code == 403, role
+        history = client.get(reverse("reports:committee-history", args=[committee.pk]))
+        assert history.status_code == 200, role
+        listing = client.get(reverse("reports:committee-list")).content.decode()
+        assert change not in listing, role  # no link to a page they may not use
+    committee.refresh_from_db()
+    assert committee.name == "Audit and Governance Committee"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_schedule_run_twice_by_a_real_worker_issues_one_report_to_each_committee(
     settings, tmp_path
