@@ -206,7 +206,9 @@ class GDSFormMixin(GOVUKErrorsMixin):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", self.submit_label))
+        # GOV.UK Frontend's Button module (static/js/init.js: a form that changes
+        # something is sent once, however quickly the button is pressed twice).
+        self.helper.add_input(Submit("submit", self.submit_label, data_module="govuk-button"))
         for field in self.fields.values():
             if isinstance(field.widget, forms.NumberInput):
                 field.widget = _number_box(field)

@@ -358,7 +358,9 @@ def committee_report_request(
 ) -> CommitteeRiskReport:
     """Record a risk report to `committee`, then queue its production after commit. A
     scheduled one (with a period) is issued once per period however often it is asked
-    for; one the Head of ICT asks for is a new report each time."""
+    for; one the Head of ICT asks for is a new report, unless one they asked for is
+    still being produced (asked for twice, it would be issued twice, the second
+    comparing with the first and showing no movement at all)."""
     if requested_by is not None:
         require_role(requested_by, *policies.COMMITTEE_KEEPERS)
     with transaction.atomic():
@@ -367,6 +369,16 @@ def committee_report_request(
             report = (
                 CommitteeRiskReport.objects.select_for_update()
                 .filter(committee=committee, period=period)
+                .first()
+            )
+        else:
+            report = (
+                CommitteeRiskReport.objects.filter(
+                    committee=committee,
+                    period="",
+                    status__in=(RunStatus.PENDING, RunStatus.RUNNING),
+                )
+                .order_by("created_at", "pk")
                 .first()
             )
         if report is None:

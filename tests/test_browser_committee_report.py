@@ -9,6 +9,7 @@ Movements since the first report, worked out by hand from the demo register:
 - Skills gaps in the new City ICT service: 3 x 3 = 9, reviewed to 2 x 3 = 6: improved
 - Personal data breach from a council system: 2 x 4 = 8 both times: unchanged"""
 
+import contextlib
 import io
 
 import pytest
@@ -118,3 +119,42 @@ def test_head_of_ict_sends_a_committee_a_risk_report_with_exempt_risks_kept_out_
     assert "Worsened: 12 to 16" in texts["Public part (PDF)"]
     assert EXEMPT in texts["Exempt part (PDF)"]
     assert "Exempt: not for publication by virtue of paragraph 3" in texts["Exempt part (PDF)"]
+
+
+def test_head_of_ict_renames_a_committee_and_a_double_click_saves_once(
+    page, live_server, demo, axe
+):
+    """The council renames its audit committee; the Head of ICT renames it in the portal,
+    pressing Save twice in quick succession as people do. The form is sent once (every
+    form that changes something is, static/js/init.js), and history shows one change."""
+    sign_in(page, live_server, "headofict")
+    menu_link(page, "Reports").click()
+    page.get_by_role("link", name="Committee risk reports", exact=True).click()
+    page.get_by_role("link", name=f"Change {COMMITTEE}").click()
+    axe.check(page)
+    page.get_by_label("Name").fill("Audit, Risk and Governance Committee")
+    posted, held = [], []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    # The first answer is held back, as on a slow connection, while Save is pressed again.
+    page.route("**/edit/", lambda route: held.append(route))
+    box = page.get_by_role("button", name="Save the committee").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)  # the page still shows the form: the answer is held
+    page.wait_for_timeout(300)
+    page.unroute("**/edit/")
+    for route in held:
+        with contextlib.suppress(Exception):  # a request the browser gave up on
+            route.continue_()
+    expect(page.get_by_role("alert")).to_contain_text("Committee saved")
+    expect(page.get_by_role("heading", name="Audit, Risk and Governance Committee")).to_be_visible()
+    expect(page.get_by_text("already a committee")).to_have_count(0)
+    axe.check(page)
+    page.get_by_role("link", name="History of Audit, Risk and Governance Committee").click()
+    expect(page.get_by_role("cell", name="Audit and Governance Committee").first).to_be_visible()
+    axe.check(page)
+    assert len(posted) == 1, posted  # the second press sent nothing
+    committee = Committee.objects.get()
+    assert committee.name == "Audit, Risk and Governance Committee"
+    assert committee.history.count() == 2  # added, renamed once

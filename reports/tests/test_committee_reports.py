@@ -345,6 +345,23 @@ def test_a_renamed_committee_keeps_its_papers_names_and_its_baseline(
     assert head_of_ict.get_full_name() in history
 
 
+def test_a_report_asked_for_twice_while_it_is_produced_is_one_report(
+    two_reports, head_of_ict, client_for
+):
+    committee = two_reports.committee
+    client = client_for(head_of_ict)
+    url = reverse("reports:committee-report-request")
+    first = client.post(url, {"committee": committee.pk})
+    again = client.post(url, {"committee": committee.pk})  # pressed twice, or a second tab
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    waiting = CommitteeRiskReport.objects.filter(committee=committee, status="pending")
+    assert waiting.count() == 1
+    assert services.committee_report_generate(report_id=waiting.get().pk) is True
+    client.post(url, {"committee": committee.pk})  # once issued, a new one is a new report
+    assert CommitteeRiskReport.objects.filter(committee=committee).count() == 4
+
+
 def test_a_committee_is_not_renamed_to_another_ones_name(two_reports, head_of_ict, client_for):
     committee = two_reports.committee
     response = client_for(head_of_ict).post(
