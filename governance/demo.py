@@ -1,5 +1,6 @@
-"""Demo data: business units, one account per role, an action plan, the Governance
-Group's terms of reference, a meeting held with approved minutes and the next one.
+"""Demo data: business units, one account per role and an officer for each unit with
+demo proposals, an action plan, the Governance Group's terms of reference, a meeting
+held with approved minutes and the next one.
 
 Clearly labelled (is_demo, and "Demo" tags in the portal) and loaded only by `make run`
 or `manage.py load_demo_data`, never by migrate. Loading twice changes nothing.
@@ -50,12 +51,26 @@ BUSINESS_UNITS = [
 # username, first name, last name, job title, role, business unit code
 DEMO_ACCOUNTS = [
     ("officer", "Priya", "Shah", "Housing systems officer", Role.OFFICER, "housing"),
+    # An officer for each other unit with demo proposals, who drafts and submits them:
+    # only an officer of a proposal's own unit may (projects.policies.acts_for_unit).
+    ("officer-revenues", "Gareth", "Lloyd", "Revenues systems officer", Role.OFFICER, "revenues"),
+    ("officer-planning", "Helen", "Carter", "Planning support team leader", Role.OFFICER,
+     "planning"),
+    ("officer-environment", "Kwame", "Mensah", "Environmental health systems officer",
+     Role.OFFICER, "environment"),
+    ("officer-ict", "Rachel", "Dunn", "ICT infrastructure manager", Role.OFFICER, "ict"),
     ("member", "Tom", "Hughes", "Head of Customer Services", Role.MEMBER, "customer"),
     ("member2", "Aisha", "Rahman", "Head of Planning", Role.MEMBER, "planning"),
     ("chair", "Margaret", "Ellis", "Executive Director, Corporate", Role.CHAIR, "finance"),
     ("headofict", "David", "Okafor", "Head of ICT", Role.HEAD_OF_ICT, "ict"),
     ("admin", "Sam", "Patel", "Systems administrator", Role.ADMINISTRATOR, "ict"),
-]
+]  # fmt: skip
+# Each unit's demo officer, who drafts and submits its demo proposals (projects.demo).
+DEMO_OFFICERS = {
+    unit_code: username
+    for username, _, _, _, role, unit_code in DEMO_ACCOUNTS
+    if role == Role.OFFICER
+}
 
 CORPORATE_OBJECTIVES = [
     "A vibrant and sustainable economy",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from common.fy import financial_year_of
 from governance.catalogue import catalogue_load
 from governance.choices import MeetingStatus
+from governance.demo import DEMO_OFFICERS
 from governance.models import BusinessUnit, Meeting, User
 
 from . import services
@@ -121,7 +122,9 @@ def demo_projects_load(**kwargs) -> None:
         )
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=["member", "chair", "headofict", "officer"])
+        for u in User.objects.filter(
+            username__in=["member", "chair", "headofict", *DEMO_OFFICERS.values()]
+        )
     }
     chair = users["chair"]
     held = (
@@ -136,7 +139,7 @@ def demo_projects_load(**kwargs) -> None:
             strategy=strategy,
             status=status,
             this_year=this_year,
-            created_by=users["headofict"],
+            created_by=users[DEMO_OFFICERS[unit_code]],
             project_manager=users["headofict"],
             case_for_change="Demo data: the current process is manual and costly.",
             is_statutory=statutory,
@@ -153,15 +156,23 @@ def demo_projects_load(**kwargs) -> None:
         if not created:
             continue
         for number in theme_numbers:
-            ProposalTheme.objects.create(
-                proposal=proposal, theme=themes[number], how="Demo data: see the case for change."
+            _saved_by(
+                proposal.created_by,
+                ProposalTheme(
+                    proposal=proposal,
+                    theme=themes[number],
+                    how="Demo data: see the case for change.",
+                ),
             )
         for index, (cost, saving) in enumerate(zip(capital, savings, strict=True)):
-            ProposalYear.objects.create(
-                proposal=proposal,
-                financial_year=this_year + index,
-                capital_cost=Decimal(cost),
-                cashable_savings=Decimal(saving),
+            _saved_by(
+                proposal.created_by,
+                ProposalYear(
+                    proposal=proposal,
+                    financial_year=this_year + index,
+                    capital_cost=Decimal(cost),
+                    cashable_savings=Decimal(saving),
+                ),
             )
         _demo_tcop(proposal)
         for username, ratings in scores.items():
@@ -196,6 +207,7 @@ def demo_projects_load(**kwargs) -> None:
                 minutes=30
             )
             decision.save(update_fields=["decided_at"])
+            proposal._history_user = chair
             proposal.save(update_fields=["decided_at"])
         _demo_events(proposal, users)
         if status == ProposalStatus.APPROVED:
@@ -227,23 +239,34 @@ def _demo_proposal(
 ) -> tuple[Proposal, bool]:
     """A demo proposal found by its title, or made with what every demo proposal has in
     common (its unit's head as sponsor, bought through a framework from the ICT capital
-    programme, first costed this year) and `fields`, its own."""
+    programme, first costed this year) and `fields`, its own. A new one is drafted by
+    its `created_by`, an officer of its unit, and its history says so."""
+    proposal = Proposal.objects.filter(title=title).first()
+    if proposal is not None:
+        return proposal, False
     unit = BusinessUnit.objects.get(code=unit_code)
-    return Proposal.objects.get_or_create(
+    proposal = Proposal(
         title=title,
-        defaults={
-            "business_unit": unit,
-            "strategy": strategy,
-            "status": status,
-            "options_considered": "Do nothing; extend the current system; buy a service.",
-            "first_financial_year": this_year,
-            "procurement_route": ProcurementRoute.FRAMEWORK,
-            "funding_source": "ICT capital programme",
-            "sponsor": f"Head of {unit.name}",
-            "personal_data": YesNo.YES,
-            **fields,
-        },
+        business_unit=unit,
+        strategy=strategy,
+        status=status,
+        options_considered="Do nothing; extend the current system; buy a service.",
+        first_financial_year=this_year,
+        procurement_route=ProcurementRoute.FRAMEWORK,
+        funding_source="ICT capital programme",
+        sponsor=f"Head of {unit.name}",
+        personal_data=YesNo.YES,
+        **fields,
     )
+    return _saved_by(proposal.created_by, proposal), True
+
+
+def _saved_by(user: User, obj):
+    """Save `obj` new, with `user` on its history record, as the service that made it
+    would have (common.services.save_with_history)."""
+    obj._history_user = user
+    obj.save()
+    return obj
 
 
 def _demo_stages(strategy, users, held, this_year) -> None:
@@ -258,8 +281,8 @@ def _demo_stages(strategy, users, held, this_year) -> None:
             strategy=strategy,
             status=status,
             this_year=this_year,
-            created_by=users["officer"],
-            project_manager=users["officer"],
+            created_by=users[DEMO_OFFICERS[unit_code]],
+            project_manager=users[DEMO_OFFICERS[unit_code]],
             route=route,
             stage=frozen or stage,
             case_for_change="Demo data: applications and bookings arrive on paper and by "
@@ -276,15 +299,21 @@ def _demo_stages(strategy, users, held, this_year) -> None:
         )
         if not created:
             continue
-        ProposalTheme.objects.create(
-            proposal=proposal, theme=themes[theme], how="Demo data: residents apply online."
+        _saved_by(
+            proposal.created_by,
+            ProposalTheme(
+                proposal=proposal, theme=themes[theme], how="Demo data: residents apply online."
+            ),
         )
         for index, (cost, running) in enumerate(zip(capital, revenue, strict=True)):
-            ProposalYear.objects.create(
-                proposal=proposal,
-                financial_year=this_year + index,
-                capital_cost=Decimal(cost),
-                revenue_cost=Decimal(running),
+            _saved_by(
+                proposal.created_by,
+                ProposalYear(
+                    proposal=proposal,
+                    financial_year=this_year + index,
+                    capital_cost=Decimal(cost),
+                    revenue_cost=Decimal(running),
+                ),
             )
         _demo_tcop(proposal)
         if frozen is None or held is None:
@@ -303,12 +332,16 @@ def _demo_stages(strategy, users, held, this_year) -> None:
         decision.save(update_fields=["decided_at"])
         proposal.decided_at = decision.decided_at
         services.case_freeze(proposal, decision, user=users["chair"])
+        # The decision moves the scheme to its next stage; the unit then narrows its options.
         proposal.stage = stage
+        proposal._history_user = users["chair"]
+        proposal.save(update_fields=["stage", "decided_at"])
         proposal.preferred_option = (
             "Demo data: a hosted planning portal bought through G-Cloud, the best value "
             "of the three options short-listed."
         )
-        proposal.save(update_fields=["stage", "preferred_option", "decided_at"])
+        proposal._history_user = proposal.created_by
+        proposal.save(update_fields=["preferred_option"])
         _demo_events(proposal, users)
 
 
@@ -328,7 +361,8 @@ def _demo_events(proposal: Proposal, users) -> None:
     if proposal.decided_at:  # submitted a fortnight or more before its decision
         submitted = min(submitted, proposal.decided_at - datetime.timedelta(days=14))
     steps = {
-        "submit": (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, users["officer"], submitted),
+        # Submitted by the officer who drafted it (projects.policies.acts_for_unit).
+        "submit": (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, proposal.created_by, submitted),
         "accept": (
             ProposalStatus.SUBMITTED,
             ProposalStatus.IN_ASSESSMENT,
@@ -344,12 +378,15 @@ def _demo_events(proposal: Proposal, users) -> None:
     }
     for action in DEMO_STEPS.get(proposal.status, []):
         from_status, to_status, actor, when = steps[action]
-        event = ProposalEvent.objects.create(
-            proposal=proposal,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            actor=actor if action != "submit" else proposal.created_by,
+        event = _saved_by(
+            actor,
+            ProposalEvent(
+                proposal=proposal,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                actor=actor,
+            ),
         )
         # Dated when the step was taken, not when the demo was loaded (auto_now_add is
         # applied only when the row is made).
@@ -357,6 +394,8 @@ def _demo_events(proposal: Proposal, users) -> None:
         event.save(update_fields=["created_at"])
     proposal.submitted_at = submitted
     proposal.created_at = submitted - datetime.timedelta(days=10)
+    # The demo's own dating, not a step anyone took: its history names no one.
+    proposal._history_user = None
     proposal.save(update_fields=["submitted_at", "created_at"])
 
 
@@ -365,11 +404,11 @@ def _demo_tcop(proposal: Proposal) -> None:
     for point, letter in zip(TcopPoint.objects.all(), pattern, strict=False):
         answer = TCOP_LETTERS[letter]
         evidence = TCOP_EVIDENCE[(point.number - 1) % len(TCOP_EVIDENCE)]
-        TcopResponse.objects.create(
-            proposal=proposal,
-            point=point,
-            answer=answer,
-            evidence="Demo data: not planned yet." if answer == TcopAnswer.NOT_MET else evidence,
+        if answer == TcopAnswer.NOT_MET:
+            evidence = "Demo data: not planned yet."
+        _saved_by(
+            proposal.created_by,
+            TcopResponse(proposal=proposal, point=point, answer=answer, evidence=evidence),
         )
 
 

@@ -4,10 +4,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.urls import reverse
 
 from common.roles import Role, roles_of
+from common.signin.factors import second_factor_required
 from governance.models import ActionPlanItem, BusinessUnit, User
-from projects.models import Project, Proposal
+from projects.models import Project, Proposal, ProposalEvent
+from projects.policies import acts_for_unit
 
 
 def test_demo_data_gives_one_account_per_role_that_can_sign_in(db):
@@ -23,11 +26,55 @@ def test_demo_data_gives_one_account_per_role_that_can_sign_in(db):
 
 def test_loading_demo_data_twice_adds_nothing(db):
     call_command("load_demo_data", password="a-demo-password-1")
-    models = [User, BusinessUnit, ActionPlanItem, Proposal, Project]
+    models = [User, BusinessUnit, ActionPlanItem, Proposal, ProposalEvent, Project]
     counts = [model.objects.count() for model in models]
     call_command("load_demo_data", password="a-demo-password-1")
     assert [model.objects.count() for model in models] == counts
     assert Proposal.objects.exists() and Project.objects.exists()
+    officers = User.objects.filter(username__startswith="officer")
+    assert sorted(officers.values_list("username", flat=True)) == [
+        "officer",
+        "officer-environment",
+        "officer-ict",
+        "officer-planning",
+        "officer-revenues",
+    ]
+
+
+def test_every_demo_proposal_is_drafted_and_submitted_by_an_officer_of_its_unit(db, client_for):
+    call_command("load_demo_data", password="a-demo-password-1", stdout=io.StringIO())
+    head = User.objects.get(username="headofict")
+    submitted = Proposal.objects.filter(submitted_at__isnull=False).select_related(
+        "business_unit", "created_by__business_unit"
+    )
+    assert {p.business_unit.code for p in submitted} == {
+        "housing",
+        "revenues",
+        "planning",
+        "environment",
+        "ict",
+    }
+    for proposal in submitted:
+        drafter = proposal.created_by
+        assert drafter.business_unit == proposal.business_unit, proposal.title
+        assert acts_for_unit(drafter, proposal), proposal.title
+        assert proposal.events.get(action="submit").actor == drafter, proposal.title
+        name = drafter.get_full_name()
+        page = client_for(head).get(reverse("projects:proposal-detail", args=[proposal.pk]))
+        assert f"<strong>Submitted</strong> by {name}" in page.content.decode(), proposal.title
+        history = client_for(head).get(reverse("projects:proposal-history", args=[proposal.pk]))
+        text = " ".join(history.content.decode().split())
+        assert f"Created by {name}" in text, proposal.title
+        assert f"Moved from Draft to Submitted: added by {name}" in text, proposal.title
+
+
+def test_demo_officers_need_no_second_factor_where_production_asks_for_one(db, settings):
+    """Production asks these roles for a second factor; --authenticator-secret sets one
+    up for every demo account that needs it, and the officers need none."""
+    settings.MFA_REQUIRED_ROLES = ["Head of ICT", "Governance Group chair", "Administrator"]
+    call_command("load_demo_data", password="a-demo-password-1", stdout=io.StringIO())
+    needing = [u.username for u in User.objects.order_by("username") if second_factor_required(u)]
+    assert needing == ["admin", "chair", "headofict"]
 
 
 def test_demo_action_plan_is_labelled_as_demo(db):

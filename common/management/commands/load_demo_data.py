@@ -12,12 +12,26 @@ from common.demo import demo_loaders, refuse_unless_demo_accounts_allowed
 from common.roles import roles_of
 
 DEFAULT_DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo accounts only
-DEMO_USERNAMES = ["officer", "member", "member2", "chair", "headofict", "admin"]
+DEMO_USERNAMES = [
+    "officer",
+    "officer-revenues",
+    "officer-planning",
+    "officer-environment",
+    "officer-ict",
+    "member",
+    "member2",
+    "chair",
+    "headofict",
+    "admin",
+]
 SECOND_FACTOR_DEMO_USERNAMES = ["chair", "headofict", "admin"]
 
 
 class Command(BaseCommand):
-    help = "Load clearly labelled demo data: units, one account per role, and a pipeline."
+    help = (
+        "Load clearly labelled demo data: units, one account per role (and an officer for "
+        "each unit with demo proposals), and a pipeline."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -44,7 +58,7 @@ class Command(BaseCommand):
         users = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
         for user in sorted(users, key=lambda u: DEMO_USERNAMES.index(u.username)):
             roles = ", ".join(sorted(roles_of(user)))
-            self.stdout.write(f"  {user.username:<10} {roles}")
+            self.stdout.write(f"  {user.username:<20} {roles}")
 
     def _set_up_authenticators(self, secret: str) -> None:
         secret = secret.replace(" ", "").upper()
