@@ -11,42 +11,14 @@ same policies (`visible`).
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import OutboundEmail
 from .permissions import may_open
-
-
-def may_use_admin(user) -> bool:
-    return user.is_active and user.is_superuser
-
-
-class PortalAdminSite(admin.AdminSite):
-    site_header = "ICT Strategy Portal administration"
-    site_title = "ICT Strategy Portal"
-
-    def has_permission(self, request):
-        return may_use_admin(request.user)
-
-    def login(self, request, extra_context=None):
-        """The admin has no sign-in of its own: a superuser signs in to the portal,
-        with the second factor every superuser must use (common.signin.factors), and
-        comes back."""
-        if not request.user.is_authenticated:
-            next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
-            return redirect(f"{reverse('login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
-        if not self.has_permission(request):
-            raise PermissionDenied("The Django admin is for superusers only.")
-        return redirect(reverse("admin:index"))
-
 
 STORED_FILE = "stored_file"
 
@@ -126,6 +98,12 @@ class PortalInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """What a superuser needs to chase an e-mail that did not go: to whom, about what,
+    how far it got and why not. Never the body: it can hold a link that signs its
+    reader in or sets their password."""
+
+    fields = ("recipient", "subject", "status", "attempts", "created_at", "sent_at", "last_error")
+    readonly_fields = fields
     list_display = ("subject", "recipient", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status",)
     search_fields = ("recipient", "subject")

@@ -6,7 +6,7 @@ class PortalAdminConfig(admin_apps.AdminConfig):
     """Django's admin, on the portal's site: superusers only (common.admin)."""
 
     default = False  # named in INSTALLED_APPS; not the common app's own config
-    default_site = "common.admin.PortalAdminSite"
+    default_site = "common.admin_site.PortalAdminSite"
 
 
 class CommonConfig(AppConfig):

@@ -11,6 +11,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from common.choices import EmailStatus
+from common.models import OutboundEmail
 from common.roles import Role
 from common.services import save_with_history
 from governance.models import KPI, BusinessUnit, CorporateObjective, KPIMeasurement, Strategy
@@ -320,6 +322,29 @@ def test_the_admin_shows_a_kpi_value_awaiting_approval_only_to_its_recorder_and_
     root.groups.set(_role_groups(Role.HEAD_OF_ICT))
     assert _changelist(client, KPIMeasurement).context["cl"].result_count == 2
     assert "91.25" in client.get(history).text
+
+
+def test_a_superuser_chases_a_failed_email_in_the_admin_without_reading_it(root, client_for):
+    """To whom, about what, how far it got and why: not the body, which can hold a
+    link that sets its reader's password."""
+    email = OutboundEmail.objects.create(
+        recipient="jwebb@example.gov.uk", subject="Set your password for the portal",
+        body=f"Choose your password: https://portal.example/password/{BODY_LINK}/",
+        status=EmailStatus.FAILED, attempts=3, last_error="Connection refused by relay",
+    )  # fmt: skip
+    client = client_for(root)
+    listing = _changelist(client, OutboundEmail)
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].result_list) == [email]
+    page = client.get(reverse("admin:common_outboundemail_change", args=[email.pk]))
+    assert page.status_code == 200
+    assert "jwebb@example.gov.uk" in page.text
+    assert "Connection refused by relay" in page.text
+    assert BODY_LINK not in page.text
+    assert BODY_LINK not in _changelist(client, OutboundEmail).text
+
+
+BODY_LINK = "c2V0LXBhc3N3b3JkLWxpbms"
 
 
 def case_version(proposal, *, decided_by) -> BusinessCaseVersion:
