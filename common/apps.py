@@ -8,6 +8,12 @@ class PortalAdminConfig(admin_apps.AdminConfig):
     default = False  # named in INSTALLED_APPS; not the common app's own config
     default_site = "common.admin_site.PortalAdminSite"
 
+    def ready(self):
+        super().ready()  # finds every app's admin module, which registers its models
+        from .admin import read_only_third_party
+
+        read_only_third_party(self.module.site)
+
 
 class CommonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
