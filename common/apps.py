@@ -6,7 +6,13 @@ class PortalAdminConfig(admin_apps.AdminConfig):
     """Django's admin, on the portal's site: superusers only (common.admin)."""
 
     default = False  # named in INSTALLED_APPS; not the common app's own config
-    default_site = "common.admin.PortalAdminSite"
+    default_site = "common.admin_site.PortalAdminSite"
+
+    def ready(self):
+        super().ready()  # finds every app's admin module, which registers its models
+        from .admin import read_only_third_party
+
+        read_only_third_party(self.module.site)
 
 
 class CommonConfig(AppConfig):
