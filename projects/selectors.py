@@ -16,6 +16,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -158,7 +159,14 @@ def with_tcop_counts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
         tcop_met=answered(TcopAnswer.MET),
         tcop_partly_met=answered(TcopAnswer.PARTLY_MET),
         tcop_not_met=answered(TcopAnswer.NOT_MET),
-        tcop_points=Value(TcopPoint.objects.count(), output_field=IntegerField()),
+        # Counted in the same query, not before it: a list builds this queryset for a
+        # page it may then find remembered, and should ask the database nothing more.
+        tcop_points=Subquery(
+            TcopPoint.objects.order_by()
+            .annotate(total=Func(F("pk"), function="COUNT"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
     )
 
 
