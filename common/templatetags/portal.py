@@ -1,5 +1,7 @@
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData, mark_safe
 
 from common import figures, formatting
 from common.addresses import page_url
@@ -9,15 +11,15 @@ from common.permissions import may_open as _may_open
 register = template.Library()
 
 
-@register.inclusion_tag("includes/breadcrumbs.html")
+@register.simple_tag
 def breadcrumbs(*labels_and_urls):
     """{% breadcrumbs "Strategy" url "Theme 1" "" %}: Home comes first; an empty url
     marks the current page."""
     pairs = list(zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True))
-    return {"crumbs": [("Home", reverse("home")), *pairs]}
+    return _breadcrumbs([("Home", reverse("home")), *pairs])
 
 
-@register.inclusion_tag("includes/breadcrumbs.html")
+@register.simple_tag
 def trail(obj, *below):
     """Breadcrumbs from Home down to `obj`, following each object's `breadcrumb_parent`
     (so down the golden thread: strategy, theme, objective, action). `below` is an
@@ -33,20 +35,73 @@ def trail(obj, *below):
         crumbs.append((below[0], ""))
     else:
         crumbs[-1] = (crumbs[-1][0], "")
-    return {"crumbs": crumbs}
+    return _breadcrumbs(crumbs)
 
 
-@register.inclusion_tag("includes/rag.html")
+def _breadcrumbs(crumbs):
+    """The GOV.UK breadcrumbs for (label, url) pairs, made here rather than by
+    including a template: every page shows them."""
+    items = format_html_join(
+        "",
+        '\n      <li class="govuk-breadcrumbs__list-item">{}</li>\n    ',
+        ((_crumb(label, url),) for label, url in crumbs),
+    )
+    return format_html(BREADCRUMBS, items)
+
+
+def _crumb(label, url):
+    if url:
+        return format_html('<a class="govuk-breadcrumbs__link" href="{}">{}</a>', url, label)
+    return format_html('<span aria-current="page">{}</span>', label)
+
+
+BREADCRUMBS = (
+    '<nav class="govuk-breadcrumbs" aria-label="Breadcrumb">\n'
+    '  <ol class="govuk-breadcrumbs__list">\n'
+    "    {}\n"
+    "  </ol>\n"
+    "</nav>\n"
+)
+
+
+@register.simple_tag
 def rag(value, label):
-    return {"rag": value, "label": label}
+    """A RAG status as a tag: its word is always shown, colour is never the only signal.
+    Made here rather than by including a template, as lists show one per row."""
+    return format_html(
+        '\n<strong class="govuk-tag council-rag council-rag--{}">{}</strong>\n', value, label
+    )
 
 
-@register.filter
-def listed(values):
-    """`values` read once, into a list: {% for %} asks for the length of what it walks
-    before walking it, which for a model choice field's choices is a COUNT query and
-    then the query for the rows. (Not list(values): that asks for the length too.)"""
-    return [value for value in values]
+@register.simple_tag
+def select_options(field):
+    """A filter form field's <option>s, the current value selected: built in one pass
+    here because a page's filters offer hundreds of options, and a template loop pays
+    for a lookup, a filter and a comparison per option. The choices are read once (a
+    model choice field's iterator would first count its rows if asked for a length).
+    Values compare as text, as the query string holds them."""
+    chosen = str(field.value())
+    options = [
+        f'<option value="{_escape(value)}"{" selected" if str(value) == chosen else ""}>'
+        f"{_escape(label)}</option>"
+        for value, label in field.field.choices
+    ]
+    return mark_safe("".join(options))  # noqa: S308 - every value and label is escaped
+
+
+def _escape(value) -> str:
+    """conditional_escape(value) in one call for plain text, for the tags below that
+    write hundreds or thousands of values into a page (Django's escape makes several
+    calls each)."""
+    if isinstance(value, SafeData):
+        return value.__html__()
+    return str(value).translate(_HTML_ESCAPES)
+
+
+# What html.escape (so Django's escape) replaces, as one translation table.
+_HTML_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+)
 
 
 @register.filter
@@ -81,6 +136,23 @@ def figure(value, missing=figures.NOTHING):
     return figures.figure(value, missing=missing)
 
 
+@register.simple_tag
+def figure_rows(rows, missing=figures.NOTHING):
+    """A table's body rows, each cell as `figure` shows it: {% figure_rows sheet.rows %}.
+    Made here in one pass because a report's tables hold thousands of cells, and a
+    template loop pays for a lookup, a filter and an escape per cell."""
+    html = "".join(
+        '<tr class="govuk-table__row">'
+        + "".join(
+            f'<td class="govuk-table__cell">{_escape(figures.figure(cell, missing=missing))}</td>'
+            for cell in row
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return mark_safe(html)  # noqa: S308 - every cell is escaped
+
+
 @register.inclusion_tag("includes/csv_link.html", takes_context=True)
 def csv_link(context, label="Download this list as CSV"):
     """A link to the current page as CSV, keeping its filters."""
@@ -109,16 +181,35 @@ def may_open(context, url_name):
     return _may_open(context["request"].user, url_name)
 
 
-@register.inclusion_tag("includes/nav_item.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def nav_item(context, section, label, url_name):
-    """A service navigation link, shown only to those the page lets in."""
-    return {
-        "show": _may_open(context["request"].user, url_name),
-        "url": page_url(url_name),
-        "section": section,
-        "label": label,
-        "nav_section": context.get("nav_section"),
-    }
+    """A service navigation link, shown only to those the page lets in. Every page
+    shows a dozen, so each is made here rather than by including a template."""
+    if not _may_open(context["request"].user, url_name):
+        return NAV_ITEM_HIDDEN
+    return nav_link(context, section, label, page_url(url_name))
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, section, label, url):
+    """A service navigation link to `url`, marked when the page is in its section."""
+    current = context.get("nav_section") == section
+    return format_html(NAV_LINK_CURRENT if current else NAV_LINK, url, label)
+
+
+NAV_LINK = (
+    '<li class="govuk-service-navigation__item">\n'
+    '  <a class="govuk-service-navigation__link" href="{}">{}</a>\n'
+    "</li>\n"
+)
+NAV_LINK_CURRENT = (
+    '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">\n'
+    '  <a class="govuk-service-navigation__link" href="{}" aria-current="true">{}</a>\n'
+    "</li>\n"
+)
+# A hidden item still ends its line, as the included template it replaced did, so the
+# menu's markup is unchanged.
+NAV_ITEM_HIDDEN = "\n"
 
 
 @register.inclusion_tag("includes/import_link.html", takes_context=True)

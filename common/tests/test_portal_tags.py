@@ -1,0 +1,65 @@
+"""The tags that build markup in Python (common.templatetags.portal) write what the
+template loops they replaced wrote, escaping included."""
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from django.utils.safestring import mark_safe
+
+from common.figures import Money
+
+# The option loop of includes/list_filters.html before it became {% select_options %}.
+OPTIONS_LOOP = (
+    '{% with chosen=field.value|stringformat:"s" %}{% for value, label in field.field.choices %}'
+    '<option value="{{ value }}"{% if value|stringformat:"s" == chosen %} selected{% endif %}>'
+    "{{ label }}</option>{% endfor %}{% endwith %}"
+)
+# The body rows of reports/annual_detail.html before they became {% figure_rows %}.
+ROWS_LOOP = (
+    '{% load portal %}{% for row in rows %}<tr class="govuk-table__row">{% for cell in row %}'
+    '<td class="govuk-table__cell">{{ cell|figure }}</td>{% endfor %}</tr>{% endfor %}'
+)
+
+
+class _Filters(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "All"), ("draft", "Draft & <new>"), ("a\"b'c", "Quoted"), (3, "Three")],
+        required=False,
+    )
+
+
+def _render(source: str, **context) -> str:
+    return Template(source).render(Context(context))
+
+
+@pytest.mark.parametrize("chosen", [None, "", "draft", "a\"b'c", "3", "unknown"])
+def test_select_options_write_what_the_template_loop_wrote(chosen):
+    data = {} if chosen is None else {"status": chosen}
+    field = _Filters(data)["status"]
+    new = _render("{% load portal %}{% select_options field %}", field=field)
+    assert new == _render(OPTIONS_LOOP, field=field)
+    assert new.count(" selected") == (chosen in ("", "draft", "a\"b'c", "3"))
+
+
+def test_figure_rows_write_what_the_template_loop_wrote():
+    rows = [
+        ["A & B <unit>", 1234, Decimal("82.50"), Money(Decimal("1610.5"))],
+        [None, "", True, False],
+        ['it\'s "quoted"', mark_safe("<b>kept</b>"), 0, -3.25],
+    ]
+    new = _render("{% load portal %}{% figure_rows rows %}", rows=rows)
+    assert new == _render(ROWS_LOOP, rows=rows)
+
+
+def test_rag_and_breadcrumbs_escape_their_text():
+    page = _render(
+        '{% load portal %}{% rag "red" label %}{% breadcrumbs parent url label "" %}',
+        label="<Late>",
+        parent="A & B",
+        url="/a?x=1&y=2",
+    )
+    assert 'council-rag--red">&lt;Late&gt;</strong>' in page
+    assert 'href="/a?x=1&amp;y=2">A &amp; B</a>' in page
+    assert '<span aria-current="page">&lt;Late&gt;</span>' in page
