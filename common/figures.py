@@ -105,6 +105,12 @@ def figure(value, *, missing: str = NOTHING) -> str:
     with thousands separated, yes or no, and `missing` where nothing is recorded."""
     if value is None or value == "":
         return missing
+    # Text and whole counts are most of a report's cells: answered first, by exact type
+    # (a bool is an int, and is answered below).
+    if type(value) is str:
+        return value
+    if type(value) is int:
+        return f"{value:,}"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, Money | Measure):

@@ -76,6 +76,27 @@ def test_template_filters_show_the_same_as_the_documents():
     assert figure(True) == "Yes"
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1234, "1,234"),
+        (-1234567, "-1,234,567"),
+        (0, "0"),
+        (Decimal("1234"), "1,234"),
+        (1234.0, "1,234"),
+        (Decimal("82.50"), "82.5"),
+        (True, "Yes"),
+        (False, "No"),
+        ("Housing & <care>", "Housing & <care>"),
+        ("", "\N{EN DASH}"),
+    ],
+)
+def test_a_count_or_text_cell_shows_the_same_by_every_path(value, shown):
+    """Whole counts and text take a short way through `figure`; a count reads the same
+    as the number it would be as a Decimal."""
+    assert figure(value) == shown
+
+
 def test_csv_holds_money_in_the_councils_format_and_still_defuses_formulas():
     content = csv_bytes(
         ["Item", "Amount", "Rate"],
