@@ -1,6 +1,4 @@
 from django import template
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, mark_safe
 
 from common import figures, formatting
@@ -16,7 +14,7 @@ def breadcrumbs(*labels_and_urls):
     """{% breadcrumbs "Strategy" url "Theme 1" "" %}: Home comes first; an empty url
     marks the current page."""
     pairs = list(zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True))
-    return _breadcrumbs([("Home", reverse("home")), *pairs])
+    return _breadcrumbs([("Home", page_url("home")), *pairs])
 
 
 @register.simple_tag
@@ -29,7 +27,7 @@ def trail(obj, *below):
     while node is not None:
         crumbs.append((node.breadcrumb_label, node.get_absolute_url()))
         node = node.breadcrumb_parent
-    crumbs.append(("Home", reverse("home")))
+    crumbs.append(("Home", page_url("home")))
     crumbs.reverse()
     if below:
         crumbs.append((below[0], ""))
@@ -41,35 +39,29 @@ def trail(obj, *below):
 def _breadcrumbs(crumbs):
     """The GOV.UK breadcrumbs for (label, url) pairs, made here rather than by
     including a template: every page shows them."""
-    items = format_html_join(
-        "",
-        '\n      <li class="govuk-breadcrumbs__list-item">{}</li>\n    ',
-        ((_crumb(label, url),) for label, url in crumbs),
+    items = "".join(
+        f'\n      <li class="govuk-breadcrumbs__list-item">{_crumb(label, url)}</li>\n    '
+        for label, url in crumbs
     )
-    return format_html(BREADCRUMBS, items)
+    return mark_safe(  # noqa: S308 - every label and url is escaped
+        '<nav class="govuk-breadcrumbs" aria-label="Breadcrumb">\n'
+        f'  <ol class="govuk-breadcrumbs__list">\n    {items}\n  </ol>\n</nav>\n'
+    )
 
 
-def _crumb(label, url):
+def _crumb(label, url) -> str:
     if url:
-        return format_html('<a class="govuk-breadcrumbs__link" href="{}">{}</a>', url, label)
-    return format_html('<span aria-current="page">{}</span>', label)
-
-
-BREADCRUMBS = (
-    '<nav class="govuk-breadcrumbs" aria-label="Breadcrumb">\n'
-    '  <ol class="govuk-breadcrumbs__list">\n'
-    "    {}\n"
-    "  </ol>\n"
-    "</nav>\n"
-)
+        return f'<a class="govuk-breadcrumbs__link" href="{_escape(url)}">{_escape(label)}</a>'
+    return f'<span aria-current="page">{_escape(label)}</span>'
 
 
 @register.simple_tag
 def rag(value, label):
     """A RAG status as a tag: its word is always shown, colour is never the only signal.
     Made here rather than by including a template, as lists show one per row."""
-    return format_html(
-        '\n<strong class="govuk-tag council-rag council-rag--{}">{}</strong>\n', value, label
+    return mark_safe(  # noqa: S308 - both parts are escaped
+        f'\n<strong class="govuk-tag council-rag council-rag--{_escape(value)}">'
+        f"{_escape(label)}</strong>\n"
     )
 
 
@@ -181,35 +173,58 @@ def may_open(context, url_name):
     return _may_open(context["request"].user, url_name)
 
 
+# The service navigation: (section, label, the page's URL name). Each shows only to
+# those the page lets in.
+MENU = (
+    ("home", "Home", "home"),
+    ("strategy", "Strategy", "governance:strategy-current"),
+    ("proposals", "Proposals", "projects:proposal-list"),
+    ("projects", "Projects", "projects:project-list"),
+    ("kpis", "KPIs", "governance:kpi-list"),
+    ("risks", "Risks", "risks:risk-list"),
+    ("portfolio", "Portfolio", "projects:portfolio"),
+    ("meetings", "Meetings", "governance:meeting-list"),
+    ("reports", "Reports", "reports:archive"),
+    ("accounts", "Accounts", "governance:account-list"),
+    ("background-tasks", "Background tasks", "background-tasks"),
+)
+
+
 @register.simple_tag(takes_context=True)
-def nav_item(context, section, label, url_name):
-    """A service navigation link, shown only to those the page lets in. Every page
-    shows a dozen, so each is made here rather than by including a template."""
-    if not _may_open(context["request"].user, url_name):
-        return NAV_ITEM_HIDDEN
-    return nav_link(context, section, label, page_url(url_name))
+def service_navigation(context):
+    """The menu's links (MENU) the signed-in user may open, made in one pass as every
+    page shows the menu. An item left out still ends its line, and the items are
+    indented as the template's lines were, one item a line, so the markup is what a
+    tag per item wrote."""
+    user = context["request"].user
+    current = context.get("nav_section")
+    items = (
+        _nav_link(section == current, label, page_url(url_name))
+        if _may_open(user, url_name)
+        else "\n"
+        for section, label, url_name in MENU
+    )
+    return mark_safe("\n            ".join(items))  # noqa: S308 - _nav_link escapes
 
 
 @register.simple_tag(takes_context=True)
 def nav_link(context, section, label, url):
     """A service navigation link to `url`, marked when the page is in its section."""
-    current = context.get("nav_section") == section
-    return format_html(NAV_LINK_CURRENT if current else NAV_LINK, url, label)
+    return mark_safe(_nav_link(context.get("nav_section") == section, label, url))  # noqa: S308
 
 
-NAV_LINK = (
-    '<li class="govuk-service-navigation__item">\n'
-    '  <a class="govuk-service-navigation__link" href="{}">{}</a>\n'
-    "</li>\n"
-)
-NAV_LINK_CURRENT = (
-    '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">\n'
-    '  <a class="govuk-service-navigation__link" href="{}" aria-current="true">{}</a>\n'
-    "</li>\n"
-)
-# A hidden item still ends its line, as the included template it replaced did, so the
-# menu's markup is unchanged.
-NAV_ITEM_HIDDEN = "\n"
+def _nav_link(current: bool, label, url) -> str:
+    if current:
+        return (
+            '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">\n'
+            f'  <a class="govuk-service-navigation__link" href="{_escape(url)}"'
+            f' aria-current="true">{_escape(label)}</a>\n</li>\n'
+        )
+    return (
+        '<li class="govuk-service-navigation__item">\n'
+        f'  <a class="govuk-service-navigation__link" href="{_escape(url)}">{_escape(label)}'
+        "</a>\n</li>\n"
+    )
 
 
 @register.inclusion_tag("includes/import_link.html", takes_context=True)
