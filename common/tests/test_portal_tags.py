@@ -53,6 +53,15 @@ def test_figure_rows_write_what_the_template_loop_wrote():
     assert new == _render(ROWS_LOOP, rows=rows)
 
 
+def test_header_cells_write_what_the_template_loop_wrote():
+    header = ["KPI", "Cost & benefit", "<Trend>"]
+    loop = (
+        '{% for h in header %}<th scope="col" class="govuk-table__header">{{ h }}</th>{% endfor %}'
+    )
+    new = _render("{% load portal %}{% header_cells header %}", header=header)
+    assert new == _render(loop, header=header)
+
+
 def test_rag_and_breadcrumbs_escape_their_text():
     page = _render(
         '{% load portal %}{% rag "red" label %}{% breadcrumbs parent url label "" %}',
