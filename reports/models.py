@@ -152,7 +152,12 @@ class ScheduledReport(models.Model):
         return self.get_kind_display()
 
     def recipient_list(self) -> list[str]:
-        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+        return recipient_lines(self.recipients)
+
+
+def recipient_lines(text: str) -> list[str]:
+    """The e-mail addresses a schedule's recipients hold, one a line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _run_path(instance, filename):

@@ -177,7 +177,7 @@ class ArchiveView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             page=Deferred(lambda: self.paginate(self.filterset.qs)),
-            schedules=ScheduledReport.objects.select_related("periodic_task__crontab"),
+            schedules=Deferred(selectors.schedules_listed),
             **kwargs,
         )
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from common.models import OutboundEmail
 from common.testing import wait_for
 from ictstrategy.celery import app as celery_app
-from reports import services
+from reports import selectors, services
 from reports.generation import build, period_for
 from reports.models import ReportRun, ScheduledReport
 from reports.tasks import run_scheduled_report
@@ -155,3 +155,26 @@ def test_a_finished_run_recorded_without_a_file_is_not_found_not_an_error(
     run = ReportRun.objects.create(kind="risk_report", period="2026-Q3", status="done")
     response = client_for(head_of_ict).get(reverse("reports:run-download", args=[run.pk]))
     assert response.status_code == 404
+
+
+def test_the_archive_lists_each_schedule_as_its_model_reads(head_of_ict, client_for):
+    """The archive reads its schedules as values (selectors.schedules_listed): they
+    read as the schedules themselves do, a schedule without a crontab included."""
+    pack = ScheduledReport.objects.get(kind="governance_pack")
+    pack.recipients = "pack@example.org\n\n  board&co@example.org \n"
+    pack.save()
+    unscheduled = ScheduledReport.objects.get(kind="annual_draft")
+    unscheduled.periodic_task = None
+    unscheduled.save()
+    expected = []
+    for schedule in ScheduledReport.objects.select_related("periodic_task__crontab"):
+        cron = schedule.periodic_task.crontab if schedule.periodic_task else None
+        when = [cron.minute, cron.hour, cron.day_of_month, cron.month_of_year] if cron else []
+        expected.append(
+            (str(schedule), " ".join(when) if cron else "   ", ", ".join(schedule.recipient_list()))
+        )
+    listed = [(row.name, row.when, row.recipients) for row in selectors.schedules_listed()]
+    assert listed == expected
+    assert ("Monthly Governance Group pack", "0 7 1 *", "pack@example.org, board&co@example.org") in listed
+    page = client_for(head_of_ict).get(reverse("reports:archive")).content.decode()
+    assert "pack@example.org, board&amp;co@example.org" in page
