@@ -68,10 +68,41 @@ def rag(value, label):
 
 
 @register.simple_tag
-def select_options(field):
-    """A filter form field's <option>s, the current value selected: built in one pass
-    here because a page's filters offer hundreds of options, and a template loop pays
-    for a lookup, a filter and a comparison per option. The choices are read once (a
+def filter_form(filterset):
+    """A declared list's filter form (common.lists), from its FilterSet's form: every
+    list's filters look and work the same, and their query string is the API's. Made
+    here in one pass because the list pages offer hundreds of options between them, and
+    a template pays for a lookup, a filter and a comparison per option."""
+    form = filterset.form
+    fields = "".join([_filter_field(field) for field in form.visible_fields()])
+    hidden = "".join(
+        [
+            f'<input type="hidden" name="{_escape(field.html_name)}"'
+            f' value="{_escape(_or_blank(field.value()))}">'
+            for field in form.hidden_fields()
+        ]
+    )
+    return mark_safe(  # noqa: S308 - every name, label, value and option is escaped
+        f'<form method="get" class="council-filters" novalidate>\n  {fields}\n  {hidden}\n'
+        '  <button type="submit" class="govuk-button govuk-button--secondary"'
+        ' data-module="govuk-button">Filter</button>\n</form>'
+    )
+
+
+def _filter_field(field) -> str:
+    field_id = _escape(field.auto_id)
+    return (
+        '\n  <div class="govuk-form-group">\n'
+        f'    <label class="govuk-label" for="{field_id}">{_escape(field.label)}</label>\n'
+        f'    <select class="govuk-select" id="{field_id}" name="{_escape(field.html_name)}">\n'
+        f"      {_options(field)}\n"
+        "    </select>\n"
+        "  </div>\n  "
+    )
+
+
+def _options(field) -> str:
+    """A select's <option>s, the current value selected. The choices are read once (a
     model choice field's iterator would first count its rows if asked for a length).
     Values compare as text, as the query string holds them."""
     chosen = str(field.value())
@@ -80,7 +111,11 @@ def select_options(field):
         f"{_escape(label)}</option>"
         for value, label in field.field.choices
     ]
-    return mark_safe("".join(options))  # noqa: S308 - every value and label is escaped
+    return "".join(options)
+
+
+def _or_blank(value):
+    return "" if value is None else value
 
 
 def _escape(value) -> str:

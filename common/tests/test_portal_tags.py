@@ -10,12 +10,23 @@ from django.utils.safestring import mark_safe
 
 from common.figures import Money
 
-# The option loop of includes/list_filters.html before it became {% select_options %}.
-OPTIONS_LOOP = (
-    '{% with chosen=field.value|stringformat:"s" %}{% for value, label in field.field.choices %}'
-    '<option value="{{ value }}"{% if value|stringformat:"s" == chosen %} selected{% endif %}>'
-    "{{ label }}</option>{% endfor %}{% endwith %}"
-)
+# includes/list_filters.html before it became {% filter_form %}.
+FILTERS_TEMPLATE = """<form method="get" class="council-filters" novalidate>
+  {% for field in filter.form.visible_fields %}
+  <div class="govuk-form-group">
+    <label class="govuk-label" for="{{ field.auto_id }}">{{ field.label }}</label>
+    <select class="govuk-select" id="{{ field.auto_id }}" name="{{ field.html_name }}">
+      {% with chosen=field.value|stringformat:"s" %}{% for value, label in field.field.choices %}\
+<option value="{{ value }}"{% if value|stringformat:"s" == chosen %} selected{% endif %}>\
+{{ label }}</option>{% endfor %}{% endwith %}
+    </select>
+  </div>
+  {% endfor %}
+  {% for field in filter.form.hidden_fields %}<input type="hidden" name="{{ field.html_name }}" \
+value="{{ field.value|default_if_none:'' }}">{% endfor %}
+  <button type="submit" class="govuk-button govuk-button--secondary" \
+data-module="govuk-button">Filter</button>
+</form>"""
 # The body rows of reports/annual_detail.html before they became {% figure_rows %}.
 ROWS_LOOP = (
     '{% load portal %}{% for row in rows %}<tr class="govuk-table__row">{% for cell in row %}'
@@ -27,7 +38,15 @@ class _Filters(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "All"), ("draft", "Draft & <new>"), ("a\"b'c", "Quoted"), (3, "Three")],
         required=False,
+        label="Status <now>",
     )
+    year = forms.ChoiceField(choices=[("", "All years"), (2026, "2026/27")], required=False)
+    ordering = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class _FilterSet:
+    def __init__(self, data):
+        self.form = _Filters(data)
 
 
 def _render(source: str, **context) -> str:
@@ -35,12 +54,12 @@ def _render(source: str, **context) -> str:
 
 
 @pytest.mark.parametrize("chosen", [None, "", "draft", "a\"b'c", "3", "unknown"])
-def test_select_options_write_what_the_template_loop_wrote(chosen):
-    data = {} if chosen is None else {"status": chosen}
-    field = _Filters(data)["status"]
-    new = _render("{% load portal %}{% select_options field %}", field=field)
-    assert new == _render(OPTIONS_LOOP, field=field)
-    assert new.count(" selected") == (chosen in ("", "draft", "a\"b'c", "3"))
+def test_the_filter_form_is_what_the_template_wrote(chosen):
+    data = {} if chosen is None else {"status": chosen, "year": "2026", "ordering": "<x>"}
+    filterset = _FilterSet(data)
+    new = _render("{% load portal %}{% filter_form filter %}", filter=filterset)
+    assert new == _render(FILTERS_TEMPLATE, filter=filterset)
+    assert new.count(" selected") == (chosen in ("", "draft", "a\"b'c", "3")) + bool(data)
 
 
 def test_figure_rows_write_what_the_template_loop_wrote():
