@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django import template
 from django.utils.safestring import SafeData, mark_safe
 
@@ -116,6 +118,43 @@ def _options(field) -> str:
 
 def _or_blank(value):
     return "" if value is None else value
+
+
+@register.simple_tag(takes_context=True)
+def pagination(context, page):
+    """Links to the previous and next pages of a list, keeping its filters: made here,
+    as each list page shows them."""
+    if not page.has_other_pages():
+        return ""
+    query = "".join(
+        [
+            f"{_escape(key)}={_escape(quote(value))}&amp;"
+            for key, value in context["request"].GET.items()
+            if key != "page"
+        ]
+    )
+    parts = ['\n<nav class="govuk-pagination" aria-label="Pagination">\n  ']
+    if page.has_previous():
+        parts.append(_page_link("prev", "Previous", f"?{query}page={page.previous_page_number()}"))
+    parts.append(
+        '\n  <p class="govuk-body govuk-!-margin-bottom-0">'
+        f"Page {page.number} of {page.paginator.num_pages}</p>\n  "
+    )
+    if page.has_next():
+        parts.append(_page_link("next", "Next", f"?{query}page={page.next_page_number()}"))
+    parts.append("\n</nav>\n")
+    return mark_safe("".join(parts))  # noqa: S308 - the query's keys and values are escaped
+
+
+def _page_link(rel: str, label: str, href: str) -> str:
+    return (
+        f'\n  <div class="govuk-pagination__{rel}">\n'
+        f'    <a class="govuk-link govuk-pagination__link" href="{href}" rel="{rel}">\n'
+        f'      <span class="govuk-pagination__link-title">{label}'
+        '<span class="govuk-visually-hidden"> page</span></span>\n'
+        "    </a>\n"
+        "  </div>\n  "
+    )
 
 
 def _escape(value) -> str:

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.core.paginator import Paginator
 from django.template import Context, Template
+from django.test import RequestFactory
 from django.utils.safestring import mark_safe
 
 from common.figures import Money
@@ -34,6 +36,29 @@ ROWS_LOOP = (
 )
 
 
+# includes/pagination.html before it became {% pagination %}.
+PAGINATION_TEMPLATE = """{% if page.has_other_pages %}
+<nav class="govuk-pagination" aria-label="Pagination">
+  {% if page.has_previous %}
+  <div class="govuk-pagination__prev">
+    <a class="govuk-link govuk-pagination__link" href="?{% for k, v in request.GET.items %}{% if k != 'page' %}{{ k }}={{ v|urlencode }}&amp;{% endif %}{% endfor %}page={{ page.previous_page_number }}" rel="prev">
+      <span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page</span></span>
+    </a>
+  </div>
+  {% endif %}
+  <p class="govuk-body govuk-!-margin-bottom-0">Page {{ page.number }} of {{ page.paginator.num_pages }}</p>
+  {% if page.has_next %}
+  <div class="govuk-pagination__next">
+    <a class="govuk-link govuk-pagination__link" href="?{% for k, v in request.GET.items %}{% if k != 'page' %}{{ k }}={{ v|urlencode }}&amp;{% endif %}{% endfor %}page={{ page.next_page_number }}" rel="next">
+      <span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span>
+    </a>
+  </div>
+  {% endif %}
+</nav>
+{% endif %}
+"""
+
+
 class _Filters(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "All"), ("draft", "Draft & <new>"), ("a\"b'c", "Quoted"), (3, "Three")],
@@ -60,6 +85,17 @@ def test_the_filter_form_is_what_the_template_wrote(chosen):
     new = _render("{% load portal %}{% filter_form filter %}", filter=filterset)
     assert new == _render(FILTERS_TEMPLATE, filter=filterset)
     assert new.count(" selected") == (chosen in ("", "draft", "a\"b'c", "3")) + bool(data)
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+@pytest.mark.parametrize("query", ["", "status=draft&q=a%20%26%20b%3Cc%3E&page=2", "x/y=1"])
+def test_pagination_is_what_the_template_wrote(number, query):
+    request = RequestFactory().get(f"/list/?{query}")
+    page = Paginator(list(range(50)), 20).get_page(number)
+    # As includes/pagination.html holds it, with its line's end.
+    new = _render("{% load portal %}{% pagination page %}\n", page=page, request=request)
+    assert new == _render(PAGINATION_TEMPLATE, page=page, request=request)
+    assert _render("{% load portal %}{% pagination page %}", page=Paginator([1], 20).page(1)) == ""
 
 
 def test_figure_rows_write_what_the_template_loop_wrote():
