@@ -175,6 +175,10 @@ def test_the_archive_lists_each_schedule_as_its_model_reads(head_of_ict, client_
         )
     listed = [(row.name, row.when, row.recipients) for row in selectors.schedules_listed()]
     assert listed == expected
-    assert ("Monthly Governance Group pack", "0 7 1 *", "pack@example.org, board&co@example.org") in listed
+    assert (
+        "Monthly Governance Group pack",
+        "0 7 1 *",
+        "pack@example.org, board&co@example.org",
+    ) in listed
     page = client_for(head_of_ict).get(reverse("reports:archive")).content.decode()
     assert "pack@example.org, board&amp;co@example.org" in page
