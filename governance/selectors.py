@@ -5,7 +5,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from common.addresses import page_url
@@ -290,15 +291,25 @@ def kpi_comparators(kpis) -> dict[tuple[int, int], KPIComparator]:
 def kpis_with_latest(financial_year: int, *, kpis: QuerySet[KPI] | None = None, user=None) -> list:
     """Every KPI (or those of `kpis`) with its latest two values that `user` may see
     (published ones only with no user, as in the annual report), its target and
-    comparator for the year, status, RAG and trend, in four queries."""
+    comparator for the year, status, RAG and trend, in four queries. Only the two
+    latest values of each KPI are read: the database ranks each KPI's values (a KPI
+    gathers a value a month, year after year)."""
     if kpis is None:
         kpis = KPI.objects.select_related("theme", "principle")
     kpis = list(kpis)
     values: dict[int, list] = {}
-    measured = kpi_values_visible_to(user).filter(kpi__in=[kpi.pk for kpi in kpis])
+    recency = Window(RowNumber(), partition_by=F("kpi_id"), order_by=F("period_end").desc())
+    measured = (
+        kpi_values_visible_to(user)
+        .filter(kpi__in=[kpi.pk for kpi in kpis])
+        .annotate(recency=recency)
+        .filter(recency__lte=2)
+    )
     for m in measured.order_by("kpi_id", "period_end"):
         values.setdefault(m.kpi_id, []).append(m)
-    targets = {t.kpi_id: t.target for t in KPITarget.objects.filter(financial_year=financial_year)}
+    targets = dict(
+        KPITarget.objects.filter(financial_year=financial_year).values_list("kpi_id", "target")
+    )
     comparators = kpi_comparators(kpis)
     for kpi in kpis:
         series = values.get(kpi.pk, [])
