@@ -1,9 +1,15 @@
-"""Reads of the strategy catalogue, returned as ready querysets."""
+"""Reads of the strategy catalogue, returned as ready querysets (or, for the action plan
+as the strategy and theme pages show it, as ready rows)."""
+
+import datetime
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from common.addresses import page_url
 from common.fy import financial_year_of
 from common.roles import Role
 
@@ -29,6 +35,8 @@ from .models import (
     TermsOfReference,
     Theme,
     User,
+    action_is_overdue,
+    person_name,
 )
 
 
@@ -50,20 +58,94 @@ def action_items_with_context() -> QuerySet[ActionPlanItem]:
     return ActionPlanItem.objects.select_related("objective__theme__strategy", "owner", "lead_unit")
 
 
-def themes_with_action_plan(strategy: Strategy) -> QuerySet[Theme]:
-    """A strategy's themes with their objectives and action plan, in three queries."""
-    return strategy.themes.prefetch_related(
-        Prefetch(
-            "objectives",
-            queryset=Objective.objects.select_related("owner", "theme"),
-        ),
-        Prefetch(
-            "objectives__action_items",
-            queryset=ActionPlanItem.objects.select_related(
-                "owner", "lead_unit", "objective__theme"
-            ),
-        ),
-    )
+@dataclass(frozen=True, slots=True)
+class ActionItemRow:
+    """An action-plan item as a table of them shows it (governance/_action_items_table.html
+    reads these and ActionPlanItem alike): the names and the reference worked out once."""
+
+    pk: int
+    reference: str
+    title: str
+    is_demo: bool
+    owner: str | None
+    due_date: datetime.date | None
+    is_overdue: bool
+    status: str
+    rag: str
+    progress: int
+
+    def get_absolute_url(self) -> str:
+        return page_url("governance:action-item-detail", self.pk)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectivePlan:
+    pk: int
+    reference: str
+    title: str
+    is_demo: bool
+    items: list[ActionItemRow] = field(default_factory=list)
+
+    def get_absolute_url(self) -> str:
+        return page_url("governance:objective-detail", self.pk)
+
+
+@dataclass(frozen=True, slots=True)
+class ThemePlan:
+    pk: int
+    number: int
+    title: str
+    objectives: list[ObjectivePlan] = field(default_factory=list)
+
+    def get_absolute_url(self) -> str:
+        return page_url("governance:theme-detail", self.pk)
+
+
+def action_plan_of(themes: QuerySet[Theme]) -> list[ThemePlan]:
+    """These themes with their objectives and action plan, each in number order, as the
+    strategy and theme pages show them: three queries of only the fields shown, read as
+    rows rather than model instances (a strategy holds some fifty items, each shown with
+    ten values)."""
+    plans = {
+        row["pk"]: ThemePlan(**row)
+        for row in themes.order_by("number").values("pk", "number", "title")
+    }
+    objectives = {}
+    for row in (
+        Objective.objects.filter(theme__in=plans.keys())
+        .order_by("number")
+        .values_list("pk", "theme_id", "number", "title", "is_demo")
+    ):
+        pk, theme_id, number, title, is_demo = row
+        theme = plans[theme_id]
+        objectives[pk] = ObjectivePlan(pk, f"{theme.number}.{number}", title, is_demo)
+        theme.objectives.append(objectives[pk])
+    today = timezone.localdate()
+    for row in (
+        ActionPlanItem.objects.filter(objective__in=objectives.keys())
+        .order_by("number")
+        .values_list(
+            *("pk", "objective_id", "number", "title", "is_demo", "due_date", "status", "rag"),
+            *("progress", "owner_id", "owner__first_name", "owner__last_name", "owner__username"),
+        )
+    ):
+        pk, objective_id, number, title, is_demo, due_date, status, rag, progress, *owner = row
+        objective = objectives[objective_id]
+        objective.items.append(
+            ActionItemRow(
+                pk=pk,
+                reference=f"{objective.reference}.{number}",
+                title=title,
+                is_demo=is_demo,
+                owner=person_name(*owner[1:]) if owner[0] else None,
+                due_date=due_date,
+                is_overdue=action_is_overdue(status, due_date, today),
+                status=status,
+                rag=rag,
+                progress=progress,
+            )
+        )
+    return list(plans.values())
 
 
 def action_items_open() -> QuerySet[ActionPlanItem]:
@@ -209,15 +291,25 @@ def kpi_comparators(kpis) -> dict[tuple[int, int], KPIComparator]:
 def kpis_with_latest(financial_year: int, *, kpis: QuerySet[KPI] | None = None, user=None) -> list:
     """Every KPI (or those of `kpis`) with its latest two values that `user` may see
     (published ones only with no user, as in the annual report), its target and
-    comparator for the year, status, RAG and trend, in four queries."""
+    comparator for the year, status, RAG and trend, in four queries. Only the two
+    latest values of each KPI are read: the database ranks each KPI's values (a KPI
+    gathers a value a month, year after year)."""
     if kpis is None:
         kpis = KPI.objects.select_related("theme", "principle")
     kpis = list(kpis)
     values: dict[int, list] = {}
-    measured = kpi_values_visible_to(user).filter(kpi__in=[kpi.pk for kpi in kpis])
+    recency = Window(RowNumber(), partition_by=F("kpi_id"), order_by=F("period_end").desc())
+    measured = (
+        kpi_values_visible_to(user)
+        .filter(kpi__in=[kpi.pk for kpi in kpis])
+        .annotate(recency=recency)
+        .filter(recency__lte=2)
+    )
     for m in measured.order_by("kpi_id", "period_end"):
         values.setdefault(m.kpi_id, []).append(m)
-    targets = {t.kpi_id: t.target for t in KPITarget.objects.filter(financial_year=financial_year)}
+    targets = dict(
+        KPITarget.objects.filter(financial_year=financial_year).values_list("kpi_id", "target")
+    )
     comparators = kpi_comparators(kpis)
     for kpi in kpis:
         series = values.get(kpi.pk, [])

@@ -62,7 +62,7 @@ class StrategyDetailView(DeclaredListMixin, RoleRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            themes=selectors.themes_with_action_plan(self.object),
+            themes=Deferred(selectors.action_plan_of, self.object.themes.all()),
             principles=self.object.principles.all(),
             **kwargs,
         )
@@ -73,9 +73,9 @@ class ThemeDetailView(RoleRequiredMixin, DetailView):
     template_name = "governance/theme_detail.html"
 
     def get_context_data(self, **kwargs):
-        themes = selectors.themes_with_action_plan(self.object.strategy).filter(pk=self.object.pk)
+        (theme_with_plan,) = selectors.action_plan_of(Theme.objects.filter(pk=self.object.pk))
         return super().get_context_data(
-            theme_with_plan=themes.get(),
+            theme_with_plan=theme_with_plan,
             sections=sections_for(Slot.THEME, user=self.request.user, theme=self.object),
             **kwargs,
         )

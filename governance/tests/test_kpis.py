@@ -405,3 +405,21 @@ def test_the_home_page_lists_the_values_awaiting_each_approver(kpi, head_of_ict,
     services.kpi_measurement_approve(user=other, measurement=KPIMeasurement.objects.get())
     theirs = client_for(other).get(reverse("home")).content.decode()
     assert "No KPI values are waiting for you to approve them." in theirs
+
+
+def test_latest_and_previous_are_the_two_latest_periods_whatever_the_order_recorded(
+    kpi, head_of_ict
+):
+    for month in (9, 3, 12, 6):
+        services.kpi_measurement_record(
+            user=head_of_ict,
+            kpi=kpi,
+            period_end=datetime.date(2025, month, 28),
+            value=D(month),
+        )
+    (row,) = kpis_with_latest(2026, user=head_of_ict)
+    assert (row.previous.period_end, row.latest.period_end) == (
+        datetime.date(2025, 9, 28),
+        datetime.date(2025, 12, 28),
+    )
+    assert row.trend == "Improving"

@@ -1,0 +1,77 @@
+"""The action plan's rows as the strategy and theme pages write them (in Python, from
+rows read with values()) are what the template language wrote from model instances."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import dateformat, timezone
+
+from governance import selectors
+from governance.choices import RAG, ActionStatus
+from governance.models import ActionPlanItem
+from governance.templatetags.action_plan import action_item_rows, rag_tag, short_date
+
+from .factories import ActionPlanItemFactory, ObjectiveFactory, ThemeFactory, UserFactory
+
+# The rows as governance/_action_items_table.html wrote them before they were written in
+# Python: the reference they must still equal.
+TEMPLATE_ROWS = Template(
+    """{% load portal %}{% for item in items %}
+    <tr class="govuk-table__row">
+      <td class="govuk-table__cell"><a class="govuk-link" href="{{ item.get_absolute_url }}">{{ item.reference }} {{ item.title }}</a>{% if item.is_demo %} <strong class="govuk-tag govuk-tag--grey">Demo</strong>{% endif %}</td>
+      <td class="govuk-table__cell">{{ item.owner|default:"No owner" }}</td>
+      <td class="govuk-table__cell">{{ item.due_date|date:"j M Y"|default:"No date" }}{% if item.is_overdue %} <strong class="govuk-tag govuk-tag--red">Overdue</strong>{% endif %}</td>
+      <td class="govuk-table__cell">{{ item.get_status_display }}</td>
+      <td class="govuk-table__cell">{% rag item.rag item.get_rag_display %}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ item.progress }}%</td>
+    </tr>
+  {% endfor %}"""
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("rag", RAG.values)
+def test_rag_cell_is_the_rag_tags_markup(rag):
+    tag = Template("{% load portal %}{% rag rag label %}")
+    assert rag_tag(rag) == tag.render(Context({"rag": rag, "label": RAG(rag).label}))
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_short_date_reads_as_djangos_date_filter(month):
+    day = datetime.date(2026, month, 7)
+    assert short_date(day) == dateformat.format(day, "j M Y")
+
+
+@pytest.mark.django_db
+def test_rows_read_as_values_are_written_as_the_template_wrote_the_items():
+    today = timezone.localdate()
+    theme = ThemeFactory(number=3)
+    first, empty, second = (ObjectiveFactory(theme=theme) for _ in range(3))
+    unnamed = UserFactory(username="jsmith", first_name="", last_name="")
+    ActionPlanItemFactory(objective=first, title="Move <the> \"mail\" & 'files'", is_demo=True)
+    ActionPlanItemFactory(objective=first, owner=UserFactory(), due_date=None, rag=RAG.AMBER)
+    ActionPlanItemFactory(
+        objective=second, owner=unnamed, due_date=today - datetime.timedelta(days=1), rag=RAG.RED
+    )
+    ActionPlanItemFactory(
+        objective=second,
+        due_date=today - datetime.timedelta(days=1),
+        status=ActionStatus.COMPLETED,
+        progress=100,
+    )
+
+    (plan,) = selectors.action_plan_of(theme.strategy.themes.all())
+
+    assert [o.reference for o in plan.objectives] == [
+        first.reference,
+        empty.reference,
+        second.reference,
+    ]
+    assert plan.objectives[1].items == []
+    for objective in (first, second):
+        items = list(selectors.action_items_with_context().filter(objective=objective))
+        rows = next(o.items for o in plan.objectives if o.pk == objective.pk)
+        written = TEMPLATE_ROWS.render(Context({"items": items}))
+        assert action_item_rows(rows) == written
+        assert action_item_rows(items) == written
+    assert ActionPlanItem.objects.count() == 4
