@@ -1,7 +1,10 @@
 """Projects' contributions to pages owned by other apps: home-page panels, and the
 proposals section of a Governance Group meeting's agenda."""
 
+import html
+
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from common import slots
 from common.addresses import page_url
@@ -17,7 +20,7 @@ from .workflow import TRANSITIONS
 LIMIT = 10
 
 # Django's date filter as "j M Y" (6 Dec 2026), without its format parser: the panels'
-# rows are formatted in one pass (`*_rows`), not a filter per row in the template.
+# lines are written in one pass, not a filter per row in the template.
 MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -26,28 +29,54 @@ def short_date(value) -> str:
     return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year}" if value else ""
 
 
-def _proposal_line(pk: int, title: str) -> dict:
-    """What a panel's line links to and calls a proposal (str(proposal)): its reference
-    is its key. Panels read their rows as values and format them in one pass: the rest
-    of a proposal (business case, costs, text) is never read, and no model instance is
-    built for a line of text."""
-    return {"url": page_url("projects:proposal-detail", pk), "name": f"{reference_of(pk)} {title}"}
+# A panel's lines are written in one pass (panel_line) from rows read as values: the rest
+# of a proposal (business case, costs, text) is never read, no model instance is built for
+# a line of text, and no lookup, filter and escape runs per value in the template.
+PROPOSAL_LINE = (
+    '<li><a class="govuk-link" href="{}">{}</a> <span class="govuk-body-s">{}</span></li>'
+)
+PROPOSAL_STATUS_LINE = '<li><a class="govuk-link" href="{}">{}</a> {}</li>'
+PROJECT_LINE = (
+    '<li><a class="govuk-link" href="{}">{}</a>: last update {} '
+    '<strong class="govuk-tag govuk-tag--red">Update overdue</strong></li>'
+)
 
 
-def _proposal_rows(proposals) -> list[dict]:
+def panel_line(markup: str, *values) -> SafeString:
+    """`markup` filled with `values`, each escaped as the template language escapes a
+    value (django.utils.html.escape is html.escape), markup such as a status tag as it
+    is: format_html's answer, without its wrapping of every value."""
+    escaped = (v if isinstance(v, SafeString) else html.escape(str(v)) for v in values)
+    return mark_safe(markup.format(*escaped))  # noqa: S308 - every value is escaped above
+
+
+def _proposal_url(pk: int) -> str:
+    return page_url("projects:proposal-detail", pk)
+
+
+def _proposal_name(pk: int, title: str) -> str:
+    """str(proposal), from a row read as values: its reference is its key."""
+    return f"{reference_of(pk)} {title}"
+
+
+def _proposal_lines(proposals) -> list[SafeString]:
     rows = proposals.values_list("pk", "title", "business_unit__name")[:LIMIT]
-    return [{**_proposal_line(pk, title), "unit": unit} for pk, title, unit in rows]
+    return [
+        panel_line(PROPOSAL_LINE, _proposal_url(pk), _proposal_name(pk, title), unit)
+        for pk, title, unit in rows
+    ]
 
 
-def _project_rows(projects) -> list[dict]:
+def _project_lines(projects) -> list[SafeString]:
     """A project is named by its proposal: reference and title."""
     rows = projects.values_list("pk", "proposal_id", "proposal__title", "last_update_on")
     return [
-        {
-            "url": page_url("projects:project-detail", pk),
-            "name": f"{reference_of(proposal_pk)} {title}",
-            "last_update": short_date(last_update),
-        }
+        panel_line(
+            PROJECT_LINE,
+            page_url("projects:project-detail", pk),
+            _proposal_name(proposal_pk, title),
+            short_date(last_update) or "never",
+        )
         for pk, proposal_pk, title, last_update in rows[:LIMIT]
     ]
 
@@ -75,7 +104,9 @@ def _unit_proposals(*, user):
         "unit": user.business_unit,
         **{
             name: [
-                {**_proposal_line(pk, title), "status_tag": tags[status]}
+                panel_line(
+                    PROPOSAL_STATUS_LINE, _proposal_url(pk), _proposal_name(pk, title), tags[status]
+                )
                 for pk, title, status in lines
             ]
             for name, lines in rows.items()
@@ -84,24 +115,24 @@ def _unit_proposals(*, user):
 
 
 def _triage(*, user):
-    return {"proposals": _proposal_rows(selectors.proposals_awaiting_triage())}
+    return {"proposals": _proposal_lines(selectors.proposals_awaiting_triage())}
 
 
 def _to_score(*, user):
-    return {"proposals": _proposal_rows(selectors.proposals_to_score(user))}
+    return {"proposals": _proposal_lines(selectors.proposals_to_score(user))}
 
 
 def _ready_for_decision(*, user):
-    return {"proposals": _proposal_rows(selectors.proposals_ready_for_decision(user))}
+    return {"proposals": _proposal_lines(selectors.proposals_ready_for_decision(user))}
 
 
 def _updates_due(*, user):
     projects = selectors.projects_needing_update().filter(policies.projects_visible(user))
-    return {"projects": _project_rows(projects)}
+    return {"projects": _project_lines(projects)}
 
 
 def _managed_updates_due(*, user):
-    return {"projects": _project_rows(selectors.projects_needing_update(manager=user))}
+    return {"projects": _project_lines(selectors.projects_needing_update(manager=user))}
 
 
 def _agenda_items(meeting) -> list[AgendaItem]:

@@ -1,17 +1,16 @@
 """Risks' sections on other apps' pages: home, a meeting's agenda, a theme."""
 
 import datetime
-import html
 
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from common import dataversion, precompute, slots
 from common.addresses import page_url
 from common.slots import Section, Slot
 from governance.minutes import MinutesItem
-from projects.panels import short_date
+from projects.panels import panel_line, short_date
 from projects.policies import OVERSIGHT
 
 from . import policies, selectors
@@ -27,7 +26,7 @@ OWNER_NAME = ("owner__username", "owner__first_name", "owner__last_name")
 
 
 # The panels' lines, written in one pass rather than a lookup, filter and escape per
-# value in the template (see _line).
+# value in the template (projects.panels.panel_line).
 OVERDUE_TAG = mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
 REVIEW_DUE = '<li><a class="govuk-link" href="{}">{}</a>: review {} {}</li>'
 ACTION_OVERDUE = '<li>Action on <a class="govuk-link" href="{}">{}</a>: {} {}</li>'
@@ -36,14 +35,6 @@ OUTSIDE_APPETITE = (
     '<strong class="govuk-tag govuk-tag--red">Outside appetite</strong></li>'
 )
 REVIEW_OVERDUE = '<li><a class="govuk-link" href="{}">{}</a>: due {}, owner {}</li>'
-
-
-def _line(markup: str, *values) -> SafeString:
-    """`markup` filled with `values`, each escaped as the template language escapes a
-    value (django.utils.html.escape is html.escape), markup such as OVERDUE_TAG as it
-    is: format_html's answer, without its wrapping of every value."""
-    escaped = (v if isinstance(v, SafeString) else html.escape(str(v)) for v in values)
-    return mark_safe(markup.format(*escaped))  # noqa: S308 - every value is escaped above
 
 
 def _truncated(text: str, length: int) -> str:
@@ -73,7 +64,7 @@ def _owned(*, user):
     actions = selectors.actions_overdue().filter(owner=user).values_list("risk_id", "description")
     return {
         "risks": [
-            _line(
+            panel_line(
                 REVIEW_DUE,
                 _risk_url(pk),
                 _risk_name(pk, title),
@@ -85,7 +76,7 @@ def _owned(*, user):
             for pk, title, review in risks[:LIMIT]
         ],
         "actions": [
-            _line(
+            panel_line(
                 ACTION_OVERDUE,
                 _risk_url(risk_pk),
                 reference_of(risk_pk),
@@ -113,11 +104,11 @@ def _oversight(*, user):
     kept = dataversion.remember(_oversight_key(), _oversight_worked_out, SHARED_PANEL_CACHE)
     return {
         "outside": [
-            _line(OUTSIDE_APPETITE, risk["url"], risk["name"], risk["residual_score"])
+            panel_line(OUTSIDE_APPETITE, risk["url"], risk["name"], risk["residual_score"])
             for risk in kept["outside"]
         ],
         "overdue": [
-            _line(REVIEW_OVERDUE, risk["url"], risk["name"], risk["review"], risk["owner"])
+            panel_line(REVIEW_OVERDUE, risk["url"], risk["name"], risk["review"], risk["owner"])
             for risk in kept["overdue"]
         ],
     }
