@@ -1,71 +1,138 @@
 """Projects' contributions to pages owned by other apps: home-page panels, and the
 proposals section of a Governance Group meeting's agenda."""
 
+import html
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
 from common import slots
+from common.addresses import page_url
 from common.slots import Section, Slot
 from governance import policies as governance_policies
 from governance.minutes import MinutesItem
 
 from . import policies, selectors
-from .models import AgendaItem
+from .choices import ProposalStatus
+from .models import AgendaItem, reference_of
 from .workflow import TRANSITIONS
 
 LIMIT = 10
 
-# Only what a panel's line shows: a proposal's reference is its key, and a project is
-# named by its proposal; the rest of a row (business case, costs, text) is never read.
-PROPOSAL_LINE = ("title", "status")
-PROPOSAL_WITH_UNIT = ("title", "business_unit__name")
-PROJECT_LINE = ("last_update_on", "proposal__title")
+# Django's date filter as "j M Y" (6 Dec 2026), without its format parser: the panels'
+# lines are written in one pass, not a filter per row in the template.
+MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _proposals(proposals):
-    return list(proposals.only(*PROPOSAL_WITH_UNIT)[:LIMIT])
+def short_date(value) -> str:
+    """6 Dec 2026, as `value|date:"j M Y"` writes it; "" for no date, as the filter."""
+    return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year}" if value else ""
 
 
-def _projects(projects):
-    return list(
-        projects.select_related(None).select_related("proposal").only(*PROJECT_LINE)[:LIMIT]
-    )
+# A panel's lines are written in one pass (panel_line) from rows read as values: the rest
+# of a proposal (business case, costs, text) is never read, no model instance is built for
+# a line of text, and no lookup, filter and escape runs per value in the template.
+PROPOSAL_LINE = (
+    '<li><a class="govuk-link" href="{}">{}</a> <span class="govuk-body-s">{}</span></li>'
+)
+PROPOSAL_STATUS_LINE = '<li><a class="govuk-link" href="{}">{}</a> {}</li>'
+PROJECT_LINE = (
+    '<li><a class="govuk-link" href="{}">{}</a>: last update {} '
+    '<strong class="govuk-tag govuk-tag--red">Update overdue</strong></li>'
+)
+
+
+def panel_line(markup: str, *values) -> SafeString:
+    """`markup` filled with `values`, each escaped as the template language escapes a
+    value (django.utils.html.escape is html.escape), markup such as a status tag as it
+    is: format_html's answer, without its wrapping of every value."""
+    escaped = (v if isinstance(v, SafeString) else html.escape(str(v)) for v in values)
+    return mark_safe(markup.format(*escaped))  # noqa: S308 - every value is escaped above
+
+
+def _proposal_url(pk: int) -> str:
+    return page_url("projects:proposal-detail", pk)
+
+
+def _proposal_name(pk: int, title: str) -> str:
+    """str(proposal), from a row read as values: its reference is its key."""
+    return f"{reference_of(pk)} {title}"
+
+
+def _proposal_lines(proposals) -> list[SafeString]:
+    rows = proposals.values_list("pk", "title", "business_unit__name")[:LIMIT]
+    return [
+        panel_line(PROPOSAL_LINE, _proposal_url(pk), _proposal_name(pk, title), unit)
+        for pk, title, unit in rows
+    ]
+
+
+def _project_lines(projects) -> list[SafeString]:
+    """A project is named by its proposal: reference and title."""
+    rows = projects.values_list("pk", "proposal_id", "proposal__title", "last_update_on")
+    return [
+        panel_line(
+            PROJECT_LINE,
+            page_url("projects:project-detail", pk),
+            _proposal_name(proposal_pk, title),
+            short_date(last_update) or "never",
+        )
+        for pk, proposal_pk, title, last_update in rows[:LIMIT]
+    ]
 
 
 def _unit_proposals(*, user):
     if user.business_unit is None:
         return {"proposals": [], "unit": None}
+    lists = {
+        "proposals": selectors.unit_proposals_needing_action(user.business_unit),
+        # The list's order, without its scores and costs: the panel shows neither.
+        "recent": selectors.proposals_visible_to(user)
+        .exclude(status__in=["draft", "returned"])
+        .order_by("-updated_at", "-pk"),
+    }
+    rows = {name: list(q.values_list("pk", "title", "status")[:LIMIT]) for name, q in lists.items()}
+    # Each line's status tag (projects/_status.html), rendered once per status the
+    # lines hold rather than included once per line.
+    tags = {
+        status: render_to_string(
+            "projects/_status.html", {"status": status, "label": ProposalStatus(status).label}
+        )
+        for status in {status for lines in rows.values() for _, _, status in lines}
+    }
     return {
         "unit": user.business_unit,
-        "proposals": list(
-            selectors.unit_proposals_needing_action(user.business_unit).only(*PROPOSAL_LINE)[:LIMIT]
-        ),
-        # The list's order, without its scores and costs: the panel shows neither.
-        "recent": list(
-            selectors.proposals_visible_to(user)
-            .exclude(status__in=["draft", "returned"])
-            .only(*PROPOSAL_LINE)
-            .order_by("-updated_at", "-pk")[:LIMIT]
-        ),
+        **{
+            name: [
+                panel_line(
+                    PROPOSAL_STATUS_LINE, _proposal_url(pk), _proposal_name(pk, title), tags[status]
+                )
+                for pk, title, status in lines
+            ]
+            for name, lines in rows.items()
+        },
     }
 
 
 def _triage(*, user):
-    return {"proposals": _proposals(selectors.proposals_awaiting_triage())}
+    return {"proposals": _proposal_lines(selectors.proposals_awaiting_triage())}
 
 
 def _to_score(*, user):
-    return {"proposals": _proposals(selectors.proposals_to_score(user))}
+    return {"proposals": _proposal_lines(selectors.proposals_to_score(user))}
 
 
 def _ready_for_decision(*, user):
-    return {"proposals": _proposals(selectors.proposals_ready_for_decision(user))}
+    return {"proposals": _proposal_lines(selectors.proposals_ready_for_decision(user))}
 
 
 def _updates_due(*, user):
     projects = selectors.projects_needing_update().filter(policies.projects_visible(user))
-    return {"projects": _projects(projects)}
+    return {"projects": _project_lines(projects)}
 
 
 def _managed_updates_due(*, user):
-    return {"projects": _projects(selectors.projects_needing_update(manager=user))}
+    return {"projects": _project_lines(selectors.projects_needing_update(manager=user))}
 
 
 def _agenda_items(meeting) -> list[AgendaItem]:

@@ -149,6 +149,11 @@ class ReviewFrequency(models.Model):
         return f"{self.get_level_display()}: every {self.days} days"
 
 
+def reference_of(risk_pk: int) -> str:
+    """A saved risk's reference, from its key alone (for rows read as values)."""
+    return f"R-{risk_pk:03d}"
+
+
 class Risk(models.Model):
     """A risk to the strategy, with its owner, ratings, response and review date."""
 
@@ -284,7 +289,7 @@ class Risk(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"R-{self.pk:03d}" if self.pk else "New risk"
+        return reference_of(self.pk) if self.pk else "New risk"
 
     @property
     def breadcrumb_parent(self):

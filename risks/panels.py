@@ -3,42 +3,96 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from common import dataversion, precompute, slots
+from common.addresses import page_url
 from common.slots import Section, Slot
 from governance.minutes import MinutesItem
+from projects.panels import panel_line, short_date
 from projects.policies import OVERSIGHT
 
 from . import policies, selectors
 from .choices import RiskStatus
-from .models import RiskAgendaItem
+from .models import RiskAgendaItem, reference_of
 
 LIMIT = 10
 
-# Only the fields the home panels show: a risk row is mostly long text (cause, event,
-# consequence, controls) that the panels never read.
+# Only the fields the oversight panel shows: a risk row is mostly long text (cause,
+# event, consequence, controls) that the panels never read.
 RISK_LINE = ("title", "status", "next_review_date", "residual_score")
 OWNER_NAME = ("owner__username", "owner__first_name", "owner__last_name")
 
 
+# The panels' lines, written in one pass rather than a lookup, filter and escape per
+# value in the template (projects.panels.panel_line).
+OVERDUE_TAG = mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+REVIEW_DUE = '<li><a class="govuk-link" href="{}">{}</a>: review {} {}</li>'
+ACTION_OVERDUE = '<li>Action on <a class="govuk-link" href="{}">{}</a>: {} {}</li>'
+OUTSIDE_APPETITE = (
+    '<li><a class="govuk-link" href="{}">{}</a>: residual {} '
+    '<strong class="govuk-tag govuk-tag--red">Outside appetite</strong></li>'
+)
+REVIEW_OVERDUE = '<li><a class="govuk-link" href="{}">{}</a>: due {}, owner {}</li>'
+
+
+def _truncated(text: str, length: int) -> str:
+    """The truncatechars filter's answer (Truncator.chars), which counts each character
+    in Python: plain ASCII text no longer than `length` is already its own answer."""
+    if text.isascii() and len(text) <= length:
+        return text
+    return Truncator(text).chars(length)
+
+
+def _risk_url(pk: int) -> str:
+    return page_url("risks:risk-detail", pk)
+
+
+def _risk_name(pk: int, title: str) -> str:
+    """str(risk), from a row read as values: its reference is its key."""
+    return f"{reference_of(pk)} {title}"
+
+
 def _owned(*, user):
     # Not from the register: this panel shows no appetite, so it need not be worked out
-    # (the oversight panel is then the only one on the page that does).
-    soon = timezone.localdate() + datetime.timedelta(days=7)
-    risks = selectors.reviews_due_by(user, soon).only(*RISK_LINE)
-    actions = (
-        selectors.actions_overdue()
-        .filter(owner=user)
-        .select_related(None)
-        .select_related("risk")
-        .only("description", "risk__id")
-    )
-    return {"risks": list(risks[:LIMIT]), "actions": list(actions[:LIMIT])}
+    # (the oversight panel is then the only one on the page that does). Read as values:
+    # a line of text needs no model instance.
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=7)
+    risks = selectors.reviews_due_by(user, soon).values_list("pk", "title", "next_review_date")
+    actions = selectors.actions_overdue().filter(owner=user).values_list("risk_id", "description")
+    return {
+        "risks": [
+            panel_line(
+                REVIEW_DUE,
+                _risk_url(pk),
+                _risk_name(pk, title),
+                # The selector's risks are open, so a review is overdue once its date has
+                # passed (Risk.review_overdue).
+                OVERDUE_TAG if review < today else "due",
+                short_date(review),
+            )
+            for pk, title, review in risks[:LIMIT]
+        ],
+        "actions": [
+            panel_line(
+                ACTION_OVERDUE,
+                _risk_url(risk_pk),
+                reference_of(risk_pk),
+                _truncated(description, 80),
+                OVERDUE_TAG,
+            )
+            for risk_pk, description in actions[:LIMIT]
+        ],
+    }
 
 
 # The same for everyone with oversight, and changed only by the data and the date
 # (what is overdue): worked out after each change (common.precompute), not on a page.
-OVERSIGHT_PANEL = "home-risk-oversight"
+# Named for its shape (lines of text): a worker of older code may have kept
+# model instances under the old name for the same data version.
+OVERSIGHT_PANEL = "home-risk-oversight-lines"
 SHARED_PANEL_CACHE = 60 * 60  # seconds; only lets figures nobody asks for again drop out
 
 
@@ -47,7 +101,17 @@ def _oversight_key() -> str:
 
 
 def _oversight(*, user):
-    return dataversion.remember(_oversight_key(), _oversight_worked_out, SHARED_PANEL_CACHE)
+    kept = dataversion.remember(_oversight_key(), _oversight_worked_out, SHARED_PANEL_CACHE)
+    return {
+        "outside": [
+            panel_line(OUTSIDE_APPETITE, risk["url"], risk["name"], risk["residual_score"])
+            for risk in kept["outside"]
+        ],
+        "overdue": [
+            panel_line(REVIEW_OVERDUE, risk["url"], risk["name"], risk["review"], risk["owner"])
+            for risk in kept["overdue"]
+        ],
+    }
 
 
 def figures_to_precompute() -> list[precompute.Figure]:
@@ -55,9 +119,30 @@ def figures_to_precompute() -> list[precompute.Figure]:
 
 
 def _oversight_worked_out():
+    """The panel's risks as the text of their lines: what the page reads back is plain
+    values, not model instances to rebuild and format on every page (and not markup:
+    the page writes the lines)."""
     outside = selectors.register(appetite="outside").select_related(None).only(*RISK_LINE)
     overdue = selectors.reviews_overdue().only(*RISK_LINE, *OWNER_NAME)
-    return {"outside": list(outside[:LIMIT]), "overdue": list(overdue[:LIMIT])}
+    return {
+        "outside": [
+            {
+                "url": risk.get_absolute_url(),
+                "name": str(risk),
+                "residual_score": str(risk.residual_score),
+            }
+            for risk in outside[:LIMIT]
+        ],
+        "overdue": [
+            {
+                "url": risk.get_absolute_url(),
+                "name": str(risk),
+                "review": short_date(risk.next_review_date),
+                "owner": str(risk.owner),
+            }
+            for risk in overdue[:LIMIT]
+        ],
+    }
 
 
 def _agenda(*, user, meeting):

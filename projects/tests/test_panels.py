@@ -1,0 +1,47 @@
+"""The home page's proposal and project panels read their lines as values and write them
+in one pass: each line must read as the proposal's or project's own page names and links
+it, and its dates as the template's date filter writes them."""
+
+import datetime
+
+from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+
+from projects.choices import ProposalStatus
+from projects.panels import short_date
+from projects.tests.factories import ProjectFactory, ProposalFactory
+
+
+def test_short_date_writes_every_month_as_the_date_filter_does():
+    for month in range(1, 13):
+        for day in (datetime.date(2026, month, 1), datetime.date(2027, month, 28)):
+            assert short_date(day) == date_filter(day, "j M Y")
+    assert short_date(None) == date_filter(None, "j M Y") == ""
+
+
+def test_unit_panel_lines_link_name_and_tag_each_proposal(officer, client_for):
+    draft = ProposalFactory(business_unit=officer.business_unit, title="Tenant <portal>")
+    submitted = ProposalFactory(
+        business_unit=officer.business_unit, status=ProposalStatus.SUBMITTED, complete=True
+    )
+    home = client_for(officer).get(reverse("home")).content.decode()
+    for proposal in (draft, submitted):
+        tag = render_to_string(
+            "projects/_status.html",
+            {"status": proposal.status, "label": proposal.get_status_display()},
+        )
+        link = f'<a class="govuk-link" href="{proposal.get_absolute_url()}">'
+        assert f"{link}{proposal.reference} {escape(proposal.title)}</a> {tag}" in home
+
+
+def test_updates_due_lines_link_the_project_and_say_never_without_an_update(officer, client_for):
+    project = ProjectFactory(
+        proposal__business_unit=officer.business_unit,
+        proposal__created_by=officer,
+        started_on=datetime.date.today() - datetime.timedelta(days=60),
+    )
+    home = client_for(officer).get(reverse("home")).content.decode()
+    link = f'<a class="govuk-link" href="{project.get_absolute_url()}">{project}</a>'
+    assert f"{link}: last update never" in home
