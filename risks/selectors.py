@@ -164,9 +164,9 @@ def controls_of(risk: Risk) -> QuerySet[RiskControl]:
     return controls_of_risks().filter(risk=risk)
 
 
-def register(
-    *,
+def filtered(
     risks: QuerySet[Risk] | None = None,
+    *,
     register: str | None = None,
     category: str | None = None,
     owner: int | None = None,
@@ -179,13 +179,10 @@ def register(
     rating: str = "residual",
     assurance: str | None = None,
 ) -> QuerySet[Risk]:
-    """The register (or `risks` of it), filtered; each risk annotated with
-    `outside_appetite` and its escalations (with_escalations)."""
-    risks = with_escalations(
-        (Risk.objects.all() if risks is None else risks)
-        .select_related("owner")
-        .annotate(outside_appetite=outside_appetite_expression(tolerated_scores()))
-    )
+    """The register's filters on the risks (all of them if None), with only the
+    annotations a filter reads (appetite, assurance): counts over the register (the heat
+    map, its movement) build and compile none of what a row of it shows."""
+    risks = Risk.objects.all() if risks is None else risks
     if register:
         risks = risks.filter(register=register)
     if status:
@@ -199,13 +196,25 @@ def register(
     if level:
         risks = risks.filter(residual_level=level)
     if appetite in ("outside", "within"):
-        risks = risks.filter(outside_appetite=appetite == "outside")
+        risks = risks.annotate(
+            outside_appetite=outside_appetite_expression(tolerated_scores())
+        ).filter(outside_appetite=appetite == "outside")
     if likelihood and impact:
         prefix = "inherent" if rating == "inherent" else "residual"
         risks = risks.filter(**{f"{prefix}_likelihood": likelihood, f"{prefix}_impact": impact})
     if assurance in policies.assurance_flags():
         risks = with_assurance(risks).filter(**{f"flag_{assurance}": True})
-    return risks.order_by("-residual_score", "pk")
+    return risks
+
+
+def register(*, risks: QuerySet[Risk] | None = None, **filters) -> QuerySet[Risk]:
+    """The register (or `risks` of it), filtered (`filtered`, whose arguments these
+    are), highest residual score first; each risk annotated with `outside_appetite` and
+    its escalations (with_escalations)."""
+    risks = filtered(risks, **filters).select_related("owner")
+    if "outside_appetite" not in risks.query.annotations:
+        risks = risks.annotate(outside_appetite=outside_appetite_expression(tolerated_scores()))
+    return with_escalations(risks).order_by("-residual_score", "pk")
 
 
 HEAT_MAP_RATINGS = ("residual", "inherent")
@@ -258,32 +267,32 @@ def with_score_a_quarter_ago(risks: QuerySet[Risk], *, today: datetime.date | No
 
 
 MOVERS_LISTED = 10
+# What the heat map says of a risk that moved: its reference and title, and its score.
+MOVER_FIELDS = ("title", "residual_score")
 
 
 def movement(risks: QuerySet[Risk], *, today: datetime.date | None = None) -> dict:
     """How many of the risks' residual scores went up, down or stayed since a quarter
-    ago, and the ones that moved most each way (MOVERS_LISTED at most), each with
-    `score_then`. Risks raised since are not compared. Two queries: the scores of all
-    compared risks (numbers only), then the few risks listed."""
-    scores = (
-        with_score_a_quarter_ago(risks, today=today)
-        .order_by()
-        .values_list("pk", "residual_score", "score_then")
+    ago, and the ones that moved most each way (MOVERS_LISTED at most, the larger move
+    first, then the older risk), each with `score_then`. Risks raised since are not
+    compared. Three queries, counted and ranked in the database: the register runs to
+    thousands of risks, of which the page names twenty."""
+    compared = with_score_a_quarter_ago(risks.order_by().only(*MOVER_FIELDS), today=today).annotate(
+        change=F("residual_score") - F("score_then")
     )
-    # Risks raised since (no score then) are left out here, not by a filter: that
-    # would look each risk's earlier score up a second time.
-    changes = [(now - then, pk) for pk, now, then in scores if then is not None]
-    worse = [pk for _, pk in sorted((-c, pk) for c, pk in changes if c > 0)][:MOVERS_LISTED]
-    better = [pk for _, pk in sorted((c, pk) for c, pk in changes if c < 0)][:MOVERS_LISTED]
-    listed = with_score_a_quarter_ago(
-        Risk.objects.filter(pk__in=worse + better), today=today
-    ).in_bulk()
+    counts = compared.aggregate(
+        up=Count("pk", filter=Q(change__gt=0)),
+        down=Count("pk", filter=Q(change__lt=0)),
+        same=Count("pk", filter=Q(change=0)),
+    )
     return {
-        "up": sum(1 for c, _ in changes if c > 0),
-        "down": sum(1 for c, _ in changes if c < 0),
-        "same": sum(1 for c, _ in changes if c == 0),
-        "worse": [listed[pk] for pk in worse],
-        "better": [listed[pk] for pk in better],
+        **counts,
+        "worse": list(compared.filter(change__gt=0).order_by("-change", "pk")[:MOVERS_LISTED])
+        if counts["up"]
+        else [],
+        "better": list(compared.filter(change__lt=0).order_by("change", "pk")[:MOVERS_LISTED])
+        if counts["down"]
+        else [],
     }
 
 

@@ -421,24 +421,38 @@ class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
     template_name = "risks/heat_map.html"
 
     def get_context_data(self, **kwargs):
+        filters = self.filters()  # read once: binding the filters is most of a lean page
         return super().get_context_data(
-            heat_map=Deferred(self.heat_map),
+            heat_map=Deferred(self.heat_map, filters),
             movers_listed=selectors.MOVERS_LISTED,
             registers=Register.choices,
-            register=self.filters()["register"] or "",
+            register=filters["register"] or "",
             **kwargs,
         )
 
-    def heat_map(self):
-        filters = self.filters()
-        for key in ("likelihood", "impact", "rating", "appetite", "level"):
-            filters.pop(key)
+    def heat_map(self, filters: dict):
+        # The map shows every cell, level and appetite; these filters are the register's.
+        filters = {
+            key: value
+            for key, value in filters.items()
+            if key not in ("likelihood", "impact", "rating", "appetite", "level")
+        }
         matrix = selectors.current_matrix()
-        risks = selectors.register(**filters)
+        risks = selectors.filtered(**filters)
         grids = []
         counts_by_rating = selectors.heat_map(risks)
+        listed = reverse("risks:risk-list")
+        only_register = f"&register={filters['register']}" if filters["register"] else ""
         for rating, title in (("residual", "Residual (with controls)"), ("inherent", "Inherent")):
             rows = selectors.heat_map_grid(counts_by_rating[rating], matrix)
+            # Each cell links to the register filtered to it: the address put together
+            # here once, not a tag and five lookups in each of the fifty cells.
+            for row in rows:
+                for cell in row["cells"]:
+                    cell["link"] = (
+                        f"{listed}?likelihood={cell['likelihood']}&impact={row['impact']}"
+                        f"&rating={rating}{only_register}"
+                    )
             grids.append({"rating": rating, "title": title, "rows": rows})
         return {
             "grids": grids,
