@@ -24,7 +24,7 @@ from governance.choices import CLOSED_ACTION_STATUSES
 from governance.selectors import meetings_upcoming
 
 from . import policies
-from .choices import AssuranceLine, Effectiveness, Level, RiskStatus
+from .choices import AssuranceFlag, AssuranceLine, Effectiveness, Level, RiskStatus
 from .models import (
     AppetiteThreshold,
     CategoryAppetite,
@@ -124,7 +124,11 @@ CONTROL_COUNTS = {
 def with_assurance(risks: QuerySet[Risk]) -> QuerySet[Risk]:
     """Annotate each risk with the counts of its controls (CONTROL_COUNTS) and a
     boolean per assurance flag (`flag_<name>`, policies.assurance_flags): a subquery
-    per count, however many rows. Asking twice annotates once."""
+    per count, however many rows. Asking twice annotates once.
+
+    Subqueries, not counts over a join grouped by risk: grouped, the database counts
+    every risk of the register before it sorts and takes a page of them; a subquery
+    is run for the rows listed only."""
     if "controls_recorded" in risks.query.annotations:
         return risks
 
@@ -149,8 +153,10 @@ def with_assurance(risks: QuerySet[Risk]) -> QuerySet[Risk]:
 
 
 def flags_of(risk: Risk) -> list[str]:
-    """The assurance flags raised on a risk annotated by with_assurance, in order."""
-    return [flag for flag in policies.assurance_flags() if getattr(risk, f"flag_{flag}")]
+    """The assurance flags raised on a risk annotated by with_assurance, in order (the
+    flags' own, which policies.assurance_flags follows: asked per row of the register,
+    so its conditions are not built again for each)."""
+    return [flag for flag in AssuranceFlag if getattr(risk, f"flag_{flag}")]
 
 
 def controls_of_risks() -> QuerySet[RiskControl]:
