@@ -281,9 +281,10 @@ def movement(risks: QuerySet[Risk], *, today: datetime.date | None = None) -> di
     """How many of the risks' residual scores went up, down or stayed since a quarter
     ago, and the ones that moved most each way (MOVERS_LISTED at most, the larger move
     first, then the older risk), each with `score_then`. Risks raised since are not
-    compared. Three queries, counted and ranked in the database: the register runs to
-    thousands of risks, of which the page names twenty."""
-    compared = with_score_a_quarter_ago(risks.order_by().only(*MOVER_FIELDS), today=today).annotate(
+    compared. At most three queries, counted and ranked in the database: the register
+    runs to thousands of risks, of which the page names twenty."""
+    movers = risks.order_by().select_related(None).only(*MOVER_FIELDS)
+    compared = with_score_a_quarter_ago(movers, today=today).annotate(
         change=F("residual_score") - F("score_then")
     )
     counts = compared.aggregate(
