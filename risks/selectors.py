@@ -24,7 +24,7 @@ from governance.choices import CLOSED_ACTION_STATUSES
 from governance.selectors import meetings_upcoming
 
 from . import policies
-from .choices import AssuranceLine, Effectiveness, Level, RiskStatus
+from .choices import AssuranceFlag, AssuranceLine, Effectiveness, Level, RiskStatus
 from .models import (
     AppetiteThreshold,
     CategoryAppetite,
@@ -124,7 +124,11 @@ CONTROL_COUNTS = {
 def with_assurance(risks: QuerySet[Risk]) -> QuerySet[Risk]:
     """Annotate each risk with the counts of its controls (CONTROL_COUNTS) and a
     boolean per assurance flag (`flag_<name>`, policies.assurance_flags): a subquery
-    per count, however many rows. Asking twice annotates once."""
+    per count, however many rows. Asking twice annotates once.
+
+    Subqueries, not counts over a join grouped by risk: grouped, the database counts
+    every risk of the register before it sorts and takes a page of them; a subquery
+    is run for the rows listed only."""
     if "controls_recorded" in risks.query.annotations:
         return risks
 
@@ -149,8 +153,10 @@ def with_assurance(risks: QuerySet[Risk]) -> QuerySet[Risk]:
 
 
 def flags_of(risk: Risk) -> list[str]:
-    """The assurance flags raised on a risk annotated by with_assurance, in order."""
-    return [flag for flag in policies.assurance_flags() if getattr(risk, f"flag_{flag}")]
+    """The assurance flags raised on a risk annotated by with_assurance, in order (the
+    flags' own, which policies.assurance_flags follows: asked per row of the register,
+    so its conditions are not built again for each)."""
+    return [flag for flag in AssuranceFlag if getattr(risk, f"flag_{flag}")]
 
 
 def controls_of_risks() -> QuerySet[RiskControl]:
@@ -164,9 +170,9 @@ def controls_of(risk: Risk) -> QuerySet[RiskControl]:
     return controls_of_risks().filter(risk=risk)
 
 
-def register(
-    *,
+def filtered(
     risks: QuerySet[Risk] | None = None,
+    *,
     register: str | None = None,
     category: str | None = None,
     owner: int | None = None,
@@ -179,13 +185,10 @@ def register(
     rating: str = "residual",
     assurance: str | None = None,
 ) -> QuerySet[Risk]:
-    """The register (or `risks` of it), filtered; each risk annotated with
-    `outside_appetite` and its escalations (with_escalations)."""
-    risks = with_escalations(
-        (Risk.objects.all() if risks is None else risks)
-        .select_related("owner")
-        .annotate(outside_appetite=outside_appetite_expression(tolerated_scores()))
-    )
+    """The register's filters on the risks (all of them if None), with only the
+    annotations a filter reads (appetite, assurance): counts over the register (the heat
+    map, its movement) build and compile none of what a row of it shows."""
+    risks = Risk.objects.all() if risks is None else risks
     if register:
         risks = risks.filter(register=register)
     if status:
@@ -199,13 +202,25 @@ def register(
     if level:
         risks = risks.filter(residual_level=level)
     if appetite in ("outside", "within"):
-        risks = risks.filter(outside_appetite=appetite == "outside")
+        risks = risks.annotate(
+            outside_appetite=outside_appetite_expression(tolerated_scores())
+        ).filter(outside_appetite=appetite == "outside")
     if likelihood and impact:
         prefix = "inherent" if rating == "inherent" else "residual"
         risks = risks.filter(**{f"{prefix}_likelihood": likelihood, f"{prefix}_impact": impact})
     if assurance in policies.assurance_flags():
         risks = with_assurance(risks).filter(**{f"flag_{assurance}": True})
-    return risks.order_by("-residual_score", "pk")
+    return risks
+
+
+def register(*, risks: QuerySet[Risk] | None = None, **filters) -> QuerySet[Risk]:
+    """The register (or `risks` of it), filtered (`filtered`, whose arguments these
+    are), highest residual score first; each risk annotated with `outside_appetite` and
+    its escalations (with_escalations)."""
+    risks = filtered(risks, **filters).select_related("owner")
+    if "outside_appetite" not in risks.query.annotations:
+        risks = risks.annotate(outside_appetite=outside_appetite_expression(tolerated_scores()))
+    return with_escalations(risks).order_by("-residual_score", "pk")
 
 
 HEAT_MAP_RATINGS = ("residual", "inherent")
@@ -258,32 +273,33 @@ def with_score_a_quarter_ago(risks: QuerySet[Risk], *, today: datetime.date | No
 
 
 MOVERS_LISTED = 10
+# What the heat map says of a risk that moved: its reference and title, and its score.
+MOVER_FIELDS = ("title", "residual_score")
 
 
 def movement(risks: QuerySet[Risk], *, today: datetime.date | None = None) -> dict:
     """How many of the risks' residual scores went up, down or stayed since a quarter
-    ago, and the ones that moved most each way (MOVERS_LISTED at most), each with
-    `score_then`. Risks raised since are not compared. Two queries: the scores of all
-    compared risks (numbers only), then the few risks listed."""
-    scores = (
-        with_score_a_quarter_ago(risks, today=today)
-        .order_by()
-        .values_list("pk", "residual_score", "score_then")
+    ago, and the ones that moved most each way (MOVERS_LISTED at most, the larger move
+    first, then the older risk), each with `score_then`. Risks raised since are not
+    compared. At most three queries, counted and ranked in the database: the register
+    runs to thousands of risks, of which the page names twenty."""
+    movers = risks.order_by().select_related(None).only(*MOVER_FIELDS)
+    compared = with_score_a_quarter_ago(movers, today=today).annotate(
+        change=F("residual_score") - F("score_then")
     )
-    # Risks raised since (no score then) are left out here, not by a filter: that
-    # would look each risk's earlier score up a second time.
-    changes = [(now - then, pk) for pk, now, then in scores if then is not None]
-    worse = [pk for _, pk in sorted((-c, pk) for c, pk in changes if c > 0)][:MOVERS_LISTED]
-    better = [pk for _, pk in sorted((c, pk) for c, pk in changes if c < 0)][:MOVERS_LISTED]
-    listed = with_score_a_quarter_ago(
-        Risk.objects.filter(pk__in=worse + better), today=today
-    ).in_bulk()
+    counts = compared.aggregate(
+        up=Count("pk", filter=Q(change__gt=0)),
+        down=Count("pk", filter=Q(change__lt=0)),
+        same=Count("pk", filter=Q(change=0)),
+    )
     return {
-        "up": sum(1 for c, _ in changes if c > 0),
-        "down": sum(1 for c, _ in changes if c < 0),
-        "same": sum(1 for c, _ in changes if c == 0),
-        "worse": [listed[pk] for pk in worse],
-        "better": [listed[pk] for pk in better],
+        **counts,
+        "worse": list(compared.filter(change__gt=0).order_by("-change", "pk")[:MOVERS_LISTED])
+        if counts["up"]
+        else [],
+        "better": list(compared.filter(change__lt=0).order_by("change", "pk")[:MOVERS_LISTED])
+        if counts["down"]
+        else [],
     }
 
 
