@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import statistics
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -51,6 +52,7 @@ from .models import (
     BenefitRealised,
     Budget,
     Contract,
+    CriterionScore,
     ProgressUpdate,
     Project,
     Proposal,
@@ -179,9 +181,8 @@ def proposal_list(user, *, status: str | None = None) -> QuerySet[Proposal]:
 
 def proposal_for_detail(user, pk: int) -> Proposal:
     return get_object_or_404(
-        proposals_visible_to(user).select_related(
-            "business_unit", "strategy", "created_by", "project_manager"
-        ),
+        # What the page shows of them; not the strategy, which it does not.
+        proposals_visible_to(user).select_related("business_unit", "created_by", "project_manager"),
         pk=pk,
     )
 
@@ -198,11 +199,17 @@ def threshold_changes():
     )
 
 
-def proposal_routing(proposal: Proposal, *, thresholds: RoutingThresholds | None = None):
+def proposal_routing(
+    proposal: Proposal,
+    *,
+    thresholds: RoutingThresholds | None = None,
+    years: list[ProposalYear] | None = None,
+):
     """The proposal's whole-life cost, its risk potential and where it goes, with the
-    words that say why (projects.routing)."""
+    words that say why (projects.routing). `years`: the proposal's years, where the
+    caller has read them already."""
     thresholds = thresholds or thresholds_current()
-    cost = routing.whole_life_cost(proposal.years.all())
+    cost = routing.whole_life_cost(proposal.years.all() if years is None else years)
     answers = {field: getattr(proposal, field) for field in routing.RISK_QUESTIONS}
     assessment = routing.risk_potential(answers, cost=cost, thresholds=thresholds)
     return (
@@ -212,9 +219,46 @@ def proposal_routing(proposal: Proposal, *, thresholds: RoutingThresholds | None
     )
 
 
+def assessments_for_detail(proposal: Proposal) -> list[Assessment]:
+    """Each member's assessment of the proposal, with its criterion scores as
+    `score_rows` (the fields the page shows, as dicts): two queries, without building a
+    model for every score or running the prefetch machinery."""
+    assessments = list(proposal.assessments.select_related("assessor"))
+    rows: dict[int, list[dict]] = {assessment.pk: [] for assessment in assessments}
+    if assessments:
+        scores = CriterionScore.objects.filter(assessment_id__in=rows).values(
+            "assessment_id", "criterion_name", "weight", "score", "from_tcop", "comment"
+        )
+        for score in scores:
+            rows[score["assessment_id"]].append(score)
+    for assessment in assessments:
+        assessment.score_rows = rows[assessment.pk]
+    return assessments
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    score: Decimal | None
+    score_low: Decimal | None
+    score_high: Decimal | None
+    score_count: int
+
+
+def score_summary(assessments: list[Assessment]) -> ScoreSummary:
+    """The mean weighted score, its spread and the number of scores (conflicts left
+    out), from assessments already read for a viewer who may see them
+    (policies.may_see_scores): the figures with_scores works out in the database for a
+    list, here without asking the database for what the page already holds."""
+    scores = [a.weighted_score for a in assessments if not a.conflict_declared]
+    if not scores:
+        return ScoreSummary(None, None, None, 0)
+    return ScoreSummary(sum(scores) / len(scores), min(scores), max(scores), len(scores))
+
+
 def case_versions(proposal: Proposal):
-    """The business case as frozen at each gate, with the decision taken on it."""
-    return proposal.case_versions.select_related("decision__meeting", "decision__decided_by")
+    """The business case as frozen at each gate, with the decision taken on it and the
+    meeting that took it (not who recorded it, which the page does not show)."""
+    return proposal.case_versions.select_related("decision__meeting")
 
 
 def portfolio(
