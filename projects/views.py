@@ -633,13 +633,9 @@ class ProjectListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
     template_name = "projects/project_list.html"
 
     def get_context_data(self, **kwargs):
-        page = Deferred(lambda: self.paginate(self.filterset.qs))
-        return super().get_context_data(page=page, overdue=Deferred(self.overdue, page), **kwargs)
-
-    def overdue(self, page):
-        shown = [project.pk for project in page()]
-        needing_update = selectors.projects_needing_update().filter(pk__in=shown)
-        return set(needing_update.values_list("pk", flat=True))
+        return super().get_context_data(
+            page=Deferred(lambda: self.paginate(self.filterset.qs)), **kwargs
+        )
 
 
 class ProjectMixin:
