@@ -92,7 +92,11 @@ class ProposalList(DeclaredList):
     )
 
     def scoped(self, user):
-        return selectors.proposal_list(user)
+        return selectors.proposals_listed(user)
+
+    def rows(self, user, filterset):
+        # The page shows a score and a cost; files and the API every column.
+        return selectors.with_list_file_figures(filterset.qs, viewer=user)
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -121,7 +125,11 @@ class ProjectList(DeclaredList):
     )
 
     def scoped(self, user):
-        return selectors.projects_visible_to(user)
+        return selectors.projects_listed(user)
+
+    def rows(self, user, filterset):
+        # The page reads a few fields of each row; files and the API every column.
+        return filterset.qs.defer(None)
 
     def extra_sheets(self, user, rows):
         """The listed projects' progress updates, so the file imports back whole."""

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import statistics
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -51,6 +52,7 @@ from .models import (
     BenefitRealised,
     Budget,
     Contract,
+    CriterionScore,
     ProgressUpdate,
     Project,
     Proposal,
@@ -111,33 +113,37 @@ def visible_mean_score(viewer):
     )
 
 
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _year_total(expression):
+    """`expression` summed over a proposal's years (0 where it has none): a subquery
+    per proposal row."""
+    totals = (
+        ProposalYear.objects.filter(proposal=OuterRef("pk"))
+        .order_by()  # the models' ordering would join the proposal again, per row
+        .values("proposal")
+        .annotate(total=Sum(expression))
+        .values("total")
+    )
+    return Coalesce(Subquery(totals, output_field=MONEY_FIELD), Value(0), output_field=MONEY_FIELD)
+
+
 def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
     """Annotate each proposal's mean weighted score, spread and number of scores as
     `viewer` may see them (policies.scores_visible: None where hidden, and
     `scores_visible` False), and its total cost and savings. Each is a subquery, not
     a join: rows are not multiplied, a count ignores them, and PostgreSQL works them
     out only for the rows a page shows."""
-    money = DecimalField(max_digits=14, decimal_places=2)
     shown = policies.scores_visible(viewer)
-
-    def year_total(expression):
-        totals = (
-            ProposalYear.objects.filter(proposal=OuterRef("pk"))
-            .order_by()  # the models' ordering would join the proposal again, per row
-            .values("proposal")
-            .annotate(total=Sum(expression))
-            .values("total")
-        )
-        return Coalesce(Subquery(totals, output_field=money), Value(0), output_field=money)
-
     return proposals.annotate(
         scores_visible=Case(When(shown, then=True), default=False, output_field=BooleanField()),
         score=visible_mean_score(viewer),
         score_low=_visible_scores(Min("weighted_score"), SCORE_FIELD, shown=shown),
         score_high=_visible_scores(Max("weighted_score"), SCORE_FIELD, shown=shown),
         score_count=_visible_scores(Count("pk"), IntegerField(), shown=shown, none=0),
-        total_cost=year_total(F("capital_cost") + F("revenue_cost")),
-        total_savings=year_total(F("cashable_savings")),
+        total_cost=_year_total(F("capital_cost") + F("revenue_cost")),
+        total_savings=_year_total(F("cashable_savings")),
     )
 
 
@@ -170,17 +176,47 @@ def with_tcop_counts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
 
 
-def proposal_list(user, *, status: str | None = None) -> QuerySet[Proposal]:
-    proposals = proposals_visible_to(user).select_related("business_unit", "created_by")
-    if status:
-        proposals = proposals.filter(status=status)
-    return with_tcop_counts(with_scores(proposals, viewer=user)).order_by("-updated_at", "-pk")
+# What the proposals list page shows of each row: not the business case's long text.
+PROPOSAL_LISTED_FIELDS = (
+    "title",
+    "business_unit__name",
+    "status",
+    "stage",
+    "is_statutory",
+    "updated_at",
+)
+
+
+def proposals_listed(user) -> QuerySet[Proposal]:
+    """The proposals list page's rows: those the user may see, newest change first,
+    with the two figures the page shows (the mean score as the user may see it, and
+    the total cost). Downloads and the API add the rest (with_list_file_figures)."""
+    return (
+        proposals_visible_to(user)
+        .select_related("business_unit")
+        .only(*PROPOSAL_LISTED_FIELDS)
+        .annotate(
+            score=visible_mean_score(user),
+            total_cost=_year_total(F("capital_cost") + F("revenue_cost")),
+        )
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def with_list_file_figures(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
+    """Every figure a proposals download or the API gives beside the page's: the
+    score's spread and count, the savings and the TCoP answers (with_scores,
+    with_tcop_counts; the page's two figures are annotated again, the same)."""
+    return with_tcop_counts(with_scores(proposals.defer(None), viewer=viewer))
 
 
 def proposal_for_detail(user, pk: int) -> Proposal:
+    """The proposal with what its page shows of its unit, people and project (the link
+    to the project in delivery, joined here rather than read by a query of its own);
+    not its strategy, which the page does not show."""
     return get_object_or_404(
         proposals_visible_to(user).select_related(
-            "business_unit", "strategy", "created_by", "project_manager"
+            "business_unit", "created_by", "project_manager", "project"
         ),
         pk=pk,
     )
@@ -198,11 +234,17 @@ def threshold_changes():
     )
 
 
-def proposal_routing(proposal: Proposal, *, thresholds: RoutingThresholds | None = None):
+def proposal_routing(
+    proposal: Proposal,
+    *,
+    thresholds: RoutingThresholds | None = None,
+    years: list[ProposalYear] | None = None,
+):
     """The proposal's whole-life cost, its risk potential and where it goes, with the
-    words that say why (projects.routing)."""
+    words that say why (projects.routing). `years`: the proposal's years, where the
+    caller has read them already."""
     thresholds = thresholds or thresholds_current()
-    cost = routing.whole_life_cost(proposal.years.all())
+    cost = routing.whole_life_cost(proposal.years.all() if years is None else years)
     answers = {field: getattr(proposal, field) for field in routing.RISK_QUESTIONS}
     assessment = routing.risk_potential(answers, cost=cost, thresholds=thresholds)
     return (
@@ -212,9 +254,46 @@ def proposal_routing(proposal: Proposal, *, thresholds: RoutingThresholds | None
     )
 
 
+def assessments_for_detail(proposal: Proposal) -> list[Assessment]:
+    """Each member's assessment of the proposal, with its criterion scores as
+    `score_rows` (the fields the page shows, as dicts): two queries, without building a
+    model for every score or running the prefetch machinery."""
+    assessments = list(proposal.assessments.select_related("assessor"))
+    rows: dict[int, list[dict]] = {assessment.pk: [] for assessment in assessments}
+    if assessments:
+        scores = CriterionScore.objects.filter(assessment_id__in=rows).values(
+            "assessment_id", "criterion_name", "weight", "score", "from_tcop", "comment"
+        )
+        for score in scores:
+            rows[score["assessment_id"]].append(score)
+    for assessment in assessments:
+        assessment.score_rows = rows[assessment.pk]
+    return assessments
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    score: Decimal | None
+    score_low: Decimal | None
+    score_high: Decimal | None
+    score_count: int
+
+
+def score_summary(assessments: list[Assessment]) -> ScoreSummary:
+    """The mean weighted score, its spread and the number of scores (conflicts left
+    out), from assessments already read for a viewer who may see them
+    (policies.may_see_scores): the figures with_scores works out in the database for a
+    list, here without asking the database for what the page already holds."""
+    scores = [a.weighted_score for a in assessments if not a.conflict_declared]
+    if not scores:
+        return ScoreSummary(None, None, None, 0)
+    return ScoreSummary(sum(scores) / len(scores), min(scores), max(scores), len(scores))
+
+
 def case_versions(proposal: Proposal):
-    """The business case as frozen at each gate, with the decision taken on it."""
-    return proposal.case_versions.select_related("decision__meeting", "decision__decided_by")
+    """The business case as frozen at each gate, with the decision taken on it and the
+    meeting that took it (not who recorded it, which the page does not show)."""
+    return proposal.case_versions.select_related("decision__meeting")
 
 
 def portfolio(
@@ -397,12 +476,43 @@ def projects_visible_to(user) -> QuerySet[Project]:
     )
 
 
-def projects_needing_update(*, manager=None) -> QuerySet[Project]:
-    """Projects in delivery with no progress update for over a month."""
+# What the projects list page shows of each row: not the business case's long text.
+PROJECT_LISTED_FIELDS = (
+    "status",
+    "last_update_on",
+    "proposal__title",
+    "proposal__business_unit__name",
+    "project_manager__username",
+    "project_manager__first_name",
+    "project_manager__last_name",
+)
+
+
+def projects_listed(user) -> QuerySet[Project]:
+    """The projects list page's rows: those the user may see, with whether each is due
+    a progress update (projects_needing_update), worked out in the same query."""
+    return (
+        projects_visible_to(user)
+        .only(*PROJECT_LISTED_FIELDS)
+        .annotate(
+            update_overdue=Case(
+                When(_needs_update(), then=True), default=False, output_field=BooleanField()
+            )
+        )
+    )
+
+
+def _needs_update() -> Q:
+    """In delivery with no progress update for over a month."""
     cutoff = timezone.localdate() - UPDATE_OVERDUE_AFTER
-    projects = Project.objects.filter(status=ProjectStatus.IN_DELIVERY).filter(
+    return Q(status=ProjectStatus.IN_DELIVERY) & (
         Q(last_update_on__lt=cutoff) | Q(last_update_on__isnull=True, started_on__lt=cutoff)
     )
+
+
+def projects_needing_update(*, manager=None) -> QuerySet[Project]:
+    """Projects in delivery with no progress update for over a month."""
+    projects = Project.objects.filter(_needs_update())
     if manager is not None:
         projects = projects.filter(project_manager=manager)
     return projects.select_related("proposal__business_unit", "project_manager").order_by(

@@ -104,17 +104,22 @@ class SelfAssessment:
 def self_assessment(proposal: Proposal) -> SelfAssessment:
     """Every point with the proposal's answer and evidence (blank where not given)."""
     points = list(TcopPoint.objects.all())
-    responses = {r.point_id: r for r in TcopResponse.objects.filter(proposal=proposal)}
+    # Only the answer and evidence, keyed by point: no order (nor the join it needs).
+    responses = {
+        point_id: (answer, evidence)
+        for point_id, answer, evidence in TcopResponse.objects.filter(proposal=proposal)
+        .order_by()
+        .values_list("point_id", "answer", "evidence")
+    }
     rows = []
     for point in points:
-        response = responses.get(point.pk)
-        answer = response.answer if response else ""
+        answer, evidence = responses.get(point.pk, ("", ""))
         rows.append(
             Row(
                 point=point,
                 answer=answer,
                 answer_label=TcopAnswer(answer).label if answer else "Not answered",
-                evidence=response.evidence if response else "",
+                evidence=evidence,
             )
         )
     return SelfAssessment(rows=rows, summary=summary_of((row.answer for row in rows), len(points)))

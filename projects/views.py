@@ -95,8 +95,13 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         proposal = selectors.proposal_for_detail(user, self.kwargs["pk"])
         sees_scores = policies.may_see_scores(user, proposal)
+        # Read once for both the route section and the financial case.
+        years = Deferred(lambda: list(proposal.years.all()))
         # Worked out only when the page's route section is (it is remembered).
-        routing = Deferred(selectors.proposal_routing, proposal)
+        routing = Deferred(lambda: selectors.proposal_routing(proposal, years=years()))
+        assessments = Deferred(
+            lambda: selectors.assessments_for_detail(proposal) if sees_scores else None
+        )
         return super().get_context_data(
             proposal=proposal,
             whole_life_cost=Deferred(lambda: routing()[0]),
@@ -106,24 +111,18 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
                 lambda: policies.assurance_review_due(proposal, routing()[1].potential)
             ),
             case_versions=selectors.case_versions(proposal),
-            scored=Deferred(
-                lambda: selectors.with_scores(
-                    type(proposal).objects.filter(pk=proposal.pk), viewer=user
-                ).get()
-            ),
+            # Shown only with the assessments, so only to a viewer who may see scores.
+            scored=Deferred(lambda: selectors.score_summary(assessments())),
             theme_links=proposal.theme_links.select_related("theme"),
-            years=proposal.years.all(),
+            objectives=proposal.objectives.select_related("theme"),
+            corporate_objectives=proposal.corporate_objectives.values_list("title", flat=True),
+            principles=proposal.principles.values_list("title", flat=True),
+            years=years,
             tcop=Deferred(lambda: tcop.self_assessment(proposal)),
             events=proposal.events.select_related("actor"),
             attachments=proposal.attachments.all(),
             decisions=proposal.decisions.select_related("meeting", "decided_by", "case_version"),
-            assessments=Deferred(
-                lambda: (
-                    proposal.assessments.select_related("assessor").prefetch_related("scores")
-                    if sees_scores
-                    else None
-                )
-            ),
+            assessments=assessments,
             scoring_refusal=policies.scoring_refusal(user, proposal),
             is_group_member=bool(roles_of(user) & policies.SCORERS),
             actions=[
@@ -634,13 +633,9 @@ class ProjectListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
     template_name = "projects/project_list.html"
 
     def get_context_data(self, **kwargs):
-        page = Deferred(lambda: self.paginate(self.filterset.qs))
-        return super().get_context_data(page=page, overdue=Deferred(self.overdue, page), **kwargs)
-
-    def overdue(self, page):
-        shown = [project.pk for project in page()]
-        needing_update = selectors.projects_needing_update().filter(pk__in=shown)
-        return set(needing_update.values_list("pk", flat=True))
+        return super().get_context_data(
+            page=Deferred(lambda: self.paginate(self.filterset.qs)), **kwargs
+        )
 
 
 class ProjectMixin:

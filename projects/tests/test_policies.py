@@ -107,7 +107,8 @@ def test_list_and_its_csv_hide_scores_from_a_member_who_has_not_scored(
 ):
     assessing = proposals[ProposalStatus.IN_ASSESSMENT]
     for key, shown in (("unscored", False), ("conflicted", False), ("scorer", True)):
-        row = selectors.proposal_list(people[key]).get(pk=assessing.pk)
+        listed = selectors.proposals_listed(people[key])
+        row = selectors.with_list_file_figures(listed, viewer=people[key]).get(pk=assessing.pk)
         assert (row.score is not None, row.score_count is not None) == (shown, shown), key
         csv = client_for(people[key]).get(reverse("projects:proposal-list") + "?format=csv")
         line = next(

@@ -12,7 +12,7 @@ from projects import services
 from projects.choices import ProposalStatus
 from projects.models import Criterion
 from projects.scoring import weighted_score
-from projects.selectors import with_scores
+from projects.selectors import assessments_for_detail, score_summary, with_scores
 from projects.tests.factories import ProposalFactory
 
 
@@ -74,6 +74,28 @@ def test_members_scores_average_with_spread_and_keep_the_weights_they_were_given
         Decimal("67.0"),
         2,
     )
+
+
+def test_proposal_page_summary_equals_the_databases_and_leaves_out_conflicts(
+    assessing, member, chair, head_of_ict
+):
+    services.assessment_submit(proposal=assessing, user=member, ratings=_ratings(5, 4, 3, 2, 1))
+    services.assessment_submit(proposal=assessing, user=chair, ratings=_ratings(2, 3, 1, 1, 0))
+    conflicted = UserFactory(roles=[Role.MEMBER])
+    services.conflict_declare(proposal=assessing, user=conflicted, note="A relative bids.")
+
+    assessments = assessments_for_detail(assessing)
+    summary = score_summary(assessments)
+    scored = with_scores(type(assessing).objects.filter(pk=assessing.pk), viewer=head_of_ict).get()
+    assert (summary.score, summary.score_low, summary.score_high, summary.score_count) == (
+        scored.score,
+        scored.score_low,
+        scored.score_high,
+        scored.score_count,
+    )
+    first = next(a for a in assessments if a.assessor == member)
+    assert [row["score"] for row in first.score_rows] == [s.score for s in first.scores.all()]
+    assert score_summary([]).score_count == 0
 
 
 def test_member_cannot_score_own_unit_proposal(assessing):

@@ -292,6 +292,8 @@ def test_project_manager_posts_an_update_and_the_overdue_flag_clears(officer, cl
     client = client_for(officer)
     home = client.get(reverse("home")).content.decode()
     assert "Your projects due a progress update" in home and "Update overdue" in home
+    # The projects list works the flag out in its own query: the same rule.
+    assert "Update overdue" in client.get(reverse("projects:project-list")).content.decode()
 
     response = client.post(
         reverse("projects:progress-update-create", args=[project.pk]),
@@ -313,6 +315,7 @@ def test_project_manager_posts_an_update_and_the_overdue_flag_clears(officer, cl
     update = ProgressUpdate.objects.get()
     assert (update.author, update.percent_complete) == (officer, 30)
     assert "Update overdue" not in client.get(reverse("home")).content.decode()
+    assert "Update overdue" not in client.get(reverse("projects:project-list")).content.decode()
 
 
 def test_progress_update_refuses_bad_values(officer, client_for):
