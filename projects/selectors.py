@@ -117,28 +117,35 @@ def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
     `scores_visible` False), and its total cost and savings. Each is a subquery, not
     a join: rows are not multiplied, a count ignores them, and PostgreSQL works them
     out only for the rows a page shows."""
-    money = DecimalField(max_digits=14, decimal_places=2)
     shown = policies.scores_visible(viewer)
-
-    def year_total(expression):
-        totals = (
-            ProposalYear.objects.filter(proposal=OuterRef("pk"))
-            .order_by()  # the models' ordering would join the proposal again, per row
-            .values("proposal")
-            .annotate(total=Sum(expression))
-            .values("total")
-        )
-        return Coalesce(Subquery(totals, output_field=money), Value(0), output_field=money)
-
     return proposals.annotate(
-        scores_visible=Case(When(shown, then=True), default=False, output_field=BooleanField()),
+        scores_visible=_visibility(shown),
         score=visible_mean_score(viewer),
         score_low=_visible_scores(Min("weighted_score"), SCORE_FIELD, shown=shown),
         score_high=_visible_scores(Max("weighted_score"), SCORE_FIELD, shown=shown),
         score_count=_visible_scores(Count("pk"), IntegerField(), shown=shown, none=0),
-        total_cost=year_total(F("capital_cost") + F("revenue_cost")),
-        total_savings=year_total(F("cashable_savings")),
+        total_cost=_year_total(F("capital_cost") + F("revenue_cost")),
+        total_savings=_year_total(F("cashable_savings")),
     )
+
+
+def _visibility(shown: Q) -> Case:
+    return Case(When(shown, then=True), default=False, output_field=BooleanField())
+
+
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _year_total(expression):
+    """The sum of `expression` over a proposal's financial years, 0 if it has none."""
+    totals = (
+        ProposalYear.objects.filter(proposal=OuterRef("pk"))
+        .order_by()  # the models' ordering would join the proposal again, per row
+        .values("proposal")
+        .annotate(total=Sum(expression))
+        .values("total")
+    )
+    return Coalesce(Subquery(totals, output_field=MONEY_FIELD), Value(0), output_field=MONEY_FIELD)
 
 
 def with_tcop_counts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
@@ -240,14 +247,19 @@ def portfolio(
         proposals = proposals.filter(
             Exists(ProposalYear.objects.filter(proposal=OuterRef("pk"), financial_year=year))
         )
+    shown = policies.scores_visible(viewer)
+    # Only what the ranking orders by and shows of every row: not the business case's
+    # long text, nor the spread and number of scores, which a page shows for its own
+    # rows only (portfolio_page_scores); each would be another subquery per proposal.
     return (
-        # Only what the ranking shows: not the business case's long text.
-        with_scores(
-            proposals.select_related("business_unit").only(
-                "title", "status", "is_statutory", "business_unit__name"
-            ),
-            viewer=viewer,
-        ).order_by(F("score").desc(nulls_last=True), "pk")
+        proposals.select_related("business_unit")
+        .only("title", "status", "is_statutory", "business_unit__name")
+        .annotate(
+            scores_visible=_visibility(shown),
+            score=_visible_scores(Avg("weighted_score"), SCORE_FIELD, shown=shown),
+            total_cost=_year_total(F("capital_cost") + F("revenue_cost")),
+        )
+        .order_by(F("score").desc(nulls_last=True), "pk")
     )
 
 
@@ -338,13 +350,32 @@ def portfolio_page_themes(proposals: list[Proposal]) -> None:
         proposal.theme_numbers = numbers[proposal.pk]
 
 
+def portfolio_page_scores(proposals: list[Proposal]) -> None:
+    """The spread and number of scores of each proposal on one page of the portfolio,
+    as `score_low`, `score_high` and `score_count`, for those whose mean the reader
+    sees (`portfolio` asked policies.scores_visible); None for the rest. Read for that
+    page only, in one query, not as three subqueries per proposal of the ranking."""
+    shown = [p.pk for p in proposals if p.scores_visible and p.score is not None]
+    spreads = {
+        row["proposal"]: row
+        for row in Assessment.objects.filter(proposal__in=shown, conflict_declared=False)
+        .order_by()
+        .values("proposal")
+        .annotate(low=Min("weighted_score"), high=Max("weighted_score"), count=Count("pk"))
+    }
+    for proposal in proposals:
+        spread = spreads.get(proposal.pk)
+        proposal.score_low = spread["low"] if spread else None
+        proposal.score_high = spread["high"] if spread else None
+        proposal.score_count = spread["count"] if spread else None
+
+
 def conflicts_declared(user, proposal_ids) -> set[int]:
-    """Which of these proposals the user declared a conflict of interest on."""
-    return set(
-        Assessment.objects.filter(
-            assessor=user, conflict_declared=True, proposal_id__in=proposal_ids
-        ).values_list("proposal_id", flat=True)
-    )
+    """Which of these proposals the user declared a conflict of interest on: the few
+    the user declared, narrowed here, rather than a list of every proposal id sent to
+    the database and read back."""
+    declared = Assessment.objects.filter(assessor=user, conflict_declared=True).order_by()
+    return set(declared.values_list("proposal_id", flat=True)) & set(proposal_ids)
 
 
 def proposals_awaiting_triage() -> QuerySet[Proposal]:
