@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.text import Truncator
 
 from common import precompute
-from common.figures import money, money_cell
+from common.figures import money_cell
 from common.fy import financial_year_label
 from common.lists import Column, DeclaredList, Kind, register
 from governance.models import BusinessUnit, Theme
@@ -35,41 +35,6 @@ def _score(proposal) -> Decimal | None:
     if not proposal.scores_visible or proposal.score is None:
         return None
     return proposal.score.quantize(TENTH, rounding=ROUND_HALF_UP)
-
-
-def _one_place(value: Decimal) -> str:
-    """A score as `floatformat:1` shows it (the same rounding, half up)."""
-    return str(value.quantize(TENTH, rounding=ROUND_HALF_UP))
-
-
-def _shown(row: dict) -> dict:
-    """What the portfolio page shows of one row, as text worked out once here: fifty
-    rows each looking up, testing and formatting a dozen figures in the template cost
-    more than the rest of the page. The template still escapes every value."""
-    proposal = row["proposal"]
-    served = "".join(f" · Theme {number}" for number in proposal.theme_numbers)
-    shown = {
-        "url": proposal.get_absolute_url(),
-        "name": f"{proposal.reference} {proposal.title}",
-        "served": f"{proposal.business_unit}{served}",
-        "statutory": proposal.is_statutory,
-        "status": proposal.get_status_display(),
-        "score": None,
-        "total_cost": money(proposal.total_cost),
-        "cumulative": money(row["cumulative"]),
-    }
-    if not proposal.scores_visible:
-        shown["no_score"] = row["hidden_because"]
-    elif proposal.score is None:
-        shown["no_score"] = "Not scored"
-    else:
-        count = proposal.score_count
-        shown["score"] = _one_place(proposal.score)
-        shown["spread"] = (
-            f"{count} score{'' if count == 1 else 's'}, spread"
-            f" {_one_place(proposal.score_low)} to {_one_place(proposal.score_high)}"
-        )
-    return shown
 
 
 def _score_count(proposal):
@@ -277,7 +242,7 @@ class PortfolioList(DeclaredList):
         return self.worked_out(user, filterset)["rows"]
 
     def worked_out(self, user, filterset, page_number=None) -> dict:
-        proposals = list(filterset.qs)
+        proposals = selectors.ranked(filterset.qs)
         ranked = [p for p in proposals if p.scores_visible]
         unranked = [p for p in proposals if not p.scores_visible]
         budgets = {b.financial_year: b.amount for b in Budget.objects.all()}
@@ -340,8 +305,6 @@ class PortfolioList(DeclaredList):
         on_page = [row["proposal"] for row in page]
         selectors.portfolio_page_themes(on_page)
         selectors.portfolio_page_scores(on_page)
-        for row in page:
-            row["shown"] = _shown(row)
         return {
             "rows": rows,
             "page": page,

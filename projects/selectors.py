@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import statistics
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from common import dataversion, precompute
+from common.addresses import page_url
 from common.roles import Role
 
 from . import policies, prioritisation, routing
@@ -263,6 +265,59 @@ def portfolio(
     )
 
 
+@dataclass
+class RankedProposal:
+    """A proposal as the portfolio ranks and lists it, read as values: the ranking
+    reads every proposal awaiting a decision, and a model instance (and its business
+    unit's) for each cost more than the rest of the page. It answers what the page,
+    its downloads and the recommendation ask of a Proposal; `business_unit` is the
+    unit's name, which is all any of them shows."""
+
+    pk: int
+    title: str
+    status: str
+    is_statutory: bool
+    business_unit: str
+    scores_visible: bool
+    score: Decimal | None
+    total_cost: Decimal
+    # The page's own rows only: portfolio_page_themes and portfolio_page_scores.
+    theme_numbers: list[int] = field(default_factory=list)
+    score_low: Decimal | None = None
+    score_high: Decimal | None = None
+    score_count: int | None = None
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return reference_of(self.pk)
+
+    def get_status_display(self) -> str:
+        return str(ProposalStatus(self.status).label)
+
+    def get_absolute_url(self) -> str:
+        return page_url("projects:proposal-detail", self.pk)
+
+
+RANKED_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "is_statutory",
+    "business_unit__name",
+    "scores_visible",
+    "score",
+    "total_cost",
+)
+
+
+def ranked(proposals: QuerySet[Proposal]) -> list[RankedProposal]:
+    """The proposals of `portfolio` (filtered), in its order, as RankedProposal."""
+    return [RankedProposal(*row) for row in proposals.values_list(*RANKED_FIELDS)]
+
+
 def costed_years() -> list[int]:
     """The financial years any proposal has costs in. A handful of years among tens of
     thousands of rows: each is found by one step along the index of years (a "skip
@@ -334,7 +389,7 @@ def portfolio_costs(proposal_ids: list[int]) -> dict[int, dict[int, Decimal]]:
     return costs
 
 
-def portfolio_page_themes(proposals: list[Proposal]) -> None:
+def portfolio_page_themes(proposals: list[RankedProposal]) -> None:
     """The numbers of the themes each proposal on one page of the portfolio serves, as
     `theme_numbers`: read for that page only, not the whole ranking, and as numbers,
     which is all the page shows (a prefetch would make a query object per proposal)."""
@@ -350,7 +405,7 @@ def portfolio_page_themes(proposals: list[Proposal]) -> None:
         proposal.theme_numbers = numbers[proposal.pk]
 
 
-def portfolio_page_scores(proposals: list[Proposal]) -> None:
+def portfolio_page_scores(proposals: list[RankedProposal]) -> None:
     """The spread and number of scores of each proposal on one page of the portfolio,
     as `score_low`, `score_high` and `score_count`, for those whose mean the reader
     sees (`portfolio` asked policies.scores_visible); None for the rest. Read for that
