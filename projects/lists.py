@@ -168,13 +168,13 @@ class _Lazy(Sequence):
 
 class PortfolioFilter(django_filters.FilterSet):
     theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.filter(strategy__status="approved").select_related("strategy"),
+        queryset=Theme.objects.filter(strategy__status="approved").only("number", "title"),
         field_name="theme_links__theme",
         label="Theme",
         empty_label="All",
     )
     unit = django_filters.ModelChoiceFilter(
-        queryset=BusinessUnit.objects.filter(is_active=True),
+        queryset=BusinessUnit.objects.filter(is_active=True).only("name"),
         field_name="business_unit",
         label="Business unit",
         empty_label="All",
