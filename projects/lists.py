@@ -176,13 +176,13 @@ class _Lazy(Sequence):
 
 class PortfolioFilter(django_filters.FilterSet):
     theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.filter(strategy__status="approved").select_related("strategy"),
+        queryset=Theme.objects.filter(strategy__status="approved").only("number", "title"),
         field_name="theme_links__theme",
         label="Theme",
         empty_label="All",
     )
     unit = django_filters.ModelChoiceFilter(
-        queryset=BusinessUnit.objects.filter(is_active=True),
+        queryset=BusinessUnit.objects.filter(is_active=True).only("name"),
         field_name="business_unit",
         label="Business unit",
         empty_label="All",
@@ -250,7 +250,7 @@ class PortfolioList(DeclaredList):
         return self.worked_out(user, filterset)["rows"]
 
     def worked_out(self, user, filterset, page_number=None) -> dict:
-        proposals = list(filterset.qs)
+        proposals = selectors.ranked(filterset.qs)
         ranked = [p for p in proposals if p.scores_visible]
         unranked = [p for p in proposals if not p.scores_visible]
         budgets = {b.financial_year: b.amount for b in Budget.objects.all()}
@@ -310,7 +310,9 @@ class PortfolioList(DeclaredList):
                 }
             )
         page = Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(page_number)
-        selectors.portfolio_page_themes([row["proposal"] for row in page])
+        on_page = [row["proposal"] for row in page]
+        selectors.portfolio_page_themes(on_page)
+        selectors.portfolio_page_scores(on_page)
         return {
             "rows": rows,
             "page": page,

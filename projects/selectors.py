@@ -3,7 +3,7 @@
 import datetime
 import hashlib
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -34,6 +34,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from common import dataversion, precompute
+from common.addresses import page_url
 from common.roles import Role
 
 from . import policies, prioritisation, routing
@@ -137,7 +138,7 @@ def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
     out only for the rows a page shows."""
     shown = policies.scores_visible(viewer)
     return proposals.annotate(
-        scores_visible=Case(When(shown, then=True), default=False, output_field=BooleanField()),
+        scores_visible=_visibility(shown),
         score=visible_mean_score(viewer),
         score_low=_visible_scores(Min("weighted_score"), SCORE_FIELD, shown=shown),
         score_high=_visible_scores(Max("weighted_score"), SCORE_FIELD, shown=shown),
@@ -145,6 +146,25 @@ def with_scores(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
         total_cost=_year_total(F("capital_cost") + F("revenue_cost")),
         total_savings=_year_total(F("cashable_savings")),
     )
+
+
+def _visibility(shown: Q) -> Case:
+    return Case(When(shown, then=True), default=False, output_field=BooleanField())
+
+
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _year_total(expression):
+    """The sum of `expression` over a proposal's financial years, 0 if it has none."""
+    totals = (
+        ProposalYear.objects.filter(proposal=OuterRef("pk"))
+        .order_by()  # the models' ordering would join the proposal again, per row
+        .values("proposal")
+        .annotate(total=Sum(expression))
+        .values("total")
+    )
+    return Coalesce(Subquery(totals, output_field=MONEY_FIELD), Value(0), output_field=MONEY_FIELD)
 
 
 def with_tcop_counts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
@@ -319,15 +339,73 @@ def portfolio(
         proposals = proposals.filter(
             Exists(ProposalYear.objects.filter(proposal=OuterRef("pk"), financial_year=year))
         )
+    shown = policies.scores_visible(viewer)
+    # Only what the ranking orders by and shows of every row: not the business case's
+    # long text, nor the spread and number of scores, which a page shows for its own
+    # rows only (portfolio_page_scores); each would be another subquery per proposal.
     return (
-        # Only what the ranking shows: not the business case's long text.
-        with_scores(
-            proposals.select_related("business_unit").only(
-                "title", "status", "is_statutory", "business_unit__name"
-            ),
-            viewer=viewer,
-        ).order_by(F("score").desc(nulls_last=True), "pk")
+        proposals.select_related("business_unit")
+        .only("title", "status", "is_statutory", "business_unit__name")
+        .annotate(
+            scores_visible=_visibility(shown),
+            score=_visible_scores(Avg("weighted_score"), SCORE_FIELD, shown=shown),
+            total_cost=_year_total(F("capital_cost") + F("revenue_cost")),
+        )
+        .order_by(F("score").desc(nulls_last=True), "pk")
     )
+
+
+@dataclass
+class RankedProposal:
+    """A proposal as the portfolio ranks and lists it, read as values: the ranking
+    reads every proposal awaiting a decision, and a model instance (and its business
+    unit's) for each cost more than the rest of the page. It answers what the page,
+    its downloads and the recommendation ask of a Proposal; `business_unit` is the
+    unit's name, which is all any of them shows."""
+
+    pk: int
+    title: str
+    status: str
+    is_statutory: bool
+    business_unit: str
+    scores_visible: bool
+    score: Decimal | None
+    total_cost: Decimal
+    # The page's own rows only: portfolio_page_themes and portfolio_page_scores.
+    theme_numbers: list[int] = field(default_factory=list)
+    score_low: Decimal | None = None
+    score_high: Decimal | None = None
+    score_count: int | None = None
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return reference_of(self.pk)
+
+    def get_status_display(self) -> str:
+        return str(ProposalStatus(self.status).label)
+
+    def get_absolute_url(self) -> str:
+        return page_url("projects:proposal-detail", self.pk)
+
+
+RANKED_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "is_statutory",
+    "business_unit__name",
+    "scores_visible",
+    "score",
+    "total_cost",
+)
+
+
+def ranked(proposals: QuerySet[Proposal]) -> list[RankedProposal]:
+    """The proposals of `portfolio` (filtered), in its order, as RankedProposal."""
+    return [RankedProposal(*row) for row in proposals.values_list(*RANKED_FIELDS)]
 
 
 def costed_years() -> list[int]:
@@ -401,7 +479,7 @@ def portfolio_costs(proposal_ids: list[int]) -> dict[int, dict[int, Decimal]]:
     return costs
 
 
-def portfolio_page_themes(proposals: list[Proposal]) -> None:
+def portfolio_page_themes(proposals: list[RankedProposal]) -> None:
     """The numbers of the themes each proposal on one page of the portfolio serves, as
     `theme_numbers`: read for that page only, not the whole ranking, and as numbers,
     which is all the page shows (a prefetch would make a query object per proposal)."""
@@ -417,13 +495,32 @@ def portfolio_page_themes(proposals: list[Proposal]) -> None:
         proposal.theme_numbers = numbers[proposal.pk]
 
 
+def portfolio_page_scores(proposals: list[RankedProposal]) -> None:
+    """The spread and number of scores of each proposal on one page of the portfolio,
+    as `score_low`, `score_high` and `score_count`, for those whose mean the reader
+    sees (`portfolio` asked policies.scores_visible); None for the rest. Read for that
+    page only, in one query, not as three subqueries per proposal of the ranking."""
+    shown = [p.pk for p in proposals if p.scores_visible and p.score is not None]
+    spreads = {
+        row["proposal"]: row
+        for row in Assessment.objects.filter(proposal__in=shown, conflict_declared=False)
+        .order_by()
+        .values("proposal")
+        .annotate(low=Min("weighted_score"), high=Max("weighted_score"), count=Count("pk"))
+    }
+    for proposal in proposals:
+        spread = spreads.get(proposal.pk)
+        proposal.score_low = spread["low"] if spread else None
+        proposal.score_high = spread["high"] if spread else None
+        proposal.score_count = spread["count"] if spread else None
+
+
 def conflicts_declared(user, proposal_ids) -> set[int]:
-    """Which of these proposals the user declared a conflict of interest on."""
-    return set(
-        Assessment.objects.filter(
-            assessor=user, conflict_declared=True, proposal_id__in=proposal_ids
-        ).values_list("proposal_id", flat=True)
-    )
+    """Which of these proposals the user declared a conflict of interest on: the few
+    the user declared, narrowed here, rather than a list of every proposal id sent to
+    the database and read back."""
+    declared = Assessment.objects.filter(assessor=user, conflict_declared=True).order_by()
+    return set(declared.values_list("proposal_id", flat=True)) & set(proposal_ids)
 
 
 def proposals_awaiting_triage() -> QuerySet[Proposal]:

@@ -9,7 +9,7 @@ from common.errors import WorkflowError
 from common.roles import Role
 from governance.tests.factories import BusinessUnitFactory, UserFactory
 from projects import policies, selectors, services
-from projects.choices import ProposalStatus
+from projects.choices import AWAITING_DECISION, ProposalStatus
 from projects.models import Criterion, Proposal
 from projects.tests.factories import ProposalFactory
 
@@ -172,3 +172,35 @@ def test_administrator_is_offered_no_page_it_may_not_open(people, strategy, clie
         page = client.get(url).content.decode()
         for path in ("/risks/", "/proposals/", "/portfolio/", "/meetings/"):
             assert f'href="{path}' not in page, (url, path)
+
+
+def test_each_portfolio_row_shows_the_scores_its_reader_may_see_and_no_other(
+    people, proposals, client_for
+):
+    """The page reads a row's spread and number of scores for its own rows only, after
+    the ranking: each cell must say what the whole-list annotation (with_scores) says."""
+    assessing = proposals[ProposalStatus.IN_ASSESSMENT]
+    services.assessment_submit(proposal=assessing, user=people["chair"], ratings=_ratings(2))
+    for key in ("scorer", "unscored", "conflicted", "chair", "head"):
+        viewer = people[key]
+        page = client_for(viewer).get(reverse("projects:portfolio")).content.decode()
+        rows = page.split('<tr class="govuk-table__row">')
+        awaiting = selectors.with_scores(
+            Proposal.objects.filter(status__in=AWAITING_DECISION), viewer=viewer
+        )
+        for proposal in awaiting:
+            (row,) = [row for row in rows if f'href="{proposal.get_absolute_url()}"' in row]
+            if not proposal.scores_visible:
+                assert "spread" not in row and "Not shown" in row, (key, proposal)
+            elif proposal.score is None:
+                assert "Not scored" in row, (key, proposal)
+            else:
+                count = proposal.score_count
+                shown = (
+                    f"{proposal.score:.1f}<br><span class=\"govuk-body-s\">{count} "
+                    f"score{'' if count == 1 else 's'}, spread {proposal.score_low:.1f} "
+                    f"to {proposal.score_high:.1f}</span>"
+                )
+                assert shown in row, (key, proposal, row)
+    head = client_for(people["head"]).get(reverse("projects:portfolio")).content.decode()
+    assert "60.0<br><span class=\"govuk-body-s\">2 scores, spread 40.0 to 80.0</span>" in head
