@@ -34,6 +34,16 @@ def date(value: datetime.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+# The months as Django's date filter abbreviates them ("M").
+MONTHS_SHORT = tuple(month[:3] for month in MONTHS)
+
+
+def short_date(value: datetime.date | None) -> str:
+    """6 Dec 2026: `value|date:"j M Y"` without its format parser, for rows written in
+    one pass (common.markup); "" for no date, as the filter."""
+    return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year}" if value else ""
+
+
 def local_datetime(value: datetime.datetime) -> str:
     """6 December 2026 at 3:27pm, in the council's time zone, to the minute (the
     GOV.UK style: 12-hour clock, am and pm, midday 12pm and midnight 12am)."""

@@ -1,13 +1,13 @@
 """Projects' contributions to pages owned by other apps: home-page panels, and the
 proposals section of a Governance Group meeting's agenda."""
 
-import html
-
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from common import slots
 from common.addresses import page_url
+from common.formatting import short_date
+from common.markup import fill
 from common.slots import Section, Slot
 from governance import policies as governance_policies
 from governance.minutes import MinutesItem
@@ -19,17 +19,7 @@ from .workflow import TRANSITIONS
 
 LIMIT = 10
 
-# Django's date filter as "j M Y" (6 Dec 2026), without its format parser: the panels'
-# lines are written in one pass, not a filter per row in the template.
-MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def short_date(value) -> str:
-    """6 Dec 2026, as `value|date:"j M Y"` writes it; "" for no date, as the filter."""
-    return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year}" if value else ""
-
-
-# A panel's lines are written in one pass (panel_line) from rows read as values: the rest
+# A panel's lines are written in one pass (fill) from rows read as values: the rest
 # of a proposal (business case, costs, text) is never read, no model instance is built for
 # a line of text, and no lookup, filter and escape runs per value in the template.
 PROPOSAL_LINE = (
@@ -40,14 +30,6 @@ PROJECT_LINE = (
     '<li><a class="govuk-link" href="{}">{}</a>: last update {} '
     '<strong class="govuk-tag govuk-tag--red">Update overdue</strong></li>'
 )
-
-
-def panel_line(markup: str, *values) -> SafeString:
-    """`markup` filled with `values`, each escaped as the template language escapes a
-    value (django.utils.html.escape is html.escape), markup such as a status tag as it
-    is: format_html's answer, without its wrapping of every value."""
-    escaped = (v if isinstance(v, SafeString) else html.escape(str(v)) for v in values)
-    return mark_safe(markup.format(*escaped))  # noqa: S308 - every value is escaped above
 
 
 def _proposal_url(pk: int) -> str:
@@ -62,7 +44,7 @@ def _proposal_name(pk: int, title: str) -> str:
 def _proposal_lines(proposals) -> list[SafeString]:
     rows = proposals.values_list("pk", "title", "business_unit__name")[:LIMIT]
     return [
-        panel_line(PROPOSAL_LINE, _proposal_url(pk), _proposal_name(pk, title), unit)
+        fill(PROPOSAL_LINE, _proposal_url(pk), _proposal_name(pk, title), unit)
         for pk, title, unit in rows
     ]
 
@@ -71,7 +53,7 @@ def _project_lines(projects) -> list[SafeString]:
     """A project is named by its proposal: reference and title."""
     rows = projects.values_list("pk", "proposal_id", "proposal__title", "last_update_on")
     return [
-        panel_line(
+        fill(
             PROJECT_LINE,
             page_url("projects:project-detail", pk),
             _proposal_name(proposal_pk, title),
@@ -104,7 +86,7 @@ def _unit_proposals(*, user):
         "unit": user.business_unit,
         **{
             name: [
-                panel_line(
+                fill(
                     PROPOSAL_STATUS_LINE, _proposal_url(pk), _proposal_name(pk, title), tags[status]
                 )
                 for pk, title, status in lines

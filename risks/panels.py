@@ -8,9 +8,10 @@ from django.utils.text import Truncator
 
 from common import dataversion, precompute, slots
 from common.addresses import page_url
+from common.formatting import short_date
+from common.markup import fill
 from common.slots import Section, Slot
 from governance.minutes import MinutesItem
-from projects.panels import panel_line, short_date
 from projects.policies import OVERSIGHT
 
 from . import policies, selectors
@@ -26,7 +27,7 @@ OWNER_NAME = ("owner__username", "owner__first_name", "owner__last_name")
 
 
 # The panels' lines, written in one pass rather than a lookup, filter and escape per
-# value in the template (projects.panels.panel_line).
+# value in the template (common.markup.fill).
 OVERDUE_TAG = mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
 REVIEW_DUE = '<li><a class="govuk-link" href="{}">{}</a>: review {} {}</li>'
 ACTION_OVERDUE = '<li>Action on <a class="govuk-link" href="{}">{}</a>: {} {}</li>'
@@ -64,7 +65,7 @@ def _owned(*, user):
     actions = selectors.actions_overdue().filter(owner=user).values_list("risk_id", "description")
     return {
         "risks": [
-            panel_line(
+            fill(
                 REVIEW_DUE,
                 _risk_url(pk),
                 _risk_name(pk, title),
@@ -76,7 +77,7 @@ def _owned(*, user):
             for pk, title, review in risks[:LIMIT]
         ],
         "actions": [
-            panel_line(
+            fill(
                 ACTION_OVERDUE,
                 _risk_url(risk_pk),
                 reference_of(risk_pk),
@@ -104,11 +105,11 @@ def _oversight(*, user):
     kept = dataversion.remember(_oversight_key(), _oversight_worked_out, SHARED_PANEL_CACHE)
     return {
         "outside": [
-            panel_line(OUTSIDE_APPETITE, risk["url"], risk["name"], risk["residual_score"])
+            fill(OUTSIDE_APPETITE, risk["url"], risk["name"], risk["residual_score"])
             for risk in kept["outside"]
         ],
         "overdue": [
-            panel_line(REVIEW_OVERDUE, risk["url"], risk["name"], risk["review"], risk["owner"])
+            fill(REVIEW_OVERDUE, risk["url"], risk["name"], risk["review"], risk["owner"])
             for risk in kept["overdue"]
         ],
     }

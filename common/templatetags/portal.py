@@ -1,11 +1,12 @@
 from urllib.parse import quote
 
 from django import template
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 
 from common import figures, formatting
 from common.addresses import page_url
 from common.fy import financial_year_label
+from common.markup import escape
 from common.permissions import may_open as _may_open
 
 register = template.Library()
@@ -55,8 +56,8 @@ def _breadcrumbs(crumbs):
 
 def _crumb(label, url) -> str:
     if url:
-        return f'<a class="govuk-breadcrumbs__link" href="{_escape(url)}">{_escape(label)}</a>'
-    return f'<span aria-current="page">{_escape(label)}</span>'
+        return f'<a class="govuk-breadcrumbs__link" href="{escape(url)}">{escape(label)}</a>'
+    return f'<span aria-current="page">{escape(label)}</span>'
 
 
 @register.simple_tag
@@ -64,8 +65,8 @@ def rag(value, label):
     """A RAG status as a tag: its word is always shown, colour is never the only signal.
     Made here rather than by including a template, as lists show one per row."""
     return mark_safe(  # noqa: S308 - both parts are escaped
-        f'\n<strong class="govuk-tag council-rag council-rag--{_escape(value)}">'
-        f"{_escape(label)}</strong>\n"
+        f'\n<strong class="govuk-tag council-rag council-rag--{escape(value)}">'
+        f"{escape(label)}</strong>\n"
     )
 
 
@@ -79,8 +80,8 @@ def filter_form(filterset):
     fields = "".join([_filter_field(field) for field in form.visible_fields()])
     hidden = "".join(
         [
-            f'<input type="hidden" name="{_escape(field.html_name)}"'
-            f' value="{_escape(_or_blank(field.value()))}">'
+            f'<input type="hidden" name="{escape(field.html_name)}"'
+            f' value="{escape(_or_blank(field.value()))}">'
             for field in form.hidden_fields()
         ]
     )
@@ -92,11 +93,11 @@ def filter_form(filterset):
 
 
 def _filter_field(field) -> str:
-    field_id = _escape(field.auto_id)
+    field_id = escape(field.auto_id)
     return (
         '\n  <div class="govuk-form-group">\n'
-        f'    <label class="govuk-label" for="{field_id}">{_escape(field.label)}</label>\n'
-        f'    <select class="govuk-select" id="{field_id}" name="{_escape(field.html_name)}">\n'
+        f'    <label class="govuk-label" for="{field_id}">{escape(field.label)}</label>\n'
+        f'    <select class="govuk-select" id="{field_id}" name="{escape(field.html_name)}">\n'
         f"      {_options(field)}\n"
         "    </select>\n"
         "  </div>\n  "
@@ -109,8 +110,8 @@ def _options(field) -> str:
     Values compare as text, as the query string holds them."""
     chosen = str(field.value())
     options = [
-        f'<option value="{_escape(value)}"{" selected" if str(value) == chosen else ""}>'
-        f"{_escape(label)}</option>"
+        f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
+        f"{escape(label)}</option>"
         for value, label in field.field.choices
     ]
     return "".join(options)
@@ -128,7 +129,7 @@ def pagination(context, page):
         return ""
     query = "".join(
         [
-            f"{_escape(key)}={_escape(quote(value))}&amp;"
+            f"{escape(key)}={escape(quote(value))}&amp;"
             for key, value in context["request"].GET.items()
             if key != "page"
         ]
@@ -155,21 +156,6 @@ def _page_link(rel: str, label: str, href: str) -> str:
         "    </a>\n"
         "  </div>\n  "
     )
-
-
-def _escape(value) -> str:
-    """conditional_escape(value) in one call for plain text, for the tags below that
-    write hundreds or thousands of values into a page (Django's escape makes several
-    calls each)."""
-    if isinstance(value, SafeData):
-        return value.__html__()
-    return str(value).translate(_HTML_ESCAPES)
-
-
-# What html.escape (so Django's escape) replaces, as one translation table.
-_HTML_ESCAPES = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
-)
 
 
 @register.filter
@@ -207,7 +193,7 @@ def figure(value, missing=figures.NOTHING):
 @register.simple_tag
 def header_cells(header):
     """A table's column headers, for tables built by `figure_rows`."""
-    cells = [f'<th scope="col" class="govuk-table__header">{_escape(h)}</th>' for h in header]
+    cells = [f'<th scope="col" class="govuk-table__header">{escape(h)}</th>' for h in header]
     return mark_safe("".join(cells))  # noqa: S308 - every header is escaped
 
 
@@ -219,7 +205,7 @@ def figure_rows(rows, missing=figures.NOTHING):
     # Lists are built, not generators: a generator is resumed once per cell.
     html = []
     for row in rows:
-        shown = [_escape(figures.figure(cell, missing=missing)) for cell in row]
+        shown = [escape(figures.figure(cell, missing=missing)) for cell in row]
         cells = "".join([f'<td class="govuk-table__cell">{text}</td>' for text in shown])
         html.append(f'<tr class="govuk-table__row">{cells}</tr>')
     return mark_safe("".join(html))  # noqa: S308 - every cell is escaped
@@ -297,12 +283,12 @@ def _nav_link(current: bool, label, url) -> str:
     if current:
         return (
             '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">\n'
-            f'  <a class="govuk-service-navigation__link" href="{_escape(url)}"'
-            f' aria-current="true">{_escape(label)}</a>\n</li>\n'
+            f'  <a class="govuk-service-navigation__link" href="{escape(url)}"'
+            f' aria-current="true">{escape(label)}</a>\n</li>\n'
         )
     return (
         '<li class="govuk-service-navigation__item">\n'
-        f'  <a class="govuk-service-navigation__link" href="{_escape(url)}">{_escape(label)}'
+        f'  <a class="govuk-service-navigation__link" href="{escape(url)}">{escape(label)}'
         "</a>\n</li>\n"
     )
 

@@ -8,15 +8,14 @@ as django.utils.html.escape escapes it, without format_html's wrapping of each v
 from django import template
 from django.utils.safestring import mark_safe
 
+from common.formatting import short_date
+from common.markup import escape
 from governance.choices import RAG, ActionStatus
 
 register = template.Library()
 
 STATUS_LABELS = dict(ActionStatus.choices)
 RAG_LABELS = dict(RAG.choices)
-
-# Django's date filter "j M Y", for the council's English: 6 Dec 2026.
-MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # The markup of includes/rag.html (the {% rag %} tag), byte for byte: a test holds the two
 # equal for every RAG.
@@ -35,21 +34,8 @@ ROW = """
   """
 
 
-# The five characters django.utils.html.escape (html.escape) replaces, as it replaces them,
-# in one pass over the text.
-ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
-
-
-def escape(text: str) -> str:
-    return text.translate(ESCAPES)
-
-
 def rag_tag(rag: str) -> str:
     return RAG_TAG.format(escape(rag), escape(RAG_LABELS.get(rag, rag)))
-
-
-def short_date(day) -> str:
-    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year}"
 
 
 def _row(item) -> str:

@@ -9,11 +9,11 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from common.figures import measure
+from common.formatting import short_date
 from common.fy import financial_year_label
+from common.markup import escape
 from governance.choices import Direction, KPIValueStatus
 from governance.kpis import OFF_TARGET, ON_TARGET
-
-from .action_plan import escape, short_date
 
 register = template.Library()
 

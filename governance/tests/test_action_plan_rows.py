@@ -7,10 +7,11 @@ import pytest
 from django.template import Context, Template
 from django.utils import dateformat, timezone
 
+from common.formatting import short_date
 from governance import selectors
 from governance.choices import RAG, ActionStatus
 from governance.models import ActionPlanItem
-from governance.templatetags.action_plan import action_item_rows, rag_tag, short_date
+from governance.templatetags.action_plan import action_item_rows, rag_tag
 
 from .factories import ActionPlanItemFactory, ObjectiveFactory, ThemeFactory, UserFactory
 

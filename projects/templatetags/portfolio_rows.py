@@ -8,12 +8,12 @@ wrapper's checks for lazy text, per value, were most of the cost); the markup is
 template's, byte for byte."""
 
 from decimal import ROUND_HALF_UP, Decimal
-from html import escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from common.figures import money
+from common.markup import escape
 
 register = template.Library()
 

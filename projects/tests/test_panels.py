@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
+from common.formatting import short_date
 from projects.choices import ProposalStatus
-from projects.panels import short_date
 from projects.tests.factories import ProjectFactory, ProposalFactory
 
 
