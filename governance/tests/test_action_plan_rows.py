@@ -5,9 +5,8 @@ import datetime
 
 import pytest
 from django.template import Context, Template
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
-from common.formatting import short_date
 from governance import selectors
 from governance.choices import RAG, ActionStatus
 from governance.models import ActionPlanItem
@@ -35,12 +34,6 @@ TEMPLATE_ROWS = Template(
 def test_rag_cell_is_the_rag_tags_markup(rag):
     tag = Template("{% load portal %}{% rag rag label %}")
     assert rag_tag(rag) == tag.render(Context({"rag": rag, "label": RAG(rag).label}))
-
-
-@pytest.mark.parametrize("month", range(1, 13))
-def test_short_date_reads_as_djangos_date_filter(month):
-    day = datetime.date(2026, month, 7)
-    assert short_date(day) == dateformat.format(day, "j M Y")
 
 
 @pytest.mark.django_db

@@ -4,21 +4,12 @@ it, and its dates as the template's date filter writes them."""
 
 import datetime
 
-from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
-from common.formatting import short_date
 from projects.choices import ProposalStatus
 from projects.tests.factories import ProjectFactory, ProposalFactory
-
-
-def test_short_date_writes_every_month_as_the_date_filter_does():
-    for month in range(1, 13):
-        for day in (datetime.date(2026, month, 1), datetime.date(2027, month, 28)):
-            assert short_date(day) == date_filter(day, "j M Y")
-    assert short_date(None) == date_filter(None, "j M Y") == ""
 
 
 def test_unit_panel_lines_link_name_and_tag_each_proposal(officer, client_for):
