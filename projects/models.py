@@ -726,6 +726,8 @@ class Project(models.Model):
             # Projects due an update, those never updated first (NULLS FIRST, as
             # projects_needing_update orders them): the first few read in order, not
             # every project in delivery joined to its proposal and sorted.
+            # On PostgreSQL only: SQLite refuses NULLS FIRST in an index (migration
+            # 0010 leaves it out there; tests/test_sqlite_setup.py migrates SQLite).
             models.Index(
                 "status",
                 models.F("last_update_on").asc(nulls_first=True),
