@@ -152,21 +152,6 @@ def _visibility(shown: Q) -> Case:
     return Case(When(shown, then=True), default=False, output_field=BooleanField())
 
 
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
-
-
-def _year_total(expression):
-    """The sum of `expression` over a proposal's financial years, 0 if it has none."""
-    totals = (
-        ProposalYear.objects.filter(proposal=OuterRef("pk"))
-        .order_by()  # the models' ordering would join the proposal again, per row
-        .values("proposal")
-        .annotate(total=Sum(expression))
-        .values("total")
-    )
-    return Coalesce(Subquery(totals, output_field=MONEY_FIELD), Value(0), output_field=MONEY_FIELD)
-
-
 def with_tcop_counts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Annotate how many Technology Code of Practice points each proposal meets, partly
     meets and does not meet, and how many points there are (projects.tcop.Summary)."""
