@@ -3,9 +3,7 @@
 Each of a page's fifty rows shows a dozen figures, each tested and formatted: looked up
 one by one in the template, they cost more than the rest of the page. Here each row is
 one piece of markup filled in with values escaped as the template escapes them
-(django.utils.html.escape is html.escape of the text, which is called directly: that
-wrapper's checks for lazy text, per value, were most of the cost); the markup is the
-template's, byte for byte."""
+(common.markup.escape); the markup is the template's, byte for byte."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
