@@ -20,6 +20,13 @@ def page_url(viewname: str, pk: int | None = None) -> str:
     return pattern if pk is None else pattern.replace(str(_KEY_MARK), str(int(pk)))
 
 
+def page_urls(*viewnames: str) -> list[str]:
+    """[page_url(name) for name in viewnames], the URLconf and the script prefix read
+    once (each is a context-local lookup): for the header and menu every page shows."""
+    urlconf, prefix = get_urlconf(), get_script_prefix()
+    return [_pattern(viewname, False, urlconf, prefix) for viewname in viewnames]
+
+
 @functools.lru_cache(maxsize=1024)
 def _pattern(viewname: str, keyed: bool, urlconf, prefix: str) -> str:
     # `urlconf` and `prefix` are the key of the cache: reverse() reads both itself.

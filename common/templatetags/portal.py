@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from common import figures, formatting
-from common.addresses import page_url
+from common.addresses import page_url, page_urls
 from common.fy import financial_year_label
 from common.markup import escape
 from common.permissions import may_open as _may_open
@@ -264,11 +264,10 @@ def service_navigation(context):
     tag per item wrote."""
     user = context["request"].user
     current = context.get("nav_section")
+    urls = page_urls(*[url_name for _, _, url_name in MENU])
     items = [
-        _nav_link(section == current, label, page_url(url_name))
-        if _may_open(user, url_name)
-        else "\n"
-        for section, label, url_name in MENU
+        _nav_link(section == current, label, url) if _may_open(user, url_name) else "\n"
+        for (section, label, url_name), url in zip(MENU, urls, strict=True)
     ]
     return mark_safe("\n            ".join(items))  # noqa: S308 - _nav_link escapes
 
@@ -311,12 +310,13 @@ def site_header(context):
     template's lines were, byte for byte. `user` is the template's, as before."""
     user = context.get("user")
     signed_in = bool(user and user.is_authenticated)
-    account = _header_account(context, user) if signed_in else ""
+    home, account_url, logout_url = page_urls("home", "account", "logout")
+    account = _header_account(context, user, account_url, logout_url) if signed_in else ""
     navigation = _header_navigation(context) if signed_in else ""
     return mark_safe(  # noqa: S308 - every name and address is escaped
         '<header class="council-header" role="banner">\n'
         '    <div class="govuk-width-container council-header__container">\n'
-        f'      <a href="{escape(page_url("home"))}" class="council-header__brand">\n'
+        f'      <a href="{escape(home)}" class="council-header__brand">\n'
         '        <span class="council-header__council">'
         f"{escape(context.get('council_name', ''))}</span>\n"
         '        <span class="council-header__service">'
@@ -325,7 +325,7 @@ def site_header(context):
     )
 
 
-def _header_account(context, user) -> str:
+def _header_account(context, user, account_url, logout_url) -> str:
     token = context.get("csrf_token")
     csrf = (
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
@@ -336,9 +336,9 @@ def _header_account(context, user) -> str:
         '\n        <div class="council-header__account">\n'
         '          <span class="council-header__user">'
         f"{escape(user.get_full_name() or user.username)}</span>\n"
-        f'          <a class="council-header__link" href="{escape(page_url("account"))}">'
+        f'          <a class="council-header__link" href="{escape(account_url)}">'
         "Your account</a>\n"
-        f'          <form method="post" action="{escape(page_url("logout"))}"'
+        f'          <form method="post" action="{escape(logout_url)}"'
         ' class="council-header__signout">\n'
         f"            {csrf}\n"
         '            <button type="submit" class="council-header__button">Sign out</button>\n'
@@ -366,4 +366,69 @@ def _header_navigation(context) -> str:
         "        </div>\n"
         "      </div>\n"
         "    </nav>\n  "
+    )
+
+
+@register.simple_tag(takes_context=True)
+def site_messages(context):
+    """The messages for this request (django.contrib.messages), each as a GOV.UK
+    notification banner: made in one pass as every page shows them (and reads them,
+    so each shows once), written as the template's lines were, byte for byte."""
+    banners = [
+        _banner(number, message) for number, message in enumerate(context.get("messages") or (), 1)
+    ]
+    return mark_safe("".join(banners) + "\n")  # noqa: S308 - each message is escaped
+
+
+def _banner(number: int, message) -> str:
+    if message.level_tag == "success":
+        opening = (
+            '<div class="govuk-notification-banner govuk-notification-banner--success"'
+            f' role="alert" aria-labelledby="message-title-{number}"'
+            ' data-module="govuk-notification-banner">'
+        )
+        title = "Success"
+    else:
+        opening = (
+            '<div class="govuk-notification-banner" role="region"'
+            f' aria-labelledby="message-title-{number}" data-module="govuk-notification-banner">'
+        )
+        title = "There is a problem" if message.level_tag == "error" else "Important"
+    return (
+        f"\n  \n    {opening}\n"
+        '      <div class="govuk-notification-banner__header">\n'
+        '        <h2 class="govuk-notification-banner__title"'
+        f' id="message-title-{number}">{title}</h2>\n'
+        "      </div>\n"
+        '      <div class="govuk-notification-banner__content">\n'
+        '        <p class="govuk-notification-banner__heading">'
+        f"{escape(str(message))}</p>\n"
+        "      </div>\n"
+        "    </div>\n  \n"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The page's footer: made in one pass as every page shows it, written as the
+    template's lines were, byte for byte."""
+    service, council = context.get("service_name", ""), context.get("council_name", "")
+    return mark_safe(  # noqa: S308 - the names and the address are escaped
+        '<footer class="govuk-footer" role="contentinfo">\n'
+        '    <div class="govuk-width-container">\n'
+        '      <div class="govuk-footer__meta">\n'
+        '        <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">\n'
+        '          <h2 class="govuk-visually-hidden">Support links</h2>\n'
+        '          <ul class="govuk-footer__inline-list">\n'
+        '            <li class="govuk-footer__inline-list-item">\n'
+        '              <a class="govuk-footer__link"'
+        f' href="{escape(page_url("accessibility"))}">Accessibility statement</a>\n'
+        "            </li>\n"
+        "          </ul>\n"
+        '          <p class="govuk-body-s govuk-!-margin-bottom-0">'
+        f"{escape(service)}, run by {escape(council)}.</p>\n"
+        "        </div>\n"
+        "      </div>\n"
+        "    </div>\n"
+        "  </footer>"
     )

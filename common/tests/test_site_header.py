@@ -1,13 +1,17 @@
-"""{% site_header %} writes what base.html's header and service navigation wrote
-before they became one tag, for each role, signed out, and with names to escape."""
+"""{% site_header %}, {% site_messages %} and {% site_footer %} write what base.html's
+header and service navigation, messages and footer wrote before each became one tag,
+for each role, signed out, and with names and messages to escape."""
 
 import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import ERROR, INFO, SUCCESS, WARNING, add_message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.urls import resolve
+from django.utils.safestring import mark_safe
 
 # base.html's header and navigation before they became {% site_header %}.
 OLD_HEADER = """{% load portal %}<header class="council-header" role="banner">
@@ -90,3 +94,85 @@ def test_the_administration_link_shows_and_is_marked_as_before(administrator):
     old, new = _both(administrator, "/admin/")
     assert new == old
     assert "Administration" in new
+
+
+# includes/messages.html before it became {% site_messages %}.
+OLD_MESSAGES = """{% for message in messages %}
+  {% if message.level_tag == "success" %}
+    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="message-title-{{ forloop.counter }}" data-module="govuk-notification-banner">
+      <div class="govuk-notification-banner__header">
+        <h2 class="govuk-notification-banner__title" id="message-title-{{ forloop.counter }}">Success</h2>
+      </div>
+      <div class="govuk-notification-banner__content">
+        <p class="govuk-notification-banner__heading">{{ message }}</p>
+      </div>
+    </div>
+  {% else %}
+    <div class="govuk-notification-banner" role="region" aria-labelledby="message-title-{{ forloop.counter }}" data-module="govuk-notification-banner">
+      <div class="govuk-notification-banner__header">
+        <h2 class="govuk-notification-banner__title" id="message-title-{{ forloop.counter }}">{% if message.level_tag == "error" %}There is a problem{% else %}Important{% endif %}</h2>
+      </div>
+      <div class="govuk-notification-banner__content">
+        <p class="govuk-notification-banner__heading">{{ message }}</p>
+      </div>
+    </div>
+  {% endif %}
+{% endfor %}
+"""
+# base.html's footer before it became {% site_footer %}.
+OLD_FOOTER = """<footer class="govuk-footer" role="contentinfo">
+    <div class="govuk-width-container">
+      <div class="govuk-footer__meta">
+        <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
+          <h2 class="govuk-visually-hidden">Support links</h2>
+          <ul class="govuk-footer__inline-list">
+            <li class="govuk-footer__inline-list-item">
+              <a class="govuk-footer__link" href="{% url 'accessibility' %}">Accessibility statement</a>
+            </li>
+          </ul>
+          <p class="govuk-body-s govuk-!-margin-bottom-0">{{ service_name }}, run by {{ council_name }}.</p>
+        </div>
+      </div>
+    </div>
+  </footer>"""
+
+
+def _with_messages(*messages):
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    request._messages = CookieStorage(request)
+    for level, text in messages:
+        add_message(request, level, text)
+    return RequestContext(request)
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        [],
+        [(SUCCESS, "Saved.")],
+        [(ERROR, "Not <saved> & 'why'")],
+        [(INFO, "Note"), (WARNING, mark_safe("<b>Safe</b>")), (SUCCESS, "Done"), (ERROR, "No")],
+    ],
+)
+def test_the_messages_are_what_the_template_wrote(messages):
+    old = Template(OLD_MESSAGES).render(_with_messages(*messages))
+    new = Template("{% load portal %}{% site_messages %}").render(_with_messages(*messages))
+    assert new == old
+
+
+def test_the_messages_are_marked_shown_so_they_show_once():
+    context = _with_messages((SUCCESS, "Saved."))
+    assert not context.request._messages.used
+    Template("{% load portal %}{% site_messages %}").render(context)
+    assert context.request._messages.used
+
+
+def test_the_footer_is_what_the_template_wrote(db):
+    context = _with_messages()
+    old = Template(OLD_FOOTER).render(context)
+    assert Template("{% load portal %}{% site_footer %}").render(context) == old
+    assert "Accessibility statement" in old
+    context.update({"service_name": "<S&S>", "council_name": "O'Council"})
+    old = Template(OLD_FOOTER).render(context)
+    assert Template("{% load portal %}{% site_footer %}").render(context) == old
