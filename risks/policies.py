@@ -127,6 +127,25 @@ def assurance_flags() -> dict[str, Q]:
     }
 
 
+def assurance_flags_raised(risk) -> list[str]:
+    """The flags (assurance_flags) raised on a risk that carries the counts of its
+    controls, in the flags' own order: the same conditions read in Python, for the
+    rows a page or a download lists (the database reads assurance_flags only to filter
+    by a flag). Each test in the risks' tests holds the two to the same risks."""
+    raised = []
+    if (
+        risk.residual_level in RED_LEVELS
+        and risk.controls_effective == 0
+        and risk.controls_partly_effective == 0
+    ):
+        raised.append(AssuranceFlag.NOT_ASSURED)
+    if risk.controls_effective > 0 and risk.residual_score >= risk.inherent_score:
+        raised.append(AssuranceFlag.NOT_BORNE_OUT)
+    if risk.controls_recorded > 0 and risk.controls_third_line == 0:
+        raised.append(AssuranceFlag.NO_THIRD_LINE)
+    return raised
+
+
 @dataclass(frozen=True)
 class FlagWords:
     """How a flag reads wherever it is raised: its label as the register's tag (in a

@@ -8,6 +8,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -24,7 +25,7 @@ from governance.choices import CLOSED_ACTION_STATUSES
 from governance.selectors import meetings_upcoming
 
 from . import policies
-from .choices import AssuranceFlag, AssuranceLine, Effectiveness, Level, RiskStatus
+from .choices import AssuranceLine, Effectiveness, Level, RiskStatus
 from .models import (
     AppetiteThreshold,
     CategoryAppetite,
@@ -119,12 +120,19 @@ CONTROL_COUNTS = {
     "controls_not_assessed": Q(effectiveness=Effectiveness.NOT_ASSESSED),
     "controls_third_line": Q(line=AssuranceLine.THIRD),
 }
+# Which of CONTROL_COUNTS counts a control of each effectiveness.
+CONTROL_BY_EFFECTIVENESS = {
+    Effectiveness.EFFECTIVE: "controls_effective",
+    Effectiveness.PARTLY_EFFECTIVE: "controls_partly_effective",
+    Effectiveness.NOT_EFFECTIVE: "controls_not_effective",
+    Effectiveness.NOT_ASSESSED: "controls_not_assessed",
+}
 
 
 def with_assurance(risks: QuerySet[Risk]) -> QuerySet[Risk]:
-    """Annotate each risk with the counts of its controls (CONTROL_COUNTS) and a
-    boolean per assurance flag (`flag_<name>`, policies.assurance_flags): a subquery
-    per count, however many rows. Asking twice annotates once.
+    """Annotate each risk with the counts of its controls (CONTROL_COUNTS), which the
+    assurance flags read (flags_of; policies.assurance_flags to filter by one): a
+    subquery per count, however many rows. Asking twice annotates once.
 
     Subqueries, not counts over a join grouped by risk: grouped, the database counts
     every risk of the register before it sorts and takes a page of them; a subquery
@@ -142,21 +150,36 @@ def with_assurance(risks: QuerySet[Risk]) -> QuerySet[Risk]:
         )
         return Coalesce(Subquery(controls, output_field=IntegerField()), 0)
 
-    risks = risks.annotate(**{name: counted(q) for name, q in CONTROL_COUNTS.items()})
-    return risks.annotate(
-        **{
-            f"flag_{flag}": Case(When(condition, then=Value(True)), default=Value(False),
-                                 output_field=BooleanField())
-            for flag, condition in policies.assurance_flags().items()
-        }
-    )  # fmt: skip
+    return risks.annotate(**{name: counted(q) for name, q in CONTROL_COUNTS.items()})
+
+
+def with_control_counts(risks: list[Risk]) -> list[Risk]:
+    """The counts of their controls (CONTROL_COUNTS, as with_assurance annotates them)
+    set on risks already read, in one query over their controls: for a page of the
+    register, where six subqueries cost more to build than the rows they count. Risks
+    read with the counts annotated (filtered by a flag) keep theirs."""
+    uncounted = {risk.pk: risk for risk in risks if not hasattr(risk, "controls_recorded")}
+    if not uncounted:
+        return risks
+    counts = {pk: Counter() for pk in uncounted}
+    controls = RiskControl.objects.filter(risk__in=list(uncounted)).order_by()
+    for risk_id, effectiveness, line in controls.values_list("risk", "effectiveness", "line"):
+        counted = counts[risk_id]
+        counted["controls_recorded"] += 1
+        if effectiveness in CONTROL_BY_EFFECTIVENESS:
+            counted[CONTROL_BY_EFFECTIVENESS[effectiveness]] += 1
+        if line == AssuranceLine.THIRD:
+            counted["controls_third_line"] += 1
+    for pk, risk in uncounted.items():
+        for name in CONTROL_COUNTS:
+            setattr(risk, name, counts[pk][name])
+    return risks
 
 
 def flags_of(risk: Risk) -> list[str]:
-    """The assurance flags raised on a risk annotated by with_assurance, in order (the
-    flags' own, which policies.assurance_flags follows: asked per row of the register,
-    so its conditions are not built again for each)."""
-    return [flag for flag in AssuranceFlag if getattr(risk, f"flag_{flag}")]
+    """The assurance flags raised on a risk that carries the counts of its controls
+    (with_assurance, with_control_counts), in order (policies.assurance_flags_raised)."""
+    return policies.assurance_flags_raised(risk)
 
 
 def controls_of_risks() -> QuerySet[RiskControl]:
@@ -209,7 +232,7 @@ def filtered(
         prefix = "inherent" if rating == "inherent" else "residual"
         risks = risks.filter(**{f"{prefix}_likelihood": likelihood, f"{prefix}_impact": impact})
     if assurance in policies.assurance_flags():
-        risks = with_assurance(risks).filter(**{f"flag_{assurance}": True})
+        risks = with_assurance(risks).filter(policies.assurance_flags()[assurance])
     return risks
 
 
@@ -221,6 +244,44 @@ def register(*, risks: QuerySet[Risk] | None = None, **filters) -> QuerySet[Risk
     if "outside_appetite" not in risks.query.annotations:
         risks = risks.annotate(outside_appetite=outside_appetite_expression(tolerated_scores()))
     return with_escalations(risks).order_by("-residual_score", "pk")
+
+
+def register_page(risks: QuerySet[Risk] | None = None, **filters) -> QuerySet[Risk]:
+    """The register as `register` lists it (the same filters, the same order) with
+    each risk's owner and none of the annotations a row shows: for a page of it, whose
+    rows get them from with_row_marks, in two queries however many filters."""
+    return filtered(risks, **filters).select_related("owner").order_by("-residual_score", "pk")
+
+
+def with_row_marks(risks: list[Risk]) -> list[Risk]:
+    """What `register` annotates, set on risks already read (a page of register_page):
+    `outside_appetite` (is_outside, unless a filter on it annotated it already),
+    `escalated_to_id` and `score_mismatch` (with_escalations), in two queries: the
+    appetites, and the risks linked to these by escalation, up or down."""
+    if any(not hasattr(risk, "outside_appetite") for risk in risks):
+        tolerated = tolerated_scores()
+        for risk in risks:
+            if not hasattr(risk, "outside_appetite"):
+                risk.outside_appetite = is_outside(risk, tolerated)
+    ids = [risk.pk for risk in risks]
+    if not ids:
+        return risks
+    linked = (
+        Risk.objects.filter(Q(escalated_from__in=ids) | Q(pk__in=ids, escalated_from__isnull=False))
+        .annotate(mismatched=ExpressionWrapper(mismatched_escalations(), BooleanField()))
+        .order_by(*Risk._meta.ordering)
+        .values_list("pk", "escalated_from_id", "mismatched")
+    )
+    above, mismatched = {}, set()
+    for pk, escalated_from_id, mismatch in linked:
+        if escalated_from_id is not None:
+            above.setdefault(escalated_from_id, pk)  # the first, as the subquery takes it
+        if mismatch:
+            mismatched.update((pk, escalated_from_id))
+    for risk in risks:
+        risk.escalated_to_id = above.get(risk.pk)
+        risk.score_mismatch = risk.pk in mismatched
+    return risks
 
 
 HEAT_MAP_RATINGS = ("residual", "inherent")

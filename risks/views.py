@@ -68,9 +68,15 @@ class RiskListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
         )
 
     def page(self):
-        # A row shows its owner, not its project: the downloads' join is left out.
-        risks = self.filterset.qs.select_related(None).select_related("owner")
-        return self.paginate(selectors.with_assurance(risks))
+        # A row shows its owner, not its project: the downloads' join is left out. What
+        # a row shows beyond the risk is worked out for the page's rows only.
+        risks = selectors.register_page(
+            self.filterset.queryset.select_related(None), **self.filterset.arguments()
+        )
+        page = self.paginate(risks)
+        rows = selectors.with_row_marks(list(page.object_list))
+        page.object_list = selectors.with_control_counts(rows)
+        return page
 
     def owners(self) -> list[tuple[int, str]]:
         """The owner filter's choices: the filter's own people, by name."""

@@ -1,0 +1,146 @@
+"""The register's page written in one pass (register_rows, options, the counts of a
+page's controls, the assurance flags read in Python) says what the template loop, the
+tags it replaced and the database say."""
+
+import datetime
+
+from django.template import Context, Template
+from django.utils import timezone
+from django.utils.html import format_html_join
+
+from governance.tests.factories import UserFactory
+from risks import policies, selectors
+from risks.choices import AssuranceFlag, AssuranceLine, Effectiveness, RiskStatus
+from risks.models import Risk, RiskControl
+from risks.templatetags.register_filters import options
+from risks.tests.factories import RiskFactory, escalated_risk
+
+# The register's rows as risks/risk_list.html wrote them before register_rows.
+LOOP = """{% load risk_flags risk_tags %}
+  {% for risk in risks %}
+    <tr class="govuk-table__row">
+      <td class="govuk-table__cell"><a class="govuk-link" href="{{ risk.get_absolute_url }}">{{ risk.reference }} {{ risk.title }}</a>{% if risk.is_demo %} <strong class="govuk-tag govuk-tag--grey">Demo</strong>{% endif %}{% if risk.status == "closed" %} <strong class="govuk-tag govuk-tag--grey">Closed</strong>{% endif %}{% if risk.score_mismatch %} <strong class="govuk-tag govuk-tag--orange">Scores differ between registers</strong>{% endif %}</td>
+      <td class="govuk-table__cell">{{ risk.get_register_display }}{% if risk.escalated_from_id %}<br><span class="govuk-body-s">from {{ risk.escalated_from_reference }}</span>{% endif %}{% if risk.escalated_to_id %}<br><span class="govuk-body-s">escalated to {{ risk.escalated_to_reference }}</span>{% endif %}</td>
+      <td class="govuk-table__cell">{{ risk.get_category_display }}</td>
+      <td class="govuk-table__cell">{{ risk.owner }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ risk.inherent_score }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ risk.residual_score }} {% level_tag risk.residual_level risk.get_residual_level_display %}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ risk.target_score }}</td>
+      <td class="govuk-table__cell">{{ risk.controls_recorded }} control{{ risk.controls_recorded|pluralize }}{% for flag in risk|assurance_flags %} <strong class="govuk-tag {{ flag.tag_class }}">{{ flag.label }}</strong>{% endfor %}</td>
+      <td class="govuk-table__cell">{% appetite_tag risk.outside_appetite %}</td>
+      <td class="govuk-table__cell">{{ risk.next_review_date|date:"j M Y" }}{% if risk.review_overdue %} <strong class="govuk-tag govuk-tag--red">Overdue</strong>{% endif %}</td>
+    </tr>
+  {% endfor %}
+"""
+TAG = "{% load register_rows %}\n  {% register_rows risks %}\n"
+
+LAST_MONTH = timezone.localdate() - datetime.timedelta(days=30)
+
+
+def _control(risk, **fields):
+    values = {"description": "Backups", "owner": risk.owner, "line": AssuranceLine.FIRST}
+    if fields.get("effectiveness", Effectiveness.NOT_ASSESSED) != Effectiveness.NOT_ASSESSED:
+        values["assessed_on"] = LAST_MONTH
+    return RiskControl.objects.create(risk=risk, **(values | fields))
+
+
+def _varied_register():
+    """Risks that between them take each branch of a row."""
+    red = RiskFactory(title="Red & <bare>", inherent_likelihood=5, inherent_impact=5,
+                      residual_likelihood=4, residual_impact=4, is_demo=True,
+                      owner=UserFactory(first_name="O'Brien", last_name="<Pat>"))  # fmt: skip
+    _control(red, effectiveness=Effectiveness.NOT_EFFECTIVE)
+    unmoved = RiskFactory(title="Unmoved", inherent_likelihood=2, inherent_impact=2,
+                          residual_likelihood=2, residual_impact=2, category="people")  # fmt: skip
+    _control(unmoved, effectiveness=Effectiveness.EFFECTIVE, line=AssuranceLine.THIRD)
+    _control(unmoved, effectiveness=Effectiveness.PARTLY_EFFECTIVE, line=AssuranceLine.SECOND)
+    _control(unmoved, effectiveness=Effectiveness.NOT_ASSESSED)
+    RiskFactory(title="Overdue and outside", residual_likelihood=5, residual_impact=5,
+                next_review_date=LAST_MONTH)  # fmt: skip
+    RiskFactory(title="Closed", status=RiskStatus.CLOSED, closed_reason="Supplier replaced",
+                next_review_date=LAST_MONTH)  # fmt: skip
+    escalated_risk(title="Escalated, scored higher")
+    return red
+
+
+def _rendered(source, risks) -> str:
+    return Template(source).render(Context({"risks": risks}))
+
+
+def test_register_rows_write_what_the_template_loop_wrote(db):
+    _varied_register()
+    risks = list(selectors.with_assurance(selectors.register(status=None)))
+    assert len(risks) == 6
+    assert _rendered(TAG, risks) == _rendered(LOOP, risks)
+
+
+def test_a_page_counts_its_controls_in_one_query_as_the_subqueries_count_them(
+    db, django_assert_num_queries
+):
+    _varied_register()
+    annotated = {r.pk: r for r in selectors.with_assurance(selectors.register(status=None))}
+    risks = list(selectors.register(status=None))
+    with django_assert_num_queries(1):
+        selectors.with_control_counts(risks)
+    for risk in risks:
+        for name in selectors.CONTROL_COUNTS:
+            assert getattr(risk, name) == getattr(annotated[risk.pk], name), (risk.title, name)
+    assert _rendered(TAG, risks) == _rendered(LOOP, list(annotated.values()))
+
+
+def test_the_flags_read_in_python_are_the_flags_the_database_filters_on(db):
+    _varied_register()
+    risks = list(selectors.with_assurance(Risk.objects.all()))
+    for flag, condition in policies.assurance_flags().items():
+        in_database = set(
+            selectors.with_assurance(Risk.objects.all())
+            .filter(condition)
+            .values_list("pk", flat=True)
+        )
+        in_python = {risk.pk for risk in risks if flag in policies.assurance_flags_raised(risk)}
+        assert in_python == in_database, flag
+    raised = {flag for risk in risks for flag in selectors.flags_of(risk)}
+    assert raised == {AssuranceFlag.NOT_ASSURED, AssuranceFlag.NOT_BORNE_OUT,
+                      AssuranceFlag.NO_THIRD_LINE}  # fmt: skip
+
+
+def test_options_are_those_format_html_join_wrote():
+    choices = [(1, "O'Brien <Pat> & co"), (2, "Plain"), ("x", "Selected")]
+    for selected in (1, "x", None):
+        want = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, " selected" if v == selected else "", label) for v, label in choices),
+        )
+        assert options(choices, selected) == want
+
+
+def test_a_page_marks_its_rows_as_the_register_annotates_them(db, django_assert_num_queries):
+    """Appetite, escalation up and down, and scores that differ (with and without a
+    reason recorded), on a page of register_page as register() annotates them."""
+    _varied_register()
+    source = RiskFactory(title="Source")
+    above = escalated_risk(source, title="Above, explained")
+    above.difference_reason = "Corporate sees wider impact"
+    above.difference_explained_score = above.residual_score
+    above.difference_explained_source_score = source.residual_score
+    above.save()
+    escalated_risk(RiskFactory(title="Source of a mismatch"), title="Above, unexplained")
+    want = {r.pk: r for r in selectors.with_assurance(selectors.register(status=None))}
+    risks = list(selectors.register_page(status=None))
+    assert [r.pk for r in risks] == list(want)
+    with django_assert_num_queries(2):
+        selectors.with_row_marks(risks)
+    for risk in risks:
+        for name in ("outside_appetite", "escalated_to_id", "score_mismatch"):
+            assert getattr(risk, name) == getattr(want[risk.pk], name), (risk.title, name)
+    assert {r.title for r in risks if r.score_mismatch} >= {"Above, unexplained"}
+    assert any(r.escalated_to_id for r in risks) and any(r.outside_appetite for r in risks)
+    selectors.with_control_counts(risks)
+    assert _rendered(TAG, risks) == _rendered(LOOP, list(want.values()))
+
+
+def test_a_page_filtered_on_appetite_keeps_the_databases_answer(db):
+    _varied_register()
+    risks = selectors.with_row_marks(list(selectors.register_page(appetite="outside")))
+    assert risks and all(r.outside_appetite for r in risks)
