@@ -20,7 +20,7 @@ def page_url(viewname: str, pk: int | None = None) -> str:
     return pattern if pk is None else pattern.replace(str(_KEY_MARK), str(int(pk)))
 
 
-def page_urls(*viewnames: str) -> list[str]:
+def unkeyed_page_urls(*viewnames: str) -> list[str]:
     """[page_url(name) for name in viewnames], the URLconf and the script prefix read
     once (each is a context-local lookup): for the header and menu every page shows."""
     urlconf, prefix = get_urlconf(), get_script_prefix()

@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from common import figures, formatting
-from common.addresses import page_url, page_urls
+from common.addresses import page_url, unkeyed_page_urls
 from common.fy import financial_year_label
 from common.markup import escape
 from common.permissions import may_open as _may_open
@@ -264,7 +264,7 @@ def service_navigation(context):
     tag per item wrote."""
     user = context["request"].user
     current = context.get("nav_section")
-    urls = page_urls(*[url_name for _, _, url_name in MENU])
+    urls = unkeyed_page_urls(*[url_name for _, _, url_name in MENU])
     items = [
         _nav_link(section == current, label, url) if _may_open(user, url_name) else "\n"
         for (section, label, url_name), url in zip(MENU, urls, strict=True)
@@ -310,7 +310,7 @@ def site_header(context):
     template's lines were, byte for byte. `user` is the template's, as before."""
     user = context.get("user")
     signed_in = bool(user and user.is_authenticated)
-    home, account_url, logout_url = page_urls("home", "account", "logout")
+    home, account_url, logout_url = unkeyed_page_urls("home", "account", "logout")
     account = _header_account(context, user, account_url, logout_url) if signed_in else ""
     navigation = _header_navigation(context) if signed_in else ""
     return mark_safe(  # noqa: S308 - every name and address is escaped
