@@ -28,6 +28,8 @@ version out too, so even a restore interrupted before it forgets the version bri
 back no epoch that was ever used.
 """
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -41,6 +43,14 @@ ROW = 1
 UNTRACKED_MODELS = {"common.dataversion", "common.outboundemail", "common.beatlease"}
 # Signing in stamps the user's last_login; that changes no page either.
 UNTRACKED_SAVES = {frozenset({"last_login"})}
+
+
+# The version the request being served read before it read any data
+# (DataVersionMiddleware), for `remember` to use rather than read it again per figure.
+# Forgotten as soon as this process counts a change (bump, forget): from then on
+# `remember` reads the version afresh, so a request that has committed a change never
+# reads a figure kept for the version before it.
+_read_by_request: ContextVar[str | None] = ContextVar("data_version", default=None)
 
 
 def current() -> int:
@@ -73,6 +83,7 @@ def bump() -> None:
     """Count a change that has committed: one UPDATE, in its own transaction."""
     from .models import DataVersion
 
+    _read_by_request.set(None)
     if DataVersion.objects.filter(pk=ROW).update(number=F("number") + 1):
         return
     try:
@@ -92,6 +103,7 @@ def table() -> str:
 def forget(connection) -> None:
     """Forget the version in the database `connection` opens, after a restore has
     replaced its data: the next process to read it starts a new epoch."""
+    _read_by_request.set(None)
     with connection.cursor() as cursor:
         # The model's own table name, quoted: nothing here comes from outside.
         cursor.execute(f"DELETE FROM {connection.ops.quote_name(table())}")  # noqa: S608
@@ -106,7 +118,7 @@ def remember(key: str, work_out, timeout: int):
     the current version, as it would read a table, but keeps nothing itself."""
     if changes_pending():
         return work_out()
-    key = versioned(key, stamp())
+    key = versioned(key, _read_by_request.get() or stamp())
     if settings.PAGE_CACHE:
         return cache.get_or_set(key, work_out, timeout=timeout)
     kept = cache.get(key) if settings.PRECOMPUTE_FIGURES else None
@@ -179,4 +191,8 @@ class DataVersionMiddleware:
             # The database is down (the health check says so) or not migrated yet:
             # the page remembers nothing and meets the error itself.
             request.data_version = None
-        return self.get_response(request)
+        read = _read_by_request.set(request.data_version)
+        try:
+            return self.get_response(request)
+        finally:
+            _read_by_request.reset(read)

@@ -26,7 +26,7 @@ def _item_rows(items):
 
 
 def _my_action_items(*, user):
-    items, total = first_and_total(_item_rows(selectors.action_items_owned_by(user)), PANEL_LIMIT)
+    items, total = selectors.action_item_rows(selectors.action_items_owned_by(user), PANEL_LIMIT)
     return {"items": items, "total": total}
 
 
@@ -34,9 +34,7 @@ def _unit_action_items(*, user):
     unit = user.business_unit
     if unit is None:
         return {"unit": None, "items": [], "total": 0}
-    items, total = first_and_total(
-        _item_rows(selectors.action_items_led_by_unit(unit)), PANEL_LIMIT
-    )
+    items, total = selectors.action_item_rows(selectors.action_items_led_by_unit(unit), PANEL_LIMIT)
     return {"unit": unit, "items": items, "total": total}
 
 

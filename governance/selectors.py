@@ -101,6 +101,43 @@ class ThemePlan:
         return page_url("governance:theme-detail", self.pk)
 
 
+def action_item_rows(
+    items: QuerySet[ActionPlanItem], limit: int
+) -> tuple[list[ActionItemRow], int]:
+    """The first `limit` of `items` as rows of a table of them, and how many there are in
+    all, in one query of only the values shown (as common.slots.first_and_total, whose
+    count each row carries): no model instance, nor its objective, theme and owner."""
+    today = timezone.localdate()
+    rows = (
+        items.select_related(None)
+        .annotate(listed_total=Window(Count("pk")))
+        .values_list(
+            *("pk", "objective__theme__number", "objective__number", "number", "title"),
+            *("is_demo", "due_date", "status", "rag", "progress", "owner_id"),
+            *("owner__first_name", "owner__last_name", "owner__username", "listed_total"),
+        )
+    )
+    listed, total = [], 0
+    for row in rows[:limit]:
+        pk, theme, objective, number, title, is_demo, due_date, status, rag, progress, *rest = row
+        owner_id, first_name, last_name, username, total = rest
+        listed.append(
+            ActionItemRow(
+                pk=pk,
+                reference=f"{theme}.{objective}.{number}",
+                title=title,
+                is_demo=is_demo,
+                owner=person_name(first_name, last_name, username) if owner_id else None,
+                due_date=due_date,
+                is_overdue=action_is_overdue(status, due_date, today),
+                status=status,
+                rag=rag,
+                progress=progress,
+            )
+        )
+    return listed, total
+
+
 def action_plan_of(themes: QuerySet[Theme]) -> list[ThemePlan]:
     """These themes with their objectives and action plan, each in number order, as the
     strategy and theme pages show them: three queries of only the fields shown, read as

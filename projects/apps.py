@@ -18,6 +18,7 @@ class ProjectsConfig(AppConfig):
 
         panels.register()
         precompute.register(selectors.figures_to_precompute)
+        precompute.register(panels.figures_to_precompute)
         precompute.register(lists.recommendation_to_precompute)
         history.register()
         imports.register()

@@ -4,7 +4,7 @@ proposals section of a Governance Group meeting's agenda."""
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from common import slots
+from common import dataversion, precompute, slots
 from common.addresses import page_url
 from common.formatting import short_date
 from common.markup import fill
@@ -41,8 +41,15 @@ def _proposal_name(pk: int, title: str) -> str:
     return f"{reference_of(pk)} {title}"
 
 
+def _proposal_rows(proposals) -> list[tuple[int, str, str]]:
+    return list(proposals.values_list("pk", "title", "business_unit__name")[:LIMIT])
+
+
 def _proposal_lines(proposals) -> list[SafeString]:
-    rows = proposals.values_list("pk", "title", "business_unit__name")[:LIMIT]
+    return _lines_of(_proposal_rows(proposals))
+
+
+def _lines_of(rows) -> list[SafeString]:
     return [
         fill(PROPOSAL_LINE, _proposal_url(pk), _proposal_name(pk, title), unit)
         for pk, title, unit in rows
@@ -96,8 +103,24 @@ def _unit_proposals(*, user):
     }
 
 
+# The same for everyone who sees it (every proposal waiting, whoever asks), changed only
+# by the data: worked out after each change (common.precompute), not on a page. Kept as
+# plain rows; the page writes the lines.
+TRIAGE_PANEL = "home-triage-rows"
+SHARED_PANEL_CACHE = 60 * 60  # seconds; only lets figures nobody asks for again drop out
+
+
 def _triage(*, user):
-    return {"proposals": _proposal_lines(selectors.proposals_awaiting_triage())}
+    rows = dataversion.remember(TRIAGE_PANEL, _triage_worked_out, SHARED_PANEL_CACHE)
+    return {"proposals": _lines_of(rows)}
+
+
+def _triage_worked_out() -> list[tuple[int, str, str]]:
+    return _proposal_rows(selectors.proposals_awaiting_triage())
+
+
+def figures_to_precompute() -> list[precompute.Figure]:
+    return [precompute.Figure(TRIAGE_PANEL, _triage_worked_out, SHARED_PANEL_CACHE)]
 
 
 def _to_score(*, user):

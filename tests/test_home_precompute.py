@@ -16,6 +16,8 @@ from django.utils import timezone
 from common import tasks
 from common.precompute import figures_precompute
 from governance.tests.factories import ActionPlanItemFactory, ObjectiveFactory
+from projects.choices import ProposalStatus
+from projects.tests.factories import ProposalFactory
 from risks.tests.factories import RiskFactory
 
 # Changes must commit, as on the web, for the version to go up (common.dataversion).
@@ -60,17 +62,20 @@ def test_the_first_home_page_after_a_change_reads_the_shared_panels_worked_out_a
 ):
     _overdue_action(strategy, "Renew the firewall contract", days=-3)
     _review_due("Data centre cooling fails", days=-2)
+    ProposalFactory(title="Replace the <payroll> system", status=ProposalStatus.SUBMITTED)
     client = client_for(head_of_ict)
     inline, inline_queries = _home(client)
     assert "Renew the firewall contract" in inline
     assert "Data centre cooling fails" in inline
+    assert "Replace the &lt;payroll&gt; system" in inline  # waiting for triage
 
-    assert figures_precompute() >= 2  # as the worker does after the change
+    assert figures_precompute() >= 3  # as the worker does after the change
     page, queries = _home(client)
     assert page == inline
     # Each panel's reads (the strategy, its overdue items and gaps; the risks outside
-    # appetite and overdue) become one read of the version each.
-    assert queries <= inline_queries - 4
+    # appetite and overdue; the proposals waiting for triage) become none: the page
+    # reads them under the version it read first.
+    assert queries <= inline_queries - 5
 
 
 def test_a_change_after_the_panels_were_worked_out_shows_at_once(

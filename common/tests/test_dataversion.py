@@ -172,6 +172,38 @@ def test_with_the_page_cache_off_a_figure_the_worker_kept_is_read(settings):
     assert dataversion.remember("figures", work_out, timeout=60) == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_request_reads_figures_under_the_version_it_read_first_until_it_counts_a_change(
+    settings, rf, officer
+):
+    """Within a request, `remember` takes the version the middleware read rather than
+    reading it again per figure; once the request has committed a change, it reads the
+    new version, so it never reads a figure kept for the data before its change."""
+    settings.PAGE_CACHE = False
+    settings.PRECOMPUTE_FIGURES = True
+    seen = {}
+
+    def view(request):
+        before = dataversion.stamp()
+        cache.set(dataversion.versioned("figures", before), "kept before", 60)
+        with CaptureQueriesContext(connection) as queries:
+            seen["before"] = dataversion.remember("figures", lambda: "worked out", timeout=60)
+        seen["queries"] = len(queries)
+        ProposalFactory(title="A change")  # committed at once: the version goes up
+        assert dataversion.stamp() != before
+        seen["after"] = dataversion.remember("figures", lambda: "worked out", timeout=60)
+        return None
+
+    dataversion.DataVersionMiddleware(view)(rf.get("/"))
+    assert seen == {"before": "kept before", "queries": 0, "after": "worked out"}
+    # Outside a request, the version is read as before.
+    cache.set(dataversion.versioned("figures", dataversion.stamp()), "kept now", 60)
+    assert dataversion.remember("figures", lambda: "worked out", timeout=60) == "kept now"
+
+
+# Remembered fragments
+
+
 # Remembered fragments
 
 

@@ -69,3 +69,34 @@ def test_rows_read_as_values_are_written_as_the_template_wrote_the_items():
         assert action_item_rows(rows) == written
         assert action_item_rows(items) == written
     assert ActionPlanItem.objects.count() == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", [2, 10])
+def test_a_panels_rows_and_total_are_the_items_and_count_it_read_before(limit):
+    """The home page's action-plan panels: their rows read as values (action_item_rows)
+    write what the first items read as model instances wrote, with the same total."""
+    from common.slots import first_and_total
+
+    today = timezone.localdate()
+    owner = UserFactory(first_name="Ann", last_name="O'Neil <Ops>")
+    other = UserFactory()
+    ActionPlanItemFactory(owner=owner, title="Move <the> \"mail\" & 'files'", is_demo=True)
+    ActionPlanItemFactory(owner=owner, due_date=None, rag=RAG.AMBER)
+    ActionPlanItemFactory(owner=owner, due_date=today - datetime.timedelta(days=1), rag=RAG.RED)
+    ActionPlanItemFactory(
+        owner=owner, status=ActionStatus.COMPLETED, progress=100
+    )  # closed: not listed
+    ActionPlanItemFactory(owner=other)
+
+    items = selectors.action_items_owned_by(owner)
+    before, before_total = first_and_total(items, limit)
+    rows, total = selectors.action_item_rows(items, limit)
+
+    assert total == before_total == 3
+    assert len(rows) == len(before) == min(limit, 3)
+    assert action_item_rows(rows) == TEMPLATE_ROWS.render(Context({"items": before}))
+    assert selectors.action_item_rows(selectors.action_items_owned_by(UserFactory()), 10) == (
+        [],
+        0,
+    )
