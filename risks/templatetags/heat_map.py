@@ -1,4 +1,4 @@
-"""The heat map's tables, written in one pass.
+"""The heat map's tables and its lists of risks that moved, written in one pass.
 
 Two grids of twenty-five cells, each with a count, a link, a level and a score: written
 by the template language (a lookup, a localisation and an escape per value, a filter per
@@ -9,7 +9,7 @@ the template language escapes it (common.markup.escape)."""
 from django import template
 from django.utils.safestring import mark_safe
 
-from common.markup import escape
+from common.markup import escape, fill
 
 register = template.Library()
 
@@ -91,5 +91,20 @@ def heat_map_tables(grids, likelihood_labels):
                 rows="".join(_row(row) for row in grid["rows"]),
             )
             for grid in grids
+        )
+    )
+
+
+MOVER = '<li><a class="govuk-link" href="{}">{}</a>: {} to {}</li>'
+
+
+@register.simple_tag
+def mover_items(risks):
+    """{% mover_items risks %}: an <li> per risk that moved (risks.movement's lines:
+    url, name, score_then, residual_score)."""
+    return mark_safe(  # noqa: S308 - each value escaped by fill
+        "".join(
+            fill(MOVER, risk["url"], risk["name"], risk["score_then"], risk["residual_score"])
+            for risk in risks
         )
     )

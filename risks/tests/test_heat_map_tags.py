@@ -1,11 +1,11 @@
-"""The heat map's tables as the tag writes them in one pass are what the template
-language wrote from the same grids."""
+"""The heat map's tables and lists of risks that moved, as the tags write them in one
+pass, are what the template language wrote from the same values."""
 
 import pytest
 from django.template import Context, Template
 
 from risks import selectors
-from risks.templatetags.heat_map_tables import heat_map_tables
+from risks.templatetags.heat_map import heat_map_tables, mover_items
 
 # The tables as risks/heat_map.html wrote them before the tag: the reference they must
 # still equal.
@@ -72,3 +72,24 @@ def test_tables_are_written_as_the_template_wrote_them():
 
 def test_no_grids_write_nothing():
     assert heat_map_tables([], []) == ""
+
+
+# The list's items as risks/heat_map.html wrote them before the tag.
+TEMPLATE_MOVERS = Template(
+    """{% for risk in movers %}<li><a class="govuk-link" href="{{ risk.url }}">{{ risk.name }}</a>: {{ risk.score_then }} to {{ risk.residual_score }}</li>{% endfor %}"""
+)  # fmt: skip
+
+
+def test_movers_are_written_as_the_template_wrote_them():
+    movers = [
+        {"url": "/risks/7/", "name": "R-007 Data <centre> & 'cooling'", "score_then": 4,
+         "residual_score": 16},
+        {"url": "/risks/12/?a=1&b=\"2\"", "name": "R-012 Plain", "score_then": 25,
+         "residual_score": 1},
+    ]  # fmt: skip
+
+    written = mover_items(movers)
+
+    assert written == TEMPLATE_MOVERS.render(Context({"movers": movers}))
+    assert "&lt;centre&gt; &amp; &#x27;cooling&#x27;</a>: 4 to 16</li>" in written
+    assert mover_items([]) == ""
