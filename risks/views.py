@@ -15,7 +15,7 @@ from governance.selectors import strategy_current
 from projects.forms import ConfirmForm
 from projects.models import Project
 
-from . import lists, policies, selectors, services
+from . import lists, movement, policies, selectors, services
 from .choices import AssuranceFlag, AssuranceLine, Level, Register, RiskCategory
 from .forms import (
     NOT_EXEMPT,
@@ -478,7 +478,7 @@ class HeatMapView(RegisterFilterMixin, RoleRequiredMixin, TemplateView):
         return {
             "grids": grids,
             "likelihood_labels": [(n, matrix.label("likelihood", n)) for n in range(1, 6)],
-            "movement": selectors.movement(risks),
+            "movement": movement.since_last_quarter(filters),
         }
 
 
