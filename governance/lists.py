@@ -41,7 +41,7 @@ class MeetingList(DeclaredList):
 
 class KPIFilter(django_filters.FilterSet):
     theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.select_related("strategy"), empty_label="All"
+        queryset=Theme.objects.all(), empty_label="All"
     )
 
     class Meta:

@@ -3,6 +3,8 @@ as the strategy and theme pages show it, as ready rows)."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.models import Group
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
@@ -288,9 +290,18 @@ def kpi_comparators(kpis) -> dict[tuple[int, int], KPIComparator]:
     }
 
 
+class KPIValueShown(NamedTuple):
+    """A KPI's value as the KPI list and the annual report show it (kpis_with_latest)."""
+
+    period_end: datetime.date
+    value: Decimal
+    status: str
+
+
 def kpis_with_latest(financial_year: int, *, kpis: QuerySet[KPI] | None = None, user=None) -> list:
     """Every KPI (or those of `kpis`) with its latest two values that `user` may see
-    (published ones only with no user, as in the annual report), its target and
+    (published ones only with no user, as in the annual report) as `latest` and
+    `previous` (KPIValueShown), its target and
     comparator for the year, status, RAG and trend, in four queries. Only the two
     latest values of each KPI are read: the database ranks each KPI's values (a KPI
     gathers a value a month, year after year)."""
@@ -305,8 +316,12 @@ def kpis_with_latest(financial_year: int, *, kpis: QuerySet[KPI] | None = None, 
         .annotate(recency=recency)
         .filter(recency__lte=2)
     )
-    for m in measured.order_by("kpi_id", "period_end"):
-        values.setdefault(m.kpi_id, []).append(m)
+    # Read as the three values shown, not as measurements: building each is most of
+    # what the list's values cost.
+    for kpi_id, *value in measured.order_by("kpi_id", "period_end").values_list(
+        "kpi_id", *KPIValueShown._fields
+    ):
+        values.setdefault(kpi_id, []).append(KPIValueShown(*value))
     targets = dict(
         KPITarget.objects.filter(financial_year=financial_year).values_list("kpi_id", "target")
     )
