@@ -20,6 +20,14 @@ def page_url(viewname: str, pk: int | None = None) -> str:
     return pattern if pk is None else pattern.replace(str(_KEY_MARK), str(int(pk)))
 
 
+def page_urls(viewname: str):
+    """page_url(viewname, pk) as a function of `pk`, for a page that makes the address
+    of many records of one kind: the URLconf and script prefix are read once."""
+    pattern = _pattern(viewname, True, get_urlconf(), get_script_prefix())
+    mark = str(_KEY_MARK)
+    return lambda pk: pattern.replace(mark, str(int(pk)))
+
+
 @functools.lru_cache(maxsize=1024)
 def _pattern(viewname: str, keyed: bool, urlconf, prefix: str) -> str:
     # `urlconf` and `prefix` are the key of the cache: reverse() reads both itself.
