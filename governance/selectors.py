@@ -11,7 +11,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from common.addresses import page_url
+from common.addresses import page_url, page_urls
 from common.fy import financial_year_of
 from common.roles import Role
 
@@ -75,9 +75,10 @@ class ActionItemRow:
     status: str
     rag: str
     progress: int
+    url: str
 
     def get_absolute_url(self) -> str:
-        return page_url("governance:action-item-detail", self.pk)
+        return self.url
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +87,11 @@ class ObjectivePlan:
     reference: str
     title: str
     is_demo: bool
+    url: str
     items: list[ActionItemRow] = field(default_factory=list)
 
     def get_absolute_url(self) -> str:
-        return page_url("governance:objective-detail", self.pk)
+        return self.url
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,8 @@ def action_plan_of(themes: QuerySet[Theme]) -> list[ThemePlan]:
         row["pk"]: ThemePlan(**row)
         for row in themes.order_by("number").values("pk", "number", "title")
     }
+    objective_url = page_urls("governance:objective-detail")
+    item_url = page_urls("governance:action-item-detail")
     objectives = {}
     for row in (
         Objective.objects.filter(theme__in=plans.keys())
@@ -120,7 +124,9 @@ def action_plan_of(themes: QuerySet[Theme]) -> list[ThemePlan]:
     ):
         pk, theme_id, number, title, is_demo = row
         theme = plans[theme_id]
-        objectives[pk] = ObjectivePlan(pk, f"{theme.number}.{number}", title, is_demo)
+        objectives[pk] = ObjectivePlan(
+            pk, f"{theme.number}.{number}", title, is_demo, objective_url(pk)
+        )
         theme.objectives.append(objectives[pk])
     today = timezone.localdate()
     for row in (
@@ -145,6 +151,7 @@ def action_plan_of(themes: QuerySet[Theme]) -> list[ThemePlan]:
                 status=status,
                 rag=rag,
                 progress=progress,
+                url=item_url(pk),
             )
         )
     return list(plans.values())

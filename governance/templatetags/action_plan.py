@@ -35,7 +35,10 @@ ROW = """
 
 
 def rag_tag(rag: str) -> str:
-    return RAG_TAG.format(escape(rag), escape(RAG_LABELS.get(rag, rag)))
+    return RAG_TAGS.get(rag) or RAG_TAG.format(escape(rag), escape(RAG_LABELS.get(rag, rag)))
+
+
+RAG_TAGS = {rag: RAG_TAG.format(escape(rag), escape(label)) for rag, label in RAG_LABELS.items()}
 
 
 def _row(item) -> str:

@@ -117,7 +117,7 @@ OLD_THEME_PLAN = Engine(
 @pytest.mark.parametrize("heading_level", [3, 4])
 def test_objectives_written_in_python_are_what_the_template_wrote(heading_level):
     theme = ThemeFactory(number=2)
-    first = ObjectiveFactory(theme=theme, title="Share <data> & \"records\"", is_demo=True)
+    first = ObjectiveFactory(theme=theme, title='Share <data> & "records"', is_demo=True)
     ObjectiveFactory(theme=theme)  # no action plan yet
     second = ObjectiveFactory(theme=theme)
     ActionPlanItemFactory(objective=first, title="Move <the> \"mail\" & 'files'", is_demo=True)
