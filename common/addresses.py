@@ -27,6 +27,14 @@ def unkeyed_page_urls(*viewnames: str) -> list[str]:
     return [_pattern(viewname, False, urlconf, prefix) for viewname in viewnames]
 
 
+def page_urls(viewname: str):
+    """page_url(viewname, pk) as a function of `pk`, for a page that makes the address
+    of many records of one kind: the URLconf and script prefix are read once."""
+    pattern = _pattern(viewname, True, get_urlconf(), get_script_prefix())
+    mark = str(_KEY_MARK)
+    return lambda pk: pattern.replace(mark, str(int(pk)))
+
+
 @functools.lru_cache(maxsize=1024)
 def _pattern(viewname: str, keyed: bool, urlconf, prefix: str) -> str:
     # `urlconf` and `prefix` are the key of the cache: reverse() reads both itself.

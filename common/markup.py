@@ -7,7 +7,8 @@ byte for byte, and each tag's test holds the two equal."""
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 # What django.utils.html.escape (html.escape) replaces, as it replaces it, in one pass.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+# A plain str (not markup already safe) is escaped by str.translate(ESCAPES) alone.
+ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 def escape(value) -> str:
@@ -15,7 +16,7 @@ def escape(value) -> str:
     value as text, escaped."""
     if isinstance(value, SafeData):
         return value.__html__()
-    return str(value).translate(_ESCAPES)
+    return str(value).translate(ESCAPES)
 
 
 def fill(markup: str, *values) -> SafeString:

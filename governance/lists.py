@@ -40,9 +40,7 @@ class MeetingList(DeclaredList):
 
 
 class KPIFilter(django_filters.FilterSet):
-    theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.select_related("strategy"), empty_label="All"
-    )
+    theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.all(), empty_label="All")
 
     class Meta:
         model = KPI

@@ -3,13 +3,15 @@ as the strategy and theme pages show it, as ready rows)."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.models import Group
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from common.addresses import page_url
+from common.addresses import page_url, page_urls
 from common.fy import financial_year_of
 from common.roles import Role
 
@@ -73,9 +75,10 @@ class ActionItemRow:
     status: str
     rag: str
     progress: int
+    url: str
 
     def get_absolute_url(self) -> str:
-        return page_url("governance:action-item-detail", self.pk)
+        return self.url
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +87,11 @@ class ObjectivePlan:
     reference: str
     title: str
     is_demo: bool
+    url: str
     items: list[ActionItemRow] = field(default_factory=list)
 
     def get_absolute_url(self) -> str:
-        return page_url("governance:objective-detail", self.pk)
+        return self.url
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +151,8 @@ def action_plan_of(themes: QuerySet[Theme]) -> list[ThemePlan]:
         row["pk"]: ThemePlan(**row)
         for row in themes.order_by("number").values("pk", "number", "title")
     }
+    objective_url = page_urls("governance:objective-detail")
+    item_url = page_urls("governance:action-item-detail")
     objectives = {}
     for row in (
         Objective.objects.filter(theme__in=plans.keys())
@@ -155,7 +161,9 @@ def action_plan_of(themes: QuerySet[Theme]) -> list[ThemePlan]:
     ):
         pk, theme_id, number, title, is_demo = row
         theme = plans[theme_id]
-        objectives[pk] = ObjectivePlan(pk, f"{theme.number}.{number}", title, is_demo)
+        objectives[pk] = ObjectivePlan(
+            pk, f"{theme.number}.{number}", title, is_demo, objective_url(pk)
+        )
         theme.objectives.append(objectives[pk])
     today = timezone.localdate()
     for row in (
@@ -180,6 +188,7 @@ def action_plan_of(themes: QuerySet[Theme]) -> list[ThemePlan]:
                 status=status,
                 rag=rag,
                 progress=progress,
+                url=item_url(pk),
             )
         )
     return list(plans.values())
@@ -325,9 +334,18 @@ def kpi_comparators(kpis) -> dict[tuple[int, int], KPIComparator]:
     }
 
 
+class KPIValueShown(NamedTuple):
+    """A KPI's value as the KPI list and the annual report show it (kpis_with_latest)."""
+
+    period_end: datetime.date
+    value: Decimal
+    status: str
+
+
 def kpis_with_latest(financial_year: int, *, kpis: QuerySet[KPI] | None = None, user=None) -> list:
     """Every KPI (or those of `kpis`) with its latest two values that `user` may see
-    (published ones only with no user, as in the annual report), its target and
+    (published ones only with no user, as in the annual report) as `latest` and
+    `previous` (KPIValueShown), its target and
     comparator for the year, status, RAG and trend, in four queries. Only the two
     latest values of each KPI are read: the database ranks each KPI's values (a KPI
     gathers a value a month, year after year)."""
@@ -342,8 +360,12 @@ def kpis_with_latest(financial_year: int, *, kpis: QuerySet[KPI] | None = None, 
         .annotate(recency=recency)
         .filter(recency__lte=2)
     )
-    for m in measured.order_by("kpi_id", "period_end"):
-        values.setdefault(m.kpi_id, []).append(m)
+    # Read as the three values shown, not as measurements: building each is most of
+    # what the list's values cost.
+    for kpi_id, *value in measured.order_by("kpi_id", "period_end").values_list(
+        "kpi_id", *KPIValueShown._fields
+    ):
+        values.setdefault(kpi_id, []).append(KPIValueShown(*value))
     targets = dict(
         KPITarget.objects.filter(financial_year=financial_year).values_list("kpi_id", "target")
     )

@@ -20,9 +20,40 @@ def annual_report_figures(report: AnnualReport) -> dict:
     data or the date changes (common.dataversion): never stale."""
     if report.status == ReportStatus.FINAL:
         return report.snapshot
-    year = report.financial_year
+    return _draft_figures(report.financial_year)
+
+
+def annual_report_page_figures(report: AnnualReport) -> dict:
+    """The figures the report's page shows (annual_report_figures): all but the list
+    of projects counted, of which the page shows only how many (`number_counted`). On
+    a council's data the list runs to thousands of projects, for the Excel and CSV
+    files: reading it back was most of what a draft's page cost."""
+    if report.status == ReportStatus.FINAL:
+        return report.snapshot
+    return _draft_page_figures(report.financial_year)
+
+
+def figures_for_page(figures: dict) -> dict:
+    """`figures` without the list of projects counted, with how many there are."""
+    projects = figures["projects"]
+    if "counted" not in projects:
+        return figures
+    shown = {key: value for key, value in projects.items() if key != "counted"}
+    shown["number_counted"] = len(projects["counted"])
+    return {**figures, "projects": shown}
+
+
+def _draft_figures(year: int) -> dict:
     return dataversion.remember(
         _figures_key(year), lambda: annual_report_data(year), timeout=FIGURES_CACHE
+    )
+
+
+def _draft_page_figures(year: int) -> dict:
+    return dataversion.remember(
+        _page_figures_key(year),
+        lambda: figures_for_page(_draft_figures(year)),
+        timeout=FIGURES_CACHE,
     )
 
 
@@ -30,19 +61,32 @@ def _figures_key(financial_year: int) -> str:
     return f"annual-report-figures:{financial_year}:{timezone.localdate()}"
 
 
+def _page_figures_key(financial_year: int) -> str:
+    return f"annual-report-page-figures:{financial_year}:{timezone.localdate()}"
+
+
 def figures_to_precompute():
-    """Each draft report's figures, worked out after every change (common.precompute)
-    so the first person to open a draft after a change does not wait for them."""
+    """Each draft report's figures, and those its page shows, worked out after every
+    change (common.precompute) so the first person to open a draft after a change does
+    not wait for them. The page's come second: they are made from the figures."""
     years = (
         AnnualReport.objects.filter(status=ReportStatus.DRAFT)
         .order_by("financial_year")
         .values_list("financial_year", flat=True)
     )
     return [
-        precompute.Figure(
-            _figures_key(year), functools.partial(annual_report_data, year), FIGURES_CACHE
-        )
+        figure
         for year in years
+        for figure in (
+            precompute.Figure(
+                _figures_key(year), functools.partial(annual_report_data, year), FIGURES_CACHE
+            ),
+            precompute.Figure(
+                _page_figures_key(year),
+                functools.partial(_draft_page_figures, year),
+                FIGURES_CACHE,
+            ),
+        )
     ]
 
 
@@ -113,7 +157,8 @@ def _money_rows(figures: dict) -> list[list]:
     """The budget, cost, spend and savings, each labelled with the projects it counts."""
     projects = figures["projects"]
     label = figures["label"]
-    if "counted" not in projects:
+    number_counted = _number_counted(projects)
+    if number_counted is None:
         # Reports finalised before cost and spend counted the same projects keep the
         # figures they were published with, under the words they were published with.
         return [
@@ -133,7 +178,7 @@ def _money_rows(figures: dict) -> list[list]:
             f"Projects counted for cost and spend: every project in delivery at any time "
             f"in {label} (started by {_long_date(last)} and not closed before "
             f"{_long_date(first)})",
-            len(projects["counted"]),
+            number_counted,
         ],
         [f"ICT budget for {label}", money_cell(projects["budget"])],
         [f"Planned cost in {label} of the projects counted", money_cell(projects["planned_cost"])],
@@ -150,6 +195,14 @@ def _money_rows(figures: dict) -> list[list]:
             money_cell(projects["savings_realised"]),
         ],
     ]
+
+
+def _number_counted(projects: dict) -> int | None:
+    """How many projects cost and spend count: None for a report finalised before they
+    counted the same projects."""
+    if "number_counted" in projects:  # the page's figures (figures_for_page)
+        return projects["number_counted"]
+    return len(projects["counted"]) if "counted" in projects else None
 
 
 def _counted_sheet(figures: dict) -> list[Sheet]:

@@ -85,7 +85,7 @@ class AnnualReportDetailView(ReportMixin, RoleRequiredMixin, TemplateView):
     template_name = "reports/annual_detail.html"
 
     def get_context_data(self, **kwargs):
-        figures = Deferred(selectors.annual_report_figures, self.report)
+        figures = Deferred(selectors.annual_report_page_figures, self.report)
         return super().get_context_data(
             figures=figures,
             sheets=Deferred(lambda: selectors.report_tables(figures())),

@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from common import figures, formatting
 from common.addresses import page_url, unkeyed_page_urls
 from common.fy import financial_year_label
-from common.markup import escape
+from common.markup import ESCAPES, escape
 from common.permissions import may_open as _may_open
 
 register = template.Library()
@@ -205,7 +205,13 @@ def figure_rows(rows, missing=figures.NOTHING):
     # Lists are built, not generators: a generator is resumed once per cell.
     html = []
     for row in rows:
-        shown = [escape(figures.figure(cell, missing=missing)) for cell in row]
+        # Text, most cells, is escaped as it is: one call, not a figure and an escape.
+        shown = [
+            cell.translate(ESCAPES)
+            if type(cell) is str and cell
+            else escape(figures.figure(cell, missing=missing))
+            for cell in row
+        ]
         cells = "".join([f'<td class="govuk-table__cell">{text}</td>' for text in shown])
         html.append(f'<tr class="govuk-table__row">{cells}</tr>')
     return mark_safe("".join(html))  # noqa: S308 - every cell is escaped

@@ -12,7 +12,7 @@ from django.urls import (
     set_script_prefix,
 )
 
-from common.addresses import page_url, unkeyed_page_urls
+from common.addresses import page_url, page_urls, unkeyed_page_urls
 
 
 def _names(resolver=None, namespace=""):
@@ -45,6 +45,7 @@ def test_page_url_is_reverse_for_every_page_of_none_or_one_record(prefix, served
     for name in set(_names()):
         if (expected := _reversible(name, [4711])) is not None:
             assert page_url(name, 4711) == expected, name
+            assert page_urls(name)(4711) == expected, name
             keyed += 1
         if (expected := _reversible(name, None)) is not None:
             assert page_url(name) == expected, name

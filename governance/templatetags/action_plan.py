@@ -35,7 +35,10 @@ ROW = """
 
 
 def rag_tag(rag: str) -> str:
-    return RAG_TAG.format(escape(rag), escape(RAG_LABELS.get(rag, rag)))
+    return RAG_TAGS.get(rag) or RAG_TAG.format(escape(rag), escape(RAG_LABELS.get(rag, rag)))
+
+
+RAG_TAGS = {rag: RAG_TAG.format(escape(rag), escape(label)) for rag, label in RAG_LABELS.items()}
 
 
 def _row(item) -> str:
@@ -58,3 +61,73 @@ def action_item_rows(items):
     """{% action_item_rows items %}: a <tr> per item, for action-plan items or
     governance.selectors.ActionItemRow rows alike."""
     return mark_safe("".join(_row(item) for item in items))  # noqa: S308 - each value escaped in _row
+
+
+# The markup of governance/_action_items_table.html and of each objective in
+# governance/_theme_plan.html, byte for byte: a test holds them equal to the templates.
+ITEMS_TABLE = """
+
+<div class="council-table-region" role="region" aria-label="{caption}" tabindex="0">
+<table class="govuk-table council-table--compact">
+  <caption class="govuk-table__caption govuk-table__caption--s">{caption}</caption>
+  <thead class="govuk-table__head">
+    <tr class="govuk-table__row">
+      <th scope="col" class="govuk-table__header">Action</th>
+      <th scope="col" class="govuk-table__header">Owner</th>
+      <th scope="col" class="govuk-table__header">Due</th>
+      <th scope="col" class="govuk-table__header">Status</th>
+      <th scope="col" class="govuk-table__header">RAG</th>
+      <th scope="col" class="govuk-table__header govuk-table__header--numeric">Progress</th>
+    </tr>
+  </thead>
+  <tbody class="govuk-table__body">
+  {rows}
+  </tbody>
+</table>
+</div>
+"""
+OBJECTIVE = (
+    "\n"
+    '  <div class="council-objective">\n'
+    '    <h{level} class="govuk-heading-s">\n'
+    '      <a class="govuk-link" href="{url}">Objective {reference}: {title}</a>\n'
+    "      {demo}\n"
+    "    </h{level}>\n"
+    "    \n      {plan}\n    \n"
+    "  </div>\n"
+)
+OBJECTIVE_DEMO_TAG = '<strong class="govuk-tag govuk-tag--grey">Demo</strong>'
+# The objective's action plan: its table, or a line saying it has none yet.
+PLAN_TABLE = "\n        \n          {table}\n        \n      "
+NO_PLAN = '\n        <p class="govuk-body">No action-plan items yet.</p>\n      '
+
+
+def action_items_table(items, caption: str) -> str:
+    """governance/_action_items_table.html with `items` and `caption`."""
+    rows = "".join([_row(item) for item in items])
+    return ITEMS_TABLE.format(caption=escape(caption), rows=rows)
+
+
+def _objective(objective, level: str) -> str:
+    if objective.items:
+        caption = f"Action plan for objective {objective.reference}"
+        plan = PLAN_TABLE.format(table=action_items_table(objective.items, caption))
+    else:
+        plan = NO_PLAN
+    return OBJECTIVE.format(
+        level=level,
+        url=escape(objective.get_absolute_url()),
+        reference=escape(objective.reference),
+        title=escape(objective.title),
+        demo=OBJECTIVE_DEMO_TAG if objective.is_demo else "",
+        plan=plan,
+    )
+
+
+@register.simple_tag
+def objective_plans(objectives, heading_level):
+    """{% objective_plans theme.objectives heading_level %}: each objective of a
+    governance.selectors.ThemePlan with its action plan, as governance/_theme_plan.html
+    showed them one by one, its headings at `heading_level`."""
+    level = escape(heading_level)
+    return mark_safe("".join([_objective(o, level) for o in objectives]))  # noqa: S308 - each value escaped

@@ -8,6 +8,7 @@ them (governance.templatetags.action_plan.escape)."""
 from django import template
 from django.utils.safestring import mark_safe
 
+from common.addresses import page_urls
 from common.figures import measure
 from common.formatting import short_date
 from common.fy import financial_year_label
@@ -77,9 +78,9 @@ def _latest(kpi) -> str:
     return f'{value}<br><span class="govuk-body-s">{short_date(latest.period_end)}</span>{awaiting}'
 
 
-def _row(kpi) -> str:
+def _row(kpi, url_of) -> str:
     return ROW.format(
-        url=escape(kpi.get_absolute_url()),
+        url=escape(url_of(kpi.pk)),
         name=escape(kpi.name),
         demo=DEMO_TAG if kpi.is_demo else "",
         direction=escape(DIRECTION_LABELS.get(kpi.direction, kpi.direction)),
@@ -97,7 +98,8 @@ def _row(kpi) -> str:
 @register.simple_tag
 def kpi_rows(kpis):
     """{% kpi_rows kpis %}: a <tr> per KPI of governance.selectors.kpis_with_latest."""
-    return mark_safe("".join(_row(kpi) for kpi in kpis))  # noqa: S308 - each value escaped in _row
+    url_of = page_urls("governance:kpi-detail")  # KPI.get_absolute_url, read once
+    return mark_safe("".join([_row(kpi, url_of) for kpi in kpis]))  # noqa: S308 - each value escaped in _row
 
 
 @register.simple_tag

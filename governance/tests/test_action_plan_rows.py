@@ -4,7 +4,7 @@ rows read with values()) are what the template language wrote from model instanc
 import datetime
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Engine, Template, loader
 from django.utils import timezone
 
 from governance import selectors
@@ -69,6 +69,69 @@ def test_rows_read_as_values_are_written_as_the_template_wrote_the_items():
         assert action_item_rows(rows) == written
         assert action_item_rows(items) == written
     assert ActionPlanItem.objects.count() == 4
+
+
+# The objectives of a theme as governance/_theme_plan.html wrote them one by one before
+# they were written in Python (objective_plans), with the table it included.
+OLD_THEME_PLAN = Engine(
+    libraries={
+        "portal": "common.templatetags.portal",
+        "action_plan": "governance.templatetags.action_plan",
+    },
+    loaders=[
+        (
+            "django.template.loaders.locmem.Loader",
+            {
+                "governance/_theme_plan.html": """{# A theme's objectives with their action plans; expects `theme` (a governance.selectors.ThemePlan) and `heading_level`. #}
+{% load portal %}
+{% for objective in theme.objectives %}
+  <div class="council-objective">
+    <h{{ heading_level }} class="govuk-heading-s">
+      <a class="govuk-link" href="{{ objective.get_absolute_url }}">Objective {{ objective.reference }}: {{ objective.title }}</a>
+      {% if objective.is_demo %}<strong class="govuk-tag govuk-tag--grey">Demo</strong>{% endif %}
+    </h{{ heading_level }}>
+    {% with items=objective.items %}
+      {% if items %}
+        {% with caption="Action plan for objective "|add:objective.reference %}
+          {% include "governance/_action_items_table.html" %}
+        {% endwith %}
+      {% else %}
+        <p class="govuk-body">No action-plan items yet.</p>
+      {% endif %}
+    {% endwith %}
+  </div>
+{% empty %}
+  <p class="govuk-body">This theme has no objectives yet{% may_open "governance:objective-create" as can_own %}{% if can_own %}: <a class="govuk-link" href="{% url 'governance:objective-create' theme.pk %}">add one</a>{% endif %}.</p>
+{% endfor %}
+""",
+                "governance/_action_items_table.html": loader.get_template(
+                    "governance/_action_items_table.html"
+                ).template.source,
+            },
+        )
+    ],
+)  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("heading_level", [3, 4])
+def test_objectives_written_in_python_are_what_the_template_wrote(heading_level):
+    theme = ThemeFactory(number=2)
+    first = ObjectiveFactory(theme=theme, title='Share <data> & "records"', is_demo=True)
+    ObjectiveFactory(theme=theme)  # no action plan yet
+    second = ObjectiveFactory(theme=theme)
+    ActionPlanItemFactory(objective=first, title="Move <the> \"mail\" & 'files'", is_demo=True)
+    ActionPlanItemFactory(objective=first, owner=UserFactory(), due_date=None, rag=RAG.AMBER)
+    ActionPlanItemFactory(objective=second, status=ActionStatus.COMPLETED, progress=100)
+    (plan,) = selectors.action_plan_of(theme.strategy.themes.all())
+    context = {"theme": plan, "heading_level": heading_level}
+
+    written = loader.get_template("governance/_theme_plan.html").render(context)
+
+    assert "Share &lt;data&gt; &amp; &quot;records&quot;" in written
+    assert written == OLD_THEME_PLAN.get_template("governance/_theme_plan.html").render(
+        Context(context)
+    )
 
 
 @pytest.mark.django_db

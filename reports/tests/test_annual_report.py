@@ -15,7 +15,12 @@ from common.errors import WorkflowError
 from projects.choices import ProposalStatus
 from projects.tests.factories import ProposalFactory
 from reports import services
-from reports.selectors import annual_report_figures
+from reports.selectors import (
+    annual_report_figures,
+    annual_report_page_figures,
+    report_charts,
+    report_tables,
+)
 
 from .conftest import FY, at_noon
 
@@ -54,6 +59,21 @@ def test_figures_by_hand(year_of_data, head_of_ict):
         "Improving",
     )
     assert figures["themes"][0]["title"] == "Establishment of the new City ICT service"
+
+
+def test_the_page_figures_show_what_the_figures_show_without_the_projects_counted(
+    year_of_data, head_of_ict
+):
+    """The page reads its own figures, without the list of projects counted: its tables
+    and charts are those of the whole figures."""
+    report = services.annual_report_draft(user=head_of_ict, financial_year=FY)
+    figures = annual_report_figures(report)
+    shown = annual_report_page_figures(report)
+    assert "counted" not in shown["projects"]
+    assert shown["projects"]["number_counted"] == len(figures["projects"]["counted"]) == 3
+    assert report_tables(shown) == report_tables(figures)
+    assert report_charts(shown) == report_charts(figures)
+    assert {**shown, "projects": None} == {**figures, "projects": None}
 
 
 def test_spend_and_planned_cost_count_the_same_projects_and_the_page_names_them(
