@@ -3,9 +3,10 @@ pages, downloads, the API and Power BI."""
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, partial
 
 import django_filters
+import django_filters.fields
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.utils.text import Truncator
@@ -18,7 +19,7 @@ from governance.models import BusinessUnit, Theme
 
 from . import policies, selectors, tcop
 from .choices import AWAITING_DECISION, ProjectStatus, ProposalStatus
-from .models import Budget, ProgressUpdate, Project, Proposal, ProposalYear
+from .models import ProgressUpdate, Project, Proposal, ProposalYear
 
 # The whole ranking is worked out (ranks and running totals run across pages); a page
 # shows this many of it.
@@ -151,9 +152,7 @@ class ProjectList(DeclaredList):
 
 def portfolio_years() -> list[tuple[int, str]]:
     """The financial years with a budget or a proposal's costs."""
-    years = set(Budget.objects.values_list("financial_year", flat=True))
-    years |= set(selectors.costed_years())
-    return [(year, financial_year_label(year)) for year in sorted(years)]
+    return [(year, financial_year_label(year)) for year in selectors.portfolio_figures()["years"]]
 
 
 class _Lazy(Sequence):
@@ -172,6 +171,37 @@ class _Lazy(Sequence):
 
     def __len__(self):
         return len(self._items)
+
+    def __deepcopy__(self, memo):
+        # The form copies its fields, and their choices: one list, read once, serves all
+        # (a copy would copy the filter set whose figures `function` reads).
+        return self
+
+
+class _ReadyChoices(django_filters.fields.ModelChoiceIterator):
+    """A model choice filter's options from choices worked out ahead (portfolio_figures),
+    as its own iterator would list them, rather than from the instances it would read on
+    each request. What is chosen is still checked against the filter's queryset."""
+
+    def __init__(self, field, choices):
+        super().__init__(field)
+        self.ready = choices
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        yield from self.ready()
+
+    def __len__(self):
+        return len(self.ready()) + sum(
+            label is not None for label in (self.field.empty_label, self.field.null_label)
+        )
+
+
+def _theme_label(number: int, title: str) -> str:
+    return f"Theme {number}: {Truncator(title).chars(60)}"
 
 
 class PortfolioFilter(django_filters.FilterSet):
@@ -201,10 +231,27 @@ class PortfolioFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = _Lazy(portfolio_years)
-        self.form.fields["theme"].label_from_instance = lambda theme: (
-            f"Theme {theme.number}: {Truncator(theme.title).chars(60)}"
+        self.filters["year"].extra["choices"] = _Lazy(self.year_choices)
+        self.form.fields["theme"].label_from_instance = lambda theme: _theme_label(
+            theme.number, theme.title
         )
+        self.form.fields["theme"].iterator = partial(_ReadyChoices, choices=self.theme_choices)
+        self.form.fields["unit"].iterator = partial(_ReadyChoices, choices=self.unit_choices)
+
+    @cached_property
+    def figures(self) -> dict:
+        """The portfolio's figures every reader shares (selectors.portfolio_figures),
+        read once for the filters and the ranking."""
+        return selectors.portfolio_figures()
+
+    def year_choices(self) -> list[tuple[int, str]]:
+        return [(year, financial_year_label(year)) for year in self.figures["years"]]
+
+    def theme_choices(self) -> list[tuple[int, str]]:
+        return [(pk, _theme_label(number, title)) for pk, number, title in self.figures["themes"]]
+
+    def unit_choices(self) -> list[tuple[int, str]]:
+        return self.figures["units"]
 
     def by_year(self, queryset, name, value: int):
         return queryset.filter(
@@ -244,25 +291,19 @@ class PortfolioList(DeclaredList):
     )
 
     def scoped(self, user):
-        return selectors.portfolio(user)
+        return selectors.portfolio_awaiting()
 
     def rows(self, user, filterset):
         return self.worked_out(user, filterset)["rows"]
 
     def worked_out(self, user, filterset, page_number=None) -> dict:
-        proposals = selectors.ranked(filterset.qs)
-        ranked = [p for p in proposals if p.scores_visible]
-        unranked = [p for p in proposals if not p.scores_visible]
-        budgets = {b.financial_year: b.amount for b in Budget.objects.all()}
-        committed = selectors.approved_costs_by_year()
+        figures = filterset.figures
+        ranked, unranked = selectors.ranked(filterset.qs, user, figures["proposals"])
+        budgets, committed = figures["budgets"], figures["committed"]
         year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
         year = int(year) if year else None
         # Costs by year are weighed only by the recommendation and the running totals.
-        costs = (
-            selectors.portfolio_costs([p.pk for p in ranked])
-            if ranked and (year or not unranked)
-            else {}
-        )
+        costs = {p.pk: p.year_costs for p in ranked} if ranked and (year or not unranked) else {}
         recommendation = None
         if not unranked:
             recommendation = selectors.recommendation(
@@ -310,9 +351,6 @@ class PortfolioList(DeclaredList):
                 }
             )
         page = Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(page_number)
-        on_page = [row["proposal"] for row in page]
-        selectors.portfolio_page_themes(on_page)
-        selectors.portfolio_page_scores(on_page)
         return {
             "rows": rows,
             "page": page,

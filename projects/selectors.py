@@ -36,6 +36,7 @@ from django.utils import timezone
 from common import dataversion, precompute
 from common.addresses import page_url
 from common.roles import Role
+from governance.models import BusinessUnit, Theme
 
 from . import policies, prioritisation, routing
 from .choices import (
@@ -346,7 +347,9 @@ class RankedProposal:
     reads every proposal awaiting a decision, and a model instance (and its business
     unit's) for each cost more than the rest of the page. It answers what the page,
     its downloads and the recommendation ask of a Proposal; `business_unit` is the
-    unit's name, which is all any of them shows."""
+    unit's name, which is all any of them shows. Built by `ranked` from the figures
+    every reader shares (portfolio_facts), with the scores only where this reader may
+    see them."""
 
     pk: int
     title: str
@@ -356,11 +359,12 @@ class RankedProposal:
     scores_visible: bool
     score: Decimal | None
     total_cost: Decimal
-    # The page's own rows only: portfolio_page_themes and portfolio_page_scores.
+    # What the page shows of its own rows.
     theme_numbers: list[int] = field(default_factory=list)
     score_low: Decimal | None = None
     score_high: Decimal | None = None
     score_count: int | None = None
+    year_costs: dict[int, Decimal] = field(default_factory=dict)
 
     def __str__(self):
         return f"{self.reference} {self.title}"
@@ -376,21 +380,129 @@ class RankedProposal:
         return page_url("projects:proposal-detail", self.pk)
 
 
-RANKED_FIELDS = (
-    "pk",
-    "title",
-    "status",
-    "is_statutory",
-    "business_unit__name",
-    "scores_visible",
-    "score",
-    "total_cost",
-)
+PORTFOLIO_FIGURES = "portfolio-shared-figures"
 
 
-def ranked(proposals: QuerySet[Proposal]) -> list[RankedProposal]:
-    """The proposals of `portfolio` (filtered), in its order, as RankedProposal."""
-    return [RankedProposal(*row) for row in proposals.values_list(*RANKED_FIELDS)]
+def portfolio_awaiting() -> QuerySet[Proposal]:
+    """Proposals awaiting a decision, which the portfolio's filters narrow before
+    `ranked` ranks them for a reader."""
+    return Proposal.objects.filter(status__in=AWAITING_DECISION)
+
+
+def portfolio_figures() -> dict:
+    """What the portfolio shows that is the same for every reader, remembered until the
+    data changes (and worked out ahead by the worker, common.precompute): each proposal
+    awaiting a decision as `ranked` reads it, the ICT budgets, what approved projects
+    commit, and what the filters offer. Which scores a reader may see is not in it:
+    `ranked` asks policies.scores_visible on each request."""
+    return dataversion.remember(PORTFOLIO_FIGURES, _portfolio_figures, timeout=RECOMMENDATION_CACHE)
+
+
+def _portfolio_figures() -> dict:
+    budgets = dict(
+        Budget.objects.order_by("financial_year").values_list("financial_year", "amount")
+    )
+    return {
+        "proposals": portfolio_facts(),
+        "budgets": budgets,
+        "committed": _approved_costs_by_year(),
+        # What the filters offer: the years with a budget or a cost, the current
+        # strategy's themes and the active business units, in the models' order.
+        "years": sorted(set(budgets) | set(costed_years())),
+        "themes": list(
+            Theme.objects.filter(strategy__status="approved").values_list("pk", "number", "title")
+        ),
+        "units": list(BusinessUnit.objects.filter(is_active=True).values_list("pk", "name")),
+    }
+
+
+def portfolio_facts() -> dict[int, tuple]:
+    """Each proposal awaiting a decision by pk: its title, status, statutory flag, unit's
+    name and total cost; its mean weighted score, the spread and number of its scores
+    (conflicts left out, as _visible_scores counts them); the numbers of the themes it
+    serves; and its cost in each financial year. The same for every reader: `ranked`
+    shows a reader the scores only where policies.scores_visible lets them."""
+    rows = list(
+        portfolio_awaiting()
+        .order_by()
+        .values_list(
+            "pk",
+            "title",
+            "status",
+            "is_statutory",
+            "business_unit__name",
+            _year_total(F("capital_cost") + F("revenue_cost")),
+        )
+    )
+    # The few hundred awaiting a decision by pk: each read below then walks an index.
+    awaiting = [row[0] for row in rows]
+    scores = (
+        Assessment.objects.filter(proposal__in=awaiting, conflict_declared=False)
+        .order_by()
+        .values("proposal")
+        .annotate(
+            mean=Avg("weighted_score", output_field=SCORE_FIELD),
+            low=Min("weighted_score"),
+            high=Max("weighted_score"),
+            count=Count("pk"),
+        )
+        .values_list("proposal", "mean", "low", "high", "count")
+    )
+    spreads = {proposal: spread for proposal, *spread in scores}
+    themes: dict[int, list[int]] = {}
+    links = (
+        ProposalTheme.objects.filter(proposal__in=awaiting)
+        .order_by("proposal", "theme__number")
+        .values_list("proposal_id", "theme__number")
+    )
+    for proposal, number in links:
+        themes.setdefault(proposal, []).append(number)
+    costs: dict[int, dict[int, Decimal]] = {}
+    years = (
+        ProposalYear.objects.filter(proposal__in=awaiting)
+        .order_by("financial_year")
+        .values_list("proposal_id", "financial_year", F("capital_cost") + F("revenue_cost"))
+    )
+    for proposal, year, cost in years:
+        costs.setdefault(proposal, {})[year] = cost
+    return {
+        pk: (title, status, statutory, unit, total_cost, spreads.get(pk, NO_SCORES),
+             themes.get(pk, []), costs.get(pk, {}))
+        for pk, title, status, statutory, unit, total_cost in rows
+    }  # fmt: skip
+
+
+NO_SCORES = (None, None, None, None)
+
+
+def ranked(
+    proposals: QuerySet[Proposal], viewer, facts: dict[int, tuple]
+) -> tuple[list[RankedProposal], list[RankedProposal]]:
+    """The proposals (`portfolio_awaiting`, filtered) as RankedProposal from their
+    `facts` (portfolio_facts): first those whose scores `viewer` may see, as the
+    database answers policies.scores_visible for this request, best mean score first,
+    then the unscored by pk; and apart, by pk and with no score shown, the rest, which
+    are unranked for the viewer (ranking them would reveal their scores)."""
+    shown = policies.scores_visible(viewer)
+    visibility = list(proposals.order_by("pk").values_list("pk", _visibility(shown)))
+    if any(pk not in facts for pk, _ in visibility):  # changed since the facts were read
+        facts = portfolio_facts()
+    scored, unscored, unranked = [], [], []
+    for pk, visible in visibility:
+        title, status, statutory, unit, total_cost, spread, themes, year_costs = facts[pk]
+        mean, low, high, count = spread if visible else NO_SCORES
+        proposal = RankedProposal(
+            pk, title, status, statutory, unit, visible, mean, total_cost, themes, low, high,
+            count, year_costs,
+        )  # fmt: skip
+        if not visible:
+            unranked.append(proposal)
+        elif mean is None:
+            unscored.append(proposal)
+        else:
+            scored.append((-mean, pk, proposal))
+    scored.sort()
+    return [proposal for _, _, proposal in scored] + unscored, unranked
 
 
 def costed_years() -> list[int]:
@@ -462,42 +574,6 @@ def portfolio_costs(proposal_ids: list[int]) -> dict[int, dict[int, Decimal]]:
     for proposal_id, year, cost in rows:
         costs.setdefault(proposal_id, {})[year] = cost
     return costs
-
-
-def portfolio_page_themes(proposals: list[RankedProposal]) -> None:
-    """The numbers of the themes each proposal on one page of the portfolio serves, as
-    `theme_numbers`: read for that page only, not the whole ranking, and as numbers,
-    which is all the page shows (a prefetch would make a query object per proposal)."""
-    numbers: dict[int, list[int]] = {proposal.pk: [] for proposal in proposals}
-    links = (
-        ProposalTheme.objects.filter(proposal__in=list(numbers))
-        .order_by("proposal", "theme__number")
-        .values_list("proposal_id", "theme__number")
-    )
-    for proposal_id, number in links:
-        numbers[proposal_id].append(number)
-    for proposal in proposals:
-        proposal.theme_numbers = numbers[proposal.pk]
-
-
-def portfolio_page_scores(proposals: list[RankedProposal]) -> None:
-    """The spread and number of scores of each proposal on one page of the portfolio,
-    as `score_low`, `score_high` and `score_count`, for those whose mean the reader
-    sees (`portfolio` asked policies.scores_visible); None for the rest. Read for that
-    page only, in one query, not as three subqueries per proposal of the ranking."""
-    shown = [p.pk for p in proposals if p.scores_visible and p.score is not None]
-    spreads = {
-        row["proposal"]: row
-        for row in Assessment.objects.filter(proposal__in=shown, conflict_declared=False)
-        .order_by()
-        .values("proposal")
-        .annotate(low=Min("weighted_score"), high=Max("weighted_score"), count=Count("pk"))
-    }
-    for proposal in proposals:
-        spread = spreads.get(proposal.pk)
-        proposal.score_low = spread["low"] if spread else None
-        proposal.score_high = spread["high"] if spread else None
-        proposal.score_count = spread["count"] if spread else None
 
 
 def conflicts_declared(user, proposal_ids) -> set[int]:
@@ -653,9 +729,12 @@ def approved_costs_by_year() -> dict[int, object]:
 
 
 def figures_to_precompute() -> list[precompute.Figure]:
-    """The portfolio's sums over every approved proposal, worked out after each change
-    (common.precompute)."""
-    return [precompute.Figure(APPROVED_COSTS, _approved_costs_by_year, RECOMMENDATION_CACHE)]
+    """The portfolio's sums over every approved proposal, and what it shows every reader
+    alike (portfolio_figures), worked out after each change (common.precompute)."""
+    return [
+        precompute.Figure(APPROVED_COSTS, _approved_costs_by_year, RECOMMENDATION_CACHE),
+        precompute.Figure(PORTFOLIO_FIGURES, _portfolio_figures, RECOMMENDATION_CACHE),
+    ]
 
 
 def someone_who_sees_every_score():

@@ -1,4 +1,4 @@
-"""The portfolio's ranked rows, rendered in one pass.
+"""The portfolio's ranked rows, and its budget table's, rendered in one pass.
 
 Each of a page's fifty rows shows a dozen figures, each tested and formatted: looked up
 one by one in the template, they cost more than the rest of the page. Here each row is
@@ -11,6 +11,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from common.figures import money
+from common.fy import financial_year_label
 from common.markup import escape
 
 register = template.Library()
@@ -98,3 +99,42 @@ def portfolio_rows(page, year, recommendation) -> SafeString:
     with the running total's column for a chosen `year` and the recommendation's."""
     # Safe: the markup is fixed and every value in it escaped above.
     return mark_safe("".join(_row(row, year, recommendation) for row in page))  # noqa: S308
+
+
+NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+OVER_BUDGET = ' <strong class="govuk-tag govuk-tag--red">Over budget</strong>'
+# One year of the budget table as the template's loop wrote it, with its whitespace.
+BUDGET_ROW = (
+    "\n"
+    '    <tr class="govuk-table__row">\n'
+    '      <th scope="row" class="govuk-table__header">{}</th>\n'
+    f"      {NUMERIC_CELL}\n"
+    f"      {NUMERIC_CELL}\n"
+    "      {}\n"
+    f"      {NUMERIC_CELL}\n"
+    "    </tr>\n"
+    "  "
+)
+
+
+def _budget_row(row: dict, recommendation) -> str:
+    left = row.get("left")
+    left_cell = (
+        "\N{EN DASH}" if left is None else escape(money(left)) + (OVER_BUDGET if left < 0 else "")
+    )
+    return BUDGET_ROW.format(
+        escape(financial_year_label(int(row["year"]))),
+        "Not set" if row["budget"] is None else escape(money(row["budget"])),
+        escape(money(row["committed"])),
+        NUMERIC_CELL.format(escape(money(row["recommended"]))) if recommendation else "",
+        left_cell,
+    )
+
+
+@register.simple_tag
+def portfolio_budget_rows(summary, recommendation) -> SafeString:
+    """The budget table's rows, one per financial year of the portfolio's `summary`
+    (PortfolioList.worked_out), with the recommended proposals' column where there is a
+    recommendation."""
+    # Safe: the markup is fixed and every value in it escaped above.
+    return mark_safe("".join(_budget_row(row, recommendation) for row in summary))  # noqa: S308

@@ -204,3 +204,70 @@ def test_each_portfolio_row_shows_the_scores_its_reader_may_see_and_no_other(
                 assert shown in row, (key, proposal, row)
     head = client_for(people["head"]).get(reverse("projects:portfolio")).content.decode()
     assert "60.0<br><span class=\"govuk-body-s\">2 scores, spread 40.0 to 80.0</span>" in head
+
+
+def test_portfolio_ranking_from_shared_figures_is_the_querys_for_every_reader(
+    people, proposals, housing, strategy
+):
+    """`ranked` builds each reader's ranking from figures every reader shares
+    (portfolio_facts) and the visibility the database answers for the reader: the same
+    ranking, scores, spreads and hidden scores as the query that annotates the scores
+    as the reader may see them (portfolio, with_scores)."""
+    from projects.models import ProposalTheme
+
+    themes = list(strategy.themes.order_by("number")[:3])
+    for value, scorer, linked in ((2, "unscored", themes[2:]), (5, "scorer", themes),
+                                  (4, "unscored", []), (4, "insider", themes[1:2])):
+        scored = ProposalFactory(
+            business_unit=people["insider"].business_unit if scorer != "insider" else housing,
+            created_by=people["officer"], complete=True, themes=linked,
+            status=ProposalStatus.IN_ASSESSMENT, costs={2026: 1000 * value, 2027: 5},
+        )
+        if scorer == "insider":
+            scored.business_unit = BusinessUnitFactory(name="Parks", code="parks")
+            scored.save()
+        services.assessment_submit(proposal=scored, user=people[scorer], ratings=_ratings(value))
+        services.assessment_submit(proposal=scored, user=people["chair"], ratings=_ratings(3))
+    ProposalFactory(business_unit=housing, complete=True, status=ProposalStatus.IN_ASSESSMENT)
+    ProposalFactory(business_unit=housing, status=ProposalStatus.SUBMITTED, costs={})
+
+    facts = selectors.portfolio_facts()
+    readers = [u for u in people.values() if roles_allow(u)]
+    assert {u.username for u in readers} >= {people["scorer"].username, people["head"].username}
+    for user in readers:
+        old = list(selectors.portfolio(user))
+        spread = {p.pk: p for p in selectors.with_scores(Proposal.objects.all(), viewer=user)}
+        costs = selectors.portfolio_costs([p.pk for p in old])
+        ranked, unranked = selectors.ranked(selectors.portfolio_awaiting(), user, facts)
+        assert [p.pk for p in ranked] == [p.pk for p in old if p.scores_visible], user.username
+        assert [p.pk for p in unranked] == [p.pk for p in old if not p.scores_visible]
+        was = {p.pk: p for p in old}
+        for new in ranked + unranked:
+            before = was[new.pk]
+            assert (new.title, new.status, new.is_statutory, new.business_unit) == (
+                before.title, before.status, before.is_statutory, before.business_unit.name,
+            )  # fmt: skip
+            assert (new.scores_visible, new.score, new.total_cost) == (
+                before.scores_visible, before.score, before.total_cost,
+            )  # fmt: skip
+            shown = before.scores_visible and before.score is not None
+            assert (new.score_low, new.score_high, new.score_count) == (
+                (spread[new.pk].score_low, spread[new.pk].score_high, spread[new.pk].score_count)
+                if shown
+                else (None, None, None)
+            )
+            assert new.theme_numbers == list(
+                ProposalTheme.objects.filter(proposal=new.pk)
+                .order_by("theme__number")
+                .values_list("theme__number", flat=True)
+            )
+            assert new.year_costs == costs.get(new.pk, {})
+        if user == people["scorer"]:
+            assert ranked and unranked and any(p.score is None for p in unranked)
+            assert all(p.score_low is None for p in unranked)
+
+
+def roles_allow(user):
+    from projects.lists import portfolio_list
+
+    return portfolio_list.allows(user)

@@ -618,3 +618,21 @@ def test_the_portfolios_years_are_every_year_costed_or_budgeted_gaps_left_out(ho
     ProposalFactory(business_unit=housing, costs={2027: 500, 2030: 500})
     BudgetFactory(financial_year=2024, amount=Decimal(1000))
     assert [year for year, _ in portfolio_years()] == [2024, 2026, 2027, 2030]
+
+
+def test_the_portfolio_filters_offer_what_their_querysets_would(strategy, housing, finance):
+    """The theme and unit options come from the shared figures (portfolio_figures), as
+    the filters' own iterators would list them from their querysets."""
+    from django_filters.fields import ModelChoiceIterator
+
+    from projects import selectors
+    from projects.lists import PortfolioFilter
+
+    ProposalFactory(business_unit=housing, complete=True)
+    filterset = PortfolioFilter({}, queryset=selectors.portfolio_awaiting())
+    for name in ("theme", "unit"):
+        field = filterset.form.fields[name]
+        offered = [(str(value), label) for value, label in field.choices]
+        own = [(str(value), label) for value, label in ModelChoiceIterator(field)]
+        assert offered == own and len(offered) > 2, name
+        assert len(field.choices) == len(own)
