@@ -1,0 +1,78 @@
+"""A proposal page's longest tables, their rows rendered in one pass.
+
+The self-assessment's thirteen points and each member's scores are rows of four values,
+each through the template language's lookups, filters and escapes: here each row is one
+piece of markup filled in with values escaped as the template escapes them
+(common.markup.escape); the markup is the template's, byte for byte, with the
+whitespace its `{% for %}` left around each row."""
+
+from django import template
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import normalize_newlines
+
+from common.markup import escape
+
+register = template.Library()
+
+TCOP_ROW = (
+    "\n"
+    '    <tr class="govuk-table__row">\n'
+    '      <th scope="row" class="govuk-table__header">{}</th>\n'
+    '      <td class="govuk-table__cell"><strong class="govuk-tag {}">{}</strong></td>\n'
+    '      <td class="govuk-table__cell">{}</td>\n'
+    "    </tr>\n"
+    "  "
+)
+SCORE_ROW = (
+    "\n"
+    '      <tr class="govuk-table__row"><td class="govuk-table__cell">{}{}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    '<td class="govuk-table__cell">{}</td></tr>\n'
+    "    "
+)
+FROM_TCOP = (
+    '<br><span class="govuk-body-s">Worked out from the <a class="govuk-link" href="#tcop">'
+    "Technology Code of Practice self-assessment</a>, not scored by the member</span>"
+)
+
+
+def _lines(text) -> str:
+    """`text|linebreaksbr`: escaped, each line break a <br>."""
+    return escape(normalize_newlines(str(text))).replace("\n", "<br>")
+
+
+@register.simple_tag
+def tcop_rows(rows) -> SafeString:
+    """The self-assessment's rows (projects.tcop.Row), as projects/_tcop.html's loop
+    wrote them."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            TCOP_ROW.format(
+                escape(row.point),
+                escape(row.tag_class),
+                escape(row.answer_label),
+                _lines(row.evidence) or "None given",
+            )
+            for row in rows
+        )
+    )
+
+
+@register.simple_tag
+def score_rows(rows) -> SafeString:
+    """A member's criterion scores (selectors.assessments_for_detail's `score_rows`), as
+    the proposal page's loop wrote them."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            SCORE_ROW.format(
+                escape(row["criterion_name"]),
+                FROM_TCOP if row["from_tcop"] else "",
+                escape(localize(row["weight"])),
+                escape(localize(row["score"])),
+                escape(localize(row["comment"])),
+            )
+            for row in rows
+        )
+    )

@@ -1,0 +1,71 @@
+"""The proposal page's one-pass rows (projects.templatetags.proposal_detail) write what
+the template loops they replaced wrote, byte for byte."""
+
+from decimal import Decimal
+
+from django.template import Context, Template
+
+from projects import tcop
+from projects.choices import TcopAnswer
+from projects.models import TcopPoint
+
+TCOP_LOOP = """{% for row in tcop.rows %}
+    <tr class="govuk-table__row">
+      <th scope="row" class="govuk-table__header">{{ row.point }}</th>
+      <td class="govuk-table__cell"><strong class="govuk-tag {{ row.tag_class }}">{{ row.answer_label }}</strong></td>
+      <td class="govuk-table__cell">{{ row.evidence|linebreaksbr|default:"None given" }}</td>
+    </tr>
+  {% endfor %}"""  # noqa: E501
+
+SCORE_LOOP = """{% for score in assessment.score_rows %}
+      <tr class="govuk-table__row"><td class="govuk-table__cell">{{ score.criterion_name }}{% if score.from_tcop %}<br><span class="govuk-body-s">Worked out from the <a class="govuk-link" href="#tcop">Technology Code of Practice self-assessment</a>, not scored by the member</span>{% endif %}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ score.weight }}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ score.score }}</td><td class="govuk-table__cell">{{ score.comment }}</td></tr>
+    {% endfor %}"""  # noqa: E501
+
+AWKWARD = "Fish & <chips>\r\nsaid \"O'Brien\"\rthen\n\nmore"
+
+
+def render(source: str, **context) -> str:
+    return Template(source).render(Context(context))
+
+
+def test_the_tcop_rows_are_the_loops():
+    points = [TcopPoint(pk=n, number=n, title=f"Point <{n}> & more") for n in range(1, 5)]
+    answers = [(TcopAnswer.MET, AWKWARD), (TcopAnswer.PARTLY_MET, ""), ("", ""), ("", "x")]
+    rows = [
+        tcop.Row(
+            point=point,
+            answer=answer,
+            answer_label=TcopAnswer(answer).label if answer else "Not answered",
+            evidence=evidence,
+        )
+        for point, (answer, evidence) in zip(points, answers, strict=True)
+    ]
+    assessment = tcop.SelfAssessment(rows=rows, summary=tcop.summary_of([], 4))
+    tag = render("{% load proposal_detail %}{% tcop_rows tcop.rows %}", tcop=assessment)
+    assert tag == render(TCOP_LOOP, tcop=assessment)
+    assert render("{% load proposal_detail %}{% tcop_rows rows %}", rows=[]) == ""
+
+
+def test_the_score_rows_are_the_loops():
+    rows = [
+        {
+            "criterion_name": "Value & <risk>",
+            "weight": 25,
+            "score": 4,
+            "from_tcop": False,
+            "comment": AWKWARD,
+        },
+        {
+            "criterion_name": "TCoP",
+            "weight": Decimal("12.50"),
+            "score": Decimal("3"),
+            "from_tcop": True,
+            "comment": "",
+        },
+        {"criterion_name": "", "weight": 1234567, "score": 0, "from_tcop": False, "comment": "'"},
+    ]
+    assessment = {"score_rows": rows}
+    tag = render(
+        "{% load proposal_detail %}{% score_rows assessment.score_rows %}", assessment=assessment
+    )
+    assert tag == render(SCORE_LOOP, assessment=assessment)
