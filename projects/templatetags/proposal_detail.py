@@ -76,3 +76,39 @@ def score_rows(rows) -> SafeString:
             for row in rows
         )
     )
+
+
+THEME_LINK = (
+    '<p class="govuk-body"><a class="govuk-link" href="{}">Theme {}: {}</a><br>{}</p>'
+)
+OBJECTIVE_LINK = '<a class="govuk-link" href="{}">Objective {}: {}</a><br>'
+
+
+@register.simple_tag
+def theme_links(links) -> SafeString:
+    """The strategy themes a proposal serves (ProposalTheme, with its theme), each with
+    how, as the strategic case's loop wrote them."""
+    lines = [
+        THEME_LINK.format(
+            escape(link.theme.get_absolute_url()),
+            escape(localize(link.theme.number)),
+            escape(link.theme.title),
+            escape(link.how) if link.how else "How: not given yet",
+        )
+        for link in links
+    ]
+    return mark_safe("".join(lines) if lines else "None selected yet")  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def objective_links(objectives) -> SafeString:
+    """The objectives a proposal delivers, as the strategic case's loop wrote them."""
+    lines = [
+        OBJECTIVE_LINK.format(
+            escape(objective.get_absolute_url()),
+            escape(objective.reference),
+            escape(objective.title),
+        )
+        for objective in objectives
+    ]
+    return mark_safe("".join(lines) if lines else "None selected")  # noqa: S308 - escaped

@@ -69,3 +69,25 @@ def test_the_score_rows_are_the_loops():
         "{% load proposal_detail %}{% score_rows assessment.score_rows %}", assessment=assessment
     )
     assert tag == render(SCORE_LOOP, assessment=assessment)
+
+
+THEME_LOOP = """{% for link in theme_links %}<p class="govuk-body"><a class="govuk-link" href="{{ link.theme.get_absolute_url }}">Theme {{ link.theme.number }}: {{ link.theme.title }}</a><br>{{ link.how|default:"How: not given yet" }}</p>{% empty %}None selected yet{% endfor %}"""  # noqa: E501
+OBJECTIVE_LOOP = """{% for objective in objectives %}<a class="govuk-link" href="{{ objective.get_absolute_url }}">Objective {{ objective.reference }}: {{ objective.title }}</a><br>{% empty %}None selected{% endfor %}"""  # noqa: E501
+
+
+def test_the_theme_and_objective_links_are_the_loops():
+    from governance.models import Objective, Theme
+    from projects.models import ProposalTheme
+
+    themes = [Theme(pk=3, number=2, title=AWKWARD), Theme(pk=12, number=11, title="Data")]
+    links = [ProposalTheme(theme=themes[0], how=AWKWARD), ProposalTheme(theme=themes[1], how="")]
+    objectives = [
+        Objective(pk=7, theme=themes[0], number=1, title="Fewer <servers> & less"),
+        Objective(pk=40, theme=themes[1], number=12, title="'Quoted'"),
+    ]
+    for given in (links, []):
+        tag = render("{% load proposal_detail %}{% theme_links links %}", links=given)
+        assert tag == render(THEME_LOOP, theme_links=given)
+    for given in (objectives, []):
+        tag = render("{% load proposal_detail %}{% objective_links objectives %}", objectives=given)
+        assert tag == render(OBJECTIVE_LOOP, objectives=given)
