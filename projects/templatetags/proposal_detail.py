@@ -7,9 +7,11 @@ piece of markup filled in with values escaped as the template escapes them
 whitespace its `{% for %}` left around each row."""
 
 from django import template
+from django.template.defaultfilters import date
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
+from django.utils.timezone import template_localtime
 
 from common.markup import escape
 
@@ -112,3 +114,24 @@ def objective_links(objectives) -> SafeString:
         for objective in objectives
     ]
     return mark_safe("".join(lines) if lines else "None selected")  # noqa: S308 - escaped
+
+
+EVENT = "\n    <li><strong>{}</strong> by {}, {}{}</li>\n  "
+EVENT_COMMENT = '<br><span class="council-quote">{}</span>'
+
+
+@register.simple_tag
+def event_lines(events) -> SafeString:
+    """What has happened to a proposal (ProposalEvent, with its actor), as the page's
+    timeline loop wrote it."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            EVENT.format(
+                escape(event.get_to_status_display()),
+                escape(event.actor),
+                escape(date(template_localtime(event.created_at), "j F Y H:i")),
+                EVENT_COMMENT.format(_lines(event.comment)) if event.comment else "",
+            )
+            for event in events
+        )
+    )

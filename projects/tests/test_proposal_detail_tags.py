@@ -91,3 +91,27 @@ def test_the_theme_and_objective_links_are_the_loops():
     for given in (objectives, []):
         tag = render("{% load proposal_detail %}{% objective_links objectives %}", objectives=given)
         assert tag == render(OBJECTIVE_LOOP, objectives=given)
+
+
+EVENT_LOOP = """{% for event in events %}
+    <li><strong>{{ event.get_to_status_display }}</strong> by {{ event.actor }}, {{ event.created_at|date:"j F Y H:i" }}{% if event.comment %}<br><span class="council-quote">{{ event.comment|linebreaksbr }}</span>{% endif %}</li>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_the_event_lines_are_the_loops():
+    import datetime
+
+    from governance.models import User
+    from projects.models import ProposalEvent
+
+    actor = User(first_name="Ann <&>", last_name="O'Neil", username="ann")
+    summer = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
+    winter = datetime.datetime(2026, 1, 5, 9, 5, tzinfo=datetime.UTC)
+    events = [
+        ProposalEvent(to_status="submitted", actor=actor, created_at=summer, comment=""),
+        ProposalEvent(to_status="returned", actor=actor, created_at=winter, comment=AWKWARD),
+        ProposalEvent(to_status="approved", actor=actor, created_at=winter, comment="Yes"),
+    ]
+    for given in (events, []):
+        tag = render("{% load proposal_detail %}{% event_lines events %}", events=given)
+        assert tag == render(EVENT_LOOP, events=given)
