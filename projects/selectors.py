@@ -53,8 +53,10 @@ from .models import (
     Assessment,
     BenefitRealised,
     Budget,
+    BusinessCaseVersion,
     Contract,
     CriterionScore,
+    Decision,
     ProgressUpdate,
     Project,
     Proposal,
@@ -300,6 +302,27 @@ def case_versions(proposal: Proposal):
     """The business case as frozen at each gate, with the decision taken on it and the
     meeting that took it (not who recorded it, which the page does not show)."""
     return proposal.case_versions.select_related("decision__meeting")
+
+
+def decisions_for_detail(proposal: Proposal) -> list[Decision]:
+    """The decisions on the proposal, newest first, each with its meeting, who recorded
+    it and the business case frozen with it (if any): what the proposal's page shows of
+    them, and of its business case stages (case_versions_of), in one query."""
+    return list(proposal.decisions.select_related("meeting", "decided_by", "case_version"))
+
+
+def case_versions_of(decisions: list[Decision]) -> list[BusinessCaseVersion]:
+    """case_versions, from the proposal's decisions as decisions_for_detail reads them:
+    a version is frozen with a decision on its proposal (services.case_freeze), so each
+    version is one of theirs, already read with its decision and meeting. In
+    case_versions' order."""
+    versions = [
+        decision.case_version
+        for decision in decisions
+        if hasattr(decision, "case_version")
+        and decision.case_version.proposal_id == decision.proposal_id
+    ]
+    return sorted(versions, key=lambda version: (version.frozen_at, version.pk))
 
 
 def portfolio(

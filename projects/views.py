@@ -99,6 +99,8 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
         years = Deferred(lambda: list(proposal.years.all()))
         # Worked out only when the page's route section is (it is remembered).
         routing = Deferred(lambda: selectors.proposal_routing(proposal, years=years()))
+        # Read once for the decision panel and the business case stages.
+        decisions = Deferred(lambda: selectors.decisions_for_detail(proposal))
         assessments = Deferred(
             lambda: selectors.assessments_for_detail(proposal) if sees_scores else None
         )
@@ -110,7 +112,7 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
             assurance_review_due=Deferred(
                 lambda: policies.assurance_review_due(proposal, routing()[1].potential)
             ),
-            case_versions=selectors.case_versions(proposal),
+            case_versions=Deferred(lambda: selectors.case_versions_of(decisions())),
             # Shown only with the assessments, so only to a viewer who may see scores.
             scored=Deferred(lambda: selectors.score_summary(assessments())),
             theme_links=proposal.theme_links.select_related("theme"),
@@ -121,7 +123,7 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
             tcop=Deferred(lambda: tcop.self_assessment(proposal)),
             events=proposal.events.select_related("actor"),
             attachments=proposal.attachments.all(),
-            decisions=proposal.decisions.select_related("meeting", "decided_by", "case_version"),
+            decisions=decisions,
             assessments=assessments,
             scoring_refusal=policies.scoring_refusal(user, proposal),
             is_group_member=bool(roles_of(user) & policies.SCORERS),

@@ -240,3 +240,36 @@ def test_the_proposals_history_says_which_stage_was_frozen(
     gate(proposal)
     history = client_for(officer).get(reverse("projects:proposal-history", args=[proposal.pk]))
     assert "Strategic Outline Case frozen at its gate" in history.content.decode()
+
+
+def test_the_proposal_page_shows_each_frozen_stage_as_case_versions_reads_it(
+    officer, gate, submit_and_accept, client_for, django_assert_num_queries
+):
+    """The page finds the frozen stages among the decisions it reads for its decision
+    panel (selectors.case_versions_of): the same versions, in the same order, with the
+    same decisions and meetings, as selectors.case_versions' query, and no query more."""
+    from django.template.loader import render_to_string
+
+    proposal = submit_and_accept(_scheme(officer, 150000))
+    gate(proposal)
+    submit_and_accept(proposal)
+    gate(proposal, Outcome.APPROVED_WITH_CONDITIONS, conditions="Agree the exit plan.")
+    submit_and_accept(proposal)
+    gate(proposal, Outcome.REJECTED, rationale="No money left.")
+    proposal.refresh_from_db()
+    expected = list(selectors.case_versions(proposal))
+    assert [v.stage for v in expected] == [Stage.SOC, Stage.OBC, Stage.FBC]
+
+    decisions = selectors.decisions_for_detail(proposal)
+    with django_assert_num_queries(0):
+        versions = selectors.case_versions_of(decisions)
+        meetings = [str(v.decision.meeting) for v in versions]
+    assert [v.pk for v in versions] == [v.pk for v in expected]
+    assert meetings == [str(v.decision.meeting) for v in expected]
+
+    stages = render_to_string(
+        "projects/_case_versions.html", {"case_versions": expected, "proposal": proposal}
+    )
+    assert "govuk-summary-card" in stages
+    page = client_for(officer).get(proposal.get_absolute_url()).content.decode()
+    assert stages in page

@@ -1,0 +1,117 @@
+"""The proposal page's one-pass rows (projects.templatetags.proposal_detail) write what
+the template loops they replaced wrote, byte for byte."""
+
+from decimal import Decimal
+
+from django.template import Context, Template
+
+from projects import tcop
+from projects.choices import TcopAnswer
+from projects.models import TcopPoint
+
+TCOP_LOOP = """{% for row in tcop.rows %}
+    <tr class="govuk-table__row">
+      <th scope="row" class="govuk-table__header">{{ row.point }}</th>
+      <td class="govuk-table__cell"><strong class="govuk-tag {{ row.tag_class }}">{{ row.answer_label }}</strong></td>
+      <td class="govuk-table__cell">{{ row.evidence|linebreaksbr|default:"None given" }}</td>
+    </tr>
+  {% endfor %}"""  # noqa: E501
+
+SCORE_LOOP = """{% for score in assessment.score_rows %}
+      <tr class="govuk-table__row"><td class="govuk-table__cell">{{ score.criterion_name }}{% if score.from_tcop %}<br><span class="govuk-body-s">Worked out from the <a class="govuk-link" href="#tcop">Technology Code of Practice self-assessment</a>, not scored by the member</span>{% endif %}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ score.weight }}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ score.score }}</td><td class="govuk-table__cell">{{ score.comment }}</td></tr>
+    {% endfor %}"""  # noqa: E501
+
+AWKWARD = "Fish & <chips>\r\nsaid \"O'Brien\"\rthen\n\nmore"
+
+
+def render(source: str, **context) -> str:
+    return Template(source).render(Context(context))
+
+
+def test_the_tcop_rows_are_the_loops():
+    points = [TcopPoint(pk=n, number=n, title=f"Point <{n}> & more") for n in range(1, 5)]
+    answers = [(TcopAnswer.MET, AWKWARD), (TcopAnswer.PARTLY_MET, ""), ("", ""), ("", "x")]
+    rows = [
+        tcop.Row(
+            point=point,
+            answer=answer,
+            answer_label=TcopAnswer(answer).label if answer else "Not answered",
+            evidence=evidence,
+        )
+        for point, (answer, evidence) in zip(points, answers, strict=True)
+    ]
+    assessment = tcop.SelfAssessment(rows=rows, summary=tcop.summary_of([], 4))
+    tag = render("{% load proposal_detail %}{% tcop_rows tcop.rows %}", tcop=assessment)
+    assert tag == render(TCOP_LOOP, tcop=assessment)
+    assert render("{% load proposal_detail %}{% tcop_rows rows %}", rows=[]) == ""
+
+
+def test_the_score_rows_are_the_loops():
+    rows = [
+        {
+            "criterion_name": "Value & <risk>",
+            "weight": 25,
+            "score": 4,
+            "from_tcop": False,
+            "comment": AWKWARD,
+        },
+        {
+            "criterion_name": "TCoP",
+            "weight": Decimal("12.50"),
+            "score": Decimal("3"),
+            "from_tcop": True,
+            "comment": "",
+        },
+        {"criterion_name": "", "weight": 1234567, "score": 0, "from_tcop": False, "comment": "'"},
+    ]
+    assessment = {"score_rows": rows}
+    tag = render(
+        "{% load proposal_detail %}{% score_rows assessment.score_rows %}", assessment=assessment
+    )
+    assert tag == render(SCORE_LOOP, assessment=assessment)
+
+
+THEME_LOOP = """{% for link in theme_links %}<p class="govuk-body"><a class="govuk-link" href="{{ link.theme.get_absolute_url }}">Theme {{ link.theme.number }}: {{ link.theme.title }}</a><br>{{ link.how|default:"How: not given yet" }}</p>{% empty %}None selected yet{% endfor %}"""  # noqa: E501
+OBJECTIVE_LOOP = """{% for objective in objectives %}<a class="govuk-link" href="{{ objective.get_absolute_url }}">Objective {{ objective.reference }}: {{ objective.title }}</a><br>{% empty %}None selected{% endfor %}"""  # noqa: E501
+
+
+def test_the_theme_and_objective_links_are_the_loops():
+    from governance.models import Objective, Theme
+    from projects.models import ProposalTheme
+
+    themes = [Theme(pk=3, number=2, title=AWKWARD), Theme(pk=12, number=11, title="Data")]
+    links = [ProposalTheme(theme=themes[0], how=AWKWARD), ProposalTheme(theme=themes[1], how="")]
+    objectives = [
+        Objective(pk=7, theme=themes[0], number=1, title="Fewer <servers> & less"),
+        Objective(pk=40, theme=themes[1], number=12, title="'Quoted'"),
+    ]
+    for given in (links, []):
+        tag = render("{% load proposal_detail %}{% theme_links links %}", links=given)
+        assert tag == render(THEME_LOOP, theme_links=given)
+    for given in (objectives, []):
+        tag = render("{% load proposal_detail %}{% objective_links objectives %}", objectives=given)
+        assert tag == render(OBJECTIVE_LOOP, objectives=given)
+
+
+EVENT_LOOP = """{% for event in events %}
+    <li><strong>{{ event.get_to_status_display }}</strong> by {{ event.actor }}, {{ event.created_at|date:"j F Y H:i" }}{% if event.comment %}<br><span class="council-quote">{{ event.comment|linebreaksbr }}</span>{% endif %}</li>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_the_event_lines_are_the_loops():
+    import datetime
+
+    from governance.models import User
+    from projects.models import ProposalEvent
+
+    actor = User(first_name="Ann <&>", last_name="O'Neil", username="ann")
+    summer = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
+    winter = datetime.datetime(2026, 1, 5, 9, 5, tzinfo=datetime.UTC)
+    events = [
+        ProposalEvent(to_status="submitted", actor=actor, created_at=summer, comment=""),
+        ProposalEvent(to_status="returned", actor=actor, created_at=winter, comment=AWKWARD),
+        ProposalEvent(to_status="approved", actor=actor, created_at=winter, comment="Yes"),
+    ]
+    for given in (events, []):
+        tag = render("{% load proposal_detail %}{% event_lines events %}", events=given)
+        assert tag == render(EVENT_LOOP, events=given)
