@@ -121,6 +121,7 @@ def action_item_rows(
             *("owner__first_name", "owner__last_name", "owner__username", "listed_total"),
         )
     )
+    item_url = page_urls("governance:action-item-detail")
     listed, total = [], 0
     for row in rows[:limit]:
         pk, theme, objective, number, title, is_demo, due_date, status, rag, progress, *rest = row
@@ -137,6 +138,7 @@ def action_item_rows(
                 status=status,
                 rag=rag,
                 progress=progress,
+                url=item_url(pk),
             )
         )
     return listed, total
