@@ -211,6 +211,27 @@ def proposals_listed(user) -> QuerySet[Proposal]:
     )
 
 
+# What each row of the proposals list page shows, read as values: model instances with
+# their deferred fields cost the page more to build than their rows cost to write.
+PROPOSAL_LIST_ROW_VALUES = (
+    "pk",
+    "title",
+    "business_unit__name",
+    "status",
+    "stage",
+    "is_statutory",
+    "updated_at",
+    "score",
+    "total_cost",
+)
+
+
+def proposal_list_rows(proposals: QuerySet[Proposal]) -> QuerySet:
+    """The proposals list page's rows (proposals_listed, filtered) as the values the
+    page shows of each (projects.templatetags.list_rows.proposal_rows)."""
+    return proposals.values(*PROPOSAL_LIST_ROW_VALUES)
+
+
 def with_list_file_figures(proposals: QuerySet[Proposal], *, viewer) -> QuerySet[Proposal]:
     """Every figure a proposals download or the API gives beside the page's: the
     score's spread and count, the savings and the TCoP answers (with_scores,

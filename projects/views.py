@@ -68,7 +68,7 @@ class ProposalListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page=Deferred(lambda: self.paginate(self.filterset.qs)),
+            page=Deferred(lambda: self.paginate(selectors.proposal_list_rows(self.filterset.qs))),
             can_propose=policies.may_start_proposal(self.request.user),
             **kwargs,
         )
