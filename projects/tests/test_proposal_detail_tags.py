@@ -15,11 +15,11 @@ TCOP_LOOP = """{% for row in tcop.rows %}
       <td class="govuk-table__cell"><strong class="govuk-tag {{ row.tag_class }}">{{ row.answer_label }}</strong></td>
       <td class="govuk-table__cell">{{ row.evidence|linebreaksbr|default:"None given" }}</td>
     </tr>
-  {% endfor %}"""  # noqa: E501
+  {% endfor %}"""
 
 SCORE_LOOP = """{% for score in assessment.score_rows %}
       <tr class="govuk-table__row"><td class="govuk-table__cell">{{ score.criterion_name }}{% if score.from_tcop %}<br><span class="govuk-body-s">Worked out from the <a class="govuk-link" href="#tcop">Technology Code of Practice self-assessment</a>, not scored by the member</span>{% endif %}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ score.weight }}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ score.score }}</td><td class="govuk-table__cell">{{ score.comment }}</td></tr>
-    {% endfor %}"""  # noqa: E501
+    {% endfor %}"""
 
 AWKWARD = "Fish & <chips>\r\nsaid \"O'Brien\"\rthen\n\nmore"
 
@@ -71,8 +71,8 @@ def test_the_score_rows_are_the_loops():
     assert tag == render(SCORE_LOOP, assessment=assessment)
 
 
-THEME_LOOP = """{% for link in theme_links %}<p class="govuk-body"><a class="govuk-link" href="{{ link.theme.get_absolute_url }}">Theme {{ link.theme.number }}: {{ link.theme.title }}</a><br>{{ link.how|default:"How: not given yet" }}</p>{% empty %}None selected yet{% endfor %}"""  # noqa: E501
-OBJECTIVE_LOOP = """{% for objective in objectives %}<a class="govuk-link" href="{{ objective.get_absolute_url }}">Objective {{ objective.reference }}: {{ objective.title }}</a><br>{% empty %}None selected{% endfor %}"""  # noqa: E501
+THEME_LOOP = """{% for link in theme_links %}<p class="govuk-body"><a class="govuk-link" href="{{ link.theme.get_absolute_url }}">Theme {{ link.theme.number }}: {{ link.theme.title }}</a><br>{{ link.how|default:"How: not given yet" }}</p>{% empty %}None selected yet{% endfor %}"""
+OBJECTIVE_LOOP = """{% for objective in objectives %}<a class="govuk-link" href="{{ objective.get_absolute_url }}">Objective {{ objective.reference }}: {{ objective.title }}</a><br>{% empty %}None selected{% endfor %}"""
 
 
 def test_the_theme_and_objective_links_are_the_loops():
@@ -95,7 +95,7 @@ def test_the_theme_and_objective_links_are_the_loops():
 
 EVENT_LOOP = """{% for event in events %}
     <li><strong>{{ event.get_to_status_display }}</strong> by {{ event.actor }}, {{ event.created_at|date:"j F Y H:i" }}{% if event.comment %}<br><span class="council-quote">{{ event.comment|linebreaksbr }}</span>{% endif %}</li>
-  {% endfor %}"""  # noqa: E501
+  {% endfor %}"""
 
 
 def test_the_event_lines_are_the_loops():
