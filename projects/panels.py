@@ -1,8 +1,7 @@
 """Projects' contributions to pages owned by other apps: home-page panels, and the
 proposals section of a Governance Group meeting's agenda."""
 
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from common import dataversion, precompute, slots
 from common.addresses import page_urls
@@ -15,6 +14,7 @@ from governance.minutes import MinutesItem
 from . import policies, selectors
 from .choices import ProposalStatus
 from .models import AgendaItem, reference_of
+from .templatetags.proposals import status_tag
 from .workflow import TRANSITIONS
 
 LIMIT = 10
@@ -80,13 +80,12 @@ def _unit_proposals(*, user):
         .order_by("-updated_at", "-pk"),
     }
     rows = {name: list(q.values_list("pk", "title", "status")[:LIMIT]) for name, q in lists.items()}
-    # Each line's status tag (projects/_status.html), rendered once per status the
-    # lines hold rather than included once per line.
+    # Each line's status tag as projects/_status.html writes it (its tag, status_tag,
+    # on a line of its own; test_panels holds the two equal), once per status the lines
+    # hold, without rendering a template for it.
     proposal_url = page_urls("projects:proposal-detail")
     tags = {
-        status: render_to_string(
-            "projects/_status.html", {"status": status, "label": ProposalStatus(status).label}
-        )
+        status: mark_safe(f"\n{status_tag(status, ProposalStatus(status).label)}\n")  # noqa: S308 - status_tag escapes
         for status in {status for lines in rows.values() for _, _, status in lines}
     }
     return {
