@@ -84,7 +84,7 @@ def _strategy_gaps_worked_out():
 
 
 def _kpi_values_to_approve(*, user):
-    values, total = first_and_total(selectors.kpi_values_awaiting_approval_by(user), PANEL_LIMIT)
+    values, total = selectors.kpi_value_rows_awaiting_approval_by(user, PANEL_LIMIT)
     return {"values": values, "total": total}
 
 

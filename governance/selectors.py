@@ -328,6 +328,53 @@ def kpi_values_awaiting_approval_by(user) -> QuerySet[KPIMeasurement]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class KPINamed:
+    """A KPI as a list of its values names and links it (KPI.__str__, get_absolute_url)."""
+
+    pk: int
+    name: str
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return page_url("governance:kpi-detail", self.pk)
+
+
+@dataclass(frozen=True, slots=True)
+class KPIValueToApprove:
+    """A value awaiting approval as the home page's panel shows it
+    (governance/panels/kpi_values_to_approve.html reads these and KPIMeasurement alike):
+    the recorder named as User.__str__ names them."""
+
+    kpi: KPINamed
+    period_end: datetime.date
+    value: Decimal
+    recorded_by: str
+
+
+def kpi_value_rows_awaiting_approval_by(user, limit: int) -> tuple[list[KPIValueToApprove], int]:
+    """The first `limit` of kpi_values_awaiting_approval_by(user), and how many there
+    are, in one query of only the values the panel shows (as common.slots.first_and_total)."""
+    rows = (
+        kpi_values_awaiting_approval_by(user)
+        .select_related(None)
+        .annotate(listed_total=Window(Count("pk")))
+        .values_list(
+            *("kpi_id", "kpi__name", "period_end", "value"),
+            *("recorded_by__first_name", "recorded_by__last_name", "recorded_by__username"),
+            "listed_total",
+        )
+    )
+    listed, total = [], 0
+    for row in rows[:limit]:
+        kpi, name, period_end, value, first_name, last_name, username, total = row
+        recorder = person_name(first_name, last_name, username)
+        listed.append(KPIValueToApprove(KPINamed(kpi, name), period_end, value, recorder))
+    return listed, total
+
+
 def kpi_comparators(kpis) -> dict[tuple[int, int], KPIComparator]:
     """The KPIs' comparators by (KPI id, financial year)."""
     return {

@@ -1,11 +1,10 @@
 """Projects' contributions to pages owned by other apps: home-page panels, and the
 proposals section of a Governance Group meeting's agenda."""
 
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from common import dataversion, precompute, slots
-from common.addresses import page_url
+from common.addresses import page_urls
 from common.formatting import short_date
 from common.markup import fill
 from common.slots import Section, Slot
@@ -15,6 +14,7 @@ from governance.minutes import MinutesItem
 from . import policies, selectors
 from .choices import ProposalStatus
 from .models import AgendaItem, reference_of
+from .templatetags.proposals import status_tag
 from .workflow import TRANSITIONS
 
 LIMIT = 10
@@ -32,10 +32,6 @@ PROJECT_LINE = (
 )
 
 
-def _proposal_url(pk: int) -> str:
-    return page_url("projects:proposal-detail", pk)
-
-
 def _proposal_name(pk: int, title: str) -> str:
     """str(proposal), from a row read as values: its reference is its key."""
     return f"{reference_of(pk)} {title}"
@@ -50,8 +46,9 @@ def _proposal_lines(proposals) -> list[SafeString]:
 
 
 def _lines_of(rows) -> list[SafeString]:
+    proposal_url = page_urls("projects:proposal-detail")  # the pattern read once for every line
     return [
-        fill(PROPOSAL_LINE, _proposal_url(pk), _proposal_name(pk, title), unit)
+        fill(PROPOSAL_LINE, proposal_url(pk), _proposal_name(pk, title), unit)
         for pk, title, unit in rows
     ]
 
@@ -59,10 +56,11 @@ def _lines_of(rows) -> list[SafeString]:
 def _project_lines(projects) -> list[SafeString]:
     """A project is named by its proposal: reference and title."""
     rows = projects.values_list("pk", "proposal_id", "proposal__title", "last_update_on")
+    project_url = page_urls("projects:project-detail")
     return [
         fill(
             PROJECT_LINE,
-            page_url("projects:project-detail", pk),
+            project_url(pk),
             _proposal_name(proposal_pk, title),
             short_date(last_update) or "never",
         )
@@ -71,30 +69,31 @@ def _project_lines(projects) -> list[SafeString]:
 
 
 def _unit_proposals(*, user):
-    if user.business_unit is None:
+    # By the unit's key: the panel shows nothing of the unit itself, so it is not loaded.
+    if user.business_unit_id is None:
         return {"proposals": [], "unit": None}
     lists = {
-        "proposals": selectors.unit_proposals_needing_action(user.business_unit),
+        "proposals": selectors.unit_proposals_needing_action(user.business_unit_id),
         # The list's order, without its scores and costs: the panel shows neither.
         "recent": selectors.proposals_visible_to(user)
         .exclude(status__in=["draft", "returned"])
         .order_by("-updated_at", "-pk"),
     }
     rows = {name: list(q.values_list("pk", "title", "status")[:LIMIT]) for name, q in lists.items()}
-    # Each line's status tag (projects/_status.html), rendered once per status the
-    # lines hold rather than included once per line.
+    # Each line's status tag as projects/_status.html writes it (its tag, status_tag,
+    # on a line of its own; test_panels holds the two equal), once per status the lines
+    # hold, without rendering a template for it.
+    proposal_url = page_urls("projects:proposal-detail")
     tags = {
-        status: render_to_string(
-            "projects/_status.html", {"status": status, "label": ProposalStatus(status).label}
-        )
+        status: mark_safe(f"\n{status_tag(status, ProposalStatus(status).label)}\n")  # noqa: S308 - status_tag escapes
         for status in {status for lines in rows.values() for _, _, status in lines}
     }
     return {
-        "unit": user.business_unit,
+        "unit": user.business_unit_id,
         **{
             name: [
                 fill(
-                    PROPOSAL_STATUS_LINE, _proposal_url(pk), _proposal_name(pk, title), tags[status]
+                    PROPOSAL_STATUS_LINE, proposal_url(pk), _proposal_name(pk, title), tags[status]
                 )
                 for pk, title, status in lines
             ]
@@ -128,7 +127,11 @@ def _to_score(*, user):
 
 
 def _ready_for_decision(*, user):
-    return {"proposals": _proposal_lines(selectors.proposals_ready_for_decision(user))}
+    # As the portfolio ranks them: the shared facts (titles, units, mean scores) worked
+    # out ahead, and from the database only which of them this user may see, and whose
+    # scores (selectors.proposals_ready_for_decision's order).
+    facts = selectors.portfolio_figures()["proposals"]
+    return {"proposals": _lines_of(selectors.ready_for_decision_rows(user, facts, LIMIT))}
 
 
 def _updates_due(*, user):

@@ -666,6 +666,36 @@ def proposals_ready_for_decision(viewer) -> QuerySet[Proposal]:
     )
 
 
+def ready_for_decision_rows(viewer, facts: dict[int, tuple], limit: int) -> list[tuple]:
+    """The first `limit` of proposals_ready_for_decision(viewer), in its order, as
+    (pk, title, unit's name): which of them the viewer may see, and whose scores, the
+    database answers for this request (policies.proposals_visible, scores_visible);
+    the titles, units and mean scores come from the `facts` every reader shares
+    (portfolio_facts, which hold every proposal awaiting a decision), so no score is
+    worked out per request. Those with no score the viewer may see come last, by pk,
+    as the query's NULLS LAST orders them."""
+    shown = policies.scores_visible(viewer)
+    visibility = list(
+        proposals_visible_to(viewer)
+        .filter(status=ProposalStatus.IN_ASSESSMENT)
+        .order_by()
+        .values_list("pk", _visibility(shown))
+    )
+    if any(pk not in facts for pk, _ in visibility):  # changed since the facts were read
+        facts = portfolio_facts()
+    scored, rest = [], []
+    for pk, visible in visibility:
+        mean = facts[pk][5][0] if visible else None
+        if mean is None:
+            rest.append(pk)
+        else:
+            scored.append((-mean, pk))
+    scored.sort()
+    rest.sort()
+    first = [pk for _, pk in scored] + rest
+    return [(pk, facts[pk][0], facts[pk][3]) for pk in first[:limit]]
+
+
 def unit_proposals_needing_action(unit) -> QuerySet[Proposal]:
     return Proposal.objects.filter(business_unit=unit, status__in=EDITABLE_STATUSES).order_by(
         "-updated_at"

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from common import dataversion, precompute, slots
-from common.addresses import page_url
+from common.addresses import page_urls
 from common.formatting import short_date
 from common.markup import fill
 from common.slots import Section, Slot
@@ -46,10 +46,6 @@ def _truncated(text: str, length: int) -> str:
     return Truncator(text).chars(length)
 
 
-def _risk_url(pk: int) -> str:
-    return page_url("risks:risk-detail", pk)
-
-
 def _risk_name(pk: int, title: str) -> str:
     """str(risk), from a row read as values: its reference is its key."""
     return f"{reference_of(pk)} {title}"
@@ -59,6 +55,7 @@ def _owned(*, user):
     # Not from the register: this panel shows no appetite, so it need not be worked out
     # (the oversight panel is then the only one on the page that does). Read as values:
     # a line of text needs no model instance.
+    risk_url = page_urls("risks:risk-detail")  # the pattern read once for every line
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=7)
     risks = selectors.reviews_due_by(user, soon).values_list("pk", "title", "next_review_date")
@@ -67,7 +64,7 @@ def _owned(*, user):
         "risks": [
             fill(
                 REVIEW_DUE,
-                _risk_url(pk),
+                risk_url(pk),
                 _risk_name(pk, title),
                 # The selector's risks are open, so a review is overdue once its date has
                 # passed (Risk.review_overdue).
@@ -79,7 +76,7 @@ def _owned(*, user):
         "actions": [
             fill(
                 ACTION_OVERDUE,
-                _risk_url(risk_pk),
+                risk_url(risk_pk),
                 reference_of(risk_pk),
                 _truncated(description, 80),
                 OVERDUE_TAG,

@@ -423,3 +423,42 @@ def test_latest_and_previous_are_the_two_latest_periods_whatever_the_order_recor
         datetime.date(2025, 12, 28),
     )
     assert row.trend == "Improving"
+
+
+def test_the_approval_panels_rows_read_as_values_render_as_the_models_did(kpi, head_of_ict):
+    """kpi_value_rows_awaiting_approval_by's rows (values, not model instances) render
+    the home page's panel exactly as the values themselves (first_and_total of
+    kpi_values_awaiting_approval_by) did, for the recorder and for another approver."""
+    from django.template.loader import render_to_string
+
+    from common.slots import first_and_total
+    from governance.selectors import (
+        kpi_value_rows_awaiting_approval_by,
+        kpi_values_awaiting_approval_by,
+    )
+
+    other = UserFactory(roles=[Role.HEAD_OF_ICT], first_name="Ann <&>", last_name="O'Neil")
+    named = KPI.objects.create(**{**_fields_of(kpi), "name": "Calls & <answers>"})
+    for when, on in ((datetime.date(2026, 6, 30), kpi), (datetime.date(2026, 3, 31), named),
+                     (datetime.date(2026, 6, 30), named)):  # fmt: skip
+        services.kpi_measurement_record(user=head_of_ict, kpi=on, period_end=when, value=D("7.5"))
+    services.kpi_measurement_record(
+        user=other, kpi=kpi, period_end=datetime.date(2026, 9, 30), value=D(1234567)
+    )
+    template = "governance/panels/kpi_values_to_approve.html"
+    for user in (head_of_ict, other, UserFactory(roles=[Role.MEMBER])):
+        for limit in (2, 10):
+            old_values, old_total = first_and_total(kpi_values_awaiting_approval_by(user), limit)
+            values, total = kpi_value_rows_awaiting_approval_by(user, limit)
+            old = render_to_string(template, {"panel": {"values": old_values, "total": old_total}})
+            new = render_to_string(template, {"panel": {"values": values, "total": total}})
+            assert new == old, (user, limit)
+    assert len(kpi_value_rows_awaiting_approval_by(other, 10)[0]) == 3
+
+
+def _fields_of(kpi):
+    return {
+        f.name: getattr(kpi, f.name)
+        for f in KPI._meta.concrete_fields
+        if f.name not in ("id", "name") and not f.many_to_many
+    }

@@ -123,6 +123,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process by default; production requires one gunicorn's workers share, such as Redis
 # (redis://host:6379/1).
 CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same cache, with one client object per connection pool (common.cache).
+    CACHES["default"]["BACKEND"] = "common.cache.RedisCache"
 # How long a remembered page fragment is kept (common.templatetags.fragments). A change
 # to the data makes it unused at once; this only lets unused ones drop out.
 FRAGMENT_CACHE_SECONDS = 10 * 60

@@ -271,3 +271,30 @@ def roles_allow(user):
     from projects.lists import portfolio_list
 
     return portfolio_list.allows(user)
+
+
+def test_ready_for_decision_rows_from_shared_figures_are_the_querys_for_everyone(
+    people, proposals, housing
+):
+    """The home page's "ready for a decision" lines (ready_for_decision_rows) come from
+    the figures every reader shares and the visibility the database answers for the
+    reader: the same proposals, in the same order, as proposals_ready_for_decision,
+    whose order is each reader's visible mean score, hidden and unscored last by pk."""
+    for value, scorer in ((5, "scorer"), (3, "scorer"), (5, "unscored"), (3, "insider")):
+        scored = ProposalFactory(
+            business_unit=housing if scorer != "insider" else people["scorer"].business_unit,
+            created_by=people["officer"], complete=True, status=ProposalStatus.IN_ASSESSMENT,
+        )  # fmt: skip
+        services.assessment_submit(proposal=scored, user=people[scorer], ratings=_ratings(value))
+    ProposalFactory(business_unit=housing, complete=True, status=ProposalStatus.IN_ASSESSMENT)
+    facts = selectors.portfolio_facts()
+    for user in people.values():
+        expected = [
+            (p.pk, p.title, p.business_unit.name)
+            for p in selectors.proposals_ready_for_decision(user)
+        ]
+        assert selectors.ready_for_decision_rows(user, facts, 100) == expected, user.username
+        assert selectors.ready_for_decision_rows(user, facts, 2) == expected[:2]
+        # Facts read before a change are read again.
+        assert selectors.ready_for_decision_rows(user, {}, 100) == expected
+    assert len(selectors.proposals_ready_for_decision(people["head"])) > 3
