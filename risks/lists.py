@@ -1,6 +1,8 @@
 """The risk register, declared once (common.lists) for its page, heat map, downloads,
 the API and Power BI. The filtering itself is the register selector's."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Prefetch
@@ -57,6 +59,17 @@ class RiskFilter(django_filters.FilterSet):
             data = data.copy()
             data["status"] = RiskStatus.OPEN
         super().__init__(data, *args, **kwargs)
+
+    def get_form_class(self):
+        """The form of the filters, made once: its fields are the same whoever asks
+        (none of the filters' choices depends on the request), and each form made from
+        it copies them, their querysets with them, as any form copies its fields."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            filters = copy.deepcopy(cls.base_filters)  # the declared filters left as they are
+            fields = {name: filter_.field for name, filter_ in filters.items()}
+            cls._form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        return cls._form_class
 
     def filter_queryset(self, queryset):
         return selectors.register(risks=queryset, **self.arguments())
