@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from governance.tests.factories import UserFactory
-from risks import policies, selectors
+from risks import lists, policies, selectors
 from risks.choices import AssuranceFlag, AssuranceLine, Effectiveness, RiskStatus
 from risks.models import Risk, RiskControl
 from risks.templatetags.register_filters import options
@@ -189,3 +189,36 @@ def test_mismatches_worked_out_in_python_are_those_the_database_finds(db):
             )  # fmt: skip
             seen.add(filtered)
     assert seen == {True, False}
+
+
+def test_the_filters_themes_and_owners_are_those_read_as_models(db):
+    """The theme filter's choices (theme_numbers_current, one query) are the current
+    strategy's themes as read through strategy_current, in order; the owner filter's
+    names (read as values) are the people's names as their models give them."""
+    from django.http import QueryDict
+    from django.test import RequestFactory
+
+    from governance.models import Theme
+    from governance.selectors import strategy_current, theme_numbers_current
+    from governance.tests.factories import StrategyFactory, ThemeFactory
+    from risks.views import RiskListView
+
+    year = timezone.localdate().year
+    covering = StrategyFactory(status="approved", start_year=year - 1, end_year=year + 2)
+    StrategyFactory(status="approved", start_year=year - 6, end_year=year - 2)
+    newer_draft = StrategyFactory(status="draft", start_year=year + 1, end_year=year + 5)
+    for strategy, numbers in ((covering, (3, 1, 2)), (newer_draft, (2, 1))):
+        for number in numbers:
+            ThemeFactory(strategy=strategy, number=number)
+    want = list(Theme.objects.filter(strategy=strategy_current()).values_list("pk", "number"))
+    assert theme_numbers_current() == want
+    assert [number for _, number in want] == [1, 2, 3]
+
+    RiskFactory(owner=UserFactory(first_name="", last_name="", username="nameless"))
+    RiskFactory(owner=UserFactory(first_name="Ada", last_name="Lovelace"))
+    view = RiskListView()
+    view.request = RequestFactory().get("/risks/")
+    view.filterset = lists.risk_list.filterset(None, QueryDict(""))
+    people = view.filterset.form.fields["owner"].queryset
+    assert view.owners() == [(person.pk, str(person)) for person in people]
+    assert {"nameless", "Ada Lovelace"} <= {name for _, name in view.owners()}
