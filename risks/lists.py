@@ -94,6 +94,20 @@ class RiskFilter(django_filters.FilterSet):
         }
 
 
+class _DeclaredFilters(dict):
+    """RiskFilter's declared filters, which each filterset copies for itself: one by
+    one rather than deeply, as its filters filter nothing themselves (filter_queryset is
+    the register selector's) and its form is made once (get_form_class). Each copy is
+    its own filter, given its own filterset and model; what the copies share, their
+    declared settings, nothing changes."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(filter_) for name, filter_ in self.items()}
+
+
+RiskFilter.base_filters = _DeclaredFilters(RiskFilter.base_filters)
+
+
 def _project(risk) -> str | None:
     """The project whose register holds the risk, named only to those who may see it
     (RiskList.rows); None, with the column's note, for one they may not."""
