@@ -7,7 +7,19 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth.models import Group
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -42,9 +54,8 @@ from .models import (
 )
 
 
-def strategy_current() -> Strategy | None:
-    """The approved strategy covering this year, else the most recent approved one,
-    else the most recent one; in one query, the three ranked by the database."""
+def _strategies_current_first() -> QuerySet[Strategy]:
+    """The strategies, the current one first (strategy_current)."""
     year = timezone.localdate().year
     approved = Q(status=StrategyStatus.APPROVED)
     rank = Case(
@@ -52,7 +63,21 @@ def strategy_current() -> Strategy | None:
         When(approved, then=Value(1)),
         default=Value(2),
     )
-    return Strategy.objects.order_by(rank, "-start_year").first()
+    return Strategy.objects.order_by(rank, "-start_year")
+
+
+def strategy_current() -> Strategy | None:
+    """The approved strategy covering this year, else the most recent approved one,
+    else the most recent one; in one query, the three ranked by the database."""
+    return _strategies_current_first().first()
+
+
+def theme_numbers_current() -> list[tuple[int, int]]:
+    """The current strategy's themes (strategy_current's) as (pk, number), in order: in
+    one query, the strategy found inside it."""
+    current = Subquery(_strategies_current_first().values("pk")[:1])
+    themes = Theme.objects.filter(strategy=current).order_by("number")
+    return list(themes.values_list("pk", "number"))
 
 
 def action_items_with_context() -> QuerySet[ActionPlanItem]:

@@ -1,6 +1,8 @@
 """The risk register, declared once (common.lists) for its page, heat map, downloads,
 the API and Power BI. The filtering itself is the register selector's."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Prefetch
@@ -58,6 +60,17 @@ class RiskFilter(django_filters.FilterSet):
             data["status"] = RiskStatus.OPEN
         super().__init__(data, *args, **kwargs)
 
+    def get_form_class(self):
+        """The form of the filters, made once: its fields are the same whoever asks
+        (none of the filters' choices depends on the request), and each form made from
+        it copies them, their querysets with them, as any form copies its fields."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            filters = copy.deepcopy(cls.base_filters)  # the declared filters left as they are
+            fields = {name: filter_.field for name, filter_ in filters.items()}
+            cls._form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        return cls._form_class
+
     def filter_queryset(self, queryset):
         return selectors.register(risks=queryset, **self.arguments())
 
@@ -79,6 +92,20 @@ class RiskFilter(django_filters.FilterSet):
             "rating": values.get("rating") or "residual",
             "assurance": values.get("assurance") or None,
         }
+
+
+class _DeclaredFilters(dict):
+    """RiskFilter's declared filters, which each filterset copies for itself: one by
+    one rather than deeply, as its filters filter nothing themselves (filter_queryset is
+    the register selector's) and its form is made once (get_form_class). Each copy is
+    its own filter, given its own filterset and model; what the copies share, their
+    declared settings, nothing changes."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(filter_) for name, filter_ in self.items()}
+
+
+RiskFilter.base_filters = _DeclaredFilters(RiskFilter.base_filters)
 
 
 def _project(risk) -> str | None:

@@ -8,7 +8,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -266,22 +265,64 @@ def with_row_marks(risks: list[Risk]) -> list[Risk]:
     ids = [risk.pk for risk in risks]
     if not ids:
         return risks
+    # The linked risks' scores and reasons, read as values and compared here as
+    # mismatched_escalations compares them in the database (is_mismatched): compiling
+    # that comparison cost more than the page's rows.
     linked = (
         Risk.objects.filter(Q(escalated_from__in=ids) | Q(pk__in=ids, escalated_from__isnull=False))
-        .annotate(mismatched=ExpressionWrapper(mismatched_escalations(), BooleanField()))
         .order_by(*Risk._meta.ordering)
-        .values_list("pk", "escalated_from_id", "mismatched")
+        .values_list("pk", "escalated_from_id", *MISMATCH_FIELDS)
     )
     above, mismatched = {}, set()
-    for pk, escalated_from_id, mismatch in linked:
+    for pk, escalated_from_id, *values in linked:
         if escalated_from_id is not None:
             above.setdefault(escalated_from_id, pk)  # the first, as the subquery takes it
-        if mismatch:
+        if is_mismatched(escalated_from_id, *values):
             mismatched.update((pk, escalated_from_id))
     for risk in risks:
         risk.escalated_to_id = above.get(risk.pk)
         risk.score_mismatch = risk.pk in mismatched
     return risks
+
+
+# What is_mismatched reads of a risk and of the risk it was escalated from.
+MISMATCH_FIELDS = (
+    "status",
+    "residual_score",
+    "difference_reason",
+    "difference_explained_score",
+    "difference_explained_source_score",
+    "escalated_from__status",
+    "escalated_from__residual_score",
+)
+
+
+def is_mismatched(
+    escalated_from_id,
+    status,
+    residual_score,
+    difference_reason,
+    explained_score,
+    explained_source_score,
+    source_status,
+    source_score,
+) -> bool:
+    """mismatched_escalations() for one risk, from its MISMATCH_FIELDS: escalated from
+    another, both open, scored differently, and no reason recorded for these two
+    scores. The scores, statuses and reason are never null; the explained scores may
+    be, and a null one explains nothing, as in the database."""
+    if escalated_from_id is None or status != RiskStatus.OPEN or source_status != RiskStatus.OPEN:
+        return False
+    if residual_score == source_score:
+        return False
+    explained = (
+        difference_reason != ""
+        and explained_score is not None
+        and explained_score == residual_score
+        and explained_source_score is not None
+        and explained_source_score == source_score
+    )
+    return not explained
 
 
 HEAT_MAP_RATINGS = ("residual", "inherent")

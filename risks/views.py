@@ -10,8 +10,8 @@ from common.fragments import Deferred
 from common.lists import DeclaredListMixin
 from common.permissions import RoleRequiredMixin
 from common.views import ObjectHistoryView, ServiceFormView
-from governance.models import Theme
-from governance.selectors import strategy_current
+from governance.models import person_name
+from governance.selectors import strategy_current, theme_numbers_current
 from projects.forms import ConfirmForm
 from projects.models import Project
 
@@ -81,11 +81,10 @@ class RiskListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
     def owners(self) -> list[tuple[int, str]]:
         """The owner filter's choices: the filter's own people, by name."""
         people = self.filterset.form.fields["owner"].queryset
-        return [(person.pk, str(person)) for person in people.only(*NAME_FIELDS)]
+        return [(pk, person_name(*names)) for pk, *names in people.values_list("pk", *NAME_FIELDS)]
 
     def themes(self) -> list[tuple[int, str]]:
-        numbers = Theme.objects.filter(strategy=strategy_current()).values_list("pk", "number")
-        return [(pk, f"Theme {number}") for pk, number in numbers]
+        return [(pk, f"Theme {number}") for pk, number in theme_numbers_current()]
 
 
 class RiskExportView(DeclaredListMixin, RoleRequiredMixin, View):

@@ -3,13 +3,15 @@ page's controls, the assurance flags read in Python) says what the template loop
 tags it replaced and the database say."""
 
 import datetime
+import itertools
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.template import Context, Template
 from django.utils import timezone
 from django.utils.html import format_html_join
 
 from governance.tests.factories import UserFactory
-from risks import policies, selectors
+from risks import lists, policies, selectors
 from risks.choices import AssuranceFlag, AssuranceLine, Effectiveness, RiskStatus
 from risks.models import Risk, RiskControl
 from risks.templatetags.register_filters import options
@@ -144,3 +146,79 @@ def test_a_page_filtered_on_appetite_keeps_the_databases_answer(db):
     _varied_register()
     risks = selectors.with_row_marks(list(selectors.register_page(appetite="outside")))
     assert risks and all(r.outside_appetite for r in risks)
+
+
+def test_mismatches_worked_out_in_python_are_those_the_database_finds(db):
+    """is_mismatched against mismatched_escalations() in SQL, for every case: either
+    risk open or closed, scores equal or not, a reason or none, each explained score
+    null, matching or stale; and a risk escalated from none."""
+    source = RiskFactory(title="Source")
+    above = escalated_risk(source, title="Above")
+    alone = RiskFactory(title="Not escalated")
+    Risk.objects.update(closed_reason="Closed for the test")  # so either may be closed
+    in_sql = Risk.objects.annotate(
+        mismatched=ExpressionWrapper(selectors.mismatched_escalations(), BooleanField())
+    )
+    read = Risk.objects.values_list("pk", "escalated_from_id", *selectors.MISMATCH_FIELDS)
+    cases = itertools.product(
+        (RiskStatus.OPEN, RiskStatus.CLOSED),  # the source's status
+        (RiskStatus.OPEN, RiskStatus.CLOSED),  # the escalated risk's
+        (4, 9),  # the escalated risk's score (the source's is 4)
+        ("", "Corporate sees wider impact"),
+        (None, "own", 5),  # the explained score: none, the risk's own, stale
+        (None, "source", 5),  # the explained source score
+    )
+    seen = set()
+    for source_status, status, score, reason, explained, explained_source in cases:
+        Risk.objects.filter(pk=source.pk).update(status=source_status, residual_score=4)
+        Risk.objects.filter(pk=above.pk).update(
+            status=status,
+            residual_score=score,
+            difference_reason=reason,
+            difference_explained_score=score if explained == "own" else explained,
+            difference_explained_source_score=(
+                4 if explained_source == "source" else explained_source
+            ),
+        )
+        for pk, escalated_from_id, *values in read.filter(pk__in=(source.pk, above.pk, alone.pk)):
+            want = in_sql.get(pk=pk).mismatched
+            filtered = in_sql.filter(selectors.mismatched_escalations(), pk=pk).exists()
+            assert bool(want) == filtered
+            assert selectors.is_mismatched(escalated_from_id, *values) == filtered, (
+                pk, source_status, status, score, reason, explained, explained_source
+            )  # fmt: skip
+            seen.add(filtered)
+    assert seen == {True, False}
+
+
+def test_the_filters_themes_and_owners_are_those_read_as_models(db):
+    """The theme filter's choices (theme_numbers_current, one query) are the current
+    strategy's themes as read through strategy_current, in order; the owner filter's
+    names (read as values) are the people's names as their models give them."""
+    from django.http import QueryDict
+    from django.test import RequestFactory
+
+    from governance.models import Theme
+    from governance.selectors import strategy_current, theme_numbers_current
+    from governance.tests.factories import StrategyFactory, ThemeFactory
+    from risks.views import RiskListView
+
+    year = timezone.localdate().year
+    covering = StrategyFactory(status="approved", start_year=year - 1, end_year=year + 2)
+    StrategyFactory(status="approved", start_year=year - 6, end_year=year - 2)
+    newer_draft = StrategyFactory(status="draft", start_year=year + 1, end_year=year + 5)
+    for strategy, numbers in ((covering, (3, 1, 2)), (newer_draft, (2, 1))):
+        for number in numbers:
+            ThemeFactory(strategy=strategy, number=number)
+    want = list(Theme.objects.filter(strategy=strategy_current()).values_list("pk", "number"))
+    assert theme_numbers_current() == want
+    assert [number for _, number in want] == [1, 2, 3]
+
+    RiskFactory(owner=UserFactory(first_name="", last_name="", username="nameless"))
+    RiskFactory(owner=UserFactory(first_name="Ada", last_name="Lovelace"))
+    view = RiskListView()
+    view.request = RequestFactory().get("/risks/")
+    view.filterset = lists.risk_list.filterset(None, QueryDict(""))
+    people = view.filterset.form.fields["owner"].queryset
+    assert view.owners() == [(person.pk, str(person)) for person in people]
+    assert {"nameless", "Ada Lovelace"} <= {name for _, name in view.owners()}
