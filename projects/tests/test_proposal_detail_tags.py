@@ -185,3 +185,44 @@ def test_the_strategic_links_are_the_four_queries(db):
         )
         assert links.principles == list(given.principles.values_list("title", flat=True))
     assert len(links.theme_links) == 0 and links.principles == []
+
+
+def test_the_score_rows_are_the_values_query(db):
+    """selectors.assessments_for_detail's score_rows (read as plain SQL) are the rows
+    CriterionScore.objects.filter(...).values(...) gave, in its order: by criterion
+    position, then name, whatever order they were scored in."""
+    from governance.tests.factories import UserFactory
+    from projects import selectors
+    from projects.models import Assessment, Criterion, CriterionScore
+    from projects.tests.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    criteria = [
+        Criterion.objects.create(name=name, weight=10, position=position)
+        for name, position in (("Zeta", 1), ("Alpha", 2), ("Beta", 1), ("Gamma", 0))
+    ]
+    for n, assessor in enumerate(UserFactory.create_batch(3)):
+        assessment = Assessment.objects.create(
+            proposal=proposal, assessor=assessor, conflict_declared=n == 2
+        )
+        for criterion in criteria[n:] + criteria[:n]:
+            if n == 2:
+                break  # a conflict: no scores
+            CriterionScore.objects.create(
+                assessment=assessment,
+                criterion=criterion,
+                criterion_name=f"{criterion.name} & <{n}>",
+                weight=criterion.weight + n,
+                score=(criterion.position + n) % 6,
+                from_tcop=criterion.name == "Beta",
+                comment=AWKWARD if n else "",
+            )
+    assessments = selectors.assessments_for_detail(proposal)
+    assert len(assessments) == 3
+    for assessment in assessments:
+        assert assessment.score_rows == list(
+            CriterionScore.objects.filter(assessment_id=assessment.pk).values(
+                *selectors.SCORE_ROW_FIELDS
+            )
+        )
+    assert sum(len(a.score_rows) for a in assessments) == 8
