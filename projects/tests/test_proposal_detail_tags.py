@@ -226,3 +226,30 @@ def test_the_score_rows_are_the_values_query(db):
             )
         )
     assert sum(len(a.score_rows) for a in assessments) == 8
+
+
+YEAR_LOOP = """{% load portal %}{% for year in years %}
+    <tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{{ year.label }}</th><td class="govuk-table__cell govuk-table__cell--numeric">{{ year.capital_cost|money }}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ year.revenue_cost|money }}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ year.cashable_savings|money }}</td></tr>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_the_year_rows_are_the_loop():
+    from projects.models import ProposalYear
+
+    years = [
+        ProposalYear(
+            financial_year=2026,
+            capital_cost=Decimal("600000"),
+            revenue_cost=Decimal("1610.50"),
+            cashable_savings=Decimal("-1610"),
+        ),
+        ProposalYear(
+            financial_year=2031,
+            capital_cost=Decimal("0"),
+            revenue_cost=Decimal("0.01"),
+            cashable_savings=Decimal("1234567.89"),
+        ),
+    ]
+    for given in (years, []):
+        tag = render("{% load proposal_detail %}{% year_rows years %}", years=given)
+        assert tag == render(YEAR_LOOP, years=given)
