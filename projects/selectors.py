@@ -336,6 +336,24 @@ def thresholds_current() -> RoutingThresholds:
     return RoutingThresholds.objects.first() or RoutingThresholds(**DEFAULT_THRESHOLDS)
 
 
+def thresholds_in_force() -> RoutingThresholds:
+    """thresholds_current, read as plain SQL, for routing a proposal (proposal_routing,
+    which every proposal's page asks): one short row, which the ORM costs more to ask
+    for than to read. The thresholds' own page, which changes them, reads them with
+    thresholds_current. Only the model's table and column names go into the text."""
+    q = connection.ops.quote_name
+    fields = [field.attname for field in RoutingThresholds._meta.concrete_fields]
+    columns = ", ".join(q(field.column) for field in RoutingThresholds._meta.concrete_fields)
+    table, pk = q(RoutingThresholds._meta.db_table), q(RoutingThresholds._meta.pk.column)
+    sql = f"SELECT {columns} FROM {table} ORDER BY {pk} LIMIT 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    if row is None:
+        return RoutingThresholds(**DEFAULT_THRESHOLDS)
+    return RoutingThresholds.from_db(connection.alias, fields, row)
+
+
 def threshold_changes():
     """Each change to the thresholds, newest first, with who made it."""
     return RoutingThresholds.history.select_related("history_user").order_by(
@@ -352,7 +370,7 @@ def proposal_routing(
     """The proposal's whole-life cost, its risk potential and where it goes, with the
     words that say why (projects.routing). `years`: the proposal's years, where the
     caller has read them already."""
-    thresholds = thresholds or thresholds_current()
+    thresholds = thresholds or thresholds_in_force()
     cost = routing.whole_life_cost(proposal.years.all() if years is None else years)
     answers = {field: getattr(proposal, field) for field in routing.RISK_QUESTIONS}
     assessment = routing.risk_potential(answers, cost=cost, thresholds=thresholds)
