@@ -36,7 +36,14 @@ from django.utils import timezone
 from common import dataversion, precompute
 from common.addresses import page_url
 from common.roles import Role
-from governance.models import BusinessUnit, Theme
+from governance.models import (
+    BusinessUnit,
+    CorporateObjective,
+    Objective,
+    Principle,
+    Strategy,
+    Theme,
+)
 
 from . import policies, prioritisation, routing
 from .choices import (
@@ -55,6 +62,7 @@ from .models import (
     Budget,
     BusinessCaseVersion,
     Contract,
+    Criterion,
     CriterionScore,
     Decision,
     ProgressUpdate,
@@ -251,9 +259,99 @@ def proposal_for_detail(user, pk: int) -> Proposal:
     )
 
 
+@dataclass(frozen=True)
+class StrategicLinks:
+    """What a proposal's strategic case shows of the strategy it serves: its theme links
+    (ProposalTheme, each with its theme's number and title), the objectives it delivers
+    (each with its theme's number, for its reference), and the titles of the corporate
+    objectives and principles it touches; each in its model's order."""
+
+    theme_links: list[ProposalTheme]
+    objectives: list[Objective]
+    corporate_objectives: list[str]
+    principles: list[str]
+
+
+def strategic_links(proposal: Proposal) -> StrategicLinks:
+    """The proposal's StrategicLinks in one query rather than four (each ORM query costs
+    more to build than these few rows do to read): the four lists as one UNION ALL, each
+    ordered as its model orders it (ProposalTheme by its theme's number; Objective by
+    its theme, so by the strategy's year (newest first) and title, then the theme's and
+    its own number; CorporateObjective by title; Principle by the strategy, then number).
+    Only model table names go into the text; the proposal's pk is a parameter."""
+    q = connection.ops.quote_name
+    link, theme, strategy = (q(m._meta.db_table) for m in (ProposalTheme, Theme, Strategy))
+    objective, corporate = q(Objective._meta.db_table), q(CorporateObjective._meta.db_table)
+    principle = q(Principle._meta.db_table)
+    delivers = q(Proposal.objectives.through._meta.db_table)
+    serves = q(Proposal.corporate_objectives.through._meta.db_table)
+    touches = q(Proposal.principles.through._meta.db_table)
+    sql = f"""
+        SELECT 1, NULL::integer, NULL::varchar, t.number, NULL::integer, t.id, t.number,
+               t.title, l.how
+        FROM {link} l JOIN {theme} t ON t.id = l.theme_id
+        WHERE l.proposal_id = %s
+        UNION ALL
+        SELECT 2, s.start_year, s.title, t.number, o.number, o.id, t.number, o.title, NULL
+        FROM {delivers} d JOIN {objective} o ON o.id = d.objective_id
+        JOIN {theme} t ON t.id = o.theme_id JOIN {strategy} s ON s.id = t.strategy_id
+        WHERE d.proposal_id = %s
+        UNION ALL
+        SELECT 3, NULL, c.title, NULL, NULL, c.id, NULL, c.title, NULL
+        FROM {serves} sv JOIN {corporate} c ON c.id = sv.corporateobjective_id
+        WHERE sv.proposal_id = %s
+        UNION ALL
+        SELECT 4, s.start_year, s.title, p.number, NULL, p.id, NULL, p.title, NULL
+        FROM {touches} tc JOIN {principle} p ON p.id = tc.principle_id
+        JOIN {strategy} s ON s.id = p.strategy_id
+        WHERE tc.proposal_id = %s
+        ORDER BY 1, 2 DESC, 3, 4, 5
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [proposal.pk] * 4)
+        rows = cursor.fetchall()
+    links = StrategicLinks([], [], [], [])
+    for kind, _, _, _, number, pk, theme_number, title, how in rows:
+        if kind == 1:
+            links.theme_links.append(
+                ProposalTheme(
+                    proposal=proposal,
+                    how=how,
+                    theme=Theme(pk=pk, number=theme_number, title=title),
+                )
+            )
+        elif kind == 2:
+            links.objectives.append(
+                Objective(pk=pk, number=number, title=title, theme=Theme(number=theme_number))
+            )
+        elif kind == 3:
+            links.corporate_objectives.append(title)
+        else:
+            links.principles.append(title)
+    return links
+
+
 def thresholds_current() -> RoutingThresholds:
     """The thresholds the Head of ICT set, or (unsaved) the defaults until they do."""
     return RoutingThresholds.objects.first() or RoutingThresholds(**DEFAULT_THRESHOLDS)
+
+
+def thresholds_in_force() -> RoutingThresholds:
+    """thresholds_current, read as plain SQL, for routing a proposal (proposal_routing,
+    which every proposal's page asks): one short row, which the ORM costs more to ask
+    for than to read. The thresholds' own page, which changes them, reads them with
+    thresholds_current. Only the model's table and column names go into the text."""
+    q = connection.ops.quote_name
+    fields = [field.attname for field in RoutingThresholds._meta.concrete_fields]
+    columns = ", ".join(q(field.column) for field in RoutingThresholds._meta.concrete_fields)
+    table, pk = q(RoutingThresholds._meta.db_table), q(RoutingThresholds._meta.pk.column)
+    sql = f"SELECT {columns} FROM {table} ORDER BY {pk} LIMIT 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    if row is None:
+        return RoutingThresholds(**DEFAULT_THRESHOLDS)
+    return RoutingThresholds.from_db(connection.alias, fields, row)
 
 
 def threshold_changes():
@@ -272,7 +370,7 @@ def proposal_routing(
     """The proposal's whole-life cost, its risk potential and where it goes, with the
     words that say why (projects.routing). `years`: the proposal's years, where the
     caller has read them already."""
-    thresholds = thresholds or thresholds_current()
+    thresholds = thresholds or thresholds_in_force()
     cost = routing.whole_life_cost(proposal.years.all() if years is None else years)
     answers = {field: getattr(proposal, field) for field in routing.RISK_QUESTIONS}
     assessment = routing.risk_potential(answers, cost=cost, thresholds=thresholds)
@@ -290,14 +388,32 @@ def assessments_for_detail(proposal: Proposal) -> list[Assessment]:
     assessments = list(proposal.assessments.select_related("assessor"))
     rows: dict[int, list[dict]] = {assessment.pk: [] for assessment in assessments}
     if assessments:
-        scores = CriterionScore.objects.filter(assessment_id__in=rows).values(
-            "assessment_id", "criterion_name", "weight", "score", "from_tcop", "comment"
-        )
-        for score in scores:
+        for score in _score_rows(list(rows)):
             rows[score["assessment_id"]].append(score)
     for assessment in assessments:
         assessment.score_rows = rows[assessment.pk]
     return assessments
+
+
+SCORE_ROW_FIELDS = ("assessment_id", "criterion_name", "weight", "score", "from_tcop", "comment")
+
+
+def _score_rows(assessment_ids: list[int]) -> list[dict]:
+    """`CriterionScore.objects.filter(assessment_id__in=assessment_ids).values(
+    *SCORE_ROW_FIELDS)`, each assessment's scores in the model's order (its criterion's
+    position, then name), as plain SQL: a handful of rows, which the ORM costs more to
+    ask for than to read. Only model table names go into the text."""
+    q = connection.ops.quote_name
+    score, criterion = q(CriterionScore._meta.db_table), q(Criterion._meta.db_table)
+    sql = f"""
+        SELECT s.assessment_id, s.criterion_name, s.weight, s.score, s.from_tcop, s.comment
+        FROM {score} s JOIN {criterion} c ON c.id = s.criterion_id
+        WHERE s.assessment_id = ANY(%s)
+        ORDER BY s.assessment_id, c.position, c.name
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment_ids])
+        return [dict(zip(SCORE_ROW_FIELDS, row, strict=True)) for row in cursor.fetchall()]
 
 
 @dataclass(frozen=True)

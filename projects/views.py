@@ -101,6 +101,8 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
         routing = Deferred(lambda: selectors.proposal_routing(proposal, years=years()))
         # Read once for the decision panel and the business case stages.
         decisions = Deferred(lambda: selectors.decisions_for_detail(proposal))
+        # The strategic case's four lists, read together.
+        links = Deferred(lambda: selectors.strategic_links(proposal))
         assessments = Deferred(
             lambda: selectors.assessments_for_detail(proposal) if sees_scores else None
         )
@@ -115,10 +117,10 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
             case_versions=Deferred(lambda: selectors.case_versions_of(decisions())),
             # Shown only with the assessments, so only to a viewer who may see scores.
             scored=Deferred(lambda: selectors.score_summary(assessments())),
-            theme_links=proposal.theme_links.select_related("theme"),
-            objectives=proposal.objectives.select_related("theme"),
-            corporate_objectives=proposal.corporate_objectives.values_list("title", flat=True),
-            principles=proposal.principles.values_list("title", flat=True),
+            theme_links=Deferred(lambda: links().theme_links),
+            objectives=Deferred(lambda: links().objectives),
+            corporate_objectives=Deferred(lambda: links().corporate_objectives),
+            principles=Deferred(lambda: links().principles),
             years=years,
             tcop=Deferred(lambda: tcop.self_assessment(proposal)),
             events=proposal.events.select_related("actor"),

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
 from django.utils.timezone import template_localtime
 
+from common import figures
 from common.markup import escape
 
 register = template.Library()
@@ -133,5 +134,32 @@ def event_lines(events) -> SafeString:
                 EVENT_COMMENT.format(_lines(event.comment)) if event.comment else "",
             )
             for event in events
+        )
+    )
+
+
+YEAR_ROW = (
+    "\n"
+    '    <tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{}</th>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td></tr>\n'
+    "  "
+)
+
+
+@register.simple_tag
+def year_rows(years) -> SafeString:
+    """The financial case's years (ProposalYear), each with its costs and savings as
+    money, as the page's loop wrote them."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            YEAR_ROW.format(
+                escape(year.label),
+                escape(figures.money(year.capital_cost)),
+                escape(figures.money(year.revenue_cost)),
+                escape(figures.money(year.cashable_savings)),
+            )
+            for year in years
         )
     )

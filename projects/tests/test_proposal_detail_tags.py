@@ -115,3 +115,141 @@ def test_the_event_lines_are_the_loops():
     for given in (events, []):
         tag = render("{% load proposal_detail %}{% event_lines events %}", events=given)
         assert tag == render(EVENT_LOOP, events=given)
+
+
+def test_the_strategic_links_are_the_four_queries(db):
+    """selectors.strategic_links reads, in one query, what the page read in four: the
+    same rows in the same order (themes, objectives and principles spread over strategies
+    of different years and titles, so every ordering rule counts), and nothing for a
+    proposal with none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance.tests.factories import (
+        CorporateObjectiveFactory,
+        ObjectiveFactory,
+        PrincipleFactory,
+        StrategyFactory,
+        ThemeFactory,
+    )
+    from projects import selectors
+    from projects.models import ProposalTheme
+    from projects.tests.factories import ProposalFactory
+
+    older = StrategyFactory(title="Zebra", start_year=2020, end_year=2024)
+    newer_b = StrategyFactory(title="Beta", start_year=2031, end_year=2035)
+    newer_a = StrategyFactory(title="Alpha", start_year=2031, end_year=2035)
+    themes = [
+        ThemeFactory(strategy=strategy, number=number, title=f"{strategy.title} <{number}>")
+        for strategy in (older, newer_b, newer_a)
+        for number in (3, 1)
+    ]
+    objectives = [ObjectiveFactory(theme=theme, title=f"Do & {theme.title}") for theme in themes]
+    objectives += [ObjectiveFactory(theme=themes[0], title="Second")]
+    principles = [
+        PrincipleFactory(strategy=strategy, number=number, title=f"P {strategy.title} {number}")
+        for strategy in (newer_b, older, newer_a)
+        for number in (2, 1)
+    ]
+    corporate = [CorporateObjectiveFactory(title=title) for title in ("b", "C", "a", "Ä")]
+    proposal = ProposalFactory()
+    for n, theme in enumerate(themes):
+        ProposalTheme.objects.create(proposal=proposal, theme=theme, how=AWKWARD * (n % 2))
+    proposal.objectives.set(objectives)
+    proposal.principles.set(principles)
+    proposal.corporate_objectives.set(corporate)
+    empty = ProposalFactory()
+
+    for given in (proposal, empty):
+        with CaptureQueriesContext(connection) as queries:
+            links = selectors.strategic_links(given)
+        assert len(queries) == 1
+        was = {
+            "theme_links": given.theme_links.select_related("theme"),
+            "objectives": given.objectives.select_related("theme"),
+        }
+        for name, loop, tag in (
+            ("theme_links", THEME_LOOP, "theme_links"),
+            ("objectives", OBJECTIVE_LOOP, "objective_links"),
+        ):
+            source = f"{{% load proposal_detail %}}{{% {tag} {name} %}}"
+            assert render(source, **{name: getattr(links, name)}) == render(
+                loop, **{name: was[name]}
+            )
+        assert [(link.theme_id, link.how) for link in links.theme_links] == [
+            (link.theme_id, link.how) for link in was["theme_links"]
+        ]
+        assert [o.pk for o in links.objectives] == [o.pk for o in was["objectives"]]
+        assert links.corporate_objectives == list(
+            given.corporate_objectives.values_list("title", flat=True)
+        )
+        assert links.principles == list(given.principles.values_list("title", flat=True))
+    assert len(links.theme_links) == 0 and links.principles == []
+
+
+def test_the_score_rows_are_the_values_query(db):
+    """selectors.assessments_for_detail's score_rows (read as plain SQL) are the rows
+    CriterionScore.objects.filter(...).values(...) gave, in its order: by criterion
+    position, then name, whatever order they were scored in."""
+    from governance.tests.factories import UserFactory
+    from projects import selectors
+    from projects.models import Assessment, Criterion, CriterionScore
+    from projects.tests.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    criteria = [
+        Criterion.objects.create(name=name, weight=10, position=position)
+        for name, position in (("Zeta", 1), ("Alpha", 2), ("Beta", 1), ("Gamma", 0))
+    ]
+    for n, assessor in enumerate(UserFactory.create_batch(3)):
+        assessment = Assessment.objects.create(
+            proposal=proposal, assessor=assessor, conflict_declared=n == 2
+        )
+        for criterion in criteria[n:] + criteria[:n]:
+            if n == 2:
+                break  # a conflict: no scores
+            CriterionScore.objects.create(
+                assessment=assessment,
+                criterion=criterion,
+                criterion_name=f"{criterion.name} & <{n}>",
+                weight=criterion.weight + n,
+                score=(criterion.position + n) % 6,
+                from_tcop=criterion.name == "Beta",
+                comment=AWKWARD if n else "",
+            )
+    assessments = selectors.assessments_for_detail(proposal)
+    assert len(assessments) == 3
+    for assessment in assessments:
+        assert assessment.score_rows == list(
+            CriterionScore.objects.filter(assessment_id=assessment.pk).values(
+                *selectors.SCORE_ROW_FIELDS
+            )
+        )
+    assert sum(len(a.score_rows) for a in assessments) == 8
+
+
+YEAR_LOOP = """{% load portal %}{% for year in years %}
+    <tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{{ year.label }}</th><td class="govuk-table__cell govuk-table__cell--numeric">{{ year.capital_cost|money }}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ year.revenue_cost|money }}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ year.cashable_savings|money }}</td></tr>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_the_year_rows_are_the_loop():
+    from projects.models import ProposalYear
+
+    years = [
+        ProposalYear(
+            financial_year=2026,
+            capital_cost=Decimal("600000"),
+            revenue_cost=Decimal("1610.50"),
+            cashable_savings=Decimal("-1610"),
+        ),
+        ProposalYear(
+            financial_year=2031,
+            capital_cost=Decimal("0"),
+            revenue_cost=Decimal("0.01"),
+            cashable_savings=Decimal("1234567.89"),
+        ),
+    ]
+    for given in (years, []):
+        tag = render("{% load proposal_detail %}{% year_rows years %}", years=given)
+        assert tag == render(YEAR_LOOP, years=given)

@@ -176,3 +176,31 @@ def test_defer_and_reject_behave_alike_at_every_gate(stage, outcome):
 def test_a_case_being_developed_is_submitted_or_withdrawn_along_the_table():
     assert S.DEVELOPING in TRANSITIONS["submit"].sources
     assert S.DEVELOPING in TRANSITIONS["withdraw"].sources
+
+
+def test_the_thresholds_in_force_are_the_current_ones(db):
+    """selectors.thresholds_in_force (plain SQL) gives what thresholds_current gives: the
+    defaults (unsaved) before the Head of ICT sets any, then the saved row as a row read
+    from the database, every field the same."""
+    from projects import selectors
+    from projects.models import RoutingThresholds
+
+    def fields(thresholds):
+        return [
+            getattr(thresholds, field.attname) for field in RoutingThresholds._meta.concrete_fields
+        ]
+
+    RoutingThresholds.objects.all().delete()
+    for saved in (None, Decimal("12345.67")):
+        if saved is not None:
+            RoutingThresholds.objects.create(
+                bjc_limit=saved, key_decision_limit=Decimal("700000"), council_limit=None
+            )
+            RoutingThresholds.objects.create(
+                bjc_limit=Decimal(1), key_decision_limit=Decimal(2), council_limit=Decimal(3)
+            )
+        in_force, current = selectors.thresholds_in_force(), selectors.thresholds_current()
+        assert fields(in_force) == fields(current)
+        assert in_force._state.adding is current._state.adding
+        assert in_force._state.db == current._state.db
+    assert in_force.bjc_limit == saved

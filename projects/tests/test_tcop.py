@@ -356,3 +356,28 @@ def test_the_proposal_page_says_which_score_was_worked_out_from_the_self_assessm
     typed = _score_rows(text, member)
     assert "Risk" in typed
     assert not [name for name, cell in typed.items() if label in cell]
+
+
+def test_the_answers_read_as_sql_are_the_values_query(db):
+    """tcop._responses (plain SQL) gives each point's answer and evidence as the
+    values_list query did, and nothing for a proposal with no answers."""
+    proposal, other = ProposalFactory(), ProposalFactory()
+    points = list(TcopPoint.objects.all()[:3])
+    for point, answer, evidence in zip(
+        points,
+        (TcopAnswer.MET, TcopAnswer.NOT_MET, TcopAnswer.PARTLY_MET),
+        ("Fish & <chips>\r\nmore", "", "'quoted'"),
+        strict=True,
+    ):
+        TcopResponse.objects.create(
+            proposal=proposal, point=point, answer=answer, evidence=evidence
+        )
+    TcopResponse.objects.create(proposal=other, point=points[0], answer=TcopAnswer.MET)
+    for given in (proposal, other, ProposalFactory()):
+        assert tcop._responses(given.pk) == {
+            point_id: (answer, evidence)
+            for point_id, answer, evidence in TcopResponse.objects.filter(
+                proposal=given
+            ).values_list("point_id", "answer", "evidence")
+        }
+    assert len(tcop._responses(proposal.pk)) == 3
