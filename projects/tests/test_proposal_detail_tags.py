@@ -230,7 +230,7 @@ def test_the_score_rows_are_the_values_query(db):
 
 YEAR_LOOP = """{% load portal %}{% for year in years %}
     <tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{{ year.label }}</th><td class="govuk-table__cell govuk-table__cell--numeric">{{ year.capital_cost|money }}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ year.revenue_cost|money }}</td><td class="govuk-table__cell govuk-table__cell--numeric">{{ year.cashable_savings|money }}</td></tr>
-  {% endfor %}"""  # noqa: E501
+  {% endfor %}"""
 
 
 def test_the_year_rows_are_the_loop():
