@@ -14,6 +14,7 @@ from benchmarks.management.commands.bench import (
     KpiCommentaryChange,
     Page,
     Result,
+    _percentile,
     bars,
     figures_ready_line,
 )
@@ -138,3 +139,14 @@ def test_each_change_the_benchmark_makes_is_a_committed_write_the_data_version_c
     assert value.value == Decimal("99.50")
     assert value.status == KPIValueStatus.APPROVED  # commentary alone keeps it published
     assert value.history.count() == 1 + 2  # its first value, then each revision
+
+
+@pytest.mark.parametrize(
+    ("count", "rank"),
+    [(1, 1), (2, 2), (19, 19), (20, 19), (21, 20), (40, 38), (100, 95), (340, 323)],
+)
+def test_the_p95_is_the_sample_at_the_nearest_rank_not_one_past_it(count, rank):
+    """Of 20 samples the p95 is the 19th smallest, not the largest: one slow request in
+    20 is the 5% the p95 leaves out."""
+    samples = list(range(count, 0, -1))  # out of order; the value is the rank
+    assert _percentile(samples, 0.95) == rank
