@@ -10,7 +10,7 @@ from . import policies, selectors
 
 PANEL_LIMIT = 10
 
-# Only what the panels show of an action-plan item (governance/_action_items_table.html):
+# Only what the panels show of an action-plan item (the action_items_table tag):
 # its reference is built from the theme's and objective's numbers, its owner named by
 # their names.
 ITEM_REFERENCE = ("number", "objective__number", "objective__theme__number")
@@ -26,16 +26,34 @@ def _item_rows(items):
 
 
 def _my_action_items(*, user):
-    items, total = selectors.action_item_rows(selectors.action_items_owned_by(user), PANEL_LIMIT)
-    return {"items": items, "total": total}
+    values, total = _open_items()["owner"].get(user.pk, selectors.NO_OPEN_ITEMS)
+    return {"items": selectors.action_item_rows_of(values), "total": total}
 
 
 def _unit_action_items(*, user):
     unit = user.business_unit
     if unit is None:
         return {"unit": None, "items": [], "total": 0}
-    items, total = selectors.action_item_rows(selectors.action_items_led_by_unit(unit), PANEL_LIMIT)
-    return {"unit": unit, "items": items, "total": total}
+    values, total = _open_items()["unit"].get(unit.pk, selectors.NO_OPEN_ITEMS)
+    return {"unit": unit, "items": selectors.action_item_rows_of(values), "total": total}
+
+
+# Every open item, by owner and by lead unit: the same for everyone, and changed only by
+# the data and the date (what is overdue), so worked out after each change
+# (common.precompute) rather than queried for each owner's and unit's panel.
+OPEN_ITEMS = "home-open-action-items"
+
+
+def _open_items_key() -> str:
+    return f"{OPEN_ITEMS}:{timezone.localdate()}"
+
+
+def _open_items():
+    return dataversion.remember(_open_items_key(), _open_items_worked_out, SHARED_PANEL_CACHE)
+
+
+def _open_items_worked_out():
+    return selectors.open_action_items_by_owner_and_unit(PANEL_LIMIT)
 
 
 # The same for everyone who sees it, and changed only by the data and the date (what
@@ -53,7 +71,10 @@ def _strategy_gaps(*, user):
 
 
 def figures_to_precompute() -> list[precompute.Figure]:
-    return [precompute.Figure(_strategy_gaps_key(), _strategy_gaps_worked_out, SHARED_PANEL_CACHE)]
+    return [
+        precompute.Figure(_strategy_gaps_key(), _strategy_gaps_worked_out, SHARED_PANEL_CACHE),
+        precompute.Figure(_open_items_key(), _open_items_worked_out, SHARED_PANEL_CACHE),
+    ]
 
 
 def _strategy_gaps_worked_out():

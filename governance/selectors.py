@@ -2,6 +2,7 @@
 as the strategy and theme pages show it, as ready rows)."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -87,8 +88,8 @@ def action_items_with_context() -> QuerySet[ActionPlanItem]:
 
 @dataclass(frozen=True, slots=True)
 class ActionItemRow:
-    """An action-plan item as a table of them shows it (governance/_action_items_table.html
-    reads these and ActionPlanItem alike): the names and the reference worked out once."""
+    """An action-plan item as a table of them shows it (the action_items_table
+    tag reads these and ActionPlanItem alike): the names and the reference worked out once."""
 
     pk: int
     reference: str
@@ -130,43 +131,98 @@ class ThemePlan:
         return page_url("governance:theme-detail", self.pk)
 
 
+# What a row of a table of action-plan items reads of each item (ActionItemRow).
+ACTION_ITEM_ROW_VALUES = (
+    *("pk", "objective__theme__number", "objective__number", "number", "title"),
+    *("is_demo", "due_date", "status", "rag", "progress", "owner_id"),
+    *("owner__first_name", "owner__last_name", "owner__username"),
+)
+OWNER_ID = ACTION_ITEM_ROW_VALUES.index("owner_id")
+
+
 def action_item_rows(
     items: QuerySet[ActionPlanItem], limit: int
 ) -> tuple[list[ActionItemRow], int]:
     """The first `limit` of `items` as rows of a table of them, and how many there are in
     all, in one query of only the values shown (as common.slots.first_and_total, whose
     count each row carries): no model instance, nor its objective, theme and owner."""
-    today = timezone.localdate()
-    rows = (
+    rows = list(
         items.select_related(None)
         .annotate(listed_total=Window(Count("pk")))
-        .values_list(
-            *("pk", "objective__theme__number", "objective__number", "number", "title"),
-            *("is_demo", "due_date", "status", "rag", "progress", "owner_id"),
-            *("owner__first_name", "owner__last_name", "owner__username", "listed_total"),
-        )
+        .values_list(*ACTION_ITEM_ROW_VALUES, "listed_total")[:limit]
     )
+    as_row = _action_item_row_maker()
+    return [as_row(values) for *values, _ in rows], (rows[0][-1] if rows else 0)
+
+
+def _action_item_row_maker():
+    """A function making an ActionItemRow of the ACTION_ITEM_ROW_VALUES of an item, with
+    the address pattern and today's date read once for all of them."""
+    today = timezone.localdate()
     item_url = page_urls("governance:action-item-detail")
-    listed, total = [], 0
-    for row in rows[:limit]:
-        pk, theme, objective, number, title, is_demo, due_date, status, rag, progress, *rest = row
-        owner_id, first_name, last_name, username, total = rest
-        listed.append(
-            ActionItemRow(
-                pk=pk,
-                reference=f"{theme}.{objective}.{number}",
-                title=title,
-                is_demo=is_demo,
-                owner=person_name(first_name, last_name, username) if owner_id else None,
-                due_date=due_date,
-                is_overdue=action_is_overdue(status, due_date, today),
-                status=status,
-                rag=rag,
-                progress=progress,
-                url=item_url(pk),
-            )
+
+    def as_row(values) -> ActionItemRow:
+        pk, theme, objective, number, title, is_demo, due_date, status, rag, *rest = values
+        progress, owner_id, *owner_name = rest
+        return ActionItemRow(
+            pk=pk,
+            reference=f"{theme}.{objective}.{number}",
+            title=title,
+            is_demo=is_demo,
+            owner=person_name(*owner_name) if owner_id else None,
+            due_date=due_date,
+            is_overdue=action_is_overdue(status, due_date, today),
+            status=status,
+            rag=rag,
+            progress=progress,
+            url=item_url(pk),
         )
-    return listed, total
+
+    return as_row
+
+
+class OpenItemsOf(NamedTuple):
+    """The first of someone's (or a unit's) open items, each as its ACTION_ITEM_ROW_VALUES
+    (action_item_rows_of makes them rows), and how many there are in all."""
+
+    values: list[tuple]
+    total: int
+
+
+NO_OPEN_ITEMS = OpenItemsOf([], 0)
+
+
+def open_action_items_by_owner_and_unit(limit: int) -> dict[str, dict[int, OpenItemsOf]]:
+    """Every open item in one query, as action_item_rows(action_items_owned_by(owner),
+    limit) lists each owner's and action_items_led_by_unit(unit) each lead unit's (the
+    same items, in the same order): under "owner" by owner's key, under "unit" by unit's.
+    The open items are a few dozen, so the home page reads its two panels from this
+    one figure, worked out ahead, rather than query for each. Kept as plain values, so
+    a page reading it back makes rows of only the few it shows."""
+    rows = (
+        action_items_open()
+        .select_related(None)
+        .order_by("due_date", "pk")
+        .values_list(*ACTION_ITEM_ROW_VALUES, "lead_unit_id")
+    )
+    listed: dict[str, dict[int, list[tuple]]] = {"owner": {}, "unit": {}}
+    counted: dict[str, Counter] = {"owner": Counter(), "unit": Counter()}
+    for *values, unit_id in rows:
+        for kind, key in (("owner", values[OWNER_ID]), ("unit", unit_id)):
+            if key is not None:
+                counted[kind][key] += 1
+                if counted[kind][key] <= limit:
+                    listed[kind].setdefault(key, []).append(tuple(values))
+    return {
+        kind: {key: OpenItemsOf(values, counted[kind][key]) for key, values in by_key.items()}
+        for kind, by_key in listed.items()
+    }
+
+
+def action_item_rows_of(values: list[tuple]) -> list[ActionItemRow]:
+    """Rows of a table of action-plan items, of each item's ACTION_ITEM_ROW_VALUES."""
+    as_row = _action_item_row_maker()
+    return [as_row(item) for item in values]
 
 
 def action_plan_of(themes: QuerySet[Theme]) -> list[ThemePlan]:

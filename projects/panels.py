@@ -1,6 +1,9 @@
 """Projects' contributions to pages owned by other apps: home-page panels, and the
 proposals section of a Governance Group meeting's agenda."""
 
+from typing import NamedTuple
+
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from common import dataversion, precompute, slots
@@ -41,10 +44,6 @@ def _proposal_rows(proposals) -> list[tuple[int, str, str]]:
     return list(proposals.values_list("pk", "title", "business_unit__name")[:LIMIT])
 
 
-def _proposal_lines(proposals) -> list[SafeString]:
-    return _lines_of(_proposal_rows(proposals))
-
-
 def _lines_of(rows) -> list[SafeString]:
     proposal_url = page_urls("projects:proposal-detail")  # the pattern read once for every line
     return [
@@ -53,9 +52,13 @@ def _lines_of(rows) -> list[SafeString]:
     ]
 
 
-def _project_lines(projects) -> list[SafeString]:
-    """A project is named by its proposal: reference and title."""
+def _project_rows(projects) -> list[tuple[int, int, str, object]]:
     rows = projects.values_list("pk", "proposal_id", "proposal__title", "last_update_on")
+    return list(rows[:LIMIT])
+
+
+def _project_lines(rows) -> list[SafeString]:
+    """A project is named by its proposal: reference and title."""
     project_url = page_urls("projects:project-detail")
     return [
         fill(
@@ -64,7 +67,7 @@ def _project_lines(projects) -> list[SafeString]:
             _proposal_name(proposal_pk, title),
             short_date(last_update) or "never",
         )
-        for pk, proposal_pk, title, last_update in rows[:LIMIT]
+        for pk, proposal_pk, title, last_update in rows
     ]
 
 
@@ -119,28 +122,77 @@ def _triage_worked_out() -> list[tuple[int, str, str]]:
 
 
 def figures_to_precompute() -> list[precompute.Figure]:
-    return [precompute.Figure(TRIAGE_PANEL, _triage_worked_out, SHARED_PANEL_CACHE)]
+    return [
+        precompute.Figure(TRIAGE_PANEL, _triage_worked_out, SHARED_PANEL_CACHE),
+        precompute.Figure(_updates_due_key(), _updates_due_worked_out, SHARED_PANEL_CACHE),
+    ]
 
 
 def _to_score(*, user):
-    return {"proposals": _proposal_lines(selectors.proposals_to_score(user))}
+    if policies.may_decide(user):  # the chair: the panel to decide asks the same
+        shared = _in_assessment(user)
+        rows = selectors.to_score_rows(user, shared.facts, LIMIT, shared.marks)
+    else:  # a member: only which they may score, a simpler question than both
+        rows = _proposal_rows(selectors.proposals_to_score(user))
+    return {"proposals": _lines_of(rows)}
 
 
 def _ready_for_decision(*, user):
     # As the portfolio ranks them: the shared facts (titles, units, mean scores) worked
     # out ahead, and from the database only which of them this user may see, and whose
     # scores (selectors.proposals_ready_for_decision's order).
-    facts = selectors.portfolio_figures()["proposals"]
-    return {"proposals": _lines_of(selectors.ready_for_decision_rows(user, facts, LIMIT))}
+    shared = _in_assessment(user)
+    rows = selectors.ready_for_decision_rows(user, shared.facts, LIMIT, shared.marks)
+    return {"proposals": _lines_of(rows)}
+
+
+class InAssessment(NamedTuple):
+    """What the lines on proposals in assessment are read from: the facts every reader
+    shares (the portfolio's), and which of them this user may see and whose scores, and
+    which they may score (selectors.in_assessment_marks)."""
+
+    facts: dict[int, tuple]
+    marks: list[tuple[int, bool, bool]]
+
+
+def _in_assessment(user) -> InAssessment:
+    """Read once per user object (so once per request, as common.roles.roles_of reads
+    the roles): the chair's two panels on proposals in assessment, one to score and one
+    to decide, both ask it."""
+    found = getattr(user, "_home_in_assessment", None)
+    if found is None:
+        facts = selectors.portfolio_figures()["proposals"]
+        found = InAssessment(facts, selectors.in_assessment_marks(user))
+        user._home_in_assessment = found
+    return found
 
 
 def _updates_due(*, user):
-    projects = selectors.projects_needing_update().filter(policies.projects_visible(user))
-    return {"projects": _project_lines(projects)}
+    visible = policies.projects_visible(user)
+    if not visible:  # every project: the rows everyone with oversight shares
+        rows = dataversion.remember(_updates_due_key(), _updates_due_worked_out, SHARED_PANEL_CACHE)
+    else:
+        rows = _project_rows(selectors.projects_needing_update().filter(visible))
+    return {"projects": _project_lines(rows)}
+
+
+# Every project due an update, the same for everyone who may see every project, and
+# changed only by the data and the date (what a month ago is): worked out after each
+# change (common.precompute), not on a page.
+UPDATES_DUE_PANEL = "home-updates-due-rows"
+
+
+def _updates_due_key() -> str:
+    return f"{UPDATES_DUE_PANEL}:{timezone.localdate()}"
+
+
+def _updates_due_worked_out() -> list[tuple[int, int, str, object]]:
+    return _project_rows(selectors.projects_needing_update())
 
 
 def _managed_updates_due(*, user):
-    return {"projects": _project_lines(selectors.projects_needing_update(manager=user))}
+    projects = selectors.projects_needing_update(manager=user)
+    return {"projects": _project_lines(_project_rows(projects))}
 
 
 def _agenda_items(meeting) -> list[AgendaItem]:

@@ -782,26 +782,39 @@ def proposals_ready_for_decision(viewer) -> QuerySet[Proposal]:
     )
 
 
-def ready_for_decision_rows(viewer, facts: dict[int, tuple], limit: int) -> list[tuple]:
+def in_assessment_marks(viewer) -> list[tuple[int, bool, bool]]:
+    """Each proposal in assessment the viewer may see, as (pk, whether they may see its
+    scores, whether they may score it now), oldest submitted first as
+    proposals_to_score orders them: what the home page's two panels on proposals in
+    assessment (ready_for_decision_rows, to_score_rows) ask the database, answered by
+    policies.scores_visible and policies.scorable in one query."""
+    return list(
+        proposals_visible_to(viewer)
+        .filter(status=ProposalStatus.IN_ASSESSMENT)
+        .order_by("submitted_at", "pk")
+        .values_list(
+            "pk",
+            _visibility(policies.scores_visible(viewer)),
+            _visibility(policies.scorable(viewer)),
+        )
+    )
+
+
+def ready_for_decision_rows(
+    viewer, facts: dict[int, tuple], limit: int, marks: list[tuple] | None = None
+) -> list[tuple]:
     """The first `limit` of proposals_ready_for_decision(viewer), in its order, as
     (pk, title, unit's name): which of them the viewer may see, and whose scores, the
-    database answers for this request (policies.proposals_visible, scores_visible);
+    database answers for this request (in_assessment_marks, unless given its `marks`);
     the titles, units and mean scores come from the `facts` every reader shares
     (portfolio_facts, which hold every proposal awaiting a decision), so no score is
     worked out per request. Those with no score the viewer may see come last, by pk,
     as the query's NULLS LAST orders them."""
-    shown = policies.scores_visible(viewer)
-    visibility = list(
-        proposals_visible_to(viewer)
-        .filter(status=ProposalStatus.IN_ASSESSMENT)
-        .order_by()
-        .values_list("pk", _visibility(shown))
-    )
-    if any(pk not in facts for pk, _ in visibility):  # changed since the facts were read
-        facts = portfolio_facts()
+    marks = in_assessment_marks(viewer) if marks is None else marks
+    facts = _facts_holding([pk for pk, *_ in marks], facts)
     scored, rest = [], []
-    for pk, visible in visibility:
-        mean = facts[pk][5][0] if visible else None
+    for pk, scores_shown, _ in marks:
+        mean = facts[pk][5][0] if scores_shown else None
         if mean is None:
             rest.append(pk)
         else:
@@ -810,6 +823,27 @@ def ready_for_decision_rows(viewer, facts: dict[int, tuple], limit: int) -> list
     rest.sort()
     first = [pk for _, pk in scored] + rest
     return [(pk, facts[pk][0], facts[pk][3]) for pk in first[:limit]]
+
+
+def to_score_rows(
+    viewer, facts: dict[int, tuple], limit: int, marks: list[tuple] | None = None
+) -> list[tuple]:
+    """The first `limit` of proposals_to_score(viewer), in its order, as (pk, title,
+    unit's name): which the viewer may score from the database (in_assessment_marks,
+    unless given its `marks`: a proposal they may score is one in assessment they may
+    see), the titles and units from the `facts` every reader shares (portfolio_facts)."""
+    marks = in_assessment_marks(viewer) if marks is None else marks
+    first = [pk for pk, _, may_score in marks if may_score][:limit]
+    facts = _facts_holding(first, facts)
+    return [(pk, facts[pk][0], facts[pk][3]) for pk in first]
+
+
+def _facts_holding(pks: list[int], facts: dict[int, tuple]) -> dict[int, tuple]:
+    """`facts`, or portfolio_facts read afresh if the data changed since they were read
+    and they miss any of `pks`."""
+    if any(pk not in facts for pk in pks):
+        return portfolio_facts()
+    return facts
 
 
 def unit_proposals_needing_action(unit) -> QuerySet[Proposal]:

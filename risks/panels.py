@@ -52,14 +52,11 @@ def _risk_name(pk: int, title: str) -> str:
 
 
 def _owned(*, user):
-    # Not from the register: this panel shows no appetite, so it need not be worked out
-    # (the oversight panel is then the only one on the page that does). Read as values:
-    # a line of text needs no model instance.
+    # From the first of every owner's, worked out ahead (_owned_worked_out), rather than
+    # queried for each owner: a line of text needs no model instance.
     risk_url = page_urls("risks:risk-detail")  # the pattern read once for every line
     today = timezone.localdate()
-    soon = today + datetime.timedelta(days=7)
-    risks = selectors.reviews_due_by(user, soon).values_list("pk", "title", "next_review_date")
-    actions = selectors.actions_overdue().filter(owner=user).values_list("risk_id", "description")
+    owned = dataversion.remember(_owned_key(), _owned_worked_out, SHARED_PANEL_CACHE)
     return {
         "risks": [
             fill(
@@ -71,7 +68,7 @@ def _owned(*, user):
                 OVERDUE_TAG if review < today else "due",
                 short_date(review),
             )
-            for pk, title, review in risks[:LIMIT]
+            for pk, title, review in owned["reviews"].get(user.pk, [])
         ],
         "actions": [
             fill(
@@ -81,9 +78,41 @@ def _owned(*, user):
                 _truncated(description, 80),
                 OVERDUE_TAG,
             )
-            for risk_pk, description in actions[:LIMIT]
+            for risk_pk, description in owned["actions"].get(user.pk, [])
         ],
     }
+
+
+# Each owner's risks due for review within a week and overdue actions: the same whoever
+# asks, and changed only by the data and the date, so worked out after each change
+# (common.precompute) for every owner at once rather than queried on each owner's page.
+# Not from the register: this panel shows no appetite, so it need not be worked out.
+OWNED_PANEL = "home-owned-risk-rows"
+
+
+def _owned_key() -> str:
+    return f"{OWNED_PANEL}:{timezone.localdate()}"
+
+
+def _owned_worked_out() -> dict[str, dict[int, list[tuple]]]:
+    """By owner's key, the first of reviews_due_by(owner, a week from today) as (pk,
+    title, next review) and of actions_overdue() they own as (risk's pk, description),
+    each in its selector's order."""
+    soon = timezone.localdate() + datetime.timedelta(days=7)
+    reviews = selectors.reviews_due(soon).values_list("owner_id", "pk", "title", "next_review_date")
+    actions = selectors.actions_overdue().values_list("owner_id", "risk_id", "description")
+    return {"reviews": _first_by_owner(reviews), "actions": _first_by_owner(actions)}
+
+
+def _first_by_owner(rows) -> dict[int, list[tuple]]:
+    """The first LIMIT of `rows` (owner's key, then the values) of each owner, in the
+    rows' order."""
+    first: dict[int, list[tuple]] = {}
+    for owner, *values in rows:
+        listed = first.setdefault(owner, [])
+        if len(listed) < LIMIT:
+            listed.append(tuple(values))
+    return first
 
 
 # The same for everyone with oversight, and changed only by the data and the date
@@ -113,7 +142,10 @@ def _oversight(*, user):
 
 
 def figures_to_precompute() -> list[precompute.Figure]:
-    return [precompute.Figure(_oversight_key(), _oversight_worked_out, SHARED_PANEL_CACHE)]
+    return [
+        precompute.Figure(_oversight_key(), _oversight_worked_out, SHARED_PANEL_CACHE),
+        precompute.Figure(_owned_key(), _owned_worked_out, SHARED_PANEL_CACHE),
+    ]
 
 
 def _oversight_worked_out():

@@ -447,12 +447,17 @@ def reminders_due(today: datetime.date) -> dict[int, dict]:
     return due
 
 
+def reviews_due(until: datetime.date) -> QuerySet[Risk]:
+    """The open risks whose next review is due by `until` (or overdue), the highest
+    residual score first, as the register lists them."""
+    return Risk.objects.filter(status=RiskStatus.OPEN, next_review_date__lte=until).order_by(
+        "-residual_score", "pk"
+    )
+
+
 def reviews_due_by(user, until: datetime.date) -> QuerySet[Risk]:
-    """The open risks `user` owns whose next review is due by `until` (or overdue),
-    the highest residual score first, as the register lists them."""
-    return Risk.objects.filter(
-        owner=user, status=RiskStatus.OPEN, next_review_date__lte=until
-    ).order_by("-residual_score", "pk")
+    """The open risks `user` owns whose next review is due by `until` (reviews_due)."""
+    return reviews_due(until).filter(owner=user)
 
 
 def reviews_due_for(user, start: datetime.date, end: datetime.date) -> QuerySet[Risk]:

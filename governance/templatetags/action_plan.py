@@ -6,7 +6,7 @@ the page more than everything else on it together. Every value written here is e
 as django.utils.html.escape escapes it, without format_html's wrapping of each value."""
 
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from common.formatting import short_date
 from common.markup import escape
@@ -63,8 +63,9 @@ def action_item_rows(items):
     return mark_safe("".join(_row(item) for item in items))  # noqa: S308 - each value escaped in _row
 
 
-# The markup of governance/_action_items_table.html and of each objective in
-# governance/_theme_plan.html, byte for byte: a test holds them equal to the templates.
+# The markup of a table of action-plan items (once governance/_action_items_table.html)
+# and of each objective (once governance/_theme_plan.html), byte for byte: a test holds
+# them equal to what those templates wrote.
 ITEMS_TABLE = """
 
 <div class="council-table-region" role="region" aria-label="{caption}" tabindex="0">
@@ -102,10 +103,12 @@ PLAN_TABLE = "\n        \n          {table}\n        \n      "
 NO_PLAN = '\n        <p class="govuk-body">No action-plan items yet.</p>\n      '
 
 
-def action_items_table(items, caption: str) -> str:
-    """governance/_action_items_table.html with `items` and `caption`."""
+@register.simple_tag
+def action_items_table(items, caption: str) -> SafeString:
+    """{% action_items_table items caption %}: a table of action-plan items (model
+    instances or governance.selectors.ActionItemRow rows alike) under `caption`."""
     rows = "".join([_row(item) for item in items])
-    return ITEMS_TABLE.format(caption=escape(caption), rows=rows)
+    return mark_safe(ITEMS_TABLE.format(caption=escape(caption), rows=rows))  # noqa: S308 - each value escaped
 
 
 def _objective(objective, level: str) -> str:

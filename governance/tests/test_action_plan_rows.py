@@ -12,7 +12,13 @@ from governance.choices import RAG, ActionStatus
 from governance.models import ActionPlanItem
 from governance.templatetags.action_plan import action_item_rows, rag_tag
 
-from .factories import ActionPlanItemFactory, ObjectiveFactory, ThemeFactory, UserFactory
+from .factories import (
+    ActionPlanItemFactory,
+    BusinessUnitFactory,
+    ObjectiveFactory,
+    ThemeFactory,
+    UserFactory,
+)
 
 # The rows as governance/_action_items_table.html wrote them before they were written in
 # Python: the reference they must still equal.
@@ -71,6 +77,69 @@ def test_rows_read_as_values_are_written_as_the_template_wrote_the_items():
     assert ActionPlanItem.objects.count() == 4
 
 
+# The table of action-plan items that pages included (governance/_action_items_table.html)
+# before the action_items_table tag wrote it: the reference the tag must still equal.
+OLD_ITEMS_TABLE = """{# A table of action-plan items; expects `items` and `caption`. #}
+{% load action_plan %}
+<div class="council-table-region" role="region" aria-label="{{ caption }}" tabindex="0">
+<table class="govuk-table council-table--compact">
+  <caption class="govuk-table__caption govuk-table__caption--s">{{ caption }}</caption>
+  <thead class="govuk-table__head">
+    <tr class="govuk-table__row">
+      <th scope="col" class="govuk-table__header">Action</th>
+      <th scope="col" class="govuk-table__header">Owner</th>
+      <th scope="col" class="govuk-table__header">Due</th>
+      <th scope="col" class="govuk-table__header">Status</th>
+      <th scope="col" class="govuk-table__header">RAG</th>
+      <th scope="col" class="govuk-table__header govuk-table__header--numeric">Progress</th>
+    </tr>
+  </thead>
+  <tbody class="govuk-table__body">
+  {% action_item_rows items %}
+  </tbody>
+</table>
+</div>
+"""  # fmt: skip
+OLD_INCLUDE = Engine(
+    libraries={"action_plan": "governance.templatetags.action_plan"},
+    loaders=[
+        (
+            "django.template.loaders.locmem.Loader",
+            {"governance/_action_items_table.html": OLD_ITEMS_TABLE},
+        )
+    ],
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "caption",
+    [
+        '"Action-plan items"',  # a literal, which the template language marks safe
+        '"Open items led by "|add:unit',  # with a name, which it does not
+    ],
+)
+def test_the_table_tag_writes_what_the_included_table_wrote(caption):
+    """Each page that included the table now calls the tag with the same arguments:
+    items as model instances or rows, none at all, and a caption marked safe or not."""
+    owner = UserFactory(first_name="Ann", last_name="O'Neil <Ops>")
+    ActionPlanItemFactory(owner=owner, title="Move <the> \"mail\" & 'files'", is_demo=True)
+    ActionPlanItemFactory(due_date=None, rag=RAG.AMBER)
+    items = list(selectors.action_items_open().order_by("pk"))
+    rows, _ = selectors.action_item_rows(selectors.action_items_open().order_by("pk"), 10)
+    unit = 'Roads & <Bridges> "North"'
+    new = Template(f"{{% load action_plan %}}{{% action_items_table items {caption} %}}")
+    old = OLD_INCLUDE.from_string(
+        f"{{% with caption={caption} %}}"
+        '{% include "governance/_action_items_table.html" %}{% endwith %}'
+    )
+    for listed in (items, rows, []):
+        context = {"items": listed, "unit": unit}
+        written = new.render(Context(context))
+        assert written == old.render(Context(context))
+        assert ("&amp; &lt;Bridges&gt;" in written) == ("unit" in caption)
+
+
 # The objectives of a theme as governance/_theme_plan.html wrote them one by one before
 # they were written in Python (objective_plans), with the table it included.
 OLD_THEME_PLAN = Engine(
@@ -104,9 +173,7 @@ OLD_THEME_PLAN = Engine(
   <p class="govuk-body">This theme has no objectives yet{% may_open "governance:objective-create" as can_own %}{% if can_own %}: <a class="govuk-link" href="{% url 'governance:objective-create' theme.pk %}">add one</a>{% endif %}.</p>
 {% endfor %}
 """,
-                "governance/_action_items_table.html": loader.get_template(
-                    "governance/_action_items_table.html"
-                ).template.source,
+                "governance/_action_items_table.html": OLD_ITEMS_TABLE,
             },
         )
     ],
@@ -163,3 +230,38 @@ def test_a_panels_rows_and_total_are_the_items_and_count_it_read_before(limit):
         [],
         0,
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", [2, 10])
+def test_open_items_by_owner_and_unit_are_what_each_owners_and_units_query_lists(limit):
+    """The home page's figure of every open item (open_action_items_by_owner_and_unit)
+    holds for each owner and each lead unit the rows and total its own query gave:
+    the same items, in the same order, the same first `limit`."""
+    today = timezone.localdate()
+    owner, other, idle = UserFactory(), UserFactory(first_name="", last_name=""), UserFactory()
+    unit, other_unit = BusinessUnitFactory(), BusinessUnitFactory()
+    ActionPlanItemFactory(owner=owner, lead_unit=unit, title="Move <the> \"mail\" & 'files'")
+    ActionPlanItemFactory(owner=owner, due_date=None, rag=RAG.AMBER, is_demo=True)
+    ActionPlanItemFactory(owner=owner, lead_unit=other_unit, due_date=today, rag=RAG.RED)
+    ActionPlanItemFactory(owner=owner, due_date=today - datetime.timedelta(days=3))
+    ActionPlanItemFactory(owner=other, lead_unit=unit, due_date=today - datetime.timedelta(days=1))
+    ActionPlanItemFactory(lead_unit=unit)  # no owner
+    ActionPlanItemFactory(
+        owner=idle, lead_unit=unit, status=ActionStatus.COMPLETED, progress=100
+    )  # closed: not listed
+
+    grouped = selectors.open_action_items_by_owner_and_unit(limit)
+
+    def rows_and_total(found):
+        return selectors.action_item_rows_of(found.values), found.total
+
+    for user in (owner, other):
+        expected = selectors.action_item_rows(selectors.action_items_owned_by(user), limit)
+        assert rows_and_total(grouped["owner"][user.pk]) == expected
+    for lead in (unit, other_unit):
+        expected = selectors.action_item_rows(selectors.action_items_led_by_unit(lead), limit)
+        assert rows_and_total(grouped["unit"][lead.pk]) == expected
+    assert grouped["owner"][owner.pk].total == 4
+    assert idle.pk not in grouped["owner"]
+    assert set(grouped["unit"]) == {unit.pk, other_unit.pk}

@@ -36,3 +36,25 @@ def test_updates_due_lines_link_the_project_and_say_never_without_an_update(offi
     home = client_for(officer).get(reverse("home")).content.decode()
     link = f'<a class="govuk-link" href="{project.get_absolute_url()}">{project}</a>'
     assert f"{link}: last update never" in home
+
+
+def test_updates_due_panel_lists_what_each_role_may_see_of_the_projects_due(
+    officer, member, chair, head_of_ict, finance
+):
+    """Those who may see every project share one list worked out ahead; it must be what
+    the selector, narrowed by projects_visible, lists for each of them, as it is for
+    anyone whose view is narrower (here an officer, who sees only their unit's)."""
+    from projects import panels, policies, selectors
+
+    long_ago = datetime.date.today() - datetime.timedelta(days=60)
+    ProjectFactory(proposal__business_unit=officer.business_unit, started_on=long_ago)
+    ProjectFactory(
+        proposal__business_unit=finance, proposal__title="Pay <roll>", started_on=long_ago
+    )
+    ProjectFactory(proposal__business_unit=finance)  # started today: not due
+
+    for user in (member, chair, head_of_ict, officer):
+        visible = selectors.projects_needing_update().filter(policies.projects_visible(user))
+        lines = panels._project_lines(panels._project_rows(visible))
+        assert panels._updates_due(user=user) == {"projects": lines}
+        assert len(lines) == (1 if user == officer else 2)

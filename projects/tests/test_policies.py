@@ -1,9 +1,12 @@
 """The projects rules (projects/policies.py): each holds the same on one object as in
 the querysets lists are built from, and says what the Governance Group expects."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from common.errors import WorkflowError
 from common.roles import Role
@@ -297,4 +300,35 @@ def test_ready_for_decision_rows_from_shared_figures_are_the_querys_for_everyone
         assert selectors.ready_for_decision_rows(user, facts, 2) == expected[:2]
         # Facts read before a change are read again.
         assert selectors.ready_for_decision_rows(user, {}, 100) == expected
+        # Given the marks the home page reads once for both of its panels.
+        marks = selectors.in_assessment_marks(user)
+        assert selectors.ready_for_decision_rows(user, facts, 100, marks) == expected
     assert len(selectors.proposals_ready_for_decision(people["head"])) > 3
+
+
+def test_to_score_rows_from_shared_figures_are_the_querys_for_everyone(people, proposals, housing):
+    """The home page's "waiting for your score" lines for the chair (to_score_rows) come
+    from the marks read with the "ready for a decision" panel's (in_assessment_marks)
+    and the shared figures: the same proposals, in the same order, as
+    proposals_to_score, for everyone, scorer or not."""
+    now = timezone.now()
+    for hours, scorer in ((3, "scorer"), (1, None), (2, None), (4, "insider")):
+        proposal = ProposalFactory(
+            business_unit=housing if scorer != "insider" else people["scorer"].business_unit,
+            created_by=people["officer"], complete=True, status=ProposalStatus.IN_ASSESSMENT,
+        )  # fmt: skip
+        Proposal.objects.filter(pk=proposal.pk).update(
+            submitted_at=now - datetime.timedelta(hours=hours)
+        )
+        if scorer:
+            services.assessment_submit(proposal=proposal, user=people[scorer], ratings=_ratings(3))
+    facts = selectors.portfolio_facts()
+    for user in people.values():
+        expected = [
+            (p.pk, p.title, p.business_unit.name) for p in selectors.proposals_to_score(user)
+        ]
+        marks = selectors.in_assessment_marks(user)
+        assert selectors.to_score_rows(user, facts, 100, marks) == expected, user.username
+        assert selectors.to_score_rows(user, facts, 2) == expected[:2]
+        assert selectors.to_score_rows(user, {}, 100) == expected
+    assert len(selectors.proposals_to_score(people["unscored"])) > 2
