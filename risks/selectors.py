@@ -252,13 +252,14 @@ def register_page(risks: QuerySet[Risk] | None = None, **filters) -> QuerySet[Ri
     return filtered(risks, **filters).select_related("owner").order_by("-residual_score", "pk")
 
 
-def with_row_marks(risks: list[Risk]) -> list[Risk]:
+def with_row_marks(risks: list[Risk], tolerated: dict[str, int] | None = None) -> list[Risk]:
     """What `register` annotates, set on risks already read (a page of register_page):
     `outside_appetite` (is_outside, unless a filter on it annotated it already),
     `escalated_to_id` and `score_mismatch` (with_escalations), in two queries: the
-    appetites, and the risks linked to these by escalation, up or down."""
+    appetites (unless given, as tolerated_scores() gives them), and the risks linked to
+    these by escalation, up or down."""
     if any(not hasattr(risk, "outside_appetite") for risk in risks):
-        tolerated = tolerated_scores()
+        tolerated = tolerated_scores() if tolerated is None else tolerated
         for risk in risks:
             if not hasattr(risk, "outside_appetite"):
                 risk.outside_appetite = is_outside(risk, tolerated)
