@@ -73,10 +73,9 @@ class RiskListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
             self.filterset.queryset.select_related(None), **self.filterset.arguments()
         )
         page = self.paginate(risks)
-        rows = selectors.with_row_marks(
-            list(page.object_list), tolerated=self.shared_figures["tolerated"]
+        page.object_list = selectors.page_rows(
+            page.object_list, tolerated=self.shared_figures["tolerated"]
         )
-        page.object_list = selectors.with_control_counts(rows)
         return page
 
     def owners(self) -> list[tuple[int, str]]:

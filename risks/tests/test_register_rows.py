@@ -222,3 +222,38 @@ def test_the_filters_themes_and_owners_are_those_read_as_models(db):
     people = view.filterset.form.fields["owner"].queryset
     assert view.owners() == [(person.pk, str(person)) for person in people]
     assert {"nameless", "Ada Lovelace"} <= {name for _, name in view.owners()}
+
+
+def test_a_page_read_as_values_writes_what_the_loop_wrote_of_the_models(
+    db, django_assert_max_num_queries
+):
+    """page_rows (a page's risks as values, its owner named from the user's fields)
+    against the template loop over register()'s model instances: every branch of a
+    row, a name to escape, an owner with no name, and the filters that annotate what a
+    row shows (appetite, an assurance flag) as well as those that do not; a page of
+    them in three queries at most (the rows, the escalations, the controls)."""
+    _varied_register()
+    RiskFactory(
+        title="Nameless", owner=UserFactory(first_name="", last_name="", username="nameless")
+    )
+    source = RiskFactory(title="Source of a mismatch")
+    escalated_risk(source, title="Above, unexplained")
+    tolerated = selectors.tolerated_scores()
+    for filters in (
+        {"status": None},
+        {"status": None, "appetite": "outside"},
+        {"status": None, "appetite": "within"},
+        {"status": None, "assurance": AssuranceFlag.NO_THIRD_LINE},
+        {"status": RiskStatus.CLOSED},
+        {"category": "legal"},  # none
+    ):
+        want = list(selectors.with_assurance(selectors.register(**filters)))
+        page = selectors.register_page(**filters)[:25]
+        with django_assert_max_num_queries(3):
+            rows = selectors.page_rows(page, tolerated)
+        assert [row.pk for row in rows] == [risk.pk for risk in want], filters
+        assert _rendered(TAG, rows) == _rendered(LOOP, want), filters
+    every = selectors.page_rows(selectors.register_page(status=None)[:25])
+    assert {"Red & <bare>", "Above, unexplained"} <= {row.title for row in every}
+    assert any(row.score_mismatch for row in every) and any(row.escalated_to_id for row in every)
+    assert "nameless" in {row.owner for row in every}
