@@ -276,14 +276,11 @@ PAGE_ROW_FIELDS = (
 
 class RegisterRow:
     """A risk as a row of the register's page reads it, from register_page's values:
-    by the same names as a Risk's, its address, references and overdue review worked
-    out by Risk's own code, its owner named as a User names itself. A page's risks read
-    as values cost a fraction of model instances, whose dozens of fields a row never
-    reads."""
+    by the same names as a Risk's, its references worked out by Risk's own code, its
+    owner named as a User names itself. A page's risks read as values cost a fraction
+    of model instances, whose dozens of fields a row never reads."""
 
-    get_absolute_url = Risk.get_absolute_url
     reference = Risk.reference
-    review_overdue = Risk.review_overdue
     escalated_from_reference = Risk.escalated_from_reference
     escalated_to_reference = Risk.escalated_to_reference
 
