@@ -12,13 +12,14 @@ class RisksConfig(AppConfig):
         from common import precompute
         from common.demo import register_demo_loader
 
-        from . import calendar, history, imports, movement, panels
+        from . import calendar, history, imports, movement, panels, register_figures
         from .demo import demo_risks_load
         from .setup import after_migrate
 
         panels.register()
         precompute.register(panels.figures_to_precompute)
         precompute.register(movement.figures_to_precompute)
+        precompute.register(register_figures.figures_to_precompute)
         calendar.register()
         history.register()
         imports.register()

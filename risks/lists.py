@@ -16,6 +16,10 @@ from .choices import AssuranceFlag, Level, Register, RiskCategory, RiskStatus
 from .models import Risk
 
 ALL = "all"
+# Whoever owns a risk, asked as EXISTS: joining every risk and removing the duplicates
+# compared whole user rows, thousands of them. The owner filter's people, whose names
+# the page offers (register_figures).
+RISK_OWNERS = User.objects.filter(Exists(Risk.objects.filter(owner=OuterRef("pk"))))
 
 
 class RiskFilter(django_filters.FilterSet):
@@ -24,12 +28,7 @@ class RiskFilter(django_filters.FilterSet):
 
     register = django_filters.ChoiceFilter(choices=Register.choices, empty_label="All registers")
     category = django_filters.ChoiceFilter(choices=RiskCategory.choices, empty_label="All")
-    # Whoever owns a risk, asked as EXISTS: joining every risk and removing the
-    # duplicates compared whole user rows, thousands of them.
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(Exists(Risk.objects.filter(owner=OuterRef("pk")))),
-        empty_label="Anyone",
-    )
+    owner = django_filters.ModelChoiceFilter(queryset=RISK_OWNERS, empty_label="Anyone")
     theme = django_filters.ModelChoiceFilter(
         queryset=Theme.objects.all(), field_name="themes", label="Theme", empty_label="All"
     )
@@ -63,12 +62,14 @@ class RiskFilter(django_filters.FilterSet):
     def get_form_class(self):
         """The form of the filters, made once: its fields are the same whoever asks
         (none of the filters' choices depends on the request), and each form made from
-        it copies them, their querysets with them, as any form copies its fields."""
+        it copies them one by one (_FilterFields)."""
         cls = type(self)
         if "_form_class" not in cls.__dict__:
             filters = copy.deepcopy(cls.base_filters)  # the declared filters left as they are
             fields = {name: filter_.field for name, filter_ in filters.items()}
-            cls._form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+            form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+            form_class.base_fields = _FilterFields(form_class.base_fields)
+            cls._form_class = form_class
         return cls._form_class
 
     def filter_queryset(self, queryset):
@@ -106,6 +107,24 @@ class _DeclaredFilters(dict):
 
 
 RiskFilter.base_filters = _DeclaredFilters(RiskFilter.base_filters)
+
+
+class _FilterFields(dict):
+    """The filter form's fields, which each form copies for itself (a form deep-copies
+    its class's fields): those that choose a record (owner, theme) deeply, as any form
+    copies them, so each form has its own queryset to evaluate; the others one by one,
+    shallowly. The form only cleans what was asked (RiskFilter.arguments; the page
+    writes its own filter form from the choices), and cleaning reads a field, its
+    widget, choices and validators but changes none of them, so the copies may share
+    them. Copied deeply, the nine fields cost the page about as much as its filtering."""
+
+    def __deepcopy__(self, memo):
+        return {
+            name: copy.deepcopy(field, memo)
+            if isinstance(field, forms.ModelChoiceField)
+            else copy.copy(field)
+            for name, field in self.items()
+        }
 
 
 def _project(risk) -> str | None:

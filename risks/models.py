@@ -154,6 +154,12 @@ def reference_of(risk_pk: int) -> str:
     return f"R-{risk_pk:03d}"
 
 
+def is_review_overdue(status: str, next_review_date, today) -> bool:
+    """Whether a risk is open and its review date has passed (Risk.review_overdue):
+    `today` given, so a page of risks (the register's rows) reads the date once."""
+    return status == RiskStatus.OPEN and next_review_date < today
+
+
 class Risk(models.Model):
     """A risk to the strategy, with its owner, ratings, response and review date."""
 
@@ -301,7 +307,7 @@ class Risk(models.Model):
 
     @property
     def review_overdue(self) -> bool:
-        return self.status == RiskStatus.OPEN and self.next_review_date < timezone.localdate()
+        return is_review_overdue(self.status, self.next_review_date, timezone.localdate())
 
     @property
     def escalated_to_reference(self) -> str:

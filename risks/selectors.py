@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.choices import CLOSED_ACTION_STATUSES
+from governance.models import person_name
 from governance.selectors import meetings_upcoming
 
 from . import policies
@@ -247,54 +248,113 @@ def register(*, risks: QuerySet[Risk] | None = None, **filters) -> QuerySet[Risk
 
 def register_page(risks: QuerySet[Risk] | None = None, **filters) -> QuerySet[Risk]:
     """The register as `register` lists it (the same filters, the same order) with
-    each risk's owner and none of the annotations a row shows: for a page of it, whose
-    rows get them from with_row_marks, in two queries however many filters."""
-    return filtered(risks, **filters).select_related("owner").order_by("-residual_score", "pk")
+    none of the annotations a row shows: for a page of it, whose rows (page_rows) get
+    them in two queries however many filters."""
+    return filtered(risks, **filters).order_by("-residual_score", "pk")
 
 
-def with_row_marks(risks: list[Risk]) -> list[Risk]:
-    """What `register` annotates, set on risks already read (a page of register_page):
-    `outside_appetite` (is_outside, unless a filter on it annotated it already),
-    `escalated_to_id` and `score_mismatch` (with_escalations), in two queries: the
-    appetites, and the risks linked to these by escalation, up or down."""
-    if any(not hasattr(risk, "outside_appetite") for risk in risks):
-        tolerated = tolerated_scores()
-        for risk in risks:
-            if not hasattr(risk, "outside_appetite"):
-                risk.outside_appetite = is_outside(risk, tolerated)
-    ids = [risk.pk for risk in risks]
-    if not ids:
-        return risks
-    # The linked risks' scores and reasons, read as values and compared here as
-    # mismatched_escalations compares them in the database (is_mismatched): compiling
+# What a row of the register's page reads of a risk (risks.templatetags.register_rows),
+# beyond what with_row_marks and with_control_counts set on it (and MISMATCH_FIELDS,
+# which with_row_marks reads).
+PAGE_ROW_FIELDS = (
+    "pk",
+    "title",
+    "is_demo",
+    "status",
+    "register",
+    "category",
+    "escalated_from_id",
+    "inherent_score",
+    "residual_score",
+    "residual_level",
+    "target_score",
+    "next_review_date",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+)
+
+
+class RegisterRow:
+    """A risk as a row of the register's page reads it, from register_page's values:
+    by the same names as a Risk's, its references worked out by Risk's own code, its
+    owner named as a User names itself. A page's risks read as values cost a fraction
+    of model instances, whose dozens of fields a row never reads."""
+
+    reference = Risk.reference
+    escalated_from_reference = Risk.escalated_from_reference
+    escalated_to_reference = Risk.escalated_to_reference
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+    @property
+    def owner(self) -> str:
+        return person_name(self.owner__first_name, self.owner__last_name, self.owner__username)
+
+
+def page_rows(risks: QuerySet[Risk], tolerated: dict[str, int] | None = None) -> list[RegisterRow]:
+    """A page of register_page (a slice of it) as RegisterRows: the values a row reads
+    (PAGE_ROW_FIELDS, MISMATCH_FIELDS for with_row_marks, and the annotations a row
+    shows that a filter made already), with what `register` annotates (with_row_marks)
+    and the counts of their controls (with_control_counts). The page is sliced before
+    its values are asked for, so the count of the whole register joins nothing."""
+    annotated = [
+        name for name in ("outside_appetite", *CONTROL_COUNTS) if name in risks.query.annotations
+    ]
+    values = risks.values(*dict.fromkeys((*PAGE_ROW_FIELDS, *MISMATCH_FIELDS)), *annotated)
+    rows = with_row_marks([RegisterRow(risk) for risk in values], tolerated)
+    return with_control_counts(rows)
+
+
+def with_row_marks(
+    rows: list[RegisterRow], tolerated: dict[str, int] | None = None
+) -> list[RegisterRow]:
+    """What `register` annotates, set on a page's rows (page_rows, each read with its
+    MISMATCH_FIELDS): `outside_appetite` (is_outside, unless a filter on it annotated
+    it already), `escalated_to_id` and `score_mismatch` (with_escalations), in two
+    queries: the appetites (unless given, as tolerated_scores() gives them), and the
+    risks escalated from these."""
+    if any(not hasattr(row, "outside_appetite") for row in rows):
+        tolerated = tolerated_scores() if tolerated is None else tolerated
+        for row in rows:
+            if not hasattr(row, "outside_appetite"):
+                row.outside_appetite = is_outside(row, tolerated)
+    by_pk = {row.pk: row for row in rows}
+    if not by_pk:
+        return rows
+    # The scores and reasons of the risks escalated from these, read as values and
+    # compared here as mismatched_escalations compares them in the database
+    # (is_mismatched), their source's status and score being the row's own: compiling
     # that comparison cost more than the page's rows.
-    linked = (
-        Risk.objects.filter(Q(escalated_from__in=ids) | Q(pk__in=ids, escalated_from__isnull=False))
+    escalated = (
+        Risk.objects.filter(escalated_from__in=list(by_pk))
         .order_by(*Risk._meta.ordering)
-        .values_list("pk", "escalated_from_id", *MISMATCH_FIELDS)
+        .values_list("pk", "escalated_from_id", *MISMATCH_OWN_FIELDS)
     )
     above, mismatched = {}, set()
-    for pk, escalated_from_id, *values in linked:
-        if escalated_from_id is not None:
-            above.setdefault(escalated_from_id, pk)  # the first, as the subquery takes it
-        if is_mismatched(escalated_from_id, *values):
-            mismatched.update((pk, escalated_from_id))
-    for risk in risks:
-        risk.escalated_to_id = above.get(risk.pk)
-        risk.score_mismatch = risk.pk in mismatched
-    return risks
+    for pk, source_id, *values in escalated:
+        above.setdefault(source_id, pk)  # the first, as the subquery takes it
+        source = by_pk[source_id]
+        if is_mismatched(source_id, *values, source.status, source.residual_score):
+            mismatched.add(source_id)
+    for row in rows:
+        row.escalated_to_id = above.get(row.pk)
+        row.score_mismatch = row.pk in mismatched or is_mismatched(
+            row.escalated_from_id, *(getattr(row, name) for name in MISMATCH_FIELDS)
+        )
+    return rows
 
 
-# What is_mismatched reads of a risk and of the risk it was escalated from.
-MISMATCH_FIELDS = (
+# What is_mismatched reads of a risk, and of the risk it was escalated from.
+MISMATCH_OWN_FIELDS = (
     "status",
     "residual_score",
     "difference_reason",
     "difference_explained_score",
     "difference_explained_source_score",
-    "escalated_from__status",
-    "escalated_from__residual_score",
 )
+MISMATCH_FIELDS = (*MISMATCH_OWN_FIELDS, "escalated_from__status", "escalated_from__residual_score")
 
 
 def is_mismatched(

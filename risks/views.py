@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -10,12 +11,11 @@ from common.fragments import Deferred
 from common.lists import DeclaredListMixin
 from common.permissions import RoleRequiredMixin
 from common.views import ObjectHistoryView, ServiceFormView
-from governance.models import person_name
-from governance.selectors import strategy_current, theme_numbers_current
+from governance.selectors import strategy_current
 from projects.forms import ConfirmForm
 from projects.models import Project
 
-from . import lists, movement, policies, selectors, services
+from . import lists, movement, policies, register_figures, selectors, services
 from .choices import AssuranceFlag, AssuranceLine, Level, Register, RiskCategory
 from .forms import (
     NOT_EXEMPT,
@@ -34,7 +34,6 @@ from .forms import (
 from .models import AppetiteThreshold, CategoryAppetite, Risk, RiskAction, RiskControl
 
 VIEWERS = policies.REGISTER_READERS
-NAME_FIELDS = ("first_name", "last_name", "username")  # all that a person's name reads
 PAGE_SIZE = 25
 
 
@@ -74,17 +73,22 @@ class RiskListView(DeclaredListMixin, RoleRequiredMixin, TemplateView):
             self.filterset.queryset.select_related(None), **self.filterset.arguments()
         )
         page = self.paginate(risks)
-        rows = selectors.with_row_marks(list(page.object_list))
-        page.object_list = selectors.with_control_counts(rows)
+        page.object_list = selectors.page_rows(
+            page.object_list, tolerated=self.shared_figures["tolerated"]
+        )
         return page
 
     def owners(self) -> list[tuple[int, str]]:
         """The owner filter's choices: the filter's own people, by name."""
-        people = self.filterset.form.fields["owner"].queryset
-        return [(pk, person_name(*names)) for pk, *names in people.values_list("pk", *NAME_FIELDS)]
+        return self.shared_figures["owners"]
 
     def themes(self) -> list[tuple[int, str]]:
-        return [(pk, f"Theme {number}") for pk, number in theme_numbers_current()]
+        return self.shared_figures["themes"]
+
+    @cached_property
+    def shared_figures(self) -> dict:
+        """The choices and appetites every reader sees alike, read once a request."""
+        return register_figures.shared_figures()
 
 
 class RiskExportView(DeclaredListMixin, RoleRequiredMixin, View):

@@ -7,12 +7,15 @@ them (common.markup.escape); the markup is the template's, byte for byte, and th
 tag's test holds the two equal."""
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from common.addresses import page_urls
 from common.formatting import short_date
 from common.markup import escape
 from risks import policies, selectors
 from risks.choices import Level, Register, RiskCategory, RiskStatus
+from risks.models import is_review_overdue
 from risks.templatetags.risk_tags import LEVEL, OUTSIDE, WITHIN
 
 register = template.Library()
@@ -49,7 +52,7 @@ ROW = (
 )
 
 
-def _row(risk) -> str:
+def _row(risk, address, today) -> str:
     tags = (
         (DEMO if risk.is_demo else "")
         + (CLOSED if risk.status == RiskStatus.CLOSED else "")
@@ -66,7 +69,7 @@ def _row(risk) -> str:
     )
     recorded = risk.controls_recorded
     return ROW.format(
-        escape(risk.get_absolute_url()),
+        escape(address(risk.pk)),
         escape(risk.reference),
         escape(risk.title),
         tags,
@@ -86,12 +89,16 @@ def _row(risk) -> str:
         flags,
         OUTSIDE if risk.outside_appetite else WITHIN,
         short_date(risk.next_review_date),
-        OVERDUE if risk.review_overdue else "",
+        OVERDUE if is_review_overdue(risk.status, risk.next_review_date, today) else "",
     )
 
 
 @register.simple_tag
 def register_rows(risks) -> SafeString:
     """The register's rows for `risks` (a page of selectors.register, with the counts
-    of their controls), as its table writes them."""
-    return mark_safe("".join(_row(risk) for risk in risks))  # noqa: S308 - escaped in _row
+    of their controls), as its table writes them. A risk's address (its
+    get_absolute_url) and whether its review is overdue (its review_overdue) are worked
+    out with the URLconf and the date read once for the page."""
+    address, today = page_urls("risks:risk-detail"), timezone.localdate()
+    rows = "".join(_row(risk, address, today) for risk in risks)
+    return mark_safe(rows)  # noqa: S308 - escaped in _row

@@ -119,7 +119,8 @@ def test_options_are_those_format_html_join_wrote():
 
 def test_a_page_marks_its_rows_as_the_register_annotates_them(db, django_assert_num_queries):
     """Appetite, escalation up and down, and scores that differ (with and without a
-    reason recorded), on a page of register_page as register() annotates them."""
+    reason recorded), on pages of register_page as register() annotates them: pages of
+    three, so that a risk and the risk escalated from it are on the same page or not."""
     _varied_register()
     source = RiskFactory(title="Source")
     above = escalated_risk(source, title="Above, explained")
@@ -129,22 +130,24 @@ def test_a_page_marks_its_rows_as_the_register_annotates_them(db, django_assert_
     above.save()
     escalated_risk(RiskFactory(title="Source of a mismatch"), title="Above, unexplained")
     want = {r.pk: r for r in selectors.with_assurance(selectors.register(status=None))}
-    risks = list(selectors.register_page(status=None))
+    tolerated = selectors.tolerated_scores()
+    risks = []
+    for start in range(0, len(want), 3):
+        page = selectors.register_page(status=None)[start : start + 3]
+        with django_assert_num_queries(3):  # the rows, the risks escalated from them, controls
+            risks += selectors.page_rows(page, tolerated)
     assert [r.pk for r in risks] == list(want)
-    with django_assert_num_queries(2):
-        selectors.with_row_marks(risks)
     for risk in risks:
         for name in ("outside_appetite", "escalated_to_id", "score_mismatch"):
             assert getattr(risk, name) == getattr(want[risk.pk], name), (risk.title, name)
     assert {r.title for r in risks if r.score_mismatch} >= {"Above, unexplained"}
     assert any(r.escalated_to_id for r in risks) and any(r.outside_appetite for r in risks)
-    selectors.with_control_counts(risks)
     assert _rendered(TAG, risks) == _rendered(LOOP, list(want.values()))
 
 
 def test_a_page_filtered_on_appetite_keeps_the_databases_answer(db):
     _varied_register()
-    risks = selectors.with_row_marks(list(selectors.register_page(appetite="outside")))
+    risks = selectors.page_rows(selectors.register_page(appetite="outside")[:25])
     assert risks and all(r.outside_appetite for r in risks)
 
 
@@ -222,3 +225,38 @@ def test_the_filters_themes_and_owners_are_those_read_as_models(db):
     people = view.filterset.form.fields["owner"].queryset
     assert view.owners() == [(person.pk, str(person)) for person in people]
     assert {"nameless", "Ada Lovelace"} <= {name for _, name in view.owners()}
+
+
+def test_a_page_read_as_values_writes_what_the_loop_wrote_of_the_models(
+    db, django_assert_max_num_queries
+):
+    """page_rows (a page's risks as values, its owner named from the user's fields)
+    against the template loop over register()'s model instances: every branch of a
+    row, a name to escape, an owner with no name, and the filters that annotate what a
+    row shows (appetite, an assurance flag) as well as those that do not; a page of
+    them in three queries at most (the rows, the escalations, the controls)."""
+    _varied_register()
+    RiskFactory(
+        title="Nameless", owner=UserFactory(first_name="", last_name="", username="nameless")
+    )
+    source = RiskFactory(title="Source of a mismatch")
+    escalated_risk(source, title="Above, unexplained")
+    tolerated = selectors.tolerated_scores()
+    for filters in (
+        {"status": None},
+        {"status": None, "appetite": "outside"},
+        {"status": None, "appetite": "within"},
+        {"status": None, "assurance": AssuranceFlag.NO_THIRD_LINE},
+        {"status": RiskStatus.CLOSED},
+        {"category": "legal"},  # none
+    ):
+        want = list(selectors.with_assurance(selectors.register(**filters)))
+        page = selectors.register_page(**filters)[:25]
+        with django_assert_max_num_queries(3):
+            rows = selectors.page_rows(page, tolerated)
+        assert [row.pk for row in rows] == [risk.pk for risk in want], filters
+        assert _rendered(TAG, rows) == _rendered(LOOP, want), filters
+    every = selectors.page_rows(selectors.register_page(status=None)[:25])
+    assert {"Red & <bare>", "Above, unexplained"} <= {row.title for row in every}
+    assert any(row.score_mismatch for row in every) and any(row.escalated_to_id for row in every)
+    assert "nameless" in {row.owner for row in every}
