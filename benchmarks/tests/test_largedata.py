@@ -275,6 +275,22 @@ def test_another_seed_makes_other_data(db):
     assert first["projects.Proposal"] != other["projects.Proposal"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_it_vacuums_what_it_wrote_so_counts_can_read_an_index_alone():
+    """As a server's autovacuum would in time: the pages it wrote are marked all-visible.
+    (Inside a transaction, as in the other tests, it can only analyse.)"""
+    output = run_command()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relallvisible FROM pg_class WHERE relname = %s", [Proposal._meta.db_table]
+        )
+        (all_visible_pages,) = cursor.fetchone()
+    assert all_visible_pages > 0
+    assert "tables vacuumed and analysed" in output
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 def test_the_orm_writer_writes_the_same_rows_as_copy(db):
     def with_writer(by_copy):
