@@ -739,7 +739,9 @@ def portfolio_costs(proposal_ids: list[int]) -> dict[int, dict[int, Decimal]]:
 def conflicts_declared(user, proposal_ids) -> set[int]:
     """Which of these proposals the user declared a conflict of interest on: the few
     the user declared, narrowed here, rather than a list of every proposal id sent to
-    the database and read back."""
+    the database and read back. None of none, without asking."""
+    if not proposal_ids:
+        return set()
     declared = Assessment.objects.filter(assessor=user, conflict_declared=True).order_by()
     return set(declared.values_list("proposal_id", flat=True)) & set(proposal_ids)
 

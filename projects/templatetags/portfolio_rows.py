@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from common.addresses import page_urls
 from common.figures import money
 from common.fy import financial_year_label
 from common.markup import escape
@@ -60,7 +61,7 @@ def _score(row: dict) -> str:
     )
 
 
-def _row(row: dict, year, recommendation) -> str:
+def _row(row: dict, year, recommendation, url) -> str:
     proposal = row["proposal"]
     served = "".join(f" · Theme {number}" for number in proposal.theme_numbers)
     cumulative = ""
@@ -80,7 +81,7 @@ def _row(row: dict, year, recommendation) -> str:
         )
     return ROW.format(
         row["rank"] or NOT_RANKED,
-        escape(proposal.get_absolute_url()),
+        escape(url(proposal.pk)),  # proposal.get_absolute_url()
         escape(proposal.reference),
         escape(proposal.title),
         escape(f"{proposal.business_unit}{served}"),
@@ -97,8 +98,9 @@ def _row(row: dict, year, recommendation) -> str:
 def portfolio_rows(page, year, recommendation) -> SafeString:
     """The rows of one page of the ranking (projects.lists.PortfolioList.worked_out),
     with the running total's column for a chosen `year` and the recommendation's."""
+    url = page_urls("projects:proposal-detail")  # the pattern read once for every row
     # Safe: the markup is fixed and every value in it escaped above.
-    return mark_safe("".join(_row(row, year, recommendation) for row in page))  # noqa: S308
+    return mark_safe("".join(_row(row, year, recommendation, url) for row in page))  # noqa: S308
 
 
 NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
