@@ -13,7 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 from common.addresses import page_urls
 from common.figures import money
 from common.fy import financial_year_label
-from common.markup import escape
+from common.markup import ESCAPES, escape
+
+from ..choices import ProposalStatus
 
 register = template.Library()
 
@@ -61,7 +63,7 @@ def _score(row: dict) -> str:
     )
 
 
-def _row(row: dict, year, recommendation, url) -> str:
+def _row(row: dict, year, recommendation, url, statuses) -> str:
     proposal = row["proposal"]
     served = "".join(f" · Theme {number}" for number in proposal.theme_numbers)
     cumulative = ""
@@ -79,14 +81,16 @@ def _row(row: dict, year, recommendation, url) -> str:
             f'{"govuk-tag--green" if selected else "govuk-tag--grey"}">'
             f"{'In' if selected else 'Out'}</strong> {escape(str(reason))}</td>"
         )
+    # A RankedProposal's reference, title and unit are plain text read from the
+    # database (never markup already safe), so escape(value) is value.translate(ESCAPES).
     return ROW.format(
         row["rank"] or NOT_RANKED,
         escape(url(proposal.pk)),  # proposal.get_absolute_url()
-        escape(proposal.reference),
-        escape(proposal.title),
-        escape(f"{proposal.business_unit}{served}"),
+        proposal.reference.translate(ESCAPES),
+        proposal.title.translate(ESCAPES),
+        f"{proposal.business_unit}{served}".translate(ESCAPES),
         STATUTORY if proposal.is_statutory else "",
-        escape(proposal.get_status_display()),
+        statuses[proposal.status],  # proposal.get_status_display(), escaped
         _score(row),
         escape(money(proposal.total_cost)),
         cumulative,
@@ -99,8 +103,10 @@ def portfolio_rows(page, year, recommendation) -> SafeString:
     """The rows of one page of the ranking (projects.lists.PortfolioList.worked_out),
     with the running total's column for a chosen `year` and the recommendation's."""
     url = page_urls("projects:proposal-detail")  # the pattern read once for every row
+    statuses = {status.value: escape(status.label) for status in ProposalStatus}
     # Safe: the markup is fixed and every value in it escaped above.
-    return mark_safe("".join(_row(row, year, recommendation, url) for row in page))  # noqa: S308
+    rows = (_row(row, year, recommendation, url, statuses) for row in page)
+    return mark_safe("".join(rows))  # noqa: S308
 
 
 NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'

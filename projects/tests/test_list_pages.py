@@ -115,3 +115,25 @@ def test_theme_options_follow_a_changed_title(head_of_ict, strategy):
 def test_no_conflicts_are_looked_up_for_no_proposals(member, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert selectors.conflicts_declared(member, []) == set()
+
+
+def test_conflicts_declared_are_the_users_own_among_those_asked(member, chair, housing):
+    from projects import services
+    from projects.models import Assessment, Criterion
+
+    one, two, three, four = (
+        ProposalFactory(business_unit=housing, complete=True, status="in_assessment")
+        for _ in range(4)
+    )
+    services.conflict_declare(proposal=one, user=member, note="My partner bids for this.")
+    services.conflict_declare(proposal=four, user=member, note="I sit on its board.")
+    services.conflict_declare(proposal=two, user=chair, note="Not the member's.")
+    ratings = {c.pk: (3, "") for c in Criterion.objects.all()}
+    services.assessment_submit(proposal=three, user=member, ratings=ratings)
+    asked = [one.pk, two.pk, three.pk]
+    for user in (member, chair):
+        orm = Assessment.objects.filter(assessor=user, conflict_declared=True)
+        expected = set(orm.values_list("proposal_id", flat=True)) & set(asked)
+        assert selectors.conflicts_declared(user, asked) == expected
+    assert selectors.conflicts_declared(member, asked) == {one.pk}
+    assert selectors.conflicts_declared(chair, asked) == {two.pk}
