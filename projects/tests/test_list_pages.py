@@ -2,6 +2,7 @@
 they used to; each cheaper way is held equal here to the way it replaced."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.paginator import Paginator
@@ -49,7 +50,7 @@ def test_portfolio_rows_link_each_proposal_to_its_own_page(head_of_ict, housing)
     filterset = lists.portfolio_list.filterset(head_of_ict, {})
     page = lists.portfolio_list.worked_out(head_of_ict, filterset)["page"]
     assert len(page) == 3
-    assert _hrefs(portfolio_rows(page, None, None)) == [
+    assert _hrefs(portfolio_rows(page.object_list, None, None)) == [
         escape(row["proposal"].get_absolute_url()) for row in page
     ]
 
@@ -137,3 +138,49 @@ def test_conflicts_declared_are_the_users_own_among_those_asked(member, chair, h
         assert selectors.conflicts_declared(user, asked) == expected
     assert selectors.conflicts_declared(member, asked) == {one.pk}
     assert selectors.conflicts_declared(chair, asked) == {two.pk}
+
+
+def test_score_and_cost_figures_are_the_aggregates_of_each_proposals_rows(
+    member, chair, head_of_ict, officer, housing
+):
+    from django.db.models import Avg, Count, F, Max, Min, Sum
+
+    from projects import services
+    from projects.models import Assessment, Criterion, Proposal, ProposalYear
+
+    criteria = list(Criterion.objects.all())
+    unscored = ProposalFactory(business_unit=housing, complete=True, status="in_assessment")
+    once, twice, conflicted = (
+        ProposalFactory(business_unit=housing, complete=True, status="in_assessment", costs=costs)
+        for costs in ({}, {2026: 1000, 2027: 250.5}, {2026: 10})
+    )
+    for proposal, scorers in ((once, [member]), (twice, [member, chair]), (conflicted, [chair])):
+        for rating, scorer in enumerate(scorers, start=2):
+            services.assessment_submit(
+                proposal=proposal, user=scorer, ratings={c.pk: (rating, "") for c in criteria}
+            )
+    services.conflict_declare(proposal=conflicted, user=member, note="Kin.")
+    for viewer in (head_of_ict, member, officer):
+        figures = selectors.with_scores(Proposal.objects.all(), viewer=viewer)
+        for proposal in figures:
+            scores = Assessment.objects.filter(proposal=proposal, conflict_declared=False)
+            expected = scores.aggregate(
+                score=Avg("weighted_score"),
+                score_low=Min("weighted_score"),
+                score_high=Max("weighted_score"),
+                score_count=Count("pk"),
+            )
+            if not proposal.scores_visible:
+                expected = dict.fromkeys(expected)
+            years = ProposalYear.objects.filter(proposal=proposal).aggregate(
+                total_cost=Sum(F("capital_cost") + F("revenue_cost")),
+                total_savings=Sum("cashable_savings"),
+            )
+            expected |= {name: total or 0 for name, total in years.items()}
+            assert {name: getattr(proposal, name) for name in expected} == expected
+    shown = {
+        p.pk: (p.score_count, p.total_cost)
+        for p in selectors.with_scores(Proposal.objects.all(), viewer=head_of_ict)
+    }
+    assert shown[unscored.pk] == (0, 50000) and shown[once.pk][1] == 0
+    assert shown[twice.pk] == (2, Decimal("1250.50")) and shown[conflicted.pk] == (1, 10)
