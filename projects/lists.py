@@ -368,18 +368,16 @@ class PortfolioList(DeclaredList):
                 }
             )
         conflicted = selectors.conflicts_declared(user, [p.pk for p in unranked])
-        for proposal in unranked:
-            rows.append(
-                {
-                    "rank": None,
-                    "proposal": proposal,
-                    "choice": None,
-                    "cumulative": None,
-                    "hidden_because": (
-                        CONFLICT_HIDDEN if proposal.pk in conflicted else SCORE_HIDDEN
-                    ),
-                }
-            )
+        rows += [
+            {
+                "rank": None,
+                "proposal": proposal,
+                "choice": None,
+                "cumulative": None,
+                "hidden_because": CONFLICT_HIDDEN if proposal.pk in conflicted else SCORE_HIDDEN,
+            }
+            for proposal in unranked
+        ]
         page = Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(page_number)
         return {
             "rows": rows,

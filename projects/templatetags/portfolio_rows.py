@@ -92,21 +92,22 @@ def _row(row: dict, year, recommendation, url, statuses) -> str:
         STATUTORY if proposal.is_statutory else "",
         statuses[proposal.status],  # proposal.get_status_display(), escaped
         _score(row),
-        escape(money(proposal.total_cost)),
+        money(proposal.total_cost),  # digits, commas, "£", "." and "-": none to escape
         cumulative,
         choice,
     )
 
 
 @register.simple_tag
-def portfolio_rows(page, year, recommendation) -> SafeString:
-    """The rows of one page of the ranking (projects.lists.PortfolioList.worked_out),
+def portfolio_rows(rows, year, recommendation) -> SafeString:
+    """The rows of one page of the ranking (projects.lists.PortfolioList.worked_out: the
+    page's object_list, a list, rather than the page, which a loop indexes row by row),
     with the running total's column for a chosen `year` and the recommendation's."""
     url = page_urls("projects:proposal-detail")  # the pattern read once for every row
     statuses = {status.value: escape(status.label) for status in ProposalStatus}
     # Safe: the markup is fixed and every value in it escaped above.
-    rows = (_row(row, year, recommendation, url, statuses) for row in page)
-    return mark_safe("".join(rows))  # noqa: S308
+    written = (_row(row, year, recommendation, url, statuses) for row in rows)
+    return mark_safe("".join(written))  # noqa: S308
 
 
 NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
