@@ -92,7 +92,9 @@ class ModelChoiceFilter(_CopiedCheaply, django_filters.ModelChoiceFilter):
 
 
 class ProposalFilter(django_filters.FilterSet):
-    status = ChoiceFilter(choices=ProposalStatus.choices, empty_label="All")
+    # Labelled as django-filter would label it from the model field, without asking it
+    # to (on each request: each filter set's copy works its label out afresh).
+    status = ChoiceFilter(choices=ProposalStatus.choices, label="Status", empty_label="All")
 
     class Meta:
         model = Proposal
@@ -249,6 +251,7 @@ class PortfolioFilter(django_filters.FilterSet):
     )
     status = ChoiceFilter(
         choices=[(s.value, s.label) for s in ProposalStatus if s in AWAITING_DECISION],
+        label="Status",  # as for ProposalFilter's
         empty_label="All",
     )
     year = ChoiceFilter(

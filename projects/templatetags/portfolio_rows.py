@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from common.addresses import page_urls
+from common.addresses import page_url, page_urls
 from common.figures import money
 from common.fy import financial_year_label
 from common.markup import ESCAPES, escape
@@ -127,15 +127,15 @@ BUDGET_ROW = (
 
 
 def _budget_row(row: dict, recommendation) -> str:
+    # Amounts are money's text (digits, commas, "£", "." and "-") and the year a label
+    # such as 2026/27: none has a character to escape.
     left = row.get("left")
-    left_cell = (
-        "\N{EN DASH}" if left is None else escape(money(left)) + (OVER_BUDGET if left < 0 else "")
-    )
+    left_cell = "\N{EN DASH}" if left is None else money(left) + (OVER_BUDGET if left < 0 else "")
     return BUDGET_ROW.format(
-        escape(financial_year_label(int(row["year"]))),
-        "Not set" if row["budget"] is None else escape(money(row["budget"])),
-        escape(money(row["committed"])),
-        NUMERIC_CELL.format(escape(money(row["recommended"]))) if recommendation else "",
+        financial_year_label(int(row["year"])),
+        "Not set" if row["budget"] is None else money(row["budget"]),
+        money(row["committed"]),
+        NUMERIC_CELL.format(money(row["recommended"])) if recommendation else "",
         left_cell,
     )
 
@@ -147,3 +147,11 @@ def portfolio_budget_rows(summary, recommendation) -> SafeString:
     recommendation."""
     # Safe: the markup is fixed and every value in it escaped above.
     return mark_safe("".join(_budget_row(row, recommendation) for row in summary))  # noqa: S308
+
+
+@register.simple_tag
+def page_address(viewname: str) -> str:
+    """`{% url viewname %}` for a page of no record, from the pattern reversed once
+    (common.addresses.page_url): the portfolio links to several such pages, and
+    reverse() matches the whole URLconf for each. Escaped as `{% url %}` escapes."""
+    return page_url(viewname)

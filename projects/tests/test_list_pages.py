@@ -184,3 +184,13 @@ def test_score_and_cost_figures_are_the_aggregates_of_each_proposals_rows(
     }
     assert shown[unscored.pk] == (0, 50000) and shown[once.pk][1] == 0
     assert shown[twice.pk] == (2, Decimal("1250.50")) and shown[conflicted.pk] == (1, 10)
+
+
+def test_status_filters_are_labelled_as_django_filter_labels_them():
+    from django_filters.utils import label_for_filter
+
+    from projects.models import Proposal
+
+    for filterset in (lists.ProposalFilter, lists.PortfolioFilter):
+        labelled = filterset.base_filters["status"].label
+        assert labelled == label_for_filter(Proposal, "status", "exact") == "Status"

@@ -73,3 +73,11 @@ def test_portfolio_rows_are_the_templates_for_every_kind_of_row():
     assert "&lt;the&gt; &quot;mail&quot; &amp; &#x27;files&#x27;" in written
     assert "Parks &amp; &lt;Open&gt; Spaces · Theme 1 · Theme 3" in written
     assert portfolio_rows([], 2026, None) == ""
+
+
+def test_page_address_is_the_url_tag():
+    for name in ("projects:project-list", "projects:budgets", "projects:criterion-list",
+                 "projects:thresholds", "projects:scenario-list"):  # fmt: skip
+        url = Template("{% url name %}").render(Context({"name": name}))
+        address = Template("{% load portfolio_rows %}{% page_address name %}")
+        assert address.render(Context({"name": name})) == url
