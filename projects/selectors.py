@@ -647,21 +647,24 @@ def ranked(
     visibility = list(proposals.order_by("pk").values_list("pk", _visibility(shown)))
     if not facts.keys() >= {pk for pk, _ in visibility}:  # changed since the facts were read
         facts = portfolio_facts()
-    scored, unscored, unranked = [], [], []
-    for pk, visible in visibility:
-        title, status, statutory, unit, total_cost, spread, themes, year_costs = facts[pk]
-        mean, low, high, count = spread if visible else NO_SCORES
-        proposal = RankedProposal(
+    # One comprehension, not a loop that appends each of a few hundred to a list (each
+    # `for ... in [value]` clause only names the parts of that value).
+    # fmt: off
+    proposals = [
+        RankedProposal(
             pk, title, status, statutory, unit, visible, mean, total_cost, themes, low, high,
             count, year_costs,
-        )  # fmt: skip
-        if not visible:
-            unranked.append(proposal)
-        elif mean is None:
-            unscored.append(proposal)
-        else:
-            scored.append((-mean, pk, proposal))
-    scored.sort()
+        )
+        for pk, visible in visibility
+        for title, status, statutory, unit, total_cost, spread, themes, year_costs in [facts[pk]]
+        for mean, low, high, count in [spread if visible else NO_SCORES]
+    ]
+    # fmt: on
+    scored = sorted(
+        [(-p.score, p.pk, p) for p in proposals if p.scores_visible and p.score is not None]
+    )
+    unscored = [p for p in proposals if p.scores_visible and p.score is None]
+    unranked = [p for p in proposals if not p.scores_visible]
     return [proposal for _, _, proposal in scored] + unscored, unranked
 
 
