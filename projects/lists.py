@@ -1,9 +1,10 @@
 """The proposals, projects and portfolio lists, declared once (common.lists) for their
 pages, downloads, the API and Power BI."""
 
+import copy
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 
 import django_filters
 import django_filters.fields
@@ -64,8 +65,36 @@ def _stage(proposal) -> str:
     return "Not routed yet" if proposal.status == ProposalStatus.DRAFT else "One decision"
 
 
+class _CopiedCheaply:
+    """A filter that each filter set copies shallowly, with its own `extra`, rather than
+    deeply: django-filter deep-copies every declared filter for each filter set, with
+    the choices and queryset it holds (a thousand calls for the portfolio's four). What
+    a filter set changes of its filters (their parent, the choices it gives one) is its
+    own either way; what it only reads is shared: the declared choices, and the
+    queryset, which the form's field clones before reading it."""
+
+    def __deepcopy__(self, memo):
+        copied = copy.copy(self)
+        copied.extra = self.extra.copy()
+        copied.__dict__.pop("_field", None)  # each filter set's form builds its own
+        if self.method is not None:
+            copied.method = self.method  # a FilterMethod that asks the copy's parent
+        memo[id(self)] = copied
+        return copied
+
+
+class ChoiceFilter(_CopiedCheaply, django_filters.ChoiceFilter):
+    pass
+
+
+class ModelChoiceFilter(_CopiedCheaply, django_filters.ModelChoiceFilter):
+    pass
+
+
 class ProposalFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, empty_label="All")
+    # Labelled as django-filter would label it from the model field, without asking it
+    # to (on each request: each filter set's copy works its label out afresh).
+    status = ChoiceFilter(choices=ProposalStatus.choices, label="Status", empty_label="All")
 
     class Meta:
         model = Proposal
@@ -200,28 +229,32 @@ class _ReadyChoices(django_filters.fields.ModelChoiceIterator):
         )
 
 
+@lru_cache(maxsize=256)
 def _theme_label(number: int, title: str) -> str:
+    """The theme filter's option for a theme. Remembered: the portfolio offers the
+    same few themes on every request, and truncating a title costs a hundred calls."""
     return f"Theme {number}: {Truncator(title).chars(60)}"
 
 
 class PortfolioFilter(django_filters.FilterSet):
-    theme = django_filters.ModelChoiceFilter(
+    theme = ModelChoiceFilter(
         queryset=Theme.objects.filter(strategy__status="approved").only("number", "title"),
         field_name="theme_links__theme",
         label="Theme",
         empty_label="All",
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = ModelChoiceFilter(
         queryset=BusinessUnit.objects.filter(is_active=True).only("name"),
         field_name="business_unit",
         label="Business unit",
         empty_label="All",
     )
-    status = django_filters.ChoiceFilter(
+    status = ChoiceFilter(
         choices=[(s.value, s.label) for s in ProposalStatus if s in AWAITING_DECISION],
+        label="Status",  # as for ProposalFilter's
         empty_label="All",
     )
-    year = django_filters.ChoiceFilter(
+    year = ChoiceFilter(
         choices=[], method="by_year", label="Financial year", empty_label="All years"
     )
 
@@ -338,18 +371,16 @@ class PortfolioList(DeclaredList):
                 }
             )
         conflicted = selectors.conflicts_declared(user, [p.pk for p in unranked])
-        for proposal in unranked:
-            rows.append(
-                {
-                    "rank": None,
-                    "proposal": proposal,
-                    "choice": None,
-                    "cumulative": None,
-                    "hidden_because": (
-                        CONFLICT_HIDDEN if proposal.pk in conflicted else SCORE_HIDDEN
-                    ),
-                }
-            )
+        rows += [
+            {
+                "rank": None,
+                "proposal": proposal,
+                "choice": None,
+                "cumulative": None,
+                "hidden_because": CONFLICT_HIDDEN if proposal.pk in conflicted else SCORE_HIDDEN,
+            }
+            for proposal in unranked
+        ]
         page = Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(page_number)
         return {
             "rows": rows,

@@ -2,7 +2,11 @@
 
 from decimal import Decimal
 
-from common.charts import grouped_bar_chart
+import pytest
+from django.utils.html import escape as django_escape
+from django.utils.safestring import mark_safe
+
+from common.charts import escape, grouped_bar_chart
 from common.figures import money
 
 
@@ -26,3 +30,12 @@ def test_a_grouped_chart_is_a_named_image_stating_every_value():
 def test_a_chart_of_nothing_says_so():
     svg = grouped_bar_chart(chart_id="c", title="Nothing", groups=[], shown=money)
     assert "No data" in svg
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Fish & chips <b>", "\"quoted\" and 'single'", 1610, None, Decimal("1.50"),
+     mark_safe("<b>escaped all the same</b>")],
+)  # fmt: skip
+def test_a_charts_escape_is_djangos(value):
+    assert escape(value) == django_escape(value)

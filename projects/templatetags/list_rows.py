@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from common.addresses import page_urls
 from common.figures import money
 from common.formatting import short_date
-from common.markup import escape
+from common.markup import ESCAPES, escape
 
 from ..models import Project, Proposal, reference_of
 
@@ -87,16 +87,18 @@ def _score(score) -> str:
 
 
 def _proposal_row(row: dict, url, zone) -> str:
+    # The row's text is plain str read from the database, and the labels str() of
+    # theirs (never markup already safe), so escape(value) is value.translate(ESCAPES).
     return PROPOSAL_ROW.format(
         escape(url(row["pk"])),  # the proposal's get_absolute_url()
-        escape(reference_of(row["pk"])),
-        escape(row["title"]),
+        reference_of(row["pk"]).translate(ESCAPES),
+        row["title"].translate(ESCAPES),
         STATUTORY if row["is_statutory"] else "",
-        escape(row["business_unit__name"]),  # str() of the business unit
-        escape(row["status"]),
-        escape(_proposal_status(row["status"])),
-        escape(_proposal_stage(row["stage"]) or "None"),
-        escape(money(row["total_cost"])),
+        row["business_unit__name"].translate(ESCAPES),  # str() of the business unit
+        row["status"].translate(ESCAPES),
+        _proposal_status(row["status"]).translate(ESCAPES),
+        (_proposal_stage(row["stage"]) or "None").translate(ESCAPES),
+        money(row["total_cost"]),  # digits, commas, "£", "." and "-": none to escape
         _score(row["score"]),
         short_date(timezone.localtime(row["updated_at"], zone) if row["updated_at"] else None),
     )

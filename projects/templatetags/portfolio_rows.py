@@ -10,9 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from common.addresses import page_url, page_urls
 from common.figures import money
 from common.fy import financial_year_label
-from common.markup import escape
+from common.markup import ESCAPES, escape
+
+from ..choices import ProposalStatus
 
 register = template.Library()
 
@@ -60,7 +63,7 @@ def _score(row: dict) -> str:
     )
 
 
-def _row(row: dict, year, recommendation) -> str:
+def _row(row: dict, year, recommendation, url, statuses) -> str:
     proposal = row["proposal"]
     served = "".join(f" · Theme {number}" for number in proposal.theme_numbers)
     cumulative = ""
@@ -78,27 +81,33 @@ def _row(row: dict, year, recommendation) -> str:
             f'{"govuk-tag--green" if selected else "govuk-tag--grey"}">'
             f"{'In' if selected else 'Out'}</strong> {escape(str(reason))}</td>"
         )
+    # A RankedProposal's reference, title and unit are plain text read from the
+    # database (never markup already safe), so escape(value) is value.translate(ESCAPES).
     return ROW.format(
         row["rank"] or NOT_RANKED,
-        escape(proposal.get_absolute_url()),
-        escape(proposal.reference),
-        escape(proposal.title),
-        escape(f"{proposal.business_unit}{served}"),
+        escape(url(proposal.pk)),  # proposal.get_absolute_url()
+        proposal.reference.translate(ESCAPES),
+        proposal.title.translate(ESCAPES),
+        f"{proposal.business_unit}{served}".translate(ESCAPES),
         STATUTORY if proposal.is_statutory else "",
-        escape(proposal.get_status_display()),
+        statuses[proposal.status],  # proposal.get_status_display(), escaped
         _score(row),
-        escape(money(proposal.total_cost)),
+        money(proposal.total_cost),  # digits, commas, "£", "." and "-": none to escape
         cumulative,
         choice,
     )
 
 
 @register.simple_tag
-def portfolio_rows(page, year, recommendation) -> SafeString:
-    """The rows of one page of the ranking (projects.lists.PortfolioList.worked_out),
+def portfolio_rows(rows, year, recommendation) -> SafeString:
+    """The rows of one page of the ranking (projects.lists.PortfolioList.worked_out: the
+    page's object_list, a list, rather than the page, which a loop indexes row by row),
     with the running total's column for a chosen `year` and the recommendation's."""
+    url = page_urls("projects:proposal-detail")  # the pattern read once for every row
+    statuses = {status.value: escape(status.label) for status in ProposalStatus}
     # Safe: the markup is fixed and every value in it escaped above.
-    return mark_safe("".join(_row(row, year, recommendation) for row in page))  # noqa: S308
+    written = (_row(row, year, recommendation, url, statuses) for row in rows)
+    return mark_safe("".join(written))  # noqa: S308
 
 
 NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
@@ -118,15 +127,15 @@ BUDGET_ROW = (
 
 
 def _budget_row(row: dict, recommendation) -> str:
+    # Amounts are money's text (digits, commas, "£", "." and "-") and the year a label
+    # such as 2026/27: none has a character to escape.
     left = row.get("left")
-    left_cell = (
-        "\N{EN DASH}" if left is None else escape(money(left)) + (OVER_BUDGET if left < 0 else "")
-    )
+    left_cell = "\N{EN DASH}" if left is None else money(left) + (OVER_BUDGET if left < 0 else "")
     return BUDGET_ROW.format(
-        escape(financial_year_label(int(row["year"]))),
-        "Not set" if row["budget"] is None else escape(money(row["budget"])),
-        escape(money(row["committed"])),
-        NUMERIC_CELL.format(escape(money(row["recommended"]))) if recommendation else "",
+        financial_year_label(int(row["year"])),
+        "Not set" if row["budget"] is None else money(row["budget"]),
+        money(row["committed"]),
+        NUMERIC_CELL.format(money(row["recommended"])) if recommendation else "",
         left_cell,
     )
 
@@ -138,3 +147,11 @@ def portfolio_budget_rows(summary, recommendation) -> SafeString:
     recommendation."""
     # Safe: the markup is fixed and every value in it escaped above.
     return mark_safe("".join(_budget_row(row, recommendation) for row in summary))  # noqa: S308
+
+
+@register.simple_tag
+def page_address(viewname: str) -> str:
+    """`{% url viewname %}` for a page of no record, from the pattern reversed once
+    (common.addresses.page_url): the portfolio links to several such pages, and
+    reverse() matches the whole URLconf for each. Escaped as `{% url %}` escapes."""
+    return page_url(viewname)
