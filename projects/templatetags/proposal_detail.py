@@ -7,6 +7,7 @@ piece of markup filled in with values escaped as the template escapes them
 whitespace its `{% for %}` left around each row."""
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import date
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
@@ -41,6 +42,15 @@ FROM_TCOP = (
 )
 
 
+def _number(value) -> str:
+    """`{{ value }}` for a score or weight, escaped: a whole number as Python writes it
+    (what localize gives one when thousands are not separated, without its dozens of
+    calls), anything else localized."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return escape(localize(value))
+
+
 def _lines(text) -> str:
     """`text|linebreaksbr`: escaped, each line break a <br>."""
     return escape(normalize_newlines(str(text))).replace("\n", "<br>")
@@ -72,8 +82,8 @@ def score_rows(rows) -> SafeString:
             SCORE_ROW.format(
                 escape(row["criterion_name"]),
                 FROM_TCOP if row["from_tcop"] else "",
-                escape(localize(row["weight"])),
-                escape(localize(row["score"])),
+                _number(row["weight"]),
+                _number(row["score"]),
                 escape(localize(row["comment"])),
             )
             for row in rows

@@ -46,7 +46,7 @@ def test_the_tcop_rows_are_the_loops():
     assert render("{% load proposal_detail %}{% tcop_rows rows %}", rows=[]) == ""
 
 
-def test_the_score_rows_are_the_loops():
+def test_the_score_rows_are_the_loops(settings):
     rows = [
         {
             "criterion_name": "Value & <risk>",
@@ -65,10 +65,14 @@ def test_the_score_rows_are_the_loops():
         {"criterion_name": "", "weight": 1234567, "score": 0, "from_tcop": False, "comment": "'"},
     ]
     assessment = {"score_rows": rows}
-    tag = render(
-        "{% load proposal_detail %}{% score_rows assessment.score_rows %}", assessment=assessment
-    )
-    assert tag == render(SCORE_LOOP, assessment=assessment)
+    for separated in (False, True):  # whole numbers are written unlocalized only unseparated
+        settings.USE_THOUSAND_SEPARATOR = separated
+        tag = render(
+            "{% load proposal_detail %}{% score_rows assessment.score_rows %}",
+            assessment=assessment,
+        )
+        assert tag == render(SCORE_LOOP, assessment=assessment)
+        assert ("1,234,567" in tag) is separated
 
 
 THEME_LOOP = """{% for link in theme_links %}<p class="govuk-body"><a class="govuk-link" href="{{ link.theme.get_absolute_url }}">Theme {{ link.theme.number }}: {{ link.theme.title }}</a><br>{{ link.how|default:"How: not given yet" }}</p>{% empty %}None selected yet{% endfor %}"""
@@ -253,3 +257,80 @@ def test_the_year_rows_are_the_loop():
     for given in (years, []):
         tag = render("{% load proposal_detail %}{% year_rows years %}", years=given)
         assert tag == render(YEAR_LOOP, years=given)
+
+
+def test_the_years_events_and_documents_read_as_sql_are_the_orm_queries(db):
+    """selectors.years_for_detail, events_for_detail and attachments_for_detail (plain
+    SQL) give what the page's ORM reads gave: every field of each year, by financial
+    year; the timeline event_lines writes from `proposal.events.select_related("actor")`
+    (events at the same moment in the order they were made); the documents in upload
+    order with what the page lists; nothing for a proposal with none, nor another's."""
+    import datetime
+
+    from governance.tests.factories import UserFactory
+    from projects import selectors
+    from projects.models import Attachment, ProposalEvent, ProposalYear
+    from projects.tests.factories import ProposalFactory
+
+    proposal, other = ProposalFactory(), ProposalFactory()
+    for year, money in ((2031, "1.50"), (2026, "600000"), (2028, "3")):
+        for given in (proposal, other):
+            ProposalYear.objects.create(
+                proposal=given,
+                financial_year=year,
+                capital_cost=Decimal(money),
+                revenue_cost=Decimal(year),
+                cashable_savings=Decimal("0.01"),
+            )
+    people = [
+        UserFactory(first_name="Ann <&>", last_name="O'Neil"),
+        UserFactory(first_name="", last_name="", username="nameless"),
+    ]
+    moments = [datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)] * 2 + [
+        datetime.datetime(2026, 1, 5, 9, 5, tzinfo=datetime.UTC)
+    ]
+    for n, moment in enumerate(moments):
+        for given in (proposal, other):
+            event = ProposalEvent.objects.create(
+                proposal=given,
+                action="submit",
+                from_status="draft",
+                to_status=("submitted", "returned", "approved")[n],
+                actor=people[n % 2],
+                comment=AWKWARD * (n % 2),
+            )
+            ProposalEvent.objects.filter(pk=event.pk).update(created_at=moment)
+    for name in ("b <1>.pdf", "a.docx", "c.pdf"):
+        for given in (proposal, other):
+            Attachment.objects.create(
+                proposal=given,
+                file=f"proposals/test/{name}",
+                original_name=name,
+                kind="PDF & more",
+                content_type="application/pdf",
+                size=len(name) * 1000,
+                uploaded_by=people[0],
+            )
+
+    def fields(rows, model):
+        return [[getattr(row, f.attname) for f in model._meta.concrete_fields] for row in rows]
+
+    for given in (proposal, ProposalFactory()):
+        years = selectors.years_for_detail(given)
+        assert fields(years, ProposalYear) == fields(given.years.all(), ProposalYear)
+        events = selectors.events_for_detail(given)
+        assert render(EVENT_LOOP, events=events) == render(
+            EVENT_LOOP, events=given.events.select_related("actor")
+        )
+        documents = selectors.attachments_for_detail(given)
+        assert [(a.pk, a.original_name, a.kind, a.size) for a in documents] == list(
+            given.attachments.values_list("pk", "original_name", "kind", "size")
+        )
+    assert [year.financial_year for year in years] == []
+    assert [year.financial_year for year in selectors.years_for_detail(proposal)] == [
+        2026,
+        2028,
+        2031,
+    ]
+    assert len(selectors.events_for_detail(proposal)) == 3
+    assert len(selectors.attachments_for_detail(proposal)) == 3
