@@ -93,7 +93,7 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        proposal = selectors.proposal_for_detail(user, self.kwargs["pk"])
+        proposal = selectors.proposal_for_page(user, self.kwargs["pk"])
         sees_scores = policies.may_see_scores(user, proposal)
         # Read once for both the route section and the financial case.
         years = Deferred(lambda: selectors.years_for_detail(proposal))

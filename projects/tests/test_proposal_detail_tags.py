@@ -192,9 +192,13 @@ def test_the_strategic_links_are_the_four_queries(db):
 
 
 def test_the_score_rows_are_the_values_query(db):
-    """selectors.assessments_for_detail's score_rows (read as plain SQL) are the rows
+    """selectors.assessments_for_detail (plain SQL) gives the assessments, with what the
+    page shows of each, in the order `proposal.assessments.select_related("assessor")`
+    gave them (by when submitted), and their score_rows are the rows
     CriterionScore.objects.filter(...).values(...) gave, in its order: by criterion
     position, then name, whatever order they were scored in."""
+    import datetime
+
     from governance.tests.factories import UserFactory
     from projects import selectors
     from projects.models import Assessment, Criterion, CriterionScore
@@ -207,7 +211,11 @@ def test_the_score_rows_are_the_values_query(db):
     ]
     for n, assessor in enumerate(UserFactory.create_batch(3)):
         assessment = Assessment.objects.create(
-            proposal=proposal, assessor=assessor, conflict_declared=n == 2
+            proposal=proposal,
+            assessor=assessor,
+            conflict_declared=n == 2,
+            conflict_note=AWKWARD if n == 2 else "",
+            weighted_score=None if n == 2 else Decimal(f"{70 - n}.5"),
         )
         for criterion in criteria[n:] + criteria[:n]:
             if n == 2:
@@ -221,8 +229,21 @@ def test_the_score_rows_are_the_values_query(db):
                 from_tcop=criterion.name == "Beta",
                 comment=AWKWARD if n else "",
             )
+    # Submitted in the reverse of the order they were made.
+    for n, assessment in enumerate(Assessment.objects.order_by("-pk")):
+        Assessment.objects.filter(pk=assessment.pk).update(
+            submitted_at=datetime.datetime(2026, 5, 1 + n, tzinfo=datetime.UTC)
+        )
     assessments = selectors.assessments_for_detail(proposal)
     assert len(assessments) == 3
+    assert [
+        (a.pk, a.conflict_declared, a.conflict_note, a.weighted_score, str(a.assessor))
+        for a in assessments
+    ] == [
+        (a.pk, a.conflict_declared, a.conflict_note, a.weighted_score, str(a.assessor))
+        for a in proposal.assessments.select_related("assessor")
+    ]
+    assert [a.pk for a in assessments] == sorted(a.pk for a in assessments)[::-1]
     for assessment in assessments:
         assert assessment.score_rows == list(
             CriterionScore.objects.filter(assessment_id=assessment.pk).values(
@@ -334,3 +355,50 @@ def test_the_years_events_and_documents_read_as_sql_are_the_orm_queries(db):
     ]
     assert len(selectors.events_for_detail(proposal)) == 3
     assert len(selectors.attachments_for_detail(proposal)) == 3
+
+
+def test_the_proposal_for_its_page_is_the_proposal_for_detail(db, django_assert_num_queries):
+    """selectors.proposal_for_page gives what proposal_for_detail gives, narrowed the
+    same way: every field of the proposal, and the names of its unit, creator and
+    project manager and its project's pk (or none) without a further query; any other
+    field of theirs is read when asked for, the same."""
+    import pytest
+    from django.http import Http404
+
+    from common.roles import Role
+    from governance.tests.factories import UserFactory
+    from projects import selectors
+    from projects.choices import ProposalStatus
+    from projects.models import Proposal
+    from projects.tests.factories import ProjectFactory, ProposalFactory
+
+    head = UserFactory(roles=[Role.HEAD_OF_ICT])
+    nameless = UserFactory(first_name="", last_name="", username="o'nameless<>")
+    managed = ProposalFactory(
+        status=ProposalStatus.SUBMITTED, project_manager=nameless, title=AWKWARD
+    )
+    in_delivery = ProjectFactory(proposal__created_by=nameless).proposal
+    draft = ProposalFactory()
+    for proposal in (managed, in_delivery, ProposalFactory(status=ProposalStatus.RETURNED)):
+        was = selectors.proposal_for_detail(head, proposal.pk)
+        page = selectors.proposal_for_page(head, proposal.pk)
+
+        def shown(p):
+            project = getattr(p, "project", None)
+            return (
+                [getattr(p, field.attname) for field in Proposal._meta.concrete_fields],
+                str(p.business_unit),
+                str(p.created_by),
+                p.project_manager and str(p.project_manager),
+                project and (project.pk, project.get_absolute_url()),
+            )
+
+        with django_assert_num_queries(0):
+            read = shown(page)
+        assert read == shown(was)
+        assert page.created_by.email == was.created_by.email
+        assert page.business_unit.get_absolute_url() == was.business_unit.get_absolute_url()
+    for pk in (draft.pk, 0):
+        for read in (selectors.proposal_for_detail, selectors.proposal_for_page):
+            with pytest.raises(Http404):
+                read(head, pk)
