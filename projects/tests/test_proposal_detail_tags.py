@@ -402,3 +402,144 @@ def test_the_proposal_for_its_page_is_the_proposal_for_detail(db, django_assert_
         for read in (selectors.proposal_for_detail, selectors.proposal_for_page):
             with pytest.raises(Http404):
                 read(head, pk)
+
+
+ASSESSMENT_LOOP = """{% load proposal_detail %}{% for assessment in assessments %}
+  {% if assessment.conflict_declared %}
+    <p class="govuk-body">{{ assessment.assessor }} declared a conflict of interest: {{ assessment.conflict_note }}</p>
+  {% else %}
+  <div class="council-table-region" role="region" aria-label="Scores from {{ assessment.assessor }}" tabindex="0">
+  <table class="govuk-table council-table--compact">
+    <caption class="govuk-table__caption govuk-table__caption--s">{{ assessment.assessor }}: {{ assessment.weighted_score|floatformat:1 }} out of 100</caption>
+    <thead class="govuk-table__head"><tr class="govuk-table__row">
+      <th scope="col" class="govuk-table__header">Criterion</th>
+      <th scope="col" class="govuk-table__header govuk-table__header--numeric">Weight</th>
+      <th scope="col" class="govuk-table__header govuk-table__header--numeric">Score (0 to 5)</th>
+      <th scope="col" class="govuk-table__header">Comment</th>
+    </tr></thead>
+    <tbody class="govuk-table__body">
+    {% score_rows assessment.score_rows %}
+    </tbody>
+  </table>
+  </div>
+  {% endif %}
+{% empty %}
+  <p class="govuk-body">No scores yet.</p>
+{% endfor %}"""
+
+
+def test_the_assessment_tables_are_the_loop():
+    from governance.models import User
+    from projects.models import Assessment
+
+    row = {
+        "criterion_name": "Value & <risk>",
+        "weight": 25,
+        "score": 4,
+        "from_tcop": True,
+        "comment": AWKWARD,
+    }
+    people = [User(first_name="Ann <&>", last_name="O'Neil"), User(username="x\"y")]
+    assessments = [
+        Assessment(assessor=people[0], conflict_declared=True, conflict_note=AWKWARD),
+        Assessment(assessor=people[1], weighted_score=Decimal("67.5")),
+        Assessment(assessor=people[0], weighted_score=Decimal("100.0")),
+        Assessment(assessor=people[1], weighted_score=Decimal("0.05")),
+        Assessment(assessor=people[0], conflict_declared=True, conflict_note=""),
+    ]
+    for n, assessment in enumerate(assessments):
+        assessment.score_rows = [row] * (n % 3)
+    for given in (assessments, assessments[1:2], []):
+        tag = render(
+            "{% load proposal_detail %}{% assessment_tables assessments %}", assessments=given
+        )
+        assert tag == render(ASSESSMENT_LOOP, assessments=given)
+
+
+HEADING = """<span class="govuk-caption-l">{{ proposal.reference }} · {{ proposal.business_unit }}</span>
+<h1 class="govuk-heading-l">{{ proposal.title }}</h1>
+<p class="govuk-body">
+  {% include "projects/_status.html" with status=proposal.status label=proposal.get_status_display %}
+  {% if proposal.stage %}<strong class="govuk-tag govuk-tag--blue">{{ proposal.get_stage_display }}</strong>{% endif %}
+  {% if proposal.is_statutory %}<strong class="govuk-tag govuk-tag--purple">Statutory or mandatory</strong>{% endif %}
+  {% if proposal.dpia_needed %}<strong class="govuk-tag govuk-tag--yellow">DPIA needed</strong>{% endif %}
+</p>
+
+{% if decisions %}
+  {% with decision=decisions.0 %}
+  <div class="govuk-panel govuk-panel--confirmation council-decision">
+    {% if proposal.status == "developing" and decision.case_version %}
+    <h2 class="govuk-panel__title">{{ decision.case_version.get_stage_display }} approved{% if decision.outcome == "approved_with_conditions" %} with conditions{% endif %}</h2>
+    <div class="govuk-panel__body">Decided at {{ decision.meeting }}. The unit is now developing the {{ proposal.get_stage_display }}.</div>
+    {% else %}
+    <h2 class="govuk-panel__title">{{ decision.get_outcome_display }}</h2>
+    <div class="govuk-panel__body">Decided at {{ decision.meeting }}</div>
+    {% endif %}
+  </div>
+  <dl class="govuk-summary-list">
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Reason</dt><dd class="govuk-summary-list__value">{{ decision.rationale|linebreaksbr }}</dd></div>
+    {% if decision.conditions %}<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Conditions</dt><dd class="govuk-summary-list__value">{{ decision.conditions|linebreaksbr }}</dd></div>{% endif %}
+    {% if decision.revisit_date %}<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Revisit on</dt><dd class="govuk-summary-list__value">{{ decision.revisit_date|date:"j F Y" }}</dd></div>{% endif %}
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Recorded by</dt><dd class="govuk-summary-list__value">{{ decision.decided_by }}, {{ decision.decided_at|date:"j F Y" }}</dd></div>
+  </dl>
+  {% endwith %}
+{% endif %}
+{% if project %}
+  <p class="govuk-body"><a class="govuk-link" href="{{ project.get_absolute_url }}">Go to the project in delivery</a></p>
+{% endif %}"""
+
+
+def test_the_proposal_heading_is_the_template():
+    """{% proposal_heading %} writes what the page's heading wrote: tags for the stage,
+    statutory and DPIA, the latest decision (a stage approved, with or without
+    conditions, while the case is developed; otherwise the outcome, with conditions
+    and the date to revisit where given), and the link to a project in delivery."""
+    import datetime
+
+    from governance.models import BusinessUnit, Meeting, User
+    from projects.choices import Outcome, ProposalStatus, Stage, YesNo
+    from projects.models import BusinessCaseVersion, Decision, Project, Proposal
+
+    unit = BusinessUnit(pk=3, name=AWKWARD)
+    late = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
+    meeting = Meeting(pk=9, title="Group <&>", starts_at=late)
+    chair = User(first_name="Ann <&>", last_name="O'Neil")
+
+    def proposal(status, **fields):
+        return Proposal(pk=42, title=AWKWARD, business_unit=unit, status=status, **fields)
+
+    def decision(outcome, version=None, **fields):
+        made = Decision(
+            outcome=outcome,
+            rationale=AWKWARD,
+            meeting=meeting,
+            decided_by=chair,
+            decided_at=late,
+            **fields,
+        )
+        if version:
+            made.case_version = BusinessCaseVersion(stage=version)
+        return made
+
+    developing = proposal(
+        ProposalStatus.DEVELOPING, stage=Stage.OBC, is_statutory=True, personal_data=YesNo.YES
+    )
+    cases = [
+        (developing, [decision(Outcome.APPROVED_WITH_CONDITIONS, Stage.SOC, conditions=AWKWARD)]),
+        (developing, [decision(Outcome.APPROVED, Stage.SOC), decision(Outcome.REJECTED)]),
+        (developing, [decision(Outcome.APPROVED)]),
+        (proposal(ProposalStatus.APPROVED, personal_data=YesNo.YES), [decision(Outcome.APPROVED)]),
+        (
+            proposal(ProposalStatus.DEFERRED, stage=Stage.FBC),
+            [decision(Outcome.DEFERRED, revisit_date=datetime.date(2027, 4, 1))],
+        ),
+        (proposal(ProposalStatus.DRAFT), []),
+    ]
+    for given, decisions in cases:
+        for project in (None, Project(pk=5)):
+            context = {"proposal": given, "decisions": decisions, "project": project}
+            tag = render(
+                "{% load proposal_detail %}{% proposal_heading proposal decisions project %}",
+                **context,
+            )
+            assert tag == render(HEADING, **context)
