@@ -39,10 +39,12 @@ from common.roles import Role
 from governance.models import (
     BusinessUnit,
     CorporateObjective,
+    Meeting,
     Objective,
     Principle,
     Strategy,
     Theme,
+    User,
 )
 
 from . import policies, prioritisation, routing
@@ -58,6 +60,7 @@ from .choices import (
 from .models import (
     DEFAULT_THRESHOLDS,
     Assessment,
+    Attachment,
     BenefitRealised,
     Budget,
     BusinessCaseVersion,
@@ -68,6 +71,7 @@ from .models import (
     ProgressUpdate,
     Project,
     Proposal,
+    ProposalEvent,
     ProposalTheme,
     ProposalYear,
     RoutingThresholds,
@@ -259,6 +263,65 @@ def proposal_for_detail(user, pk: int) -> Proposal:
     )
 
 
+USER_NAME_FIELDS = ("first_name", "last_name", "username")  # what User.__str__ reads
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _partly_read(model, **values):
+    """An instance of `model` as read from the database with only these fields (by
+    attname); any other is read if asked for, as `only()` leaves it. (Model.from_db
+    takes the values in the model's field order.)"""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def _person(row: tuple) -> User:
+    """A user read as their pk and the names User.__str__ reads (`row`, in the order of
+    USER_NAME_FIELDS after the pk)."""
+    return _partly_read(User, **dict(zip(("id", *USER_NAME_FIELDS), row, strict=True)))
+
+
+def proposal_for_page(user, pk: int) -> Proposal:
+    """proposal_for_detail for the proposal's own page, which shows only the names of
+    its unit, its creator and its project manager, and links its project: the proposal
+    read alone (narrowed the same way, else a 404), and those four as one row of plain
+    SQL, set on it as select_related sets them but each with only what the page shows
+    (any other field is read if asked for, as with `only()`). Joining them costs the ORM
+    some 2,500 calls more. Only model table and column names go into the text."""
+    proposal = get_object_or_404(proposals_visible_to(user), pk=pk)
+    q = connection.ops.quote_name
+    unit, person = q(BusinessUnit._meta.db_table), q(User._meta.db_table)
+    project, proposals = q(Project._meta.db_table), q(Proposal._meta.db_table)
+    sql = f"""
+        SELECT b.id, b.name, c.id, c.first_name, c.last_name, c.username,
+               m.id, m.first_name, m.last_name, m.username, j.id
+        FROM {proposals} p JOIN {unit} b ON b.id = p.business_unit_id
+        JOIN {person} c ON c.id = p.created_by_id
+        LEFT JOIN {person} m ON m.id = p.project_manager_id
+        LEFT JOIN {project} j ON j.proposal_id = p.id
+        WHERE p.id = %s
+    """  # noqa: S608
+    [row] = _fetch(sql, [proposal.pk])
+    proposal.business_unit = _partly_read(BusinessUnit, id=row[0], name=row[1])
+    proposal.created_by = _person(row[2:6])
+    proposal.project_manager = _person(row[6:10]) if row[6] is not None else None
+    if row[10] is None:
+        PROPOSAL_PROJECT.set_cached_value(proposal, None)
+    else:
+        proposal.project = _partly_read(Project, id=row[10], proposal_id=proposal.pk)
+    return proposal
+
+
+# A proposal's project, the reverse of Project.proposal: select_related caches None on
+# it for a proposal without one, so that asking costs no query.
+PROPOSAL_PROJECT = Proposal._meta.get_field("project")
+
+
 @dataclass(frozen=True)
 class StrategicLinks:
     """What a proposal's strategic case shows of the strategy it serves: its theme links
@@ -381,11 +444,90 @@ def proposal_routing(
     )
 
 
+# The proposal page's short lists below are read as plain SQL: a few rows each, which
+# the ORM costs more to ask for (a thousand or more calls a query) than to read. Each
+# is held equal to the ORM query it replaced by a test (test_proposal_detail_tags); only
+# model table and column names go into the text, the proposal's pk is a parameter.
+
+YEAR_FIELDS = tuple(field.attname for field in ProposalYear._meta.concrete_fields)
+
+
+def years_for_detail(proposal: Proposal) -> list[ProposalYear]:
+    """`list(proposal.years.all())`: the proposal's years, by financial year."""
+    q = connection.ops.quote_name
+    columns = ", ".join(q(field.column) for field in ProposalYear._meta.concrete_fields)
+    sql = f"""
+        SELECT {columns} FROM {q(ProposalYear._meta.db_table)}
+        WHERE proposal_id = %s ORDER BY financial_year
+    """  # noqa: S608
+    return [
+        ProposalYear.from_db(connection.alias, YEAR_FIELDS, row)
+        for row in _fetch(sql, [proposal.pk])
+    ]
+
+
+def events_for_detail(proposal: Proposal) -> list[ProposalEvent]:
+    """`proposal.events.select_related("actor")`, oldest first, with what its timeline
+    shows of each (projects.templatetags.proposal_detail.event_lines): the status it
+    moved to, when, the comment and who (their names)."""
+    q = connection.ops.quote_name
+    event, user = q(ProposalEvent._meta.db_table), q(User._meta.db_table)
+    sql = f"""
+        SELECT e.to_status, e.created_at, e.comment, u.id, u.first_name, u.last_name,
+               u.username
+        FROM {event} e JOIN {user} u ON u.id = e.actor_id
+        WHERE e.proposal_id = %s ORDER BY e.created_at, e.id
+    """  # noqa: S608
+    return [
+        ProposalEvent(
+            to_status=to_status, created_at=created_at, comment=comment, actor=_person(actor)
+        )
+        for to_status, created_at, comment, *actor in _fetch(sql, [proposal.pk])
+    ]
+
+
+def attachments_for_detail(proposal: Proposal) -> list[Attachment]:
+    """`proposal.attachments.all()`, oldest first, with what the page lists of each."""
+    q = connection.ops.quote_name
+    sql = f"""
+        SELECT id, original_name, kind, size FROM {q(Attachment._meta.db_table)}
+        WHERE proposal_id = %s ORDER BY uploaded_at, id
+    """  # noqa: S608
+    return [
+        Attachment(pk=pk, original_name=original_name, kind=kind, size=size)
+        for pk, original_name, kind, size in _fetch(sql, [proposal.pk])
+    ]
+
+
 def assessments_for_detail(proposal: Proposal) -> list[Assessment]:
-    """Each member's assessment of the proposal, with its criterion scores as
-    `score_rows` (the fields the page shows, as dicts): two queries, without building a
-    model for every score or running the prefetch machinery."""
-    assessments = list(proposal.assessments.select_related("assessor"))
+    """Each member's assessment of the proposal, as `proposal.assessments.select_related(
+    "assessor")` orders them (by when submitted; here those submitted at the same moment
+    by pk), with what the page shows of each and its assessor's names, and its criterion
+    scores as `score_rows` (the fields the page shows, as dicts): two queries of plain
+    SQL (each ORM query costs more to ask than these rows to read), without building a
+    model for every score or running the prefetch machinery. Only model table and
+    column names go into the text; the proposal's pk is a parameter."""
+    q = connection.ops.quote_name
+    assessment, person = q(Assessment._meta.db_table), q(User._meta.db_table)
+    sql = f"""
+        SELECT a.id, a.conflict_declared, a.conflict_note, a.weighted_score,
+               u.id, u.first_name, u.last_name, u.username
+        FROM {assessment} a JOIN {person} u ON u.id = a.assessor_id
+        WHERE a.proposal_id = %s ORDER BY a.submitted_at, a.id
+    """  # noqa: S608
+    assessments = [
+        Assessment(
+            pk=pk,
+            proposal=proposal,
+            conflict_declared=conflict_declared,
+            conflict_note=conflict_note,
+            weighted_score=weighted_score,
+            assessor=_person(assessor),
+        )
+        for pk, conflict_declared, conflict_note, weighted_score, *assessor in _fetch(
+            sql, [proposal.pk]
+        )
+    ]
     rows: dict[int, list[dict]] = {assessment.pk: [] for assessment in assessments}
     if assessments:
         for score in _score_rows(list(rows)):
@@ -444,8 +586,60 @@ def case_versions(proposal: Proposal):
 def decisions_for_detail(proposal: Proposal) -> list[Decision]:
     """The decisions on the proposal, newest first, each with its meeting, who recorded
     it and the business case frozen with it (if any): what the proposal's page shows of
-    them, and of its business case stages (case_versions_of), in one query."""
-    return list(proposal.decisions.select_related("meeting", "decided_by", "case_version"))
+    them, and of its business case stages (case_versions_of).
+
+    `proposal.decisions.select_related("meeting", "decided_by", "case_version")`, read
+    as plain SQL (the proposal's page asks it; the ORM costs some 3,000 calls to ask for
+    a decision or two): each decision with its meeting's title and start (its name and
+    link) and who recorded it (their names). The frozen versions, which only proposals
+    past a gate have, are read by case_versions (once, only when some decision has one)
+    and set on their decisions; a decision without one holds that, as select_related
+    would leave it, so asking costs no query. Only model table and column names go into
+    the text; the proposal's pk is a parameter."""
+    q = connection.ops.quote_name
+    decision, meeting = q(Decision._meta.db_table), q(Meeting._meta.db_table)
+    user, version = q(User._meta.db_table), q(BusinessCaseVersion._meta.db_table)
+    sql = f"""
+        SELECT d.id, d.outcome, d.rationale, d.conditions, d.revisit_date, d.decided_at,
+               m.id, m.title, m.starts_at, u.id, u.first_name, u.last_name, u.username,
+               v.id IS NOT NULL
+        FROM {decision} d JOIN {meeting} m ON m.id = d.meeting_id
+        JOIN {user} u ON u.id = d.decided_by_id
+        LEFT JOIN {version} v ON v.decision_id = d.id
+        WHERE d.proposal_id = %s ORDER BY d.decided_at DESC, d.id DESC
+    """  # noqa: S608
+    rows = _fetch(sql, [proposal.pk])
+    versions = (
+        {version.decision_id: version for version in case_versions(proposal)}
+        if any(row[-1] for row in rows)
+        else {}
+    )
+    decisions = []
+    for row in rows:
+        pk, outcome, rationale, conditions, revisit_date, decided_at = row[:6]
+        meeting_pk, title, starts_at = row[6:9]
+        decision = Decision(
+            pk=pk,
+            proposal=proposal,
+            outcome=outcome,
+            rationale=rationale,
+            conditions=conditions,
+            revisit_date=revisit_date,
+            decided_at=decided_at,
+            meeting=Meeting(pk=meeting_pk, title=title, starts_at=starts_at),
+            decided_by=_person(row[9:13]),
+        )
+        if pk in versions:
+            decision.case_version = versions[pk]
+        else:
+            DECISION_CASE_VERSION.set_cached_value(decision, None)
+        decisions.append(decision)
+    return decisions
+
+
+# A decision's case_version, the reverse of BusinessCaseVersion.decision: select_related
+# caches None on it for a decision without a version, so that asking costs no query.
+DECISION_CASE_VERSION = Decision._meta.get_field("case_version")
 
 
 def case_versions_of(decisions: list[Decision]) -> list[BusinessCaseVersion]:

@@ -103,34 +103,44 @@ class SelfAssessment:
     rule: str = RULE
 
 
-def _responses(proposal_pk: int) -> dict[int, tuple[str, str]]:
-    """The proposal's answers and evidence, keyed by point: `TcopResponse.objects.filter(
-    proposal=...).values_list("point_id", "answer", "evidence")` without an order (nor
-    the join it needs), as plain SQL: a dozen short rows, which the ORM costs more to ask
-    for than to read. Only the model's table name goes into the text."""
-    table = connection.ops.quote_name(TcopResponse._meta.db_table)
-    sql = f"SELECT point_id, answer, evidence FROM {table} WHERE proposal_id = %s"  # noqa: S608
+POINT_FIELDS = tuple(field.attname for field in TcopPoint._meta.concrete_fields)
+
+
+def _answered_points(proposal_pk: int) -> list[tuple[TcopPoint, str, str]]:
+    """Every point (`TcopPoint.objects.all()`, by number) with the proposal's answer and
+    evidence (blank where not given; `TcopResponse.objects.filter(proposal=...)`), as one
+    query of plain SQL: a dozen short rows, which the ORM costs more to ask for (twice)
+    than to read. Only the models' table and column names go into the text."""
+    q = connection.ops.quote_name
+    point, response = q(TcopPoint._meta.db_table), q(TcopResponse._meta.db_table)
+    columns = ", ".join(f"p.{q(field.column)}" for field in TcopPoint._meta.concrete_fields)
+    sql = f"""
+        SELECT {columns}, COALESCE(r.answer, ''), COALESCE(r.evidence, '')
+        FROM {point} p LEFT JOIN {response} r ON r.point_id = p.id AND r.proposal_id = %s
+        ORDER BY p.number
+    """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [proposal_pk])
-        return {point_id: (answer, evidence) for point_id, answer, evidence in cursor.fetchall()}
+        rows = cursor.fetchall()
+    width = len(POINT_FIELDS)
+    return [
+        (TcopPoint.from_db(connection.alias, POINT_FIELDS, row[:width]), *row[width:])
+        for row in rows
+    ]
 
 
 def self_assessment(proposal: Proposal) -> SelfAssessment:
     """Every point with the proposal's answer and evidence (blank where not given)."""
-    points = list(TcopPoint.objects.all())
-    responses = _responses(proposal.pk)
-    rows = []
-    for point in points:
-        answer, evidence = responses.get(point.pk, ("", ""))
-        rows.append(
-            Row(
-                point=point,
-                answer=answer,
-                answer_label=TcopAnswer(answer).label if answer else "Not answered",
-                evidence=evidence,
-            )
+    rows = [
+        Row(
+            point=point,
+            answer=answer,
+            answer_label=TcopAnswer(answer).label if answer else "Not answered",
+            evidence=evidence,
         )
-    return SelfAssessment(rows=rows, summary=summary_of((row.answer for row in rows), len(points)))
+        for point, answer, evidence in _answered_points(proposal.pk)
+    ]
+    return SelfAssessment(rows=rows, summary=summary_of((row.answer for row in rows), len(rows)))
 
 
 def proposal_rating(proposal: Proposal) -> int:

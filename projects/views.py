@@ -117,10 +117,10 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        proposal = selectors.proposal_for_detail(user, self.kwargs["pk"])
+        proposal = selectors.proposal_for_page(user, self.kwargs["pk"])
         sees_scores = policies.may_see_scores(user, proposal)
         # Read once for both the route section and the financial case.
-        years = Deferred(lambda: list(proposal.years.all()))
+        years = Deferred(lambda: selectors.years_for_detail(proposal))
         # Worked out only when the page's route section is (it is remembered).
         routing = Deferred(lambda: selectors.proposal_routing(proposal, years=years()))
         # Read once for the decision panel and the business case stages.
@@ -147,8 +147,8 @@ class ProposalDetailView(RoleRequiredMixin, TemplateView):
             principles=Deferred(lambda: links().principles),
             years=years,
             tcop=Deferred(lambda: tcop.self_assessment(proposal)),
-            events=proposal.events.select_related("actor"),
-            attachments=proposal.attachments.all(),
+            events=Deferred(lambda: selectors.events_for_detail(proposal)),
+            attachments=Deferred(lambda: selectors.attachments_for_detail(proposal)),
             decisions=decisions,
             assessments=assessments,
             scoring_refusal=policies.scoring_refusal(user, proposal),

@@ -7,7 +7,8 @@ piece of markup filled in with values escaped as the template escapes them
 whitespace its `{% for %}` left around each row."""
 
 from django import template
-from django.template.defaultfilters import date
+from django.conf import settings
+from django.template.defaultfilters import date, floatformat
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
@@ -15,6 +16,9 @@ from django.utils.timezone import template_localtime
 
 from common import figures
 from common.markup import escape
+
+from ..choices import Outcome, ProposalStatus
+from .proposals import status_tag
 
 register = template.Library()
 
@@ -39,6 +43,15 @@ FROM_TCOP = (
     '<br><span class="govuk-body-s">Worked out from the <a class="govuk-link" href="#tcop">'
     "Technology Code of Practice self-assessment</a>, not scored by the member</span>"
 )
+
+
+def _number(value) -> str:
+    """`{{ value }}` for a score or weight, escaped: a whole number as Python writes it
+    (what localize gives one when thousands are not separated, without its dozens of
+    calls), anything else localized."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return escape(localize(value))
 
 
 def _lines(text) -> str:
@@ -72,13 +85,62 @@ def score_rows(rows) -> SafeString:
             SCORE_ROW.format(
                 escape(row["criterion_name"]),
                 FROM_TCOP if row["from_tcop"] else "",
-                escape(localize(row["weight"])),
-                escape(localize(row["score"])),
+                _number(row["weight"]),
+                _number(row["score"]),
                 escape(localize(row["comment"])),
             )
             for row in rows
         )
     )
+
+
+CONFLICT = (
+    "\n  \n"
+    '    <p class="govuk-body">{} declared a conflict of interest: {}</p>\n'
+    "  \n"
+)
+SCORE_TABLE = (
+    "\n  \n"
+    '  <div class="council-table-region" role="region" aria-label="Scores from {}" tabindex="0">\n'
+    '  <table class="govuk-table council-table--compact">\n'
+    '    <caption class="govuk-table__caption govuk-table__caption--s">'
+    "{}: {} out of 100</caption>\n"
+    '    <thead class="govuk-table__head"><tr class="govuk-table__row">\n'
+    '      <th scope="col" class="govuk-table__header">Criterion</th>\n'
+    '      <th scope="col" class="govuk-table__header govuk-table__header--numeric">Weight</th>\n'
+    '      <th scope="col" class="govuk-table__header govuk-table__header--numeric">'
+    "Score (0 to 5)</th>\n"
+    '      <th scope="col" class="govuk-table__header">Comment</th>\n'
+    "    </tr></thead>\n"
+    '    <tbody class="govuk-table__body">\n'
+    "    {}\n"
+    "    </tbody>\n"
+    "  </table>\n"
+    "  </div>\n"
+    "  \n"
+)
+NO_SCORES = '\n  <p class="govuk-body">No scores yet.</p>\n'
+
+
+@register.simple_tag
+def assessment_tables(assessments) -> SafeString:
+    """Each member's scores (selectors.assessments_for_detail) as a table, or their
+    declared conflict, as the proposal page's loop wrote them."""
+    parts = []
+    for assessment in assessments:
+        assessor = escape(assessment.assessor)
+        if assessment.conflict_declared:
+            parts.append(CONFLICT.format(assessor, escape(assessment.conflict_note)))
+        else:
+            parts.append(
+                SCORE_TABLE.format(
+                    assessor,
+                    assessor,
+                    escape(floatformat(assessment.weighted_score, 1)),
+                    score_rows(assessment.score_rows),
+                )
+            )
+    return mark_safe("".join(parts) or NO_SCORES)  # noqa: S308 - every value escaped
 
 
 THEME_LINK = (
@@ -162,4 +224,101 @@ def year_rows(years) -> SafeString:
             )
             for year in years
         )
+    )
+
+
+HEADING = (
+    '<span class="govuk-caption-l">{} \u00b7 {}</span>\n'
+    '<h1 class="govuk-heading-l">{}</h1>\n'
+    '<p class="govuk-body">\n'
+    "  \n{}\n\n"
+    "  {}\n"
+    "  {}\n"
+    "  {}\n"
+    "</p>\n\n"
+)
+STAGE_TAG = '<strong class="govuk-tag govuk-tag--blue">{}</strong>'
+STATUTORY_TAG = '<strong class="govuk-tag govuk-tag--purple">Statutory or mandatory</strong>'
+DPIA_TAG = '<strong class="govuk-tag govuk-tag--yellow">DPIA needed</strong>'
+DECISION = (
+    "\n  \n"
+    '  <div class="govuk-panel govuk-panel--confirmation council-decision">\n'
+    "    {}\n"
+    "  </div>\n"
+    '  <dl class="govuk-summary-list">\n'
+    '    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Reason</dt>'
+    '<dd class="govuk-summary-list__value">{}</dd></div>\n'
+    "    {}\n"
+    "    {}\n"
+    '    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Recorded by'
+    '</dt><dd class="govuk-summary-list__value">{}, {}</dd></div>\n'
+    "  </dl>\n"
+    "  \n"
+)
+STAGE_APPROVED = (
+    '\n    <h2 class="govuk-panel__title">{} approved{}</h2>\n'
+    '    <div class="govuk-panel__body">Decided at {}. The unit is now developing the {}.</div>\n'
+    "    "
+)
+DECIDED = (
+    '\n    <h2 class="govuk-panel__title">{}</h2>\n'
+    '    <div class="govuk-panel__body">Decided at {}</div>\n'
+    "    "
+)
+CONDITIONS = (
+    '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Conditions</dt>'
+    '<dd class="govuk-summary-list__value">{}</dd></div>'
+)
+REVISIT = (
+    '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Revisit on</dt>'
+    '<dd class="govuk-summary-list__value">{}</dd></div>'
+)
+PROJECT_LINK = (
+    '\n  <p class="govuk-body"><a class="govuk-link" href="{}">'
+    "Go to the project in delivery</a></p>\n"
+)
+
+
+@register.simple_tag
+def proposal_heading(proposal, decisions, project) -> SafeString:
+    """The proposal page's heading: its reference, unit, title and tags, the latest
+    decision (selectors.decisions_for_detail, newest first) and the link to its project
+    in delivery, as the page's template wrote them."""
+    heading = HEADING.format(
+        escape(proposal.reference),
+        escape(proposal.business_unit),
+        escape(proposal.title),
+        status_tag(proposal.status, proposal.get_status_display()),
+        STAGE_TAG.format(escape(proposal.get_stage_display())) if proposal.stage else "",
+        STATUTORY_TAG if proposal.is_statutory else "",
+        DPIA_TAG if proposal.dpia_needed else "",
+    )
+    link = PROJECT_LINK.format(escape(project.get_absolute_url())) if project else ""
+    return mark_safe(  # noqa: S308 - every value escaped
+        heading + (_decision_panel(proposal, decisions[0]) if decisions else "") + "\n" + link
+    )
+
+
+def _decision_panel(proposal, decision) -> str:
+    meeting = escape(decision.meeting)
+    version = getattr(decision, "case_version", None)
+    if proposal.status == ProposalStatus.DEVELOPING and version:
+        conditional = decision.outcome == Outcome.APPROVED_WITH_CONDITIONS
+        title = STAGE_APPROVED.format(
+            escape(version.get_stage_display()),
+            " with conditions" if conditional else "",
+            meeting,
+            escape(proposal.get_stage_display()),
+        )
+    else:
+        title = DECIDED.format(escape(decision.get_outcome_display()), meeting)
+    return DECISION.format(
+        title,
+        _lines(decision.rationale),
+        CONDITIONS.format(_lines(decision.conditions)) if decision.conditions else "",
+        REVISIT.format(escape(date(decision.revisit_date, "j F Y")))
+        if decision.revisit_date
+        else "",
+        escape(decision.decided_by),
+        escape(date(template_localtime(decision.decided_at), "j F Y")),
     )

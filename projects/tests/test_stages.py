@@ -273,3 +273,69 @@ def test_the_proposal_page_shows_each_frozen_stage_as_case_versions_reads_it(
     assert "govuk-summary-card" in stages
     page = client_for(officer).get(proposal.get_absolute_url()).content.decode()
     assert stages in page
+
+
+def test_the_decisions_read_as_sql_are_the_orm_query(
+    officer, chair, gate, submit_and_accept, django_assert_num_queries
+):
+    """selectors.decisions_for_detail (plain SQL) gives the decisions `proposal.decisions
+    .select_related("meeting", "decided_by", "case_version")` gave, newest first (two at
+    the same moment by pk): what the page shows of each, its meeting and who recorded it,
+    and its frozen version or none, asked without a further query; for a proposal
+    through three gates, one decided before business case stages, and one undecided."""
+    import datetime
+
+    from django.template.loader import render_to_string
+
+    from projects.models import Decision
+
+    staged = submit_and_accept(_scheme(officer, 150000))
+    gate(staged)
+    submit_and_accept(staged)
+    gate(staged, Outcome.APPROVED_WITH_CONDITIONS, conditions="Agree <the> exit & plan.")
+    submit_and_accept(staged)
+    gate(staged, Outcome.REJECTED, rationale="No money left.\r\nSorry & 'so on'.")
+    unstaged = ProposalFactory(status=ProposalStatus.DEFERRED)
+    for rationale in ("First <look>", "Second & last"):
+        Decision.objects.create(
+            proposal=unstaged,
+            meeting=MeetingFactory(chair=chair, title="Extra <meeting>"),
+            outcome=Outcome.DEFERRED,
+            rationale=rationale,
+            revisit_date=datetime.date(2027, 4, 1),
+            decided_by=chair,
+        )
+    unstaged.decisions.update(
+        decided_at=datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)
+    )
+
+    def shown(decision):
+        version = getattr(decision, "case_version", None)
+        return (
+            [getattr(decision, field.attname) for field in Decision._meta.concrete_fields],
+            decision.get_outcome_display(),
+            (str(decision.meeting), decision.meeting.get_absolute_url()),
+            str(decision.decided_by),
+            version
+            and [getattr(version, f.attname) for f in BusinessCaseVersion._meta.concrete_fields],
+            version and (version.decision.pk, str(version.decision.meeting), version.outcome_label),
+        )
+
+    for proposal in (staged, unstaged, ProposalFactory()):
+        decisions = selectors.decisions_for_detail(proposal)
+        with django_assert_num_queries(0):
+            read = [shown(decision) for decision in decisions]
+            versions = selectors.case_versions_of(decisions)
+        was = list(proposal.decisions.select_related("meeting", "decided_by", "case_version"))
+        assert read == [shown(decision) for decision in was]
+        assert render_to_string(
+            "projects/_case_versions.html", {"case_versions": versions, "proposal": proposal}
+        ) == render_to_string(
+            "projects/_case_versions.html",
+            {"case_versions": selectors.case_versions_of(was), "proposal": proposal},
+        )
+    assert [len(selectors.decisions_for_detail(p)) for p in (staged, unstaged)] == [3, 2]
+    assert (
+        len(versions) == 0
+        and len(selectors.case_versions_of(selectors.decisions_for_detail(staged))) == 3
+    )

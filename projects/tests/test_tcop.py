@@ -358,26 +358,35 @@ def test_the_proposal_page_says_which_score_was_worked_out_from_the_self_assessm
     assert not [name for name, cell in typed.items() if label in cell]
 
 
-def test_the_answers_read_as_sql_are_the_values_query(db):
-    """tcop._responses (plain SQL) gives each point's answer and evidence as the
-    values_list query did, and nothing for a proposal with no answers."""
+def test_the_points_and_answers_read_as_sql_are_the_orm_queries(db):
+    """tcop._answered_points (plain SQL) gives every point as `TcopPoint.objects.all()`
+    did, by number, each with the proposal's answer and evidence as its TcopResponse
+    holds them (blank for a point not answered), and no other proposal's."""
     proposal, other = ProposalFactory(), ProposalFactory()
-    points = list(TcopPoint.objects.all()[:3])
+    points = list(TcopPoint.objects.all())
+    TcopPoint.objects.filter(pk=points[0].pk).update(number=99, title="Last & <least>")
     for point, answer, evidence in zip(
         points,
-        (TcopAnswer.MET, TcopAnswer.NOT_MET, TcopAnswer.PARTLY_MET),
-        ("Fish & <chips>\r\nmore", "", "'quoted'"),
-        strict=True,
+        (TcopAnswer.MET, TcopAnswer.NOT_MET, TcopAnswer.PARTLY_MET, ""),
+        ("Fish & <chips>\r\nmore", "", "'quoted'", "Not sure yet"),
+        strict=False,
     ):
         TcopResponse.objects.create(
             proposal=proposal, point=point, answer=answer, evidence=evidence
         )
-    TcopResponse.objects.create(proposal=other, point=points[0], answer=TcopAnswer.MET)
+    TcopResponse.objects.create(proposal=other, point=points[5], answer=TcopAnswer.MET)
     for given in (proposal, other, ProposalFactory()):
-        assert tcop._responses(given.pk) == {
-            point_id: (answer, evidence)
-            for point_id, answer, evidence in TcopResponse.objects.filter(
-                proposal=given
-            ).values_list("point_id", "answer", "evidence")
-        }
-    assert len(tcop._responses(proposal.pk)) == 3
+        responses = {r.point_id: (r.answer, r.evidence) for r in given.tcop_responses.all()}
+        assert [
+            ([getattr(point, f.attname) for f in TcopPoint._meta.concrete_fields], answer, evidence)
+            for point, answer, evidence in tcop._answered_points(given.pk)
+        ] == [
+            (
+                [getattr(point, f.attname) for f in TcopPoint._meta.concrete_fields],
+                *responses.get(point.pk, ("", "")),
+            )
+            for point in TcopPoint.objects.all()
+        ]
+    answered = tcop._answered_points(proposal.pk)
+    assert len(answered) == len(points) and answered[-1][0].number == 99
+    assert sum(1 for _, answer, evidence in answered if answer or evidence) == 4
