@@ -427,6 +427,20 @@ class Assessment(models.Model):
                 condition=models.Q(conflict_declared=False),
                 name="assessment_own_score",
             ),
+            # The proposals a member declared a conflict on (left out of their ranked
+            # list), read from the index alone rather than from all their assessments.
+            models.Index(
+                fields=["assessor", "proposal"],
+                condition=models.Q(conflict_declared=True),
+                name="assessment_conflict",
+            ),
+            # Which proposals a member has assessed at all (policies.scorable: not those),
+            # again from the index alone.
+            models.Index(
+                fields=["assessor", "proposal"],
+                include=["conflict_declared"],
+                name="assessment_by_assessor",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
