@@ -437,8 +437,7 @@ class Assessment(models.Model):
             # Which proposals a member has assessed at all (policies.scorable: not those),
             # again from the index alone.
             models.Index(
-                fields=["assessor", "proposal"],
-                include=["conflict_declared"],
+                fields=["assessor", "proposal", "conflict_declared"],
                 name="assessment_by_assessor",
             ),
         ]
