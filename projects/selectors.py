@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from common import dataversion, precompute
+from common import dataversion, plainsql, precompute
 from common.addresses import page_url
 from common.roles import Role
 from governance.models import (
@@ -266,12 +266,6 @@ def proposal_for_detail(user, pk: int) -> Proposal:
 USER_NAME_FIELDS = ("first_name", "last_name", "username")  # what User.__str__ reads
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _partly_read(model, **values):
     """An instance of `model` as read from the database with only these fields (by
     attname); any other is read if asked for, as `only()` leaves it. (Model.from_db
@@ -306,7 +300,7 @@ def proposal_for_page(user, pk: int) -> Proposal:
         LEFT JOIN {project} j ON j.proposal_id = p.id
         WHERE p.id = %s
     """  # noqa: S608
-    [row] = _fetch(sql, [proposal.pk])
+    [row] = plainsql.read(sql, [proposal.pk])
     proposal.business_unit = _partly_read(BusinessUnit, id=row[0], name=row[1])
     proposal.created_by = _person(row[2:6])
     proposal.project_manager = _person(row[6:10]) if row[6] is not None else None
@@ -350,8 +344,8 @@ def strategic_links(proposal: Proposal) -> StrategicLinks:
     serves = q(Proposal.corporate_objectives.through._meta.db_table)
     touches = q(Proposal.principles.through._meta.db_table)
     sql = f"""
-        SELECT 1, NULL::integer, NULL::varchar, t.number, NULL::integer, t.id, t.number,
-               t.title, l.how
+        SELECT 1, CAST(NULL AS INTEGER), CAST(NULL AS VARCHAR(1)), t.number, CAST(NULL AS INTEGER),
+               t.id, t.number, t.title, l.how
         FROM {link} l JOIN {theme} t ON t.id = l.theme_id
         WHERE l.proposal_id = %s
         UNION ALL
@@ -370,9 +364,7 @@ def strategic_links(proposal: Proposal) -> StrategicLinks:
         WHERE tc.proposal_id = %s
         ORDER BY 1, 2 DESC, 3, 4, 5
     """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [proposal.pk] * 4)
-        rows = cursor.fetchall()
+    rows = plainsql.read(sql, [proposal.pk] * 4)
     links = StrategicLinks([], [], [], [])
     for kind, _, _, _, number, pk, theme_number, title, how in rows:
         if kind == 1:
@@ -409,12 +401,10 @@ def thresholds_in_force() -> RoutingThresholds:
     columns = ", ".join(q(field.column) for field in RoutingThresholds._meta.concrete_fields)
     table, pk = q(RoutingThresholds._meta.db_table), q(RoutingThresholds._meta.pk.column)
     sql = f"SELECT {columns} FROM {table} ORDER BY {pk} LIMIT 1"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    if row is None:
+    rows = plainsql.read(sql, [], tuple(RoutingThresholds._meta.concrete_fields))
+    if not rows:
         return RoutingThresholds(**DEFAULT_THRESHOLDS)
-    return RoutingThresholds.from_db(connection.alias, fields, row)
+    return RoutingThresholds.from_db(connection.alias, fields, rows[0])
 
 
 def threshold_changes():
@@ -462,7 +452,7 @@ def years_for_detail(proposal: Proposal) -> list[ProposalYear]:
     """  # noqa: S608
     return [
         ProposalYear.from_db(connection.alias, YEAR_FIELDS, row)
-        for row in _fetch(sql, [proposal.pk])
+        for row in plainsql.read(sql, [proposal.pk], tuple(ProposalYear._meta.concrete_fields))
     ]
 
 
@@ -482,7 +472,9 @@ def events_for_detail(proposal: Proposal) -> list[ProposalEvent]:
         ProposalEvent(
             to_status=to_status, created_at=created_at, comment=comment, actor=_person(actor)
         )
-        for to_status, created_at, comment, *actor in _fetch(sql, [proposal.pk])
+        for to_status, created_at, comment, *actor in plainsql.read(
+            sql, [proposal.pk], (None, ProposalEvent._meta.get_field("created_at"))
+        )
     ]
 
 
@@ -495,8 +487,17 @@ def attachments_for_detail(proposal: Proposal) -> list[Attachment]:
     """  # noqa: S608
     return [
         Attachment(pk=pk, original_name=original_name, kind=kind, size=size)
-        for pk, original_name, kind, size in _fetch(sql, [proposal.pk])
+        for pk, original_name, kind, size in plainsql.read(sql, [proposal.pk])
     ]
+
+
+# What assessments_for_detail's columns are read from, where the ORM converts them.
+ASSESSMENT_COLUMN_FIELDS = (
+    None,
+    Assessment._meta.get_field("conflict_declared"),
+    None,
+    Assessment._meta.get_field("weighted_score"),
+)
 
 
 def assessments_for_detail(proposal: Proposal) -> list[Assessment]:
@@ -524,8 +525,8 @@ def assessments_for_detail(proposal: Proposal) -> list[Assessment]:
             weighted_score=weighted_score,
             assessor=_person(assessor),
         )
-        for pk, conflict_declared, conflict_note, weighted_score, *assessor in _fetch(
-            sql, [proposal.pk]
+        for pk, conflict_declared, conflict_note, weighted_score, *assessor in plainsql.read(
+            sql, [proposal.pk], ASSESSMENT_COLUMN_FIELDS
         )
     ]
     rows: dict[int, list[dict]] = {assessment.pk: [] for assessment in assessments}
@@ -550,12 +551,14 @@ def _score_rows(assessment_ids: list[int]) -> list[dict]:
     sql = f"""
         SELECT s.assessment_id, s.criterion_name, s.weight, s.score, s.from_tcop, s.comment
         FROM {score} s JOIN {criterion} c ON c.id = s.criterion_id
-        WHERE s.assessment_id = ANY(%s)
+        WHERE s.assessment_id IN {plainsql.in_list(assessment_ids)}
         ORDER BY s.assessment_id, c.position, c.name
     """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [assessment_ids])
-        return [dict(zip(SCORE_ROW_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    fields = tuple(CriterionScore._meta.get_field(name) for name in SCORE_ROW_FIELDS)
+    return [
+        dict(zip(SCORE_ROW_FIELDS, row, strict=True))
+        for row in plainsql.read(sql, assessment_ids, fields)
+    ]
 
 
 @dataclass(frozen=True)
@@ -583,6 +586,17 @@ def case_versions(proposal: Proposal):
     return proposal.case_versions.select_related("decision__meeting")
 
 
+# What decisions_for_detail's columns are read from, where the ORM converts them.
+DECISION_COLUMN_FIELDS = (
+    *(None,) * 4,
+    Decision._meta.get_field("revisit_date"),
+    Decision._meta.get_field("decided_at"),
+    None,
+    None,
+    Meeting._meta.get_field("starts_at"),
+)
+
+
 def decisions_for_detail(proposal: Proposal) -> list[Decision]:
     """The decisions on the proposal, newest first, each with its meeting, who recorded
     it and the business case frozen with it (if any): what the proposal's page shows of
@@ -608,7 +622,7 @@ def decisions_for_detail(proposal: Proposal) -> list[Decision]:
         LEFT JOIN {version} v ON v.decision_id = d.id
         WHERE d.proposal_id = %s ORDER BY d.decided_at DESC, d.id DESC
     """  # noqa: S608
-    rows = _fetch(sql, [proposal.pk])
+    rows = plainsql.read(sql, [proposal.pk], DECISION_COLUMN_FIELDS)
     versions = (
         {version.decision_id: version for version in case_versions(proposal)}
         if any(row[-1] for row in rows)

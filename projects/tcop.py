@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 
+from common import plainsql
+
 from .choices import TcopAnswer
 from .models import Proposal, TcopPoint, TcopResponse
 from .scoring import MAX_RATING
@@ -119,9 +121,7 @@ def _answered_points(proposal_pk: int) -> list[tuple[TcopPoint, str, str]]:
         FROM {point} p LEFT JOIN {response} r ON r.point_id = p.id AND r.proposal_id = %s
         ORDER BY p.number
     """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [proposal_pk])
-        rows = cursor.fetchall()
+    rows = plainsql.read(sql, [proposal_pk], tuple(TcopPoint._meta.concrete_fields))
     width = len(POINT_FIELDS)
     return [
         (TcopPoint.from_db(connection.alias, POINT_FIELDS, row[:width]), *row[width:])
