@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from common.errors import WorkflowError
 from common.roles import Role
@@ -326,8 +327,10 @@ def test_the_head_of_ict_rewords_a_point_and_answers_stay_with_it(
 
 
 def _score_rows(page_text: str, assessor) -> dict[str, str]:
-    """Each criterion's row of `assessor`'s score table: its name cell, as written."""
-    table = page_text.split(f'aria-label="Scores from {assessor}"', 1)[1].split("</table>", 1)[0]
+    """Each criterion's row of `assessor`'s score table: its name cell, as written. (The
+    name is escaped as the page writes it: a generated name may hold an apostrophe.)"""
+    label = f'aria-label="Scores from {escape(assessor)}"'
+    table = page_text.split(label, 1)[1].split("</table>", 1)[0]
     cells = re.findall(
         r'<tr class="govuk-table__row"><td class="govuk-table__cell">(.*?)</td>', table
     )
