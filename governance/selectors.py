@@ -162,23 +162,32 @@ def _action_item_row_maker():
     item_url = page_urls("governance:action-item-detail")
 
     def as_row(values) -> ActionItemRow:
-        pk, theme, objective, number, title, is_demo, due_date, status, rag, *rest = values
-        progress, owner_id, *owner_name = rest
-        return ActionItemRow(
-            pk=pk,
-            reference=f"{theme}.{objective}.{number}",
-            title=title,
-            is_demo=is_demo,
-            owner=person_name(*owner_name) if owner_id else None,
-            due_date=due_date,
-            is_overdue=action_is_overdue(status, due_date, today),
-            status=status,
-            rag=rag,
-            progress=progress,
-            url=item_url(pk),
+        pk, theme, objective, number, *shown = values
+        return _action_item_row(
+            pk, f"{theme}.{objective}.{number}", *shown, today=today, item_url=item_url
         )
 
     return as_row
+
+
+def _action_item_row(pk, reference, *shown, today, item_url) -> ActionItemRow:
+    """An ActionItemRow from its pk, its reference and, as read, its title, is_demo,
+    due date, status, RAG, progress and owner (their pk, first name, last name and
+    username; the pk None for no owner)."""
+    title, is_demo, due_date, status, rag, progress, owner_id, *owner_name = shown
+    return ActionItemRow(
+        pk=pk,
+        reference=reference,
+        title=title,
+        is_demo=is_demo,
+        owner=person_name(*owner_name) if owner_id else None,
+        due_date=due_date,
+        is_overdue=action_is_overdue(status, due_date, today),
+        status=status,
+        rag=rag,
+        progress=progress,
+        url=item_url(pk),
+    )
 
 
 class OpenItemsOf(NamedTuple):
@@ -257,21 +266,11 @@ def action_plan_of(themes: QuerySet[Theme]) -> list[ThemePlan]:
             *("progress", "owner_id", "owner__first_name", "owner__last_name", "owner__username"),
         )
     ):
-        pk, objective_id, number, title, is_demo, due_date, status, rag, progress, *owner = row
+        pk, objective_id, number, *shown = row
         objective = objectives[objective_id]
         objective.items.append(
-            ActionItemRow(
-                pk=pk,
-                reference=f"{objective.reference}.{number}",
-                title=title,
-                is_demo=is_demo,
-                owner=person_name(*owner[1:]) if owner[0] else None,
-                due_date=due_date,
-                is_overdue=action_is_overdue(status, due_date, today),
-                status=status,
-                rag=rag,
-                progress=progress,
-                url=item_url(pk),
+            _action_item_row(
+                pk, f"{objective.reference}.{number}", *shown, today=today, item_url=item_url
             )
         )
     return list(plans.values())
