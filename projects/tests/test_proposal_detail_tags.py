@@ -360,7 +360,7 @@ def test_the_years_events_and_documents_read_as_sql_are_the_orm_queries(db):
 def test_the_proposal_for_its_page_is_the_proposal_for_detail(db, django_assert_num_queries):
     """selectors.proposal_for_page gives what proposal_for_detail gives, narrowed the
     same way: every field of the proposal, and the names of its unit, creator and
-    project manager and its project's pk (or none) without a further query; any other
+    project manager and its project's pk (or none), in one query; any other
     field of theirs is read when asked for, the same."""
     import pytest
     from django.http import Http404
@@ -381,7 +381,8 @@ def test_the_proposal_for_its_page_is_the_proposal_for_detail(db, django_assert_
     draft = ProposalFactory()
     for proposal in (managed, in_delivery, ProposalFactory(status=ProposalStatus.RETURNED)):
         was = selectors.proposal_for_detail(head, proposal.pk)
-        page = selectors.proposal_for_page(head, proposal.pk)
+        with django_assert_num_queries(1):  # the names in the proposal's own query
+            page = selectors.proposal_for_page(head, proposal.pk)
 
         def shown(p):
             project = getattr(p, "project", None)
