@@ -6,6 +6,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +18,9 @@ from benchmarks.management.commands.bench import (
     _percentile,
     bars,
     figures_ready_line,
+    timed_rounds,
 )
+from benchmarks.urls import QUERY_COUNT_HEADER
 from common import dataversion
 from common.roles import Role
 from governance.choices import Direction, KPIValueStatus
@@ -150,3 +153,44 @@ def test_the_p95_is_the_sample_at_the_nearest_rank_not_one_past_it(count, rank):
     20 is the 5% the p95 leaves out."""
     samples = list(range(count, 0, -1))  # out of order; the value is the rank
     assert _percentile(samples, 0.95) == rank
+
+
+class RecordingBrowser:
+    """Stands in for a signed-in Browser: answers each URL with the status and query
+    count given, and records the requests in the order made (one log for everyone)."""
+
+    def __init__(self, log, answers):
+        self.log, self.answers = log, answers
+
+    def get(self, url):
+        self.log.append(url)
+        status, queries = self.answers[url]
+        return status, {QUERY_COUNT_HEADER: str(queries)}, b""
+
+
+def test_pages_are_timed_in_rounds_so_a_slow_spell_falls_on_every_page_alike():
+    log = []
+    answers = {"/bare/": (200, 0), "/portfolio/": (200, 7), "/": (200, 4)}
+    browsers = {
+        "headofict": RecordingBrowser(log, answers),
+        "member": RecordingBrowser(log, answers),
+    }
+    pages = [
+        Page("Bare Django page", "headofict", "/bare/"),
+        Page("Home", "member", "/"),
+        Page("Portfolio", "member", "/portfolio/"),
+    ]
+    timed = timed_rounds(browsers, pages, warmup=2, count=3)
+    # Two warm-up rounds and three timed ones, each page once a round, in order.
+    assert log == ["/bare/", "/", "/portfolio/"] * 5
+    assert [len(timed[page].samples) for page in pages] == [3, 3, 3]
+    assert [timed[page].queries for page in pages] == [{0}, {4}, {7}]
+    assert all(ms >= 0 for page in pages for ms in timed[page].samples)
+
+
+def test_a_page_that_does_not_answer_200_stops_the_timing_and_says_which():
+    answers = {"/bare/": (200, 0), "/kpis/": (403, 3)}
+    browsers = {"headofict": RecordingBrowser([], answers)}
+    pages = [Page("Bare Django page", "headofict", "/bare/"), Page("KPIs", "headofict", "/kpis/")]
+    with pytest.raises(CommandError, match="KPIs as headofict answered 403"):
+        timed_rounds(browsers, pages, warmup=0, count=1)

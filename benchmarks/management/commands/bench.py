@@ -5,16 +5,16 @@
 Generates the data first unless it is already there (see generate_large_data: it writes
 into the configured database, so point DATABASE_URL at a scratch PostgreSQL database).
 Then starts gunicorn with the production settings on a loopback port, signs in as a
-person in each role through the sign-in form, and requests each main page and a bare
-Django page in turn, the same number of times, after a warm-up. Prints each page's p50
-and p95 latency, its p95 as a multiple of the bare page's, its query count and its p95 just
-after a change to the data; the p50 and p95 of a sign-in (the form posted, the password
-checked with the production hasher). Then starts gunicorn again with PAGE_CACHE=off,
-so pages remember nothing, makes a change and waits for the worker's figures for it
-(which pages still read, see common.dataversion.remember), and prints each page's p95
-that way as a multiple of the bare page's. Last it times the annual report and the
-prioritisation of random portfolios. Exits with status 1 if any bar (see `bars`) is
-missed, and says which.
+person in each role through the sign-in form, and requests a bare Django page and each
+main page in rounds, each page once a round (see timed_rounds), after warm-up rounds.
+Prints each page's p50 and p95 latency, its p95 as a multiple of the bare page's, its
+query count and its p95 just after a change to the data; the p50 and p95 of a sign-in
+(the form posted, the password checked with the production hasher). Then starts gunicorn
+again with PAGE_CACHE=off, so pages remember nothing, makes a change and waits for the
+worker's figures for it (which pages still read, see common.dataversion.remember), and
+prints each page's p95 that way as a multiple of the bare page's. Last it times the
+annual report and the prioritisation of random portfolios. Exits with status 1 if any
+bar (see `bars`) is missed, and says which.
 
 Beside each gunicorn runs a Celery worker (`--pool=solo`) with the same settings,
 database, cache and broker, as in production, so each committed change queues the
@@ -50,7 +50,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import environ
 from django.conf import settings
@@ -201,7 +201,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cache-off",
             type=int,
-            default=20,
+            default=40,
             help="Timed requests per page with PAGE_CACHE=off (after the same warm-up).",
         )
 
@@ -224,18 +224,25 @@ class Command(BaseCommand):
         self.change = KpiCommentaryChange()
         with self._portal(page_cache=True) as base_url:
             browsers = self._sign_in_everyone(base_url)
-            results = [self._measure(browsers, page, options) for page in pages]
+            timed = timed_rounds(browsers, pages, options["warmup"], options["requests"])
+            results = [
+                self._after_changes(browsers[page.role], page, timed[page], options)
+                for page in pages
+            ]
             sign_in = self._time_sign_ins(base_url, options["sign_ins"])
         with self._portal(page_cache=False) as base_url:
             browsers = self._sign_in_everyone(base_url)
             # A change, and the worker's figures for it: what pages may still read.
             self._change_and_wait()
-            cache_off = [
-                self._p95(browsers, page, options["warmup"], options["cache_off"]) for page in pages
-            ]
+            cache_off = timed_rounds(browsers, pages, options["warmup"], options["cache_off"])
+        bare_p95 = _percentile(cache_off[pages[0]].samples, 0.95)
         results = [
-            replace(result, cache_off_p95=p95, cache_off_bare_p95=cache_off[0])
-            for result, p95 in zip(results, cache_off, strict=True)
+            replace(
+                result,
+                cache_off_p95=_percentile(cache_off[result.page].samples, 0.95),
+                cache_off_bare_p95=bare_p95,
+            )
+            for result in results
         ]
         self._print_machine()
         self._print_table(results)
@@ -342,21 +349,11 @@ class Command(BaseCommand):
 
     # Measuring
 
-    def _measure(self, browsers, page, options):
-        browser = browsers[page.role]
-        for _ in range(options["warmup"]):
-            browser.get(page.url)
-        samples, queries = [], set()
-        for _ in range(options["requests"]):
-            started = time.perf_counter()
-            status, headers, _ = browser.get(page.url)
-            samples.append((time.perf_counter() - started) * 1000)
-            if status != 200:
-                raise CommandError(f"{page.name} as {page.role} answered {status}.")
-            queries.add(int(headers[QUERY_COUNT_HEADER]))
-        # What the first person to open the page after someone changes something
-        # waits: nothing the page remembered can be used, and what the worker works out
-        # after each change is ready once it has had the time it takes.
+    def _after_changes(self, browser, page, timed, options):
+        """The page's result: its `timed` requests, and what the first person to open
+        it after someone changes something waits. Nothing the page remembered can be
+        used then, and what the worker works out after each change is ready once it has
+        had the time it takes."""
         changed, ready = [], []
         for _ in range(options["after_change"]):
             ready.append(self._change_and_wait())
@@ -365,9 +362,9 @@ class Command(BaseCommand):
             changed.append((time.perf_counter() - started) * 1000)
         return Result(
             page,
-            p50=statistics.median(samples),
-            p95=_percentile(samples, 0.95),
-            queries=queries,
+            p50=statistics.median(timed.samples),
+            p95=_percentile(timed.samples, 0.95),
+            queries=timed.queries,
             changed_p95=_percentile(changed, 0.95) if changed else float("nan"),
             ready=tuple(ready),
         )
@@ -384,20 +381,6 @@ class Command(BaseCommand):
                 return waited * 1000
             time.sleep(0.005)
         return None
-
-    def _p95(self, browsers, page, warmup, count):
-        """The page's p95 over `count` requests, after `warmup` untimed ones."""
-        browser = browsers[page.role]
-        for _ in range(warmup):
-            browser.get(page.url)
-        samples = []
-        for _ in range(count):
-            started = time.perf_counter()
-            status, _, _ = browser.get(page.url)
-            samples.append((time.perf_counter() - started) * 1000)
-            if status != 200:
-                raise CommandError(f"{page.name} as {page.role} answered {status}.")
-        return _percentile(samples, 0.95)
 
     def _time_sign_ins(self, base_url, count):
         """Signs in `count` times, each a new browser: the form's POST, which checks the
@@ -537,6 +520,37 @@ class KpiCommentaryChange:
             note=f"Reviewed again: no change to report (benchmark revision {self.made}).",
             **figures,
         )
+
+
+@dataclass
+class Timed:
+    """A page's timed requests: each one's milliseconds, and the query counts it
+    answered with."""
+
+    samples: list[float] = field(default_factory=list)
+    queries: set[int] = field(default_factory=set)
+
+
+def timed_rounds(browsers, pages, warmup, count) -> dict[Page, Timed]:
+    """Requests every page once in each round, in the order given: `warmup` untimed
+    rounds, then `count` timed ones. Taken in rounds, a slow spell on the machine (the
+    other process, the database writing out, the collector) falls on every page alike,
+    the bare page among them, not only on whichever page was being measured then, so
+    each page's multiple of the bare page compares pages measured side by side.
+    `browsers` holds a signed-in Browser for each page's role."""
+    for _ in range(warmup):
+        for page in pages:
+            browsers[page.role].get(page.url)
+    timed = {page: Timed() for page in pages}
+    for _ in range(count):
+        for page in pages:
+            started = time.perf_counter()
+            status, headers, _ = browsers[page.role].get(page.url)
+            timed[page].samples.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                raise CommandError(f"{page.name} as {page.role} answered {status}.")
+            timed[page].queries.add(int(headers[QUERY_COUNT_HEADER]))
+    return timed
 
 
 def figures_ready_line(ready: list[float | None]) -> str:
