@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from common import audit_guard
+from common import audit_guard, tasks
 from common.roles import Role
 from common.testing import AzureContainer, S3Bucket, azurite_blob, moto_s3
 from governance.catalogue import catalogue_load
@@ -68,6 +68,16 @@ def users_by_role(officer, member, chair, head_of_ict, administrator, no_role_us
         Role.ADMINISTRATOR: administrator,
         None: no_role_user,
     }
+
+
+@pytest.fixture
+def precomputing(settings, monkeypatch):
+    """Pages remember nothing, and read what the worker works out ahead; the task a
+    change queues is not sent, so a test runs the worker's work by hand
+    (common.precompute.figures_precompute) where the worker would."""
+    settings.PAGE_CACHE = False
+    settings.PRECOMPUTE_FIGURES = True
+    monkeypatch.setattr(tasks.precompute_figures, "apply_async", lambda **options: None)
 
 
 @pytest.fixture

@@ -22,7 +22,9 @@ from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.db import connection
 from django.shortcuts import resolve_url
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from .roles import Role
@@ -69,6 +71,19 @@ SIGNED_IN_KINDS = [*Role, None]  # None: signed in, but with no role
 
 
 SIGN_IN_FIELDS = ("login", "password")  # the sign-in form's field names, here only
+
+
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def page_and_queries(client, url) -> tuple[str, int]:
+    """Opens the page (which must answer 200); returns its HTML without the form's token,
+    which is masked afresh for every response so that nothing else may differ, and the
+    number of queries it made."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return CSRF_TOKEN.sub("", response.content.decode()), len(queries)
 
 
 def post_sign_in(client, username, password, *, ip="10.1.1.1", **extra):

@@ -5,16 +5,13 @@ them instead of working them out; and never those of an older version of the dat
 of another day (what is overdue changes at midnight)."""
 
 import datetime
-import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from common import tasks
 from common.precompute import figures_precompute
+from common.testing import page_and_queries
 from governance.tests.factories import ActionPlanItemFactory, ObjectiveFactory
 from projects.choices import ProposalStatus
 from projects.tests.factories import ProposalFactory
@@ -23,24 +20,9 @@ from risks.tests.factories import RiskFactory
 # Changes must commit, as on the web, for the version to go up (common.dataversion).
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
-
-
-@pytest.fixture
-def precomputing(settings, monkeypatch):
-    """Pages remember nothing, and read what the worker works out ahead; the task a
-    change queues is run here by hand, as the worker would."""
-    settings.PAGE_CACHE = False
-    settings.PRECOMPUTE_FIGURES = True
-    monkeypatch.setattr(tasks.precompute_figures, "apply_async", lambda **options: None)
-
 
 def _home(client):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("home"))
-    assert response.status_code == 200
-    # A form's token is masked afresh for every response; nothing else may differ.
-    return CSRF_TOKEN.sub("", response.content.decode()), len(queries)
+    return page_and_queries(client, reverse("home"))
 
 
 def _overdue_action(strategy, title, days):

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from benchmarks import largedata
 from benchmarks.management.commands.bench import main_pages
+from common.testing import CSRF_TOKEN
 from governance.models import User
 
 
@@ -46,7 +47,7 @@ def test_main_pages_make_as_many_queries_with_three_times_the_data(db, client_fo
 # the session's save (BEGIN, UPDATE, COMMIT), and at most two of the page's own (the
 # proposal page reads the proposal and its documents, which sit beside forms that post).
 REMEMBERED_PAGE_QUERIES = 9
-CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
 # A list or home page has no object of its own to read: remembered, it reads only what
 # every request does (the session, the person and their roles, the data version).
 EVERY_REQUESTS_TABLES = {

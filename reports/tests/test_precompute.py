@@ -3,18 +3,17 @@ the first person to open the draft finds them ready, and never those of an older
 version of the data."""
 
 import datetime
-import re
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from common import dataversion, tasks
 from common.precompute import done_key, figures_precompute
+from common.testing import page_and_queries
 from ictstrategy.celery import app as celery_app
 from projects.choices import ProposalStatus
 from projects.models import Proposal
@@ -27,15 +26,9 @@ from .conftest import FY, at_noon
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
-
 
 def _page(client, report):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(report.get_absolute_url())
-    assert response.status_code == 200
-    # A form's token is masked afresh for every response; nothing else may differ.
-    return CSRF_TOKEN.sub("", response.content.decode()), len(queries)
+    return page_and_queries(client, report.get_absolute_url())
 
 
 def _decide_one_more_in_the_year():

@@ -4,15 +4,12 @@ and read back: the page is the one it wrote working it out itself, a change show
 once, and any other filter still works it out on the page."""
 
 import datetime
-import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from common import tasks
 from common.precompute import figures_precompute
+from common.testing import page_and_queries
 from risks.choices import Register
 from risks.models import RiskReview
 from risks.tests.factories import RiskFactory
@@ -20,17 +17,7 @@ from risks.tests.factories import RiskFactory
 # Changes must commit, as on the web, for the version to go up (common.dataversion).
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 OPENED_WITH = ["", *(f"?register={register}" for register in Register.values)]
-
-
-@pytest.fixture
-def precomputing(settings, monkeypatch):
-    """Pages remember nothing, and read what the worker works out ahead; the task a
-    change queues is run here by hand, as the worker would."""
-    settings.PAGE_CACHE = False
-    settings.PRECOMPUTE_FIGURES = True
-    monkeypatch.setattr(tasks.precompute_figures, "apply_async", lambda **options: None)
 
 
 def _moved(owner, title, *, then, register=Register.ICT, category="supplier"):
@@ -49,11 +36,7 @@ def _moved(owner, title, *, then, register=Register.ICT, category="supplier"):
 
 
 def _heat_map(client, query=""):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("risks:heat-map") + query)
-    assert response.status_code == 200
-    # A form's token is masked afresh for every response; nothing else may differ.
-    return CSRF_TOKEN.sub("", response.content.decode()), len(queries)
+    return page_and_queries(client, reverse("risks:heat-map") + query)
 
 
 @pytest.mark.usefixtures("precomputing")

@@ -2,15 +2,11 @@
 after each change (common.precompute) and read back: they are what the page worked
 out itself, the page reads the same with them and without, and a change shows at once."""
 
-import re
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from common import tasks
 from common.precompute import figures_precompute
+from common.testing import page_and_queries
 from governance.models import Theme
 from governance.selectors import strategy_current
 from governance.tests.factories import UserFactory
@@ -19,24 +15,9 @@ from risks.lists import RiskFilter
 from risks.models import AppetiteThreshold, CategoryAppetite
 from risks.tests.factories import RiskFactory
 
-CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
-
-
-@pytest.fixture
-def precomputing(settings, monkeypatch):
-    """Pages remember nothing, and read what the worker works out ahead; the task a
-    change queues is run here by hand, as the worker would."""
-    settings.PAGE_CACHE = False
-    settings.PRECOMPUTE_FIGURES = True
-    monkeypatch.setattr(tasks.precompute_figures, "apply_async", lambda **options: None)
-
 
 def _register(client, query=""):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("risks:risk-list") + query)
-    assert response.status_code == 200
-    # A form's token is masked afresh for every response; nothing else may differ.
-    return CSRF_TOKEN.sub("", response.content.decode()), len(queries)
+    return page_and_queries(client, reverse("risks:risk-list") + query)
 
 
 def test_the_figures_are_the_filters_people_themes_and_appetites_read_live(db, strategy):
