@@ -1,6 +1,7 @@
 """Projects' contributions to pages owned by other apps: home-page panels, and the
 proposals section of a Governance Group meeting's agenda."""
 
+from functools import partial
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -13,6 +14,7 @@ from common.markup import fill
 from common.slots import Section, Slot
 from governance import policies as governance_policies
 from governance.minutes import MinutesItem
+from governance.selectors import people_with_role
 
 from . import policies, selectors
 from .choices import ProposalStatus
@@ -125,6 +127,7 @@ def figures_to_precompute() -> list[precompute.Figure]:
     return [
         precompute.Figure(TRIAGE_PANEL, _triage_worked_out, SHARED_PANEL_CACHE),
         precompute.Figure(_updates_due_key(), _updates_due_worked_out, SHARED_PANEL_CACHE),
+        *_deciders_marks(),
     ]
 
 
@@ -162,9 +165,31 @@ def _in_assessment(user) -> InAssessment:
     found = getattr(user, "_home_in_assessment", None)
     if found is None:
         facts = selectors.portfolio_figures()["proposals"]
-        found = InAssessment(facts, selectors.in_assessment_marks(user))
+        marks = dataversion.remember(
+            _marks_key(user), partial(selectors.in_assessment_marks, user), SHARED_PANEL_CACHE
+        )
+        found = InAssessment(facts, marks)
         user._home_in_assessment = found
     return found
+
+
+# A decider's marks on the proposals in assessment (selectors.in_assessment_marks), which
+# weigh each of them against the decider's own assessments: worked out for each decider
+# after each change (common.precompute), as the shared panels are, not on their home.
+IN_ASSESSMENT_MARKS = "home-in-assessment-marks"
+
+
+def _marks_key(user) -> str:
+    return f"{IN_ASSESSMENT_MARKS}:{policies.viewer_key(user)}"
+
+
+def _deciders_marks() -> list[precompute.Figure]:
+    return [
+        precompute.Figure(
+            _marks_key(person), partial(selectors.in_assessment_marks, person), SHARED_PANEL_CACHE
+        )
+        for person in people_with_role(*policies.DECIDERS)
+    ]
 
 
 def _updates_due(*, user):

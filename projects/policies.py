@@ -57,6 +57,16 @@ IMPORTABLE_PROPOSAL_STATUSES = frozenset(
 # --------------------------------------------------------------------------- proposals
 
 
+def viewer_key(user) -> str:
+    """What these rules read of a user, as part of a cache key: who they are, their
+    unit and their roles. Figures worked out for a person ahead of their request (common.
+    precompute) are kept under it, with the data version: a new role or unit is not
+    always a change the version counts, and figures kept for the person as they were
+    are then never read."""
+    roles = "-".join(sorted(role.name for role in roles_of(user)))
+    return f"{user.pk}:{user.business_unit_id}:{roles}"
+
+
 def proposals_visible(user) -> Q:
     """Officers see their own unit's proposals, drafts included; the Governance Group
     and the Head of ICT see every proposal once submitted; a project manager sees the

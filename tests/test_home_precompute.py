@@ -1,19 +1,27 @@
 """The home page's panels that are the same for everyone who sees them, the strategy's
-gaps and overdue work and the risks outside appetite or overdue for review, are worked
-out after each change (common.precompute), so the first home page after a change reads
-them instead of working them out; and never those of an older version of the data, or
-of another day (what is overdue changes at midnight)."""
+gaps and overdue work and the risks outside appetite or overdue for review, and each
+decider's marks on the proposals in assessment, are worked out after each change
+(common.precompute), so the first home page after a change reads them instead of
+working them out; and never those of an older version of the data, of another day
+(what is overdue changes at midnight), or of another person, unit or set of roles."""
 
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from common.precompute import figures_precompute
+from common.roles import Role
 from common.testing import page_and_queries
-from governance.tests.factories import ActionPlanItemFactory, ObjectiveFactory
+from governance.models import User
+from governance.tests.factories import ActionPlanItemFactory, ObjectiveFactory, UserFactory
+from projects import services
 from projects.choices import ProposalStatus
+from projects.models import Criterion
 from projects.tests.factories import ProposalFactory
 from risks.tests.factories import RiskFactory
 
@@ -88,3 +96,78 @@ def test_the_panels_worked_out_yesterday_are_not_shown_today(
     page, _ = _home(client)  # the same data version, the next day
     assert "Archive the old intranet" in page
     assert "Supplier goes into administration" in page
+
+
+def _in_assessment(title, unit):
+    return ProposalFactory(
+        title=title, business_unit=unit, complete=True, status=ProposalStatus.IN_ASSESSMENT
+    )
+
+
+def _ratings(value):
+    return {criterion.pk: (value, "") for criterion in Criterion.objects.filter(is_active=True)}
+
+
+def _home_reading_assessments(client) -> tuple[str, bool]:
+    """The home page, and whether it asked the database about anyone's assessments."""
+    with CaptureQueriesContext(connection) as queries:
+        page, _ = _home(client)
+    return page, any('"projects_assessment"' in query["sql"] for query in queries)
+
+
+def test_each_deciders_marks_on_proposals_in_assessment_are_worked_out_ahead_for_them(
+    strategy, chair, housing, finance, client_for, precomputing
+):
+    """The chair's two panels on proposals in assessment, to score and to decide, weigh
+    every proposal in assessment against the chair's own assessments: worked out after
+    each change for each person who decides, and each reads only their own."""
+    deputy = UserFactory(username="dee", business_unit=housing, roles=[Role.CHAIR])
+    scored = _in_assessment("Scored <by the chair>", housing)
+    services.assessment_submit(proposal=scored, user=chair, ratings=_ratings(4))
+    _in_assessment("Housing repairs app", housing)  # the deputy's own unit: not theirs to score
+    _in_assessment("Finance ledger", finance)  # the chair's own unit
+    clients = {person: client_for(person) for person in (chair, deputy)}
+    inline = {person: _home_reading_assessments(client) for person, client in clients.items()}
+    assert all(asked for _, asked in inline.values())
+    # Each may score the other's unit's proposal and not their own; the chair has
+    # scored one, and may see its scores.
+    assert inline[chair][0] != inline[deputy][0]
+
+    figures_precompute()  # as the worker does after the change
+    for person, client in clients.items():
+        page, asked = _home_reading_assessments(client)
+        assert page == inline[person][0], person.username
+        assert not asked, person.username
+
+
+def test_marks_worked_out_for_a_decider_are_not_read_once_their_unit_or_roles_differ(
+    strategy, chair, member, housing, client_for, precomputing, settings
+):
+    """The marks depend on the person's unit and roles as well as the data, so they
+    are kept under a key that names both: a unit set outside the portal's forms (no
+    change the data version counts) is seen at once, and after a new role the worker's
+    marks for the person as they are now are read."""
+
+    def worked_out_on_the_page():
+        settings.PRECOMPUTE_FIGURES = False
+        page, _ = _home(client)
+        settings.PRECOMPUTE_FIGURES = True
+        return page
+
+    proposal = _in_assessment("Housing repairs app", housing)
+    services.assessment_submit(proposal=proposal, user=member, ratings=_ratings(4))
+    client = client_for(chair)
+    figures_precompute()
+    before, asked = _home_reading_assessments(client)
+    assert not asked
+
+    User.objects.filter(pk=chair.pk).update(business_unit=housing)  # no signal, no version
+    page, asked = _home_reading_assessments(client)
+    assert asked  # the kept marks are another unit's
+    assert page == worked_out_on_the_page() != before  # no longer theirs to score
+
+    chair.groups.add(Group.objects.get(name=Role.HEAD_OF_ICT))
+    figures_precompute()
+    page, asked = _home_reading_assessments(client)
+    assert not asked
+    assert page == worked_out_on_the_page()
