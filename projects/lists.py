@@ -331,7 +331,8 @@ class PortfolioList(DeclaredList):
 
     def worked_out(self, user, filterset, page_number=None) -> dict:
         figures = filterset.figures
-        ranked, unranked = selectors.ranked(filterset.qs, user, figures["proposals"])
+        marks = selectors.reader_marks(user)
+        ranked, unranked = selectors.ranked(filterset.qs, user, figures["proposals"], marks)
         budgets, committed = figures["budgets"], figures["committed"]
         year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
         year = int(year) if year else None
@@ -370,14 +371,15 @@ class PortfolioList(DeclaredList):
                     "cumulative": running if year else None,
                 }
             )
-        conflicted = selectors.conflicts_declared(user, [p.pk for p in unranked])
         rows += [
             {
                 "rank": None,
                 "proposal": proposal,
                 "choice": None,
                 "cumulative": None,
-                "hidden_because": CONFLICT_HIDDEN if proposal.pk in conflicted else SCORE_HIDDEN,
+                "hidden_because": (
+                    CONFLICT_HIDDEN if proposal.pk in marks.conflicted else SCORE_HIDDEN
+                ),
             }
             for proposal in unranked
         ]

@@ -5,6 +5,8 @@ import hashlib
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,6 +48,7 @@ from governance.models import (
     Theme,
     User,
 )
+from governance.selectors import people_with_role
 
 from . import policies, prioritisation, routing
 from .choices import (
@@ -852,16 +855,55 @@ def portfolio_facts() -> dict[int, tuple]:
 NO_SCORES = (None, None, None, None)
 
 
+class ReaderMarks(NamedTuple):
+    """What the portfolio asks the database for one reader, of each proposal awaiting a
+    decision: whether they may see its scores (policies.scores_visible), by pk, and
+    those they declared a conflict of interest on."""
+
+    scores_visible: dict[int, bool]
+    conflicted: frozenset[int]
+
+
+PORTFOLIO_READER_MARKS = "portfolio-reader-marks"
+
+
+def reader_marks(viewer) -> ReaderMarks:
+    """The viewer's marks, remembered until the data changes and worked out ahead for
+    each reader of the portfolio by the worker (common.precompute): asking them weighs
+    every proposal awaiting a decision against the reader's own assessments."""
+    return dataversion.remember(
+        _reader_marks_key(viewer), partial(_reader_marks, viewer), RECOMMENDATION_CACHE
+    )
+
+
+def _reader_marks_key(viewer) -> str:
+    return f"{PORTFOLIO_READER_MARKS}:{policies.viewer_key(viewer)}"
+
+
+def _reader_marks(viewer) -> ReaderMarks:
+    shown = policies.scores_visible(viewer)
+    visible = dict(portfolio_awaiting().order_by().values_list("pk", _visibility(shown)))
+    return ReaderMarks(visible, frozenset(conflicts_declared(viewer, list(visible))))
+
+
 def ranked(
-    proposals: QuerySet[Proposal], viewer, facts: dict[int, tuple]
+    proposals: QuerySet[Proposal], viewer, facts: dict[int, tuple], marks: ReaderMarks | None = None
 ) -> tuple[list[RankedProposal], list[RankedProposal]]:
     """The proposals (`portfolio_awaiting`, filtered) as RankedProposal from their
     `facts` (portfolio_facts): first those whose scores `viewer` may see, as the
-    database answers policies.scores_visible for this request, best mean score first,
-    then the unscored by pk; and apart, by pk and with no score shown, the rest, which
-    are unranked for the viewer (ranking them would reveal their scores)."""
-    shown = policies.scores_visible(viewer)
-    visibility = list(proposals.order_by("pk").values_list("pk", _visibility(shown)))
+    database answers policies.scores_visible for this request (or as `marks`, the
+    viewer's reader_marks, hold it), best mean score first, then the unscored by pk;
+    and apart, by pk and with no score shown, the rest, which are unranked for the
+    viewer (ranking them would reveal their scores)."""
+    if marks is not None:
+        pks = list(proposals.order_by("pk").values_list("pk", flat=True))
+        if not marks.scores_visible.keys() >= set(pks):  # changed since they were read
+            marks = None
+    if marks is None:
+        shown = policies.scores_visible(viewer)
+        visibility = list(proposals.order_by("pk").values_list("pk", _visibility(shown)))
+    else:
+        visibility = [(pk, marks.scores_visible[pk]) for pk in pks]
     if not facts.keys() >= {pk for pk, _ in visibility}:  # changed since the facts were read
         facts = portfolio_facts()
     # One comprehension, not a loop that appends each of a few hundred to a list (each
@@ -1189,11 +1231,18 @@ def approved_costs_by_year() -> dict[int, object]:
 
 
 def figures_to_precompute() -> list[precompute.Figure]:
-    """The portfolio's sums over every approved proposal, and what it shows every reader
-    alike (portfolio_figures), worked out after each change (common.precompute)."""
+    """The portfolio's sums over every approved proposal, what it shows every reader
+    alike (portfolio_figures) and each reader's marks (reader_marks), worked out after
+    each change (common.precompute)."""
     return [
         precompute.Figure(APPROVED_COSTS, _approved_costs_by_year, RECOMMENDATION_CACHE),
         precompute.Figure(PORTFOLIO_FIGURES, _portfolio_figures, RECOMMENDATION_CACHE),
+        *(
+            precompute.Figure(
+                _reader_marks_key(reader), partial(_reader_marks, reader), RECOMMENDATION_CACHE
+            )
+            for reader in people_with_role(*policies.PORTFOLIO_READERS)
+        ),
     ]
 
 

@@ -268,6 +268,14 @@ def test_portfolio_ranking_from_shared_figures_is_the_querys_for_every_reader(
         if user == people["scorer"]:
             assert ranked and unranked and any(p.score is None for p in unranked)
             assert all(p.score_low is None for p in unranked)
+        # As ranked from the reader's marks (reader_marks, worked out ahead for them).
+        marks = selectors._reader_marks(user)
+        assert marks.conflicted == selectors.conflicts_declared(
+            user, list(selectors.portfolio_awaiting().values_list("pk", flat=True))
+        )
+        assert selectors.ranked(selectors.portfolio_awaiting(), user, facts, marks) == (
+            ranked, unranked,
+        )  # fmt: skip
 
 
 def roles_allow(user):

@@ -12,10 +12,19 @@ from django.urls import reverse
 
 from common.precompute import figures_precompute
 from common.roles import Role
+from common.testing import page_and_queries
+from governance.models import User
 from governance.tests.factories import UserFactory
-from projects import prioritisation
+from projects import prioritisation, services
 from projects.choices import ProposalStatus
-from projects.models import Attachment, Budget, ProgressUpdate, Proposal, TcopPoint
+from projects.models import (
+    Attachment,
+    Budget,
+    Criterion,
+    ProgressUpdate,
+    Proposal,
+    TcopPoint,
+)
 from projects.tests.factories import BudgetFactory, ProjectFactory, ProposalFactory
 
 
@@ -609,6 +618,49 @@ def test_the_recommended_set_is_worked_out_ahead_and_again_after_a_change(
     assert len(searches[-1][0]) == 4
     client.get(reverse("projects:portfolio"))
     assert len(searches) == 2
+
+
+def _portfolio_reading_assessments(client) -> tuple[str, bool]:
+    """The portfolio, and whether it asked the database about anyone's assessments."""
+    with CaptureQueriesContext(connection) as queries:
+        page, _ = page_and_queries(client, reverse("projects:portfolio"))
+    return page, any('"projects_assessment"' in query["sql"] for query in queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_readers_marks_on_the_portfolio_are_worked_out_ahead_for_them(
+    member, chair, head_of_ict, housing, client_for, precomputing, settings
+):
+    """Which scores each reader may see, and where they declared a conflict, weigh every
+    proposal awaiting a decision against the reader's own assessments: worked out after
+    each change for each reader, each reads only their own, and a reader whose unit
+    changed (no change the data version counts) works theirs out again."""
+    ratings = {c.pk: (4, "") for c in Criterion.objects.filter(is_active=True)}
+    scored, conflicted, _ = (
+        ProposalFactory(
+            title=title, business_unit=housing, complete=True,
+            status=ProposalStatus.IN_ASSESSMENT, costs={2026: 1000},
+        )
+        for title in ("Scored <by the member>", "Conflicted", "Unscored")
+    )  # fmt: skip
+    services.assessment_submit(proposal=scored, user=member, ratings=ratings)
+    services.assessment_submit(proposal=scored, user=chair, ratings=ratings)
+    services.conflict_declare(proposal=conflicted, user=member, note="My brother supplies it")
+    clients = {person: client_for(person) for person in (member, chair, head_of_ict)}
+    inline = {person: _portfolio_reading_assessments(c)[0] for person, c in clients.items()}
+    assert len(set(inline.values())) == 3  # each sees different scores
+    assert "you declared a conflict of interest" in inline[member]
+
+    figures_precompute()  # as the worker does after the change
+    for person, client in clients.items():
+        page, asked = _portfolio_reading_assessments(client)
+        assert page == inline[person], person.username
+        assert not asked, person.username
+
+    User.objects.filter(pk=member.pk).update(business_unit=housing)  # no signal, no version
+    page, asked = _portfolio_reading_assessments(clients[member])
+    assert asked
+    assert page == inline[member]  # the same marks, worked out for the member as they are
 
 
 def test_the_portfolios_years_are_every_year_costed_or_budgeted_gaps_left_out(housing):
