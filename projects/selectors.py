@@ -228,17 +228,7 @@ def proposals_listed(user) -> QuerySet[Proposal]:
 
 # What each row of the proposals list page shows, read as values: model instances with
 # their deferred fields cost the page more to build than their rows cost to write.
-PROPOSAL_LIST_ROW_VALUES = (
-    "pk",
-    "title",
-    "business_unit__name",
-    "status",
-    "stage",
-    "is_statutory",
-    "updated_at",
-    "score",
-    "total_cost",
-)
+PROPOSAL_LIST_ROW_VALUES = ("pk", *PROPOSAL_LISTED_FIELDS, "score", "total_cost")
 
 
 def proposal_list_rows(proposals: QuerySet[Proposal]) -> QuerySet:
