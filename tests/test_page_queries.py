@@ -44,8 +44,9 @@ def test_main_pages_make_as_many_queries_with_three_times_the_data(db, client_fo
 
 
 # Reading a remembered page: the session, the user and their roles, the data version,
-# the session's save (BEGIN, UPDATE, COMMIT), and at most two of the page's own (the
-# proposal page reads the proposal and its documents, which sit beside forms that post).
+# at most two of the page's own (the proposal page reads the proposal and its
+# documents, which sit beside forms that post), and at most once a minute the session's
+# save to run 30 more minutes (BEGIN, UPDATE, COMMIT; common.sessions).
 REMEMBERED_PAGE_QUERIES = 9
 
 # A list or home page has no object of its own to read: remembered, it reads only what

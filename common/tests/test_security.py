@@ -1,15 +1,21 @@
 """The password policy, idle sessions, security headers and the security log, as a person signing in (or an attacker) meets them."""
 
 import datetime
+import time
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common.sessions import RENEWED_AT
 from common.testing import post_sign_in
 from governance.tests.factories import TEST_PASSWORD
+from ictstrategy.settings import base as base_settings
 from projects.tests.factories import ProposalFactory
 
 OFFICE = "10.1.1.1"
@@ -61,22 +67,78 @@ def test_a_long_passphrase_needs_no_digits_capitals_or_symbols(officer, client_f
     assert officer.check_password("correct horse battery staple")
 
 
-# Sessions: 30 minutes without a request ends them; each request starts the 30 again.
+# Sessions: 30 minutes without a request ends them; a request starts the 30 again,
+# saving the session at most once a minute (common.sessions.SessionRenewalMiddleware).
 
 
-def test_each_request_keeps_the_session_alive_for_thirty_more_minutes(officer):
+@pytest.fixture(autouse=True)
+def _renewed_as_in_production(settings):
+    settings.SESSION_RENEW_AFTER = base_settings.SESSION_RENEW_AFTER  # the tests': a day
+
+
+def _signed_in_client(officer):
     client = Client()
     post_sign_in(client, officer.username, TEST_PASSWORD)
-    session = Session.objects.get(session_key=client.session.session_key)
-    Session.objects.filter(pk=session.pk).update(
+    return client
+
+
+def _renewed_seconds_ago(client, seconds):
+    session = client.session
+    session[RENEWED_AT] = time.time() - seconds
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
         expire_date=timezone.now() + datetime.timedelta(minutes=5)
     )
 
-    assert client.get(reverse("home")).status_code == 200
 
-    session.refresh_from_db()
+def _session_writes(queries):
+    return [
+        q["sql"] for q in queries
+        if '"django_session"' in q["sql"] and q["sql"].startswith(("UPDATE", "INSERT"))
+    ]  # fmt: skip
+
+
+def test_a_request_a_minute_after_the_last_renewal_keeps_the_session_for_thirty_more_minutes(
+    officer,
+):
+    client = _signed_in_client(officer)
+    _renewed_seconds_ago(client, 61)
+
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    # Its cookie is sent again, to run as long.
+    assert response.cookies[settings.SESSION_COOKIE_NAME].value == client.session.session_key
+
+    session = Session.objects.get(session_key=client.session.session_key)
     remaining = session.expire_date - timezone.now()
-    assert datetime.timedelta(minutes=29) < remaining <= datetime.timedelta(minutes=30)
+    assert datetime.timedelta(minutes=29, seconds=50) < remaining <= datetime.timedelta(minutes=30)
+
+
+def test_requests_within_a_minute_of_the_last_renewal_write_nothing_to_the_session(
+    officer,
+):
+    client = _signed_in_client(officer)
+    _renewed_seconds_ago(client, 30)
+    before = Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert _session_writes(queries) == []
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # the browser's cookie stands
+    assert Session.objects.get(session_key=client.session.session_key).expire_date == before
+
+
+def test_a_cookie_naming_a_session_that_ended_starts_no_session(officer):
+    client = _signed_in_client(officer)
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).delete()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("accessibility"))
+    assert response.status_code == 200
+    assert _session_writes(queries) == []
+    assert not Session.objects.exists()
 
 
 def test_a_session_idle_for_thirty_minutes_is_signed_out(officer):

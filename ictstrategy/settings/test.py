@@ -24,3 +24,7 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "1000000/m
 # Tests change the data thousands of times; the tests of working figures out ahead
 # turn it on (a worker started by a test would otherwise inherit the backlog).
 PRECOMPUTE_FIGURES = False
+# A session is renewed at sign-in and then not again within a test, so a test that
+# counts a page's queries counts the same for its first request and its tenth whatever
+# the time between them; common/tests/test_security.py sets the minute it tests.
+SESSION_RENEW_AFTER = 24 * 60 * 60
