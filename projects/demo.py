@@ -140,7 +140,8 @@ def demo_projects_load(**kwargs) -> None:
             status=status,
             this_year=this_year,
             created_by=users[DEMO_OFFICERS[unit_code]],
-            project_manager=users["headofict"],
+            # The unit's officer manages it and reports its delivery (DOMAIN.md's roles).
+            project_manager=users[DEMO_OFFICERS[unit_code]],
             case_for_change="Demo data: the current process is manual and costly.",
             is_statutory=statutory,
             statutory_basis="Demo data: statutory record-keeping duty." if statutory else "",
@@ -214,13 +215,13 @@ def demo_projects_load(**kwargs) -> None:
             last_update = timezone.localdate() - datetime.timedelta(days=45)
             project = Project.objects.create(
                 proposal=proposal,
-                project_manager=users["headofict"],
+                project_manager=proposal.project_manager,
                 started_on=proposal.start_date,
                 last_update_on=last_update,
             )
             ProgressUpdate.objects.create(
                 project=project,
-                author=users["headofict"],
+                author=proposal.project_manager,
                 reported_on=last_update,
                 rag_overall="amber",
                 rag_time="amber",

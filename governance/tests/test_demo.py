@@ -68,6 +68,23 @@ def test_every_demo_proposal_is_drafted_and_submitted_by_an_officer_of_its_unit(
         assert f"Moved from Draft to Submitted: added by {name}" in text, proposal.title
 
 
+def test_the_demo_project_is_managed_and_reported_on_by_an_officer_of_its_unit(db, client_for):
+    """The business unit officer reports delivery progress (DOMAIN.md's roles): the
+    demo's project in delivery is managed by its unit's officer, who wrote its update
+    and finds it due another on their home page."""
+    call_command("load_demo_data", password="a-demo-password-1", stdout=io.StringIO())
+    projects = Project.objects.select_related("proposal", "project_manager")
+    assert projects.exists()
+    for project in projects:
+        manager = project.project_manager
+        assert acts_for_unit(manager, project.proposal), project.proposal.title
+        assert project.proposal.project_manager == manager
+        assert {u.author for u in project.updates.all()} == {manager}
+        home = client_for(manager).get(reverse("home")).content.decode()
+        assert "Your projects due a progress update" in home
+        assert project.proposal.title in home
+
+
 def test_demo_officers_need_no_second_factor_where_production_asks_for_one(db, settings):
     """Production asks these roles for a second factor; --authenticator-secret sets one
     up for every demo account that needs it, and the officers need none."""
